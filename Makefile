@@ -1,0 +1,110 @@
+# ganlab — one top-level GNU Makefile.
+#   make               bin/ganlab and build/libganlab.a
+#   make check         Check suites, then every experiment in --quick mode
+#   make check SANITIZE=1   the same under AddressSanitizer + UBSan
+#   make exp-NAME      run one experiment, draw its figures (out/NAME/)
+#   make exps          every experiment (make -j2 exps runs two at a time)
+#   make bench         steps/s of the gan1d-bench workload
+#   make deps          install the system packages (Debian)
+
+CC      ?= cc
+PKGS    := gsl check
+DEPS_APT := build-essential pkg-config libgsl-dev check libsubunit-dev gnuplot-nox
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+  BUILD := build/san
+  OPT   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  LDSAN := -fsanitize=address,undefined
+else
+  BUILD := build/rel
+  OPT   := -O2 -g
+  LDSAN :=
+endif
+
+GSL_CFLAGS   = $(shell pkg-config --cflags gsl)
+GSL_LIBS     = $(shell pkg-config --libs gsl)
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS   = $(shell pkg-config --libs check)
+
+GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+CFLAGS  += -std=c99 $(OPT) -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
+           -DGL_VERSION=\"0.1.0\" -DGL_GIT_REV=\"$(GIT_REV)\" -Isrc -Iexperiments $(GSL_CFLAGS)
+LDLIBS  += $(GSL_LIBS) -lm
+
+LIB_SRC := $(wildcard src/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+EXP_SRC := $(wildcard experiments/*.c)
+TST_SRC := $(wildcard tests/test_*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+EXP_OBJ := $(EXP_SRC:%.c=$(BUILD)/%.o)
+TST_OBJ := $(TST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
+
+LIB     := $(BUILD)/libganlab.a
+EXPLIB  := $(BUILD)/libganlab_exp.a
+ifeq ($(SANITIZE),1)
+  GANLAB := $(BUILD)/ganlab
+else
+  GANLAB := bin/ganlab
+endif
+TESTBIN := $(BUILD)/ganlab_tests
+
+EXPERIMENTS := $(patsubst plots/%.gp,%,$(filter-out plots/style.gp,$(wildcard plots/*.gp)))
+
+.PHONY: all check deps clean exps bench $(EXPERIMENTS:%=exp-%)
+.DELETE_ON_ERROR:
+
+all: $(GANLAB)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -I$(BUILD)/tests -Itests -MMD -MP -c $< -o $@
+
+# The list of suites is the list of tests/test_*.c files: test_mix.c -> mix_suite().
+$(BUILD)/tests/suites.h: $(TST_SRC) Makefile
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(patsubst tests/test_%.c,'GL_SUITE(%)',$(TST_SRC)) > $@.tmp && mv $@.tmp $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(EXPLIB): $(EXP_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(GANLAB): $(CLI_OBJ) $(EXPLIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $(CLI_OBJ) $(EXPLIB) $(LIB) $(LDLIBS)
+
+$(TESTBIN): $(TST_OBJ) $(EXPLIB) $(LIB)
+	$(CC) $(LDSAN) -o $@ $(TST_OBJ) $(EXPLIB) $(LIB) $(CHECK_LIBS) $(LDLIBS)
+
+# Check's summary line is the last thing printed.
+check: $(TESTBIN) $(GANLAB)
+	@GL_BIN=$(GANLAB) $(TESTBIN)
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEPS_APT)
+
+# make exp-NAME: run the experiment (prints its claims; exit 1 if one fails,
+# 2 on an error), then draw its figures from the TSVs it wrote.
+$(EXPERIMENTS:%=exp-%): exp-%: $(GANLAB)
+	@command -v gnuplot >/dev/null || { echo "gnuplot not found: run 'make deps'" >&2; exit 2; }
+	@st=0; $(GANLAB) exp $* $(EXPFLAGS) || st=$$?; \
+	if [ $$st -le 1 ]; then gnuplot -e "dir='out/$*'" plots/$*.gp && \
+	  echo "figures: $$(ls out/$*/*.png | tr '\n' ' ')"; fi; exit $$st
+
+exps: $(EXPERIMENTS:%=exp-%)
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

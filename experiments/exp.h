@@ -1,0 +1,60 @@
+/* exp.h — the experiment registry and what every experiment receives.
+ *
+ * An experiment measures claims of the theory with the library and writes its
+ * results through a gl_rec; it has no numerics of its own beyond wiring. */
+#ifndef GL_EXP_H
+#define GL_EXP_H
+
+#include <stddef.h>
+
+#include "gl.h"
+#include "rec.h"
+
+typedef struct {
+    int quick;              /* the reduced --quick setting (seconds, for make check) */
+    unsigned long seed;
+    const char *outdir;     /* where the results go */
+    int argc;               /* overrides: --key value pairs, experiment-specific */
+    char **argv;
+    /* progress report (may be NULL): fraction done of the current stage */
+    void (*progress)(void *ctx, const char *stage, double frac);
+    void *progress_ctx;
+} gl_exp_opts;
+
+typedef struct {
+    const char *name;
+    const char *summary;    /* one line, for exp --list */
+    const char *overrides;  /* help text for the overrides, one per line */
+    int (*run)(const gl_exp_opts *o, gl_rec *rec, gl_claims *claims, gl_err *err);
+} gl_experiment;
+
+extern const gl_experiment gl_experiments[];
+extern const size_t gl_nexperiments;
+const gl_experiment *gl_exp_find(const char *name);
+
+/* Runs e: opens a gl_rec on o->outdir with the common metadata (experiment,
+ * seed, mode, version, git revision), runs it, writes claims.tsv and commits
+ * every file together. On an error nothing is renamed into place (the previous
+ * results stay) and the status is returned; failed claims are not an error. */
+int gl_exp_run(const gl_experiment *e, const gl_exp_opts *o, gl_claims *claims, gl_err *err);
+
+/* ---- override parsing shared by the experiments ---- */
+typedef enum { GL_ARG_STR, GL_ARG_ULONG, GL_ARG_DOUBLE, GL_ARG_SIZES } gl_arg_type;
+typedef struct {
+    const char *name;  /* without the leading "--" */
+    gl_arg_type type;
+    void *dst;         /* const char **, unsigned long *, double *, gl_sizes * */
+} gl_argspec;
+
+typedef struct {
+    size_t n;
+    size_t v[8];
+} gl_sizes; /* a list like "32,32" */
+
+/* Parses argv (--key value or --key=value) against specs; unknown keys,
+ * missing values and malformed numbers are GL_EINVAL with a message. Numbers
+ * must be finite; an unsigned must be a plain decimal integer. */
+int gl_args_parse(int argc, char **argv, const gl_argspec *specs, size_t nspecs, gl_err *err);
+int gl_sizes_parse(const char *s, gl_sizes *out, gl_err *err);
+
+#endif

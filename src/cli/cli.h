@@ -1,0 +1,25 @@
+/* cli.h — shared pieces of the ganlab command line. Only the CLI prints. */
+#ifndef GL_CLI_H
+#define GL_CLI_H
+
+#include "gl.h"
+
+/* Prints "ganlab CMD: message" on stderr and returns 2 (the exit status for
+ * every usage or input error). */
+int cli_fail(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+int cli_fail_err(const char *cmd, const gl_err *err);
+
+/* 1 if argv[i] is --name or --name=...; then *val is the value (argv[i+1]
+ * consumed, *i advanced) or NULL if it is missing. */
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
+int cli_is_help(const char *a);
+
+int cmd_div(int argc, char **argv);
+int cmd_value(int argc, char **argv);
+int cmd_exp(int argc, char **argv);
+
+#endif

@@ -1,0 +1,115 @@
+/* cmd_exp.c — `ganlab exp`: run an experiment, print its claims table. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "exp.h"
+
+static const char exp_usage[] =
+    "usage: ganlab exp NAME [--quick] [--seed N] [--out DIR] [overrides]\n"
+    "       ganlab exp --list\n"
+    "       ganlab exp NAME --help      (the experiment's overrides)\n"
+    "\n"
+    "Runs one experiment: writes DIR/claims.tsv and data TSVs (default DIR is\n"
+    "out/NAME), prints the claims table, exits 1 if a claim fails, 2 on an error\n"
+    "(then no file in DIR is replaced). 'make exp-NAME' also draws the figures.\n"
+    "\n"
+    "  --quick    the reduced setting used by 'make check' (seconds)\n"
+    "  --seed N   random seed (default 1); the same seed gives identical files\n"
+    "  --out DIR  output directory\n";
+
+static void list(void)
+{
+    for (size_t i = 0; i < gl_nexperiments; i++)
+        printf("%-16s %s\n", gl_experiments[i].name, gl_experiments[i].summary);
+}
+
+/* A progress line on stderr, rewritten in place, only when it is a terminal. */
+static void progress(void *ctx, const char *stage, double frac)
+{
+    (void)ctx;
+    fprintf(stderr, "\r  %-40s %5.1f%%", stage, 100 * frac);
+    if (frac >= 1)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+static void print_claims(const gl_claims *cl)
+{
+    printf("%-30s %12s %12s %10s  %-6s %s\n", "claim", "expected", "measured", "tol", "status", "test");
+    for (size_t i = 0; i < cl->n && i < GL_MAXCLAIMS; i++) {
+        const gl_claim *c = &cl->c[i];
+        printf("%-30s %12.4g %12.4g %10.3g  %-6s %s\n", c->name, c->expected, c->measured, c->tol,
+               c->pass ? "PASS" : "FAIL", gl_claim_rel_text(c->rel));
+    }
+}
+
+int cmd_exp(int argc, char **argv)
+{
+    if (argc < 1 || cli_is_help(argv[0])) {
+        fputs(exp_usage, argc < 1 ? stderr : stdout);
+        return argc < 1 ? 2 : 0;
+    }
+    if (strcmp(argv[0], "--list") == 0) {
+        list();
+        return 0;
+    }
+    const gl_experiment *e = gl_exp_find(argv[0]);
+    if (!e)
+        return cli_fail("exp", "unknown experiment \"%s\" (try 'ganlab exp --list')", argv[0]);
+
+    char outbuf[4096];
+    snprintf(outbuf, sizeof outbuf, "out/%s", e->name);
+    gl_exp_opts o = {0, 1, outbuf, 0, NULL, NULL, NULL};
+    char **rest = malloc((size_t)argc * sizeof *rest);
+    if (!rest)
+        return cli_fail("exp", "out of memory");
+    int nrest = 0, rc = 0;
+    for (int i = 1; i < argc && !rc; i++) {
+        const char *v;
+        if (cli_is_help(argv[i])) {
+            printf("usage: ganlab exp %s [--quick] [--seed N] [--out DIR] [overrides]\n\n%s\n\noverrides:\n%s",
+                   e->name, e->summary, e->overrides);
+            free(rest);
+            return 0;
+        } else if (strcmp(argv[i], "--quick") == 0) {
+            o.quick = 1;
+        } else if (cli_opt(argc, argv, &i, "seed", &v)) {
+            char *end;
+            errno = 0;
+            if (!v || !(*v >= '0' && *v <= '9') || (o.seed = strtoul(v, &end, 10), *end) || errno)
+                rc = cli_fail("exp", "--seed: expected a non-negative integer, got \"%s\"", v ? v : "");
+        } else if (cli_opt(argc, argv, &i, "out", &v)) {
+            if (!v || !*v)
+                rc = cli_fail("exp", "option --out needs a directory");
+            else
+                o.outdir = v;
+        } else {
+            rest[nrest++] = argv[i];
+        }
+    }
+    if (rc) {
+        free(rest);
+        return rc;
+    }
+    o.argc = nrest;
+    o.argv = rest;
+    if (isatty(STDERR_FILENO))
+        o.progress = progress;
+
+    gl_claims claims;
+    gl_err err;
+    gl_err_clear(&err);
+    int s = gl_exp_run(e, &o, &claims, &err);
+    free(rest);
+    if (s)
+        return cli_fail_err("exp", &err);
+    printf("%s (%s, seed %lu) -> %s/\n", e->name, o.quick ? "quick" : "full", o.seed, o.outdir);
+    print_claims(&claims);
+    size_t nfail = gl_claims_failed(&claims);
+    printf("%zu of %zu claims passed\n", claims.n - nfail, claims.n);
+    return nfail ? 1 : 0;
+}

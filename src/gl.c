@@ -1,0 +1,38 @@
+#include "gl.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+const char *gl_strerror(int status)
+{
+    switch (status) {
+    case GL_OK: return "success";
+    case GL_EINVAL: return "invalid argument";
+    case GL_ENOMEM: return "out of memory";
+    case GL_ENOCONV: return "no convergence";
+    case GL_EUNDECIDED: return "undecided boundary case";
+    case GL_EIO: return "input/output error";
+    case GL_EDIVERGE: return "training diverged";
+    default: return "unknown status";
+    }
+}
+
+int gl_err_set(gl_err *err, int status, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        err->status = status;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+void gl_err_clear(gl_err *err)
+{
+    if (err) {
+        err->status = GL_OK;
+        err->msg[0] = '\0';
+    }
+}

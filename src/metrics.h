@@ -1,0 +1,39 @@
+/* metrics.h — where the trained side meets the exact side.
+ *
+ * A discriminator is given by its logit a(x) (D = sigmoid(a)); the optimal
+ * one is D*(x) = p(x)/(p(x)+g(x)). */
+#ifndef GL_METRICS_H
+#define GL_METRICS_H
+
+#include <stddef.h>
+
+#include "fdiv.h"
+#include "gl.h"
+#include "mix.h"
+#include "mlp.h"
+
+/* A gl_logit_fn for a network with one output: params is the gl_mlp *.
+ * (Runs a forward pass of batch 1, overwriting the net's activations.) */
+double gl_metrics_mlp_logit(const double *x, void *net);
+
+/* A regime label for the same network: a hash of the signs of its hidden
+ * units, which changes exactly where a relu/leaky network's logit has a
+ * corner (an integer below 2^50); 0 everywhere for smooth activations
+ * (tanh, sigmoid). */
+double gl_metrics_mlp_regime(const double *x, void *net);
+
+/* Weighted L1 error  integral of |D - D*| (p+g)/2, by quadrature. It is the
+ * mean of |D - D*| under the mixture the discriminator is trained on, so it
+ * lies in [0, 1]. Accepted at 1e-4 relative (abserr says how close): it is
+ * compared with tolerances of order 1e-2. */
+int gl_metrics_d_l1(const gl_mix *P, const gl_mix *G, gl_logit_fn logit, gl_logit_fn regime,
+                    void *params, double *l1, double *abserr, gl_err *err);
+
+/* Over n points x (row-major, dim coordinates each) with D values d[i]:
+ * the largest |D - D*| among points where m = (p+g)/2 is at least frac times
+ * the largest m over the points. *argmax gets the index of that point, *m_max
+ * the largest m; points where m is below the cut are ignored. */
+void gl_metrics_d_max(const gl_mix *P, const gl_mix *G, const double *x, const double *d,
+                      size_t n, double frac, double *maxerr, size_t *argmax, double *m_max);
+
+#endif

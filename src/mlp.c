@@ -1,0 +1,574 @@
+/* mlp.c — small dense networks: forward, backward (parameters and input),
+ * initialisation, over one allocation per network.
+ *
+ * Notation for layer l (sizes[l] = in inputs, sizes[l+1] = out outputs) on a
+ * batch of n samples, every matrix feature-major (row = unit, column = sample):
+ *   Z = W H + b 1^T                     W: out x in, H: in x n, Z: out x n
+ *   H' = act(Z)  (hidden layers; the last layer is linear)
+ * and for a loss L with upstream gradient dZ = dL/dZ:
+ *   dL/dW = dZ H^T,  dL/db = dZ 1,  dL/dH = W^T dZ,
+ *   dL/dZ_prev = dL/dH * act'(.) computed from the stored output H.
+ *
+ * Speed. The gan1d workload (D 1-32-32-1 on 256 samples) is ~2.5 MFLOP a step,
+ * so the kernels must keep the FPU busy at the Makefile's plain -O2. GCC 12 at
+ * -O2 (cost model "very-cheap") vectorises a loop only when its trip count is
+ * a known multiple of the vector width, and keeps accumulators in registers
+ * only when the block is written out. Hence the kernels below work on fixed
+ * blocks (4 units x 8 samples; 2 x 2 dot products x 4 lanes) with the lanes
+ * spelled out, and finish ragged edges with scalar loops that do the same
+ * operations in the same order: a sample's output does not depend on its
+ * position in the batch or on the batch size, bit for bit. */
+#include "mlp.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "num.h"
+
+/* Elementwise loops run over blocks of VB elements (a multiple of every vector
+ * width up to 512 bits) followed by a scalar tail. */
+#define VB 8
+
+/* ------------------------------------------------------------------------ */
+/* Allocation */
+
+static const char *const act_names[] = {"linear", "tanh", "sigmoid", "relu", "leaky"};
+
+const char *gl_act_name(gl_act act)
+{
+    if ((unsigned)act < sizeof act_names / sizeof act_names[0])
+        return act_names[act];
+    return "unknown";
+}
+
+int gl_act_parse(const char *name, gl_act *act, gl_err *err)
+{
+    if (!name)
+        return gl_err_set(err, GL_EINVAL, "activation name is NULL "
+                          "(valid: linear, tanh, sigmoid, relu, leaky)");
+    for (size_t i = 0; i < sizeof act_names / sizeof act_names[0]; i++)
+        if (strcmp(name, act_names[i]) == 0) {
+            if (act)
+                *act = (gl_act)i;
+            return GL_OK;
+        }
+    return gl_err_set(err, GL_EINVAL, "unknown activation '%s' "
+                      "(valid: linear, tanh, sigmoid, relu, leaky)", name);
+}
+
+/* a*b and a+b in size_t, failing instead of wrapping. */
+static int mul_size(size_t a, size_t b, size_t *res)
+{
+    if (a != 0 && b > SIZE_MAX / a)
+        return 0;
+    *res = a * b;
+    return 1;
+}
+
+static int add_size(size_t a, size_t b, size_t *res)
+{
+    if (b > SIZE_MAX - a)
+        return 0;
+    *res = a + b;
+    return 1;
+}
+
+/* Rounds a count of doubles up to a whole 64-byte line, so that every buffer
+ * carved out of the block starts aligned. */
+static int round8(size_t a, size_t *res)
+{
+    if (!add_size(a, 7, res))
+        return 0;
+    *res &= ~(size_t)7;
+    return 1;
+}
+
+int gl_mlp_alloc(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
+                 double leak, size_t maxbatch, gl_err *err)
+{
+    if (!out)
+        return gl_err_set(err, GL_EINVAL, "gl_mlp_alloc: out is NULL");
+    *out = NULL;
+    if (nlayers < 1 || nlayers > GL_MLP_MAXLAYERS)
+        return gl_err_set(err, GL_EINVAL, "number of layers %zu outside 1..%d",
+                          nlayers, GL_MLP_MAXLAYERS);
+    if (!sizes)
+        return gl_err_set(err, GL_EINVAL, "layer sizes are NULL");
+    for (size_t l = 0; l <= nlayers; l++)
+        if (sizes[l] < 1)
+            return gl_err_set(err, GL_EINVAL, "layer size sizes[%zu] = %zu, must be >= 1",
+                              l, sizes[l]);
+    if (maxbatch < 1)
+        return gl_err_set(err, GL_EINVAL, "batch capacity maxbatch = %zu, must be >= 1",
+                          maxbatch);
+    if ((unsigned)act > GL_ACT_LEAKY)
+        return gl_err_set(err, GL_EINVAL, "unknown activation code %d", (int)act);
+    if (!isfinite(leak) || leak < 0 || leak >= 1)
+        return gl_err_set(err, GL_EINVAL, "leak %g must be finite and in [0, 1)", leak);
+
+    /* Block: the struct, then params, grads, h[0..L], delta[0..1], each a whole
+     * number of 64-byte lines. */
+    size_t nparams = 0, maxw = 0, total = 0, t;
+    size_t len_h[GL_MLP_MAXLAYERS + 1], len_p, len_d;
+    int ok = 1;
+    for (size_t l = 0; l < nlayers && ok; l++)
+        ok = mul_size(sizes[l + 1], sizes[l] + 1, &t) && add_size(nparams, t, &nparams);
+    for (size_t l = 0; l <= nlayers; l++)
+        if (sizes[l] > maxw)
+            maxw = sizes[l];
+    ok = ok && round8(nparams, &len_p) && mul_size(len_p, 2, &total);
+    for (size_t l = 0; l <= nlayers && ok; l++)
+        ok = mul_size(sizes[l], maxbatch, &t) && round8(t, &len_h[l])
+             && add_size(total, len_h[l], &total);
+    ok = ok && mul_size(maxw, maxbatch, &t) && round8(t, &len_d)
+         && add_size(total, 2 * len_d, &total) && len_d <= SIZE_MAX / 2;
+    size_t head = (sizeof(gl_mlp) + 63) & ~(size_t)63, bytes;
+    ok = ok && mul_size(total, sizeof(double), &bytes) && add_size(bytes, head + 64, &bytes);
+    if (!ok)
+        return gl_err_set(err, GL_EINVAL, "network too large for the address space "
+                          "(%zu layers, maxbatch %zu)", nlayers, maxbatch);
+
+    unsigned char *block = malloc(bytes);
+    if (!block)
+        return gl_err_set(err, GL_ENOMEM, "cannot allocate %zu bytes for a network", bytes);
+    memset(block, 0, bytes);
+    gl_mlp *net = (gl_mlp *)block;
+    uintptr_t base = ((uintptr_t)block + head + 63) & ~(uintptr_t)63;
+    double *p = (double *)base;
+
+    net->nlayers = nlayers;
+    for (size_t l = 0; l <= nlayers; l++)
+        net->sizes[l] = sizes[l];
+    net->act = act;
+    net->leak = act == GL_ACT_LEAKY ? leak : 0.0;
+    net->nparams = nparams;
+    net->maxbatch = maxbatch;
+    size_t off = 0;
+    for (size_t l = 0; l < nlayers; l++) {
+        net->woff[l] = off;
+        off += sizes[l + 1] * sizes[l];
+        net->boff[l] = off;
+        off += sizes[l + 1];
+    }
+    net->params = p;
+    p += len_p;
+    net->grads = p;
+    p += len_p;
+    for (size_t l = 0; l <= nlayers; l++) {
+        net->h[l] = p;
+        p += len_h[l];
+    }
+    net->delta[0] = p;
+    net->delta[1] = p + len_d;
+    net->n = 0;
+    *out = net;
+    return GL_OK;
+}
+
+void gl_mlp_free(gl_mlp *net)
+{
+    free(net); /* the struct heads its own block */
+}
+
+void gl_mlp_zero_grad(gl_mlp *net)
+{
+    memset(net->grads, 0, net->nparams * sizeof(double));
+}
+
+/* Glorot & Bengio (2010): W ~ U(-a, a), a = sqrt(6/(fan_in + fan_out)), keeps
+ * the variance of activations and of gradients for odd, unit-slope
+ * activations (tanh, and sigmoid/linear by the same convention).
+ * He et al. (2015): W ~ N(0, gain^2/fan_in), gain^2 = 2/(1 + leak^2), keeps the
+ * variance through (leaky) ReLUs; applied to every layer of such a network,
+ * since each layer after the first reads a (leaky) ReLU output. Biases 0. */
+void gl_mlp_init(gl_mlp *net, const gsl_rng *r)
+{
+    int he = net->act == GL_ACT_RELU || net->act == GL_ACT_LEAKY;
+    double gain2 = 2.0 / (1.0 + net->leak * net->leak);
+    for (size_t l = 0; l < net->nlayers; l++) {
+        size_t in = net->sizes[l], out = net->sizes[l + 1];
+        double *W = net->params + net->woff[l];
+        if (he) {
+            double sd = sqrt(gain2 / (double)in);
+            for (size_t k = 0; k < out * in; k++)
+                W[k] = gsl_ran_gaussian(r, sd);
+        } else {
+            double a = sqrt(6.0 / (double)(in + out));
+            for (size_t k = 0; k < out * in; k++)
+                W[k] = a * (2.0 * gsl_rng_uniform(r) - 1.0);
+        }
+        memset(net->params + net->boff[l], 0, out * sizeof(double));
+    }
+    gl_mlp_zero_grad(net);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Dense layer: Z = A X, the forward product (A = W, then + b) and the
+ * backward one (A = W^T).
+ *   Z[r][s] = sum_{j<K} A(r, j) X[j][s],   A(r, j) = A[r*ar + j*aj]
+ * forward:  A = W   (ar = in, aj = 1),  R = out, K = in
+ * backward: A = W^T (ar = 1, aj = in),  R = in,  K = out
+ * Every path sums in the order j = 0, 1, ..., K-1. (A bias folded into the
+ * accumulators' start, or a NULL test in here, costs GCC's SLP vectoriser
+ * half its speed; act_forward adds it afterwards.) */
+
+#define LANES8(z, w)                                                        \
+    z[0] += w * x[0]; z[1] += w * x[1]; z[2] += w * x[2]; z[3] += w * x[3]; \
+    z[4] += w * x[4]; z[5] += w * x[5]; z[6] += w * x[6]; z[7] += w * x[7];
+
+static void dense_mm(size_t R, size_t K, size_t n, const double *restrict A, size_t ar,
+                     size_t aj, const double *restrict X, double *restrict Z)
+{
+    size_t r = 0;
+    for (; r + 4 <= R; r += 4) {
+        const double *a0 = A + r * ar, *a1 = a0 + ar, *a2 = a1 + ar, *a3 = a2 + ar;
+        double *z0p = Z + r * n, *z1p = z0p + n, *z2p = z1p + n, *z3p = z2p + n;
+        size_t s = 0;
+        for (; s + 8 <= n; s += 8) {
+            double z0[8], z1[8], z2[8], z3[8];
+            for (int k = 0; k < 8; k++)
+                z0[k] = z1[k] = z2[k] = z3[k] = 0;
+            for (size_t j = 0; j < K; j++) {
+                const double *restrict x = X + j * n + s;
+                LANES8(z0, a0[j * aj])
+                LANES8(z1, a1[j * aj])
+                LANES8(z2, a2[j * aj])
+                LANES8(z3, a3[j * aj])
+            }
+            for (int k = 0; k < 8; k++) {
+                z0p[s + k] = z0[k];
+                z1p[s + k] = z1[k];
+                z2p[s + k] = z2[k];
+                z3p[s + k] = z3[k];
+            }
+        }
+        for (; s < n; s++) {
+            double z0 = 0, z1 = 0, z2 = 0, z3 = 0;
+            for (size_t j = 0; j < K; j++) {
+                double x = X[j * n + s];
+                z0 += a0[j * aj] * x;
+                z1 += a1[j * aj] * x;
+                z2 += a2[j * aj] * x;
+                z3 += a3[j * aj] * x;
+            }
+            z0p[s] = z0;
+            z1p[s] = z1;
+            z2p[s] = z2;
+            z3p[s] = z3;
+        }
+    }
+    for (; r < R; r++) {
+        const double *a0 = A + r * ar;
+        double *z0p = Z + r * n;
+        size_t s = 0;
+        for (; s + 8 <= n; s += 8) {
+            double z0[8];
+            for (int k = 0; k < 8; k++)
+                z0[k] = 0;
+            for (size_t j = 0; j < K; j++) {
+                const double *restrict x = X + j * n + s;
+                LANES8(z0, a0[j * aj])
+            }
+            for (int k = 0; k < 8; k++)
+                z0p[s + k] = z0[k];
+        }
+        for (; s < n; s++) {
+            double z0 = 0;
+            for (size_t j = 0; j < K; j++)
+                z0 += a0[j * aj] * X[j * n + s];
+            z0p[s] = z0;
+        }
+    }
+}
+
+/* Weight gradient: G[o][i] += sum_s D[o][s] H[i][s]  (dL/dW += dZ H^T).
+ * One dot product over the batch per weight, with eight independent partial
+ * sums (so that the adds vectorise without licence to reassociate) combined
+ * pairwise, then the scalar tail; the sum is formed first and added to G once,
+ * so that calling backward twice doubles G exactly. */
+#define DOT8(c, d, h)                                                       \
+    c[0] += d[s] * h[s]; c[1] += d[s + 1] * h[s + 1];                       \
+    c[2] += d[s + 2] * h[s + 2]; c[3] += d[s + 3] * h[s + 3];               \
+    c[4] += d[s + 4] * h[s + 4]; c[5] += d[s + 5] * h[s + 5];               \
+    c[6] += d[s + 6] * h[s + 6]; c[7] += d[s + 7] * h[s + 7];
+
+static double sum8(const double *c, double tail)
+{
+    return (((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]))) + tail;
+}
+
+static void dense_wgrad(size_t O, size_t I, size_t n, const double *restrict D,
+                        const double *restrict H, double *restrict G)
+{
+    for (size_t o = 0; o < O; o++) {
+        const double *restrict d = D + o * n;
+        for (size_t i = 0; i < I; i++) {
+            const double *restrict h = H + i * n;
+            double c[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t = 0;
+            size_t s = 0;
+            for (; s + 8 <= n; s += 8) {
+                DOT8(c, d, h)
+            }
+            for (; s < n; s++)
+                t += d[s] * h[s];
+            G[o * I + i] += sum8(c, t);
+        }
+    }
+}
+
+/* Bias gradient: g[o] += sum_s D[o][s]  (dL/db += dZ 1). */
+static void dense_bgrad(size_t O, size_t n, const double *restrict D, double *restrict g)
+{
+    for (size_t o = 0; o < O; o++) {
+        const double *restrict d = D + o * n;
+        double c[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t = 0;
+        size_t s = 0;
+        for (; s + 8 <= n; s += 8)
+            for (int k = 0; k < 8; k++)
+                c[k] += d[s + k];
+        for (; s < n; s++)
+            t += d[s];
+        g[o] += sum8(c, t);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Activations, and their backward passes, which multiply an upstream
+ * gradient g by act'(z) written in terms of the stored output y = act(z):
+ *   tanh:    y = tanh z,               act' = 1 - y^2
+ *   sigmoid: y = 1/(1 + e^-z),         act' = y (1 - y)
+ *   leaky:   y = z (z > 0), leak z,    act' = 1 if y > 0 else leak
+ *   relu:    y = max(z, 0),            act' = 1 if y > 0 else 0
+ * (y > 0 iff z > 0 as leak > 0: the slope at z = 0 is leak, PyTorch's
+ * convention.) */
+
+/* tanh|z| for |z| <= 20 (callers clamp: tanh(20) rounds to 1), NaN passing
+ * through, in branch-free arithmetic that vectorises: glibc's tanh costs
+ * ~17 ns here, more than the dense layer before it.
+ * With u = -2|z| = k ln2 + r, |r| <= ln2/2 and s = 2^k (built in the exponent
+ * bits; k in [-58, 0]), e^r = (Q + rP)/(Q - rP) with P(r^2), Q(r^2) the
+ * rational approximation of Cephes' exp.c (S. L. Moshier; relative error
+ * ~1e-16), and tanh|z| = (1 - e^u)/(1 + e^u) becomes one division,
+ *   tanh|z| = ((1 - s) Q - (1 + s) rP) / ((1 + s) Q - (1 - s) rP),
+ * which for k = 0 (|z| < 0.17) is -rP/Q: no cancellation near 0. Within 3 eps
+ * relative of glibc's tanh on [-25, 25] (tests/test_mlp.c). */
+static inline double tanh_core(double z)
+{
+    const double shift = 0x1.8p52;                    /* rounds to an integer */
+    const double ln2_hi = 6.93147180369123816490e-01; /* fdlibm's split of ln 2 */
+    const double ln2_lo = 1.90821492927058770002e-10;
+    double u = -2.0 * fabs(z);
+    double kd = u * 1.44269504088896338700 + shift;
+    uint64_t kb, sb;
+    memcpy(&kb, &kd, sizeof kb);
+    kd -= shift;
+    double r = (u - kd * ln2_hi) - kd * ln2_lo;
+    double rr = r * r;
+    double rp = r * ((1.26177193074810590878e-4 * rr + 3.02994407707441961300e-2) * rr
+                     + 9.99999999999999999910e-1);
+    double q = ((3.00198505138664455042e-6 * rr + 2.52448340349684104192e-3) * rr
+                + 2.27265548208155028766e-1) * rr + 2.00000000000000000009e0;
+    sb = (kb + 1023) << 52; /* the low bits of kb hold k */
+    double s;
+    memcpy(&s, &sb, sizeof s);
+    double num = (1.0 - s) * q - (1.0 + s) * rp;
+    double den = (1.0 + s) * q - (1.0 - s) * rp;
+    return copysign(num / den, z);
+}
+
+/* Clamps to [-20, 20] keeping NaN (a comparison with NaN is false). */
+static inline double clamp20(double z)
+{
+    z = z > 20.0 ? 20.0 : z;
+    return z < -20.0 ? -20.0 : z;
+}
+
+/* Written so that a NaN z passes through (the comparison fails) and GCC
+ * emits maxpd: max(z, 0) and, for 0 < leak < 1, max(z, leak z). */
+static inline double relu(double z)
+{
+    return 0 > z ? 0 : z;
+}
+
+static inline double leaky(double z, double leak)
+{
+    double lz = leak * z;
+    return z > lz ? z : lz;
+}
+
+/* H = act(Z + b 1^T) in place, Z: R x n. Each loop runs over blocks of VB
+ * samples and a tail. */
+static void act_forward(gl_act act, double leak, const double *restrict b, size_t R, size_t n,
+                        double *restrict Z)
+{
+    for (size_t r = 0; r < R; r++) {
+        double *restrict h = Z + r * n, br = b[r];
+        size_t j = 0;
+        switch (act) {
+        case GL_ACT_LINEAR:
+            for (; j + VB <= n; j += VB)
+                for (int k = 0; k < VB; k++)
+                    h[j + k] += br;
+            for (; j < n; j++)
+                h[j] += br;
+            break;
+        case GL_ACT_TANH:
+            /* two passes: a clamp inside tanh_core stops GCC vectorising */
+            for (; j + VB <= n; j += VB)
+                for (int k = 0; k < VB; k++)
+                    h[j + k] = clamp20(h[j + k] + br);
+            for (; j < n; j++)
+                h[j] = clamp20(h[j] + br);
+            for (j = 0; j + VB <= n; j += VB)
+                for (int k = 0; k < VB; k++)
+                    h[j + k] = tanh_core(h[j + k]);
+            for (; j < n; j++)
+                h[j] = tanh_core(h[j]);
+            break;
+        case GL_ACT_SIGMOID:
+            for (; j < n; j++)
+                h[j] = gl_sigmoid(h[j] + br);
+            break;
+        case GL_ACT_RELU:
+            for (; j + VB <= n; j += VB)
+                for (int k = 0; k < VB; k++)
+                    h[j + k] = relu(h[j + k] + br);
+            for (; j < n; j++)
+                h[j] = relu(h[j] + br);
+            break;
+        case GL_ACT_LEAKY:
+            for (; j + VB <= n; j += VB)
+                for (int k = 0; k < VB; k++)
+                    h[j + k] = leaky(h[j + k] + br, leak);
+            for (; j < n; j++)
+                h[j] = leaky(h[j] + br, leak);
+            break;
+        }
+    }
+}
+
+/* The (leaky) ReLU slope, 1 if y > 0 else leak, chosen with bit masks: GCC
+ * turns every select it can see (y > 0 ? 1 : leak, and arithmetic on the
+ * comparison too) into a branch, which does not vectorise and mispredicts on
+ * random signs. With b the bits of y, b | (b - 1) has its top bit clear
+ * exactly when y > 0 (b = 0 is +0, top bit set is negative or -0; a NaN y
+ * counts as positive). */
+static inline double leaky_slope(double y, double leak)
+{
+    const double one = 1.0;
+    uint64_t b, b1, bl, m, r;
+    memcpy(&b, &y, sizeof b);
+    memcpy(&b1, &one, sizeof b1);
+    memcpy(&bl, &leak, sizeof bl);
+    m = 0 - ((b | (b - 1)) >> 63); /* all ones unless y > 0 */
+    r = (b1 & ~m) | (bl & m);
+    double slope;
+    memcpy(&slope, &r, sizeof slope);
+    return slope;
+}
+
+/* g *= act'(z), from y = act(z). */
+static void act_backward(gl_act act, double leak, double *restrict g,
+                         const double *restrict y, size_t m)
+{
+    size_t j = 0;
+    switch (act) {
+    case GL_ACT_LINEAR:
+        break;
+    case GL_ACT_TANH:
+        for (; j + VB <= m; j += VB)
+            for (int k = 0; k < VB; k++)
+                g[j + k] *= 1.0 - y[j + k] * y[j + k];
+        for (; j < m; j++)
+            g[j] *= 1.0 - y[j] * y[j];
+        break;
+    case GL_ACT_SIGMOID:
+        for (; j + VB <= m; j += VB)
+            for (int k = 0; k < VB; k++)
+                g[j + k] *= y[j + k] * (1.0 - y[j + k]);
+        for (; j < m; j++)
+            g[j] *= y[j] * (1.0 - y[j]);
+        break;
+    case GL_ACT_RELU:
+    case GL_ACT_LEAKY:
+        for (; j + VB <= m; j += VB)
+            for (int k = 0; k < VB; k++)
+                g[j + k] *= leaky_slope(y[j + k], leak);
+        for (; j < m; j++)
+            g[j] *= leaky_slope(y[j], leak);
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* The network */
+
+/* dst[c][r] = src[r][c] for an R x C row-major src. */
+static void transpose(size_t R, size_t C, const double *restrict src, double *restrict dst)
+{
+    if (R == 1 || C == 1) {
+        memcpy(dst, src, R * C * sizeof(double));
+        return;
+    }
+    for (size_t r = 0; r < R; r++)
+        for (size_t c = 0; c < C; c++)
+            dst[c * R + r] = src[r * C + c];
+}
+
+/* H_0 = x^T; for each layer Z = W H + b, H' = act(Z) except after the last;
+ * y = Z_L^T. x and y may be the same buffer. A batch size outside
+ * 1..maxbatch (a caller's bug the library cannot report here) yields NaN in
+ * y, which the training loop's NaN guard turns into an error. */
+void gl_mlp_forward(gl_mlp *net, const double *x, size_t n, double *y)
+{
+    size_t L = net->nlayers;
+    if (n < 1 || n > net->maxbatch) {
+        for (size_t k = 0; k < n * net->sizes[L]; k++)
+            y[k] = NAN;
+        net->n = 0;
+        return;
+    }
+    transpose(n, net->sizes[0], x, net->h[0]);
+    for (size_t l = 0; l < L; l++) {
+        size_t in = net->sizes[l], out = net->sizes[l + 1];
+        dense_mm(out, in, n, net->params + net->woff[l], in, 1, net->h[l], net->h[l + 1]);
+        act_forward(l + 1 < L ? net->act : GL_ACT_LINEAR, net->leak,
+                    net->params + net->boff[l], out, n, net->h[l + 1]);
+    }
+    transpose(net->sizes[L], n, net->h[L], y);
+    net->n = n;
+}
+
+/* dZ_L = dy^T; for l = L-1 .. 0:  dW_l += dZ_l H_l^T,  db_l += dZ_l 1,
+ * dH_l = W_l^T dZ_l,  dZ_{l-1} = dH_l * act'(.);  dx = dH_0^T.
+ * Without param_grads the weight-gradient products are skipped, and without
+ * dx the product W_0^T dZ_0 too. dy and dx may be the same buffer. */
+void gl_mlp_backward(gl_mlp *net, const double *dy, double *dx, int param_grads)
+{
+    size_t L = net->nlayers, n = net->n;
+    if (n == 0 || (!param_grads && !dx))
+        return;
+    double *cur = net->delta[0], *nxt = net->delta[1];
+    transpose(n, net->sizes[L], dy, cur);
+    for (size_t l = L; l-- > 0;) {
+        size_t in = net->sizes[l], out = net->sizes[l + 1];
+        const double *W = net->params + net->woff[l];
+        if (param_grads) {
+            dense_wgrad(out, in, n, cur, net->h[l], net->grads + net->woff[l]);
+            dense_bgrad(out, n, cur, net->grads + net->boff[l]);
+        }
+        if (l == 0 && !dx)
+            return;
+        dense_mm(in, out, n, W, 1, in, cur, nxt);
+        if (l > 0)
+            act_backward(net->act, net->leak, nxt, net->h[l], in * n);
+        double *t = cur;
+        cur = nxt;
+        nxt = t;
+    }
+    transpose(net->sizes[0], n, cur, dx);
+}

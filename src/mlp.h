@@ -1,0 +1,69 @@
+/* mlp.h — small dense networks over one flat parameter buffer.
+ *
+ * Layer l (0-based, l < nlayers) maps sizes[l] inputs to sizes[l+1] outputs:
+ *   z = W_l h + b_l,  h' = act(z)  (hidden layers),  y = z  (last layer: linear,
+ *   a logit for a discriminator).
+ * params holds, layer after layer, W_l row-major (sizes[l+1] x sizes[l]) then b_l;
+ * grads has the same layout, so an optimiser is one loop over nparams.
+ *
+ * Activations are kept feature-major, h_l[unit*n + sample], so the inner loops
+ * run over the batch and vectorise. Inputs and outputs at the API are
+ * sample-major: x[i*in + j], y[i*out + k].
+ *
+ * One allocation per network; forward/backward allocate nothing. */
+#ifndef GL_MLP_H
+#define GL_MLP_H
+
+#include <stddef.h>
+#include <gsl/gsl_rng.h>
+
+#include "gl.h"
+
+#define GL_MLP_MAXLAYERS 8
+
+typedef enum {
+    GL_ACT_LINEAR, GL_ACT_TANH, GL_ACT_SIGMOID, GL_ACT_RELU, GL_ACT_LEAKY
+} gl_act;
+
+typedef struct {
+    size_t nlayers;                       /* weight layers */
+    size_t sizes[GL_MLP_MAXLAYERS + 1];   /* sizes[0] inputs ... sizes[nlayers] outputs */
+    gl_act act;                           /* hidden activation */
+    double leak;                          /* slope for x < 0 when act == GL_ACT_LEAKY */
+    size_t nparams;
+    size_t maxbatch;
+    size_t woff[GL_MLP_MAXLAYERS];        /* offset of W_l in params */
+    size_t boff[GL_MLP_MAXLAYERS];        /* offset of b_l in params */
+    double *params;                       /* nparams */
+    double *grads;                        /* nparams, accumulated by backward */
+    double *h[GL_MLP_MAXLAYERS + 1];      /* layer outputs of the last forward, feature-major */
+    double *delta[2];                     /* backward scratch, max width x maxbatch each */
+    size_t n;                             /* batch size of the last forward */
+} gl_mlp;
+
+/* A network with the given layer sizes (nlayers+1 entries), hidden activation
+ * and batch capacity; parameters zero until gl_mlp_init. */
+int gl_mlp_alloc(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
+                 double leak, size_t maxbatch, gl_err *err);
+void gl_mlp_free(gl_mlp *net); /* NULL is a no-op */
+
+/* Glorot-uniform weights for tanh/sigmoid/linear, He-normal (with the leaky
+ * gain sqrt(2/(1+leak^2))) for relu/leaky; zero biases. */
+void gl_mlp_init(gl_mlp *net, const gsl_rng *r);
+
+/* y[n x out] = net(x[n x in]); 1 <= n <= maxbatch. Keeps the activations for
+ * gl_mlp_backward. */
+void gl_mlp_forward(gl_mlp *net, const double *x, size_t n, double *y);
+
+/* Backpropagates dy = dL/dy [n x out] through the last forward pass:
+ * if param_grads, ADDS dL/dparams into net->grads; if dx != NULL, writes
+ * dL/dx [n x in] (the gradient a generator needs from its discriminator). */
+void gl_mlp_backward(gl_mlp *net, const double *dy, double *dx, int param_grads);
+
+void gl_mlp_zero_grad(gl_mlp *net);
+
+/* "linear", "tanh", "sigmoid", "relu", "leaky". */
+const char *gl_act_name(gl_act act);
+int gl_act_parse(const char *name, gl_act *act, gl_err *err);
+
+#endif

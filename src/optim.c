@@ -1,0 +1,130 @@
+/* optim.c — SGD, momentum and Adam over a flat parameter buffer, in PyTorch's
+ * forms (torch.optim.SGD with momentum, dampening 0, no Nesterov; torch.optim.Adam
+ * without amsgrad or weight decay), so that a run can be compared with the
+ * PyTorch peer step by step. */
+#include "optim.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const opt_names[] = {"sgd", "momentum", "adam"};
+
+int gl_optim_parse(const char *name, gl_opt_kind *kind, gl_err *err)
+{
+    if (!name)
+        return gl_err_set(err, GL_EINVAL, "optimiser name is NULL (valid: sgd, momentum, adam)");
+    for (size_t i = 0; i < sizeof opt_names / sizeof opt_names[0]; i++)
+        if (strcmp(name, opt_names[i]) == 0) {
+            if (kind)
+                *kind = (gl_opt_kind)i;
+            return GL_OK;
+        }
+    return gl_err_set(err, GL_EINVAL, "unknown optimiser '%s' (valid: sgd, momentum, adam)",
+                      name);
+}
+
+int gl_optim_alloc(gl_optim **out, gl_opt_kind kind, size_t n, double lr, gl_err *err)
+{
+    if (!out)
+        return gl_err_set(err, GL_EINVAL, "gl_optim_alloc: out is NULL");
+    *out = NULL;
+    if ((unsigned)kind > GL_OPT_ADAM)
+        return gl_err_set(err, GL_EINVAL, "unknown optimiser code %d", (int)kind);
+    if (n < 1)
+        return gl_err_set(err, GL_EINVAL, "optimiser over n = 0 parameters, need n >= 1");
+    if (!isfinite(lr) || !(lr > 0))
+        return gl_err_set(err, GL_EINVAL, "learning rate lr = %g must be finite and > 0", lr);
+
+    /* one block: the struct, then m (momentum, adam) and v (adam) */
+    size_t nstate = kind == GL_OPT_SGD ? 0 : kind == GL_OPT_MOMENTUM ? 1 : 2;
+    size_t head = (sizeof(gl_optim) + 63) & ~(size_t)63;
+    if (n > (SIZE_MAX - head) / (2 * sizeof(double)))
+        return gl_err_set(err, GL_EINVAL, "optimiser over %zu parameters is too large", n);
+    size_t bytes = head + nstate * n * sizeof(double);
+    unsigned char *block = malloc(bytes);
+    if (!block)
+        return gl_err_set(err, GL_ENOMEM, "cannot allocate %zu bytes for an optimiser", bytes);
+    gl_optim *opt = (gl_optim *)block;
+    opt->kind = kind;
+    opt->n = n;
+    opt->lr = lr;
+    opt->beta1 = 0.9;
+    opt->beta2 = 0.999;
+    opt->eps = 1e-8;
+    opt->m = nstate >= 1 ? (double *)(block + head) : NULL;
+    opt->v = nstate >= 2 ? opt->m + n : NULL;
+    gl_optim_reset(opt);
+    *out = opt;
+    return GL_OK;
+}
+
+void gl_optim_free(gl_optim *opt)
+{
+    free(opt); /* the struct heads its own block */
+}
+
+void gl_optim_reset(gl_optim *opt)
+{
+    opt->t = 0;
+    if (opt->m)
+        memset(opt->m, 0, opt->n * sizeof(double));
+    if (opt->v)
+        memset(opt->v, 0, opt->n * sizeof(double));
+}
+
+/* One Adam coordinate, with torch.optim.Adam's order of operations
+ * (single-tensor path: addcmul and addcdiv evaluate value * t1 * t2 and
+ * value * t1 / t2 left to right):
+ *   m = b1 m + (1-b1) g;  v = b2 v + ((1-b2) g) g
+ *   p += ((-lr/bc1) m) / (sqrt(v)/sqrt(bc2) + eps),  bcK = 1 - bK^t.
+ * (PyTorch >= 1.13 forms m as the lerp m + (1-b1)(g - m): equal up to rounding.) */
+static inline void adam1(double *restrict p, double *restrict m, double *restrict v, double g,
+                         double b1, double c1, double b2, double c2, double step,
+                         double sbc2, double eps)
+{
+    *m = b1 * *m + c1 * g;
+    *v = b2 * *v + c2 * g * g;
+    *p += -step * *m / (sqrt(*v) / sbc2 + eps);
+}
+
+void gl_optim_step(gl_optim *opt, double *params, const double *grads)
+{
+    size_t n = opt->n;
+    double *restrict p = params;
+    const double *restrict g = grads;
+    double lr = opt->lr;
+    opt->t++;
+    switch (opt->kind) {
+    case GL_OPT_SGD:
+        for (size_t i = 0; i < n; i++)
+            p[i] += -lr * g[i];
+        break;
+    case GL_OPT_MOMENTUM: {
+        /* buf = mu buf + g (PyTorch's first step sets buf = g: the same value) */
+        double *restrict m = opt->m, mu = opt->beta1;
+        for (size_t i = 0; i < n; i++) {
+            m[i] = mu * m[i] + g[i];
+            p[i] += -lr * m[i];
+        }
+        break;
+    }
+    case GL_OPT_ADAM: {
+        double *restrict m = opt->m, *restrict v = opt->v;
+        double b1 = opt->beta1, b2 = opt->beta2, eps = opt->eps;
+        double c1 = 1.0 - b1, c2 = 1.0 - b2;
+        double bc1 = 1.0 - pow(b1, (double)opt->t), bc2 = 1.0 - pow(b2, (double)opt->t);
+        double step = lr / bc1, sbc2 = sqrt(bc2);
+        /* blocks of 8 so that GCC -O2 vectorises sqrt and the division */
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8)
+            for (int k = 0; k < 8; k++)
+                adam1(p + i + k, m + i + k, v + i + k, g[i + k], b1, c1, b2, c2, step, sbc2,
+                      eps);
+        for (; i < n; i++)
+            adam1(p + i, m + i, v + i, g[i], b1, c1, b2, c2, step, sbc2, eps);
+        break;
+    }
+    }
+}

@@ -1,0 +1,244 @@
+/* quad.c — integration over the real line and the plane with GSL's QUADPACK. */
+#include "quad.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
+
+enum { QUAD_LIMIT = 2000 };
+
+#define LINE_EPSABS 1e-15
+#define LINE_EPSREL 1e-12
+#define INNER_EPSABS 1e-13
+#define INNER_EPSREL 1e-10
+#define OUTER_EPSABS 1e-13
+#define OUTER_EPSREL 1e-9
+#define PLANE_CONTRACT 1e-6
+
+/* A piece is accepted if GSL says so, or if it reports round-off or the
+ * iteration limit while its own error estimate still meets a bound 1000 times
+ * looser than asked (still far below what callers need). Any other status
+ * (divergence, bad integrand behaviour) is a failure whatever abserr says. */
+static int piece_ok(int status, double result, double abserr, double relok, double absok)
+{
+    if (status == GSL_SUCCESS)
+        return 1;
+    return (status == GSL_EROUND || status == GSL_EMAXITER) &&
+           abserr <= fmax(relok * fabs(result), absok);
+}
+
+/* Statuses that the 2-D contract may still accept (see gl_quad_plane_split). */
+static int tolerable(int status)
+{
+    return status == GSL_SUCCESS || status == GSL_EROUND || status == GSL_EMAXITER ||
+           status == GSL_ESING;
+}
+
+static int check_bp(const double *bp, size_t nbp, gl_err *err)
+{
+    if (nbp < 2)
+        return gl_err_set(err, GL_EINVAL, "quadrature needs at least 2 breakpoints, got %zu", nbp);
+    for (size_t i = 0; i < nbp; i++) {
+        if (!isfinite(bp[i]))
+            return gl_err_set(err, GL_EINVAL, "breakpoint %zu is not finite", i);
+        if (i > 0 && !(bp[i] > bp[i - 1]))
+            return gl_err_set(err, GL_EINVAL,
+                              "breakpoints must be strictly increasing (bp[%zu]=%g, bp[%zu]=%g)",
+                              i - 1, bp[i - 1], i, bp[i]);
+    }
+    return GL_OK;
+}
+
+/* Breakpoints plus the places where the regime label split(x) changes, into
+ * out (room for nbp * GL_QUAD_SCAN^2 values); returns the count. */
+static size_t add_kinks(gsl_function *split, const double *bp, size_t nbp, double *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i + 1 < nbp; i++) {
+        out[k++] = bp[i];
+        double a = bp[i], fa = GSL_FN_EVAL(split, a);
+        for (int j = 1; j <= GL_QUAD_SCAN - 1; j++) {
+            double b = j == GL_QUAD_SCAN - 1 ? bp[i + 1]
+                                             : bp[i] + (bp[i + 1] - bp[i]) * j / (GL_QUAD_SCAN - 1);
+            double fb = GSL_FN_EVAL(split, b);
+            /* several changes may hide in (a, b): find one by bisection
+             * (split(lo) == fa, split(hi) != fa), restart just right of it */
+            for (int found = 0; fa != fb && found < GL_QUAD_SCAN; found++) {
+                double lo = a, hi = b, fhi = fb;
+                while (hi - lo > 1e-13 * fmax(1.0, fabs(lo))) {
+                    double mid = 0.5 * (lo + hi), fm = GSL_FN_EVAL(split, mid);
+                    if (fm == fa)
+                        lo = mid;
+                    else
+                        hi = mid, fhi = fm;
+                }
+                double root = 0.5 * (lo + hi);
+                if (root > out[k - 1] && root < bp[i + 1])
+                    out[k++] = root;
+                a = hi, fa = fhi;
+            }
+            a = b, fa = fb;
+        }
+    }
+    out[k++] = bp[nbp - 1];
+    return k;
+}
+
+/* The whole line as three pieces: (-inf, bp[0]], [bp[0], bp[n-1]] with the
+ * interior breakpoints, [bp[n-1], +inf). pts is scratch for qagp, which takes
+ * a non-const array. */
+static int line3(gsl_function *F, const double *bp, size_t nbp, double *pts, double epsabs,
+                 double epsrel, gsl_integration_workspace *ws, double *result, double *abserr)
+{
+    double r[3], e[3];
+    int st[3];
+    for (size_t i = 0; i < nbp; i++)
+        pts[i] = bp[i];
+    st[0] = gsl_integration_qagil(F, bp[0], epsabs, epsrel, QUAD_LIMIT, ws, &r[0], &e[0]);
+    st[1] = gsl_integration_qagp(F, pts, nbp, epsabs, epsrel, QUAD_LIMIT, ws, &r[1], &e[1]);
+    st[2] = gsl_integration_qagiu(F, bp[nbp - 1], epsabs, epsrel, QUAD_LIMIT, ws, &r[2], &e[2]);
+    *result = r[0] + r[1] + r[2];
+    *abserr = e[0] + e[1] + e[2];
+    for (int k = 0; k < 3; k++)
+        if (!piece_ok(st[k], r[k], e[k], 1e3 * epsrel, 1e3 * epsabs) || !isfinite(r[k]))
+            return st[k] ? st[k] : GSL_EFAILED;
+    return GSL_SUCCESS;
+}
+
+#define KINKS(n) ((n) * GL_QUAD_SCAN * GL_QUAD_SCAN)
+/* line3 after adding the kinks of split (if any); buf holds 2 KINKS(nbp). */
+static int line_kinks(gsl_function *F, gsl_function *split, const double *bp, size_t nbp,
+                      double *buf, double epsabs, double epsrel, gsl_integration_workspace *ws,
+                      double *result, double *abserr)
+{
+    double *all = buf, *pts = buf + KINKS(nbp);
+    size_t n = nbp;
+    if (split) {
+        n = add_kinks(split, bp, nbp, all);
+        bp = all;
+    }
+    return line3(F, bp, n, pts, epsabs, epsrel, ws, result, abserr);
+}
+
+int gl_quad_line_split(gl_fn1 f, gl_fn1 split, void *params, const double *bp,
+                       size_t nbp, double *result, double *abserr, gl_err *err)
+{
+    int s = check_bp(bp, nbp, err);
+    if (s)
+        return s;
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(QUAD_LIMIT);
+    double *buf = malloc(2 * KINKS(nbp) * sizeof *buf);
+    if (!ws || !buf) {
+        gsl_integration_workspace_free(ws);
+        free(buf);
+        return gl_err_set(err, GL_ENOMEM, "cannot allocate a quadrature workspace");
+    }
+    gsl_function F = {f, params}, S = {split, params};
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int st = line_kinks(&F, split ? &S : NULL, bp, nbp, buf, LINE_EPSABS, LINE_EPSREL, ws,
+                        result, abserr);
+    gsl_set_error_handler(old);
+    gsl_integration_workspace_free(ws);
+    free(buf);
+    if (st)
+        return gl_err_set(err, GL_ENOCONV, "1-D quadrature did not converge (%s): value %.17g, abserr %.3g",
+                          gsl_strerror(st), *result, *abserr);
+    return GL_OK;
+}
+
+int gl_quad_line(gl_fn1 f, void *params, const double *bp, size_t nbp,
+                 double *result, double *abserr, gl_err *err)
+{
+    return gl_quad_line_split(f, NULL, params, bp, nbp, result, abserr, err);
+}
+
+/* 2-D: the outer integrand is the inner integral along y at fixed x. */
+typedef struct {
+    gl_fn2 f, split;
+    void *params;
+    const double *bpy;
+    size_t ny;
+    double x;
+    double *buf;
+    gsl_integration_workspace *ws;
+    int status;          /* first inner failure */
+    double max_abserr;   /* worst inner error estimate seen */
+} plane_ctx;
+
+static double inner_fn(double y, void *p)
+{
+    plane_ctx *c = p;
+    return c->f(c->x, y, c->params);
+}
+
+static double inner_split(double y, void *p)
+{
+    plane_ctx *c = p;
+    return c->split(c->x, y, c->params);
+}
+
+static double outer_fn(double x, void *p)
+{
+    plane_ctx *c = p;
+    double r, e;
+    gsl_function F = {inner_fn, c}, S = {inner_split, c};
+    c->x = x;
+    int st = line_kinks(&F, c->split ? &S : NULL, c->bpy, c->ny, c->buf, INNER_EPSABS,
+                        INNER_EPSREL, c->ws, &r, &e);
+    if (st && !c->status)
+        c->status = st;
+    if (e > c->max_abserr)
+        c->max_abserr = e;
+    return r;
+}
+
+int gl_quad_plane_split(gl_fn2 f, gl_fn2 split, void *params, const double *bpx,
+                        size_t nx, const double *bpy, size_t ny, double *result,
+                        double *abserr, gl_err *err)
+{
+    int s = check_bp(bpx, nx, err);
+    if (!s)
+        s = check_bp(bpy, ny, err);
+    if (s)
+        return s;
+    gsl_integration_workspace *wo = gsl_integration_workspace_alloc(QUAD_LIMIT);
+    gsl_integration_workspace *wi = gsl_integration_workspace_alloc(QUAD_LIMIT);
+    /* scratch: inner (2 KINKS(ny)) then outer (2 KINKS(nx)), see line_kinks */
+    double *buf = malloc(2 * KINKS(nx + ny) * sizeof *buf);
+    if (!wo || !wi || !buf) {
+        gsl_integration_workspace_free(wo);
+        gsl_integration_workspace_free(wi);
+        free(buf);
+        return gl_err_set(err, GL_ENOMEM, "cannot allocate a quadrature workspace");
+    }
+    plane_ctx c = {f, split, params, bpy, ny, 0.0, buf, wi, GSL_SUCCESS, 0.0};
+    gsl_function F = {outer_fn, &c};
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    /* outer kinks are not searched: a kink curve crosses each x-slice at
+     * isolated points, which the inner search handles; the outer integrand
+     * (the slice integral) is smooth except where the curve is tangent to a slice */
+    int st = line_kinks(&F, NULL, bpx, nx, buf + 2 * KINKS(ny), OUTER_EPSABS,
+                        OUTER_EPSREL, wo, result, abserr);
+    gsl_set_error_handler(old);
+    gsl_integration_workspace_free(wo);
+    gsl_integration_workspace_free(wi);
+    free(buf);
+    /* The outer estimate does not see the inner errors: add the worst inner
+     * error times the width of the breakpoint range, where the mass is. */
+    *abserr += c.max_abserr * (bpx[nx - 1] - bpx[0]);
+    /* a piece that missed its own (much tighter) target is accepted when the
+     * total error estimate still meets the 2-D contract, 1e-6 relative */
+    if ((st || c.status) && !(tolerable(st) && tolerable(c.status) &&
+                              *abserr <= PLANE_CONTRACT * fabs(*result) + 1e-12))
+        return gl_err_set(err, GL_ENOCONV, "2-D quadrature did not converge (%s): value %.17g, abserr %.3g",
+                          gsl_strerror(st ? st : c.status), *result, *abserr);
+    return GL_OK;
+}
+
+int gl_quad_plane(gl_fn2 f, void *params, const double *bpx, size_t nx,
+                  const double *bpy, size_t ny, double *result, double *abserr,
+                  gl_err *err)
+{
+    return gl_quad_plane_split(f, NULL, params, bpx, nx, bpy, ny, result, abserr, err);
+}

@@ -1,0 +1,50 @@
+/* quad.h — integration over the real line and the plane.
+ *
+ * 1-D: GSL QAGP on [bp[0], bp[nbp-1]] with every interior breakpoint, plus
+ * QAGIL on (-inf, bp[0]] and QAGIU on [bp[nbp-1], +inf): the whole line, with
+ * the places where the integrand changes character (modes, uniform edges)
+ * given to the integrator instead of left for it to find.
+ *
+ * 2-D: the same rule nested, x outside and y inside, each over the whole line.
+ *
+ * Tolerances (relative, with an absolute floor for integrals that are ~0):
+ *   1-D   epsrel 1e-12, epsabs 1e-15
+ *   2-D   inner epsrel 1e-10, epsabs 1e-13; outer epsrel 1e-9, epsabs 1e-13
+ * abserr is GSL's error estimate summed over the pieces (2-D: plus the worst
+ * inner estimate times the width of the x breakpoint range); a 2-D result
+ * is accepted when that total is <= 1e-6 relative. GSL's own error
+ * handler is switched off inside these calls and restored on return. */
+#ifndef GL_QUAD_H
+#define GL_QUAD_H
+
+#include <stddef.h>
+
+#include "gl.h"
+
+typedef double (*gl_fn1)(double x, void *params);
+typedef double (*gl_fn2)(double x, double y, void *params);
+
+/* Integral of f over the real line. bp: nbp >= 2 sorted distinct breakpoints. */
+int gl_quad_line(gl_fn1 f, void *params, const double *bp, size_t nbp,
+                 double *result, double *abserr, gl_err *err);
+
+/* Integral of f over the plane; bpx/bpy as for gl_quad_line, per axis. */
+int gl_quad_plane(gl_fn2 f, void *params, const double *bpx, size_t nx,
+                  const double *bpy, size_t ny, double *result, double *abserr,
+                  gl_err *err);
+
+/* The same with kinks located for the integrator: split (same params) returns
+ * a regime label (e.g. the sign of p - q, or which mixture component
+ * dominates), and where the label changes f may have a corner (|p - q|,
+ * |D - D*|, log of a mixture far from its modes). Each interval between
+ * breakpoints is scanned at GL_QUAD_SCAN points along the integration axis
+ * (the inner axis y in 2-D), every change is refined by bisection to 1e-13
+ * relative, and added as a breakpoint. split may be NULL. */
+#define GL_QUAD_SCAN 24
+int gl_quad_line_split(gl_fn1 f, gl_fn1 split, void *params, const double *bp,
+                       size_t nbp, double *result, double *abserr, gl_err *err);
+int gl_quad_plane_split(gl_fn2 f, gl_fn2 split, void *params, const double *bpx,
+                        size_t nx, const double *bpy, size_t ny, double *result,
+                        double *abserr, gl_err *err);
+
+#endif

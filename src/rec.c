@@ -1,0 +1,254 @@
+/* rec.c — atomic TSV output and the claims table. */
+#include "rec.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+enum { MAXFILES = 64, MAXMETA = 32, PATHLEN = 4096, METALEN = 1024 };
+
+struct gl_tsv {
+    FILE *f;
+    char final[PATHLEN], tmp[PATHLEN];
+};
+
+struct gl_rec {
+    char dir[PATHLEN];
+    size_t nmeta, nfiles;
+    char meta[MAXMETA][METALEN];
+    gl_tsv files[MAXFILES];
+    int committed;
+};
+
+/* mkdir -p */
+static int make_dirs(const char *dir, gl_err *err)
+{
+    char p[PATHLEN];
+    size_t n = strlen(dir);
+    if (n == 0 || n >= sizeof p)
+        return gl_err_set(err, GL_EINVAL, "bad output directory \"%s\"", dir);
+    memcpy(p, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (p[i] == '/' || p[i] == '\0') {
+            char c = p[i];
+            p[i] = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST)
+                return gl_err_set(err, GL_EIO, "cannot create directory \"%s\": %s", p, strerror(errno));
+            p[i] = c;
+        }
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return gl_err_set(err, GL_EIO, "\"%s\" is not a directory", dir);
+    return GL_OK;
+}
+
+int gl_rec_begin(gl_rec **out, const char *dir, gl_err *err)
+{
+    *out = NULL;
+    if (!dir)
+        return gl_err_set(err, GL_EINVAL, "no output directory");
+    int s = make_dirs(dir, err);
+    if (s)
+        return s;
+    gl_rec *r = calloc(1, sizeof *r);
+    if (!r)
+        return gl_err_set(err, GL_ENOMEM, "out of memory");
+    snprintf(r->dir, sizeof r->dir, "%s", dir);
+    *out = r;
+    return GL_OK;
+}
+
+const char *gl_rec_dir(const gl_rec *rec) { return rec->dir; }
+
+static int vmeta(char *line, size_t len, const char *key, const char *fmt, va_list ap)
+{
+    int k = snprintf(line, len, "# %s: ", key);
+    if (k < 0 || (size_t)k >= len)
+        return GL_EINVAL;
+    vsnprintf(line + k, len - k, fmt, ap);
+    /* one line per key: a newline inside a value would break the header */
+    for (char *c = line; *c; c++)
+        if (*c == '\n' || *c == '\r')
+            *c = ' ';
+    return GL_OK;
+}
+
+int gl_rec_meta(gl_rec *rec, const char *key, const char *fmt, ...)
+{
+    if (rec->nmeta >= MAXMETA)
+        return GL_EINVAL;
+    va_list ap;
+    va_start(ap, fmt);
+    int s = vmeta(rec->meta[rec->nmeta], METALEN, key, fmt, ap);
+    va_end(ap);
+    if (!s)
+        rec->nmeta++;
+    return s;
+}
+
+int gl_rec_open(gl_rec *rec, const char *name, gl_tsv **t, gl_err *err)
+{
+    *t = NULL;
+    if (rec->nfiles >= MAXFILES)
+        return gl_err_set(err, GL_EINVAL, "too many output files");
+    gl_tsv *f = &rec->files[rec->nfiles];
+    char fin[PATHLEN], tmp[PATHLEN];
+    int a = snprintf(fin, PATHLEN, "%s/%s", rec->dir, name);
+    int b = snprintf(tmp, PATHLEN, "%s/%s.tmp.%ld", rec->dir, name, (long)getpid());
+    if (a < 0 || a >= PATHLEN || b < 0 || b >= PATHLEN)
+        return gl_err_set(err, GL_EINVAL, "output path too long: %s/%s", rec->dir, name);
+    memcpy(f->final, fin, sizeof fin);
+    memcpy(f->tmp, tmp, sizeof tmp);
+    f->f = fopen(f->tmp, "w");
+    if (!f->f)
+        return gl_err_set(err, GL_EIO, "cannot write \"%s\": %s", f->tmp, strerror(errno));
+    rec->nfiles++;
+    for (size_t i = 0; i < rec->nmeta; i++)
+        fprintf(f->f, "%s\n", rec->meta[i]);
+    *t = f;
+    return GL_OK;
+}
+
+int gl_tsv_meta(gl_tsv *t, const char *key, const char *fmt, ...)
+{
+    char line[METALEN];
+    va_list ap;
+    va_start(ap, fmt);
+    int s = vmeta(line, sizeof line, key, fmt, ap);
+    va_end(ap);
+    if (!s)
+        fprintf(t->f, "%s\n", line);
+    return s;
+}
+
+int gl_tsv_header(gl_tsv *t, size_t n, const char *const *cols)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(t->f, "%s%s", cols[i], i + 1 < n ? "\t" : "\n");
+    return GL_OK;
+}
+
+static void put_num(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("nan", f);
+    else if (isinf(v))
+        fputs(v > 0 ? "inf" : "-inf", f);
+    else
+        fprintf(f, "%.10g", v);
+}
+
+int gl_tsv_row(gl_tsv *t, size_t n, const double *v)
+{
+    for (size_t i = 0; i < n; i++) {
+        put_num(t->f, v[i]);
+        fputc(i + 1 < n ? '\t' : '\n', t->f);
+    }
+    return GL_OK;
+}
+
+FILE *gl_tsv_file(gl_tsv *t) { return t->f; }
+
+int gl_rec_commit(gl_rec *rec, gl_err *err)
+{
+    int s = GL_OK;
+    for (size_t i = 0; i < rec->nfiles; i++) {
+        gl_tsv *f = &rec->files[i];
+        if (f->f) {
+            int bad = ferror(f->f);
+            if (fclose(f->f) != 0 || bad)
+                s = s ? s : gl_err_set(err, GL_EIO, "error writing \"%s\"", f->tmp);
+            f->f = NULL;
+        }
+    }
+    if (s)
+        return s; /* keep the previous results: rename nothing */
+    for (size_t i = 0; i < rec->nfiles; i++)
+        if (rename(rec->files[i].tmp, rec->files[i].final) != 0 && !s)
+            s = gl_err_set(err, GL_EIO, "cannot rename \"%s\": %s", rec->files[i].tmp, strerror(errno));
+    rec->committed = 1;
+    return s;
+}
+
+void gl_rec_free(gl_rec *rec)
+{
+    if (!rec)
+        return;
+    for (size_t i = 0; i < rec->nfiles; i++) {
+        if (rec->files[i].f)
+            fclose(rec->files[i].f);
+        if (!rec->committed)
+            remove(rec->files[i].tmp);
+    }
+    free(rec);
+}
+
+/* ---- claims ---- */
+
+int gl_claims_add(gl_claims *cl, const char *name, gl_claim_rel rel,
+                  double expected, double measured, double tol)
+{
+    int pass;
+    switch (rel) {
+    case GL_CLAIM_LE: pass = measured <= expected + tol; break;
+    case GL_CLAIM_GE: pass = measured >= expected - tol; break;
+    default: pass = fabs(measured - expected) <= tol; break;
+    }
+    if (isnan(measured))
+        pass = 0;
+    if (cl->n < GL_MAXCLAIMS) {
+        gl_claim *c = &cl->c[cl->n];
+        snprintf(c->name, sizeof c->name, "%s", name);
+        c->rel = rel;
+        c->expected = expected;
+        c->measured = measured;
+        c->tol = tol;
+        c->pass = pass;
+    }
+    cl->n++;
+    return pass;
+}
+
+size_t gl_claims_failed(const gl_claims *cl)
+{
+    size_t k = cl->n > GL_MAXCLAIMS ? cl->n - GL_MAXCLAIMS : 0;
+    for (size_t i = 0; i < cl->n && i < GL_MAXCLAIMS; i++)
+        k += !cl->c[i].pass;
+    return k;
+}
+
+const char *gl_claim_rel_text(gl_claim_rel rel)
+{
+    switch (rel) {
+    case GL_CLAIM_LE: return "m<=e+tol";
+    case GL_CLAIM_GE: return "m>=e-tol";
+    default: return "|m-e|<=tol";
+    }
+}
+
+int gl_rec_claims(gl_rec *rec, const gl_claims *cl, gl_err *err)
+{
+    gl_tsv *t;
+    int s = gl_rec_open(rec, "claims.tsv", &t, err);
+    if (s)
+        return s;
+    static const char *const cols[] = {"claim", "expected", "measured", "tol", "status", "relation"};
+    gl_tsv_header(t, 6, cols);
+    for (size_t i = 0; i < cl->n && i < GL_MAXCLAIMS; i++) {
+        const gl_claim *c = &cl->c[i];
+        fprintf(t->f, "%s\t", c->name);
+        put_num(t->f, c->expected);
+        fputc('\t', t->f);
+        put_num(t->f, c->measured);
+        fputc('\t', t->f);
+        put_num(t->f, c->tol);
+        fprintf(t->f, "\t%s\t%s\n", c->pass ? "PASS" : "FAIL", gl_claim_rel_text(c->rel));
+    }
+    return GL_OK;
+}

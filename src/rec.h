@@ -1,0 +1,82 @@
+/* rec.h — results on disk: TSV files with a '# key: value' metadata header,
+ * the claims table, and atomic writes.
+ *
+ * A gl_rec is a transaction over one output directory: every file is written
+ * under a temporary name (NAME.tmp.PID) and renamed into place only by
+ * gl_rec_commit, so an interrupted or failed run never leaves a half-written
+ * file and leaves the previous results untouched. gl_rec_free on an
+ * uncommitted transaction removes its temporary files. No timestamps are
+ * written: the same seed gives byte-identical files. */
+#ifndef GL_REC_H
+#define GL_REC_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "gl.h"
+
+typedef struct gl_rec gl_rec;
+typedef struct gl_tsv gl_tsv;
+
+/* Creates dir (and its parents) if needed. */
+int gl_rec_begin(gl_rec **out, const char *dir, gl_err *err);
+/* A metadata line written at the top of every file opened afterwards. */
+int gl_rec_meta(gl_rec *rec, const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Opens dir/name (temporarily dir/name.tmp.PID) with the common metadata. */
+int gl_rec_open(gl_rec *rec, const char *name, gl_tsv **t, gl_err *err);
+/* Renames every file into place; the first failure is reported. */
+int gl_rec_commit(gl_rec *rec, gl_err *err);
+void gl_rec_free(gl_rec *rec); /* NULL is a no-op; removes uncommitted temporaries */
+const char *gl_rec_dir(const gl_rec *rec);
+
+/* Per-file metadata (before the header row). */
+int gl_tsv_meta(gl_tsv *t, const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* The header row: n column names. */
+int gl_tsv_header(gl_tsv *t, size_t n, const char *const *cols);
+/* One row of n numbers, %.10g (inf, -inf and nan spelled so). */
+int gl_tsv_row(gl_tsv *t, size_t n, const double *v);
+/* The raw stream, for rows with text cells; write errors are caught at commit. */
+FILE *gl_tsv_file(gl_tsv *t);
+
+/* ---- claims ---- */
+
+typedef enum {
+    GL_CLAIM_EQ, /* |measured - expected| <= tol */
+    GL_CLAIM_LE, /* measured <= expected + tol */
+    GL_CLAIM_GE  /* measured >= expected - tol */
+} gl_claim_rel;
+
+#define GL_CLAIM_NAMELEN 48
+#define GL_MAXCLAIMS 64
+
+typedef struct {
+    char name[GL_CLAIM_NAMELEN];
+    gl_claim_rel rel;
+    double expected, measured, tol;
+    int pass; /* NaN measured never passes */
+} gl_claim;
+
+typedef struct {
+    size_t n;
+    gl_claim c[GL_MAXCLAIMS];
+} gl_claims;
+
+/* Appends a claim and decides it; returns its pass flag. Silently ignores
+ * claims beyond GL_MAXCLAIMS but counts them as failures in gl_claims_failed. */
+int gl_claims_add(gl_claims *cl, const char *name, gl_claim_rel rel,
+                  double expected, double measured, double tol);
+size_t gl_claims_failed(const gl_claims *cl);
+/* "|m-e|<=tol", "m<=e+tol", "m>=e-tol" */
+const char *gl_claim_rel_text(gl_claim_rel rel);
+/* Writes claims.tsv: claim expected measured tol status relation. */
+int gl_rec_claims(gl_rec *rec, const gl_claims *cl, gl_err *err);
+
+#endif

@@ -1,0 +1,20 @@
+/* The test runner: every tests/test_NAME.c defines Suite *NAME_suite(void);
+ * the list comes from build/.../suites.h, generated from the file names. */
+#include <check.h>
+#include <stdlib.h>
+
+#define GL_SUITE(name) Suite *name##_suite(void);
+#include "suites.h"
+#undef GL_SUITE
+
+int main(void)
+{
+    SRunner *sr = srunner_create(NULL);
+#define GL_SUITE(name) srunner_add_suite(sr, name##_suite());
+#include "suites.h"
+#undef GL_SUITE
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,142 @@
+/* tests for src/rec.c: atomic writes, metadata, the claims table. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rec.h"
+
+static char dir[64];
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/ganlab-rec-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    static char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static int count_files(const char *d)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls -A %s | wc -l", d);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    ck_assert_int_eq(fscanf(p, "%d", &n), 1);
+    pclose(p);
+    return n;
+}
+
+START_TEST(test_commit_writes_meta_header_rows)
+{
+    gl_rec *r;
+    gl_tsv *t;
+    char path[128];
+    ck_assert_int_eq(gl_rec_begin(&r, dir, NULL), GL_OK);
+    gl_rec_meta(r, "experiment", "%s", "demo");
+    ck_assert_int_eq(gl_rec_open(r, "a.tsv", &t, NULL), GL_OK);
+    gl_tsv_meta(t, "note", "two\nlines");
+    gl_tsv_header(t, 3, (const char *const[]){"x", "y", "z"});
+    gl_tsv_row(t, 3, (const double[]){1.5, INFINITY, NAN});
+    snprintf(path, sizeof path, "%s/a.tsv", dir);
+    ck_assert_ptr_null(slurp(path)); /* nothing in place before commit */
+    ck_assert_int_eq(gl_rec_commit(r, NULL), GL_OK);
+    gl_rec_free(r);
+    ck_assert_str_eq(slurp(path), "# experiment: demo\n# note: two lines\nx\ty\tz\n1.5\tinf\tnan\n");
+    ck_assert_int_eq(count_files(dir), 1); /* no temporary left */
+}
+END_TEST
+
+START_TEST(test_uncommitted_leaves_previous_results)
+{
+    gl_rec *r;
+    gl_tsv *t;
+    char path[128];
+    snprintf(path, sizeof path, "%s/a.tsv", dir);
+    FILE *f = fopen(path, "w");
+    fputs("old\n", f);
+    fclose(f);
+    ck_assert_int_eq(gl_rec_begin(&r, dir, NULL), GL_OK);
+    ck_assert_int_eq(gl_rec_open(r, "a.tsv", &t, NULL), GL_OK);
+    gl_tsv_row(t, 1, (const double[]){2});
+    ck_assert_int_eq(count_files(dir), 2); /* old file + temporary */
+    gl_rec_free(r);                        /* a failed run: no commit */
+    ck_assert_str_eq(slurp(path), "old\n");
+    ck_assert_int_eq(count_files(dir), 1);
+}
+END_TEST
+
+START_TEST(test_claims)
+{
+    gl_claims cl = {0};
+    ck_assert_int_eq(gl_claims_add(&cl, "eq", GL_CLAIM_EQ, 1, 1.05, 0.1), 1);
+    ck_assert_int_eq(gl_claims_add(&cl, "eq_fail", GL_CLAIM_EQ, 1, 1.2, 0.1), 0);
+    ck_assert_int_eq(gl_claims_add(&cl, "le", GL_CLAIM_LE, 0, 1e-12, 1e-9), 1);
+    ck_assert_int_eq(gl_claims_add(&cl, "le_fail", GL_CLAIM_LE, 0, 1e-6, 1e-9), 0);
+    ck_assert_int_eq(gl_claims_add(&cl, "ge", GL_CLAIM_GE, 7.5, 7.6, 0), 1);
+    ck_assert_int_eq(gl_claims_add(&cl, "nan", GL_CLAIM_EQ, 0, NAN, INFINITY), 0);
+    ck_assert_uint_eq(gl_claims_failed(&cl), 3);
+    gl_rec *r;
+    char path[128];
+    ck_assert_int_eq(gl_rec_begin(&r, dir, NULL), GL_OK);
+    ck_assert_int_eq(gl_rec_claims(r, &cl, NULL), GL_OK);
+    ck_assert_int_eq(gl_rec_commit(r, NULL), GL_OK);
+    gl_rec_free(r);
+    snprintf(path, sizeof path, "%s/claims.tsv", dir);
+    const char *s = slurp(path);
+    ck_assert_ptr_nonnull(strstr(s, "claim\texpected\tmeasured\ttol\tstatus\trelation\n"));
+    ck_assert_ptr_nonnull(strstr(s, "eq_fail\t1\t1.2\t0.1\tFAIL\t|m-e|<=tol\n"));
+    ck_assert_ptr_nonnull(strstr(s, "le\t0\t1e-12\t1e-09\tPASS\tm<=e+tol\n"));
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+    gl_rec *r;
+    gl_err e;
+    char path[160];
+    snprintf(path, sizeof path, "%s/file", dir);
+    FILE *f = fopen(path, "w");
+    fclose(f);
+    snprintf(path, sizeof path, "%s/file/sub", dir);
+    ck_assert_int_eq(gl_rec_begin(&r, path, &e), GL_EIO);
+    ck_assert_ptr_null(r);
+    ck_assert_ptr_nonnull(strstr(e.msg, "file/sub"));
+    ck_assert_int_eq(gl_rec_begin(&r, "", &e), GL_EINVAL);
+}
+END_TEST
+
+Suite *rec_suite(void)
+{
+    Suite *s = suite_create("rec");
+    TCase *c = tcase_create("core");
+    tcase_add_checked_fixture(c, setup, teardown);
+    tcase_add_test(c, test_commit_writes_meta_header_rows);
+    tcase_add_test(c, test_uncommitted_leaves_previous_results);
+    tcase_add_test(c, test_claims);
+    suite_add_tcase(s, c);
+    TCase *e = tcase_create("errors");
+    tcase_add_checked_fixture(e, setup, teardown);
+    tcase_add_test(e, test_errors);
+    suite_add_tcase(s, e);
+    return s;
+}
