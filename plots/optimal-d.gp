@@ -15,10 +15,15 @@ if (exists_file(f1)) {
   set y2label "density"
   set xrange [meta(f1, "plot_xrange", 1):meta(f1, "plot_xrange", 2)]
   set yrange [-0.02:1.02]
-  set y2range [0:*]
+  # densities on the right axis, kept below the legend
+  stats f1 using 4 nooutput
+  dmax = STATS_max
+  stats f1 using 5 nooutput
+  dmax = STATS_max > dmax ? STATS_max : dmax
+  set y2range [0:1.35 * dmax]
   set ytics 0.1
   set y2tics
-  set key top right
+  set key top center
   plot f1 using 1:4 axes x1y2 with filledcurves y1=0 ls 3 title "p_{data}(x)", \
        f1 using 1:5 axes x1y2 with filledcurves y1=0 ls 4 title "p_g(x)", \
        f1 using 1:3 with lines ls 1 title "D*(x), exact", \

@@ -9,13 +9,13 @@
  *   dL/dW = dZ H^T,  dL/db = dZ 1,  dL/dH = W^T dZ,
  *   dL/dZ_prev = dL/dH * act'(.) computed from the stored output H.
  *
- * Speed. The gan1d workload (D 1-32-32-1 on 256 samples) is ~2.5 MFLOP a step,
- * so the kernels must keep the FPU busy at the Makefile's plain -O2. GCC 12 at
- * -O2 (cost model "very-cheap") vectorises a loop only when its trip count is
- * a known multiple of the vector width, and keeps accumulators in registers
- * only when the block is written out. Hence the kernels below work on fixed
- * blocks (4 units x 8 samples; 2 x 2 dot products x 4 lanes) with the lanes
- * spelled out, and finish ragged edges with scalar loops that do the same
+ * Speed. The gan1d workload (D 1-32-32-1 on 256 samples, G 1-16-16-1 on 128)
+ * is ~2.5 MFLOP a step, so the kernels must keep the FPU busy at the
+ * Makefile's plain -O2. Dense products work on register blocks written with
+ * vector types (see VW below); elementwise passes and narrow dot products run
+ * over blocks of VB elements, because GCC 12 at -O2 (cost model "very-cheap")
+ * vectorises a loop only when its trip count is a known multiple of the
+ * vector width. Ragged edges are finished by scalar loops doing the same
  * operations in the same order: a sample's output does not depend on its
  * position in the batch or on the batch size, bit for bit. */
 #include "mlp.h"
@@ -32,6 +32,44 @@
 /* Elementwise loops run over blocks of VB elements (a multiple of every vector
  * width up to 512 bits) followed by a scalar tail. */
 #define VB 8
+
+/* The dense products are written with GNU C vector types (GCC, Clang) of the
+ * widest width the target has: 2 doubles for the Makefile's plain -O2
+ * (SSE2), 4 with AVX, 8 with AVX-512. Plain C left GCC's SLP vectoriser to
+ * find the same code, and it did or did not depending on flags and on
+ * unrelated edits (-O3 halved the speed). Without GNU C, or with
+ * -DGL_NO_SIMD, vd is a double and the same code is scalar. Lanes are
+ * independent sums, so the results do not depend on the width (no FMA
+ * contraction under -std=c99). The elementwise passes and the narrow dot
+ * products vectorise as plain loops over blocks of VB. */
+#if defined(__GNUC__) && !defined(GL_NO_SIMD)
+#if defined(__AVX512F__)
+#define VW 8
+#elif defined(__AVX__)
+#define VW 4
+#else
+#define VW 2
+#endif
+typedef double vd __attribute__((vector_size(VW * sizeof(double))));
+#else
+#define VW 1
+typedef double vd;
+#endif
+
+static inline vd vload(const double *p)
+{
+    vd v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* *p = v, or *p += v */
+static inline void vput(double *p, vd v, int acc)
+{
+    if (acc)
+        v += vload(p);
+    memcpy(p, &v, sizeof v);
+}
 
 /* ------------------------------------------------------------------------ */
 /* Allocation */
@@ -124,8 +162,8 @@ int gl_mlp_alloc(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
     for (size_t l = 0; l <= nlayers && ok; l++)
         ok = mul_size(sizes[l], maxbatch, &t) && round8(t, &len_h[l])
              && add_size(total, len_h[l], &total);
-    ok = ok && mul_size(maxw, maxbatch, &t) && round8(t, &len_d)
-         && add_size(total, 2 * len_d, &total) && len_d <= SIZE_MAX / 2;
+    ok = ok && mul_size(maxw, maxbatch, &t) && round8(t, &len_d) && len_d <= SIZE_MAX / 2
+         && add_size(total, 2 * len_d, &total);
     size_t head = (sizeof(gl_mlp) + 63) & ~(size_t)63, bytes;
     ok = ok && mul_size(total, sizeof(double), &bytes) && add_size(bytes, head + 64, &bytes);
     if (!ok)
@@ -144,7 +182,7 @@ int gl_mlp_alloc(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
     for (size_t l = 0; l <= nlayers; l++)
         net->sizes[l] = sizes[l];
     net->act = act;
-    net->leak = act == GL_ACT_LEAKY ? leak : 0.0;
+    net->leak = act == GL_ACT_LEAKY ? leak : 0.0; /* relu: the leaky code, slope 0 */
     net->nparams = nparams;
     net->maxbatch = maxbatch;
     size_t off = 0;
@@ -207,95 +245,79 @@ void gl_mlp_init(gl_mlp *net, const gsl_rng *r)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Dense layer: Z = A X, the forward product (A = W, then + b) and the
- * backward one (A = W^T).
- *   Z[r][s] = sum_{j<K} A(r, j) X[j][s],   A(r, j) = A[r*ar + j*aj]
- * forward:  A = W   (ar = in, aj = 1),  R = out, K = in
- * backward: A = W^T (ar = 1, aj = in),  R = in,  K = out
- * Every path sums in the order j = 0, 1, ..., K-1. (A bias folded into the
- * accumulators' start, or a NULL test in here, costs GCC's SLP vectoriser
- * half its speed; act_forward adds it afterwards.) */
-
-#define LANES8(z, w)                                                        \
-    z[0] += w * x[0]; z[1] += w * x[1]; z[2] += w * x[2]; z[3] += w * x[3]; \
-    z[4] += w * x[4]; z[5] += w * x[5]; z[6] += w * x[6]; z[7] += w * x[7];
-
-static void dense_mm(size_t R, size_t K, size_t n, const double *restrict A, size_t ar,
-                     size_t aj, const double *restrict X, double *restrict Z)
+/* Dense layer: Z = A X, for the forward product (A = W, then + b), the
+ * backward one (A = W^T) and, accumulating, the weight gradient (A = dZ):
+ *   Z[r][c] (+)= sum_{j<K} A(r, j) X[j][c],   A(r, j) = A[r*ar + j*aj],
+ * X (K x C) and Z (R x C) with row stride C:
+ * forward:  A = W   (ar = in, aj = 1), R = out, K = in,  C = n
+ * backward: A = W^T (ar = 1, aj = in), R = in,  K = out, C = n
+ * weights:  A = dZ  (ar = n,  aj = 1), R = out, K = n,   C = in, X = H^T
+ * Blocks of 4 rows x 2 vectors of columns, the 8 sums in registers; a last
+ * row or two alone; the columns past the last block one by one. Every path
+ * sums from 0 in the order j = 0, 1, ..., K-1 and stores (or adds) the sum
+ * once, so the paths agree bit for bit. */
+static void dense_mm(size_t R, size_t K, size_t C, const double *restrict A, size_t ar,
+                     size_t aj, const double *restrict X, double *restrict Z, int acc)
 {
-    size_t r = 0;
+    size_t r = 0, cb = C - C % (2 * VW); /* columns in whole blocks */
     for (; r + 4 <= R; r += 4) {
         const double *a0 = A + r * ar, *a1 = a0 + ar, *a2 = a1 + ar, *a3 = a2 + ar;
-        double *z0p = Z + r * n, *z1p = z0p + n, *z2p = z1p + n, *z3p = z2p + n;
-        size_t s = 0;
-        for (; s + 8 <= n; s += 8) {
-            double z0[8], z1[8], z2[8], z3[8];
-            for (int k = 0; k < 8; k++)
-                z0[k] = z1[k] = z2[k] = z3[k] = 0;
+        double *z0 = Z + r * C, *z1 = z0 + C, *z2 = z1 + C, *z3 = z2 + C;
+        for (size_t c = 0; c < cb; c += 2 * VW) {
+            vd s00 = {0}, s01 = {0}, s10 = {0}, s11 = {0};
+            vd s20 = {0}, s21 = {0}, s30 = {0}, s31 = {0};
             for (size_t j = 0; j < K; j++) {
-                const double *restrict x = X + j * n + s;
-                LANES8(z0, a0[j * aj])
-                LANES8(z1, a1[j * aj])
-                LANES8(z2, a2[j * aj])
-                LANES8(z3, a3[j * aj])
+                vd x0 = vload(X + j * C + c), x1 = vload(X + j * C + c + VW);
+                double w0 = a0[j * aj], w1 = a1[j * aj], w2 = a2[j * aj], w3 = a3[j * aj];
+                s00 += w0 * x0;
+                s01 += w0 * x1;
+                s10 += w1 * x0;
+                s11 += w1 * x1;
+                s20 += w2 * x0;
+                s21 += w2 * x1;
+                s30 += w3 * x0;
+                s31 += w3 * x1;
             }
-            for (int k = 0; k < 8; k++) {
-                z0p[s + k] = z0[k];
-                z1p[s + k] = z1[k];
-                z2p[s + k] = z2[k];
-                z3p[s + k] = z3[k];
-            }
-        }
-        for (; s < n; s++) {
-            double z0 = 0, z1 = 0, z2 = 0, z3 = 0;
-            for (size_t j = 0; j < K; j++) {
-                double x = X[j * n + s];
-                z0 += a0[j * aj] * x;
-                z1 += a1[j * aj] * x;
-                z2 += a2[j * aj] * x;
-                z3 += a3[j * aj] * x;
-            }
-            z0p[s] = z0;
-            z1p[s] = z1;
-            z2p[s] = z2;
-            z3p[s] = z3;
+            vput(z0 + c, s00, acc);
+            vput(z0 + c + VW, s01, acc);
+            vput(z1 + c, s10, acc);
+            vput(z1 + c + VW, s11, acc);
+            vput(z2 + c, s20, acc);
+            vput(z2 + c + VW, s21, acc);
+            vput(z3 + c, s30, acc);
+            vput(z3 + c + VW, s31, acc);
         }
     }
     for (; r < R; r++) {
         const double *a0 = A + r * ar;
-        double *z0p = Z + r * n;
-        size_t s = 0;
-        for (; s + 8 <= n; s += 8) {
-            double z0[8];
-            for (int k = 0; k < 8; k++)
-                z0[k] = 0;
+        double *z0 = Z + r * C;
+        for (size_t c = 0; c < cb; c += 2 * VW) {
+            vd s00 = {0}, s01 = {0};
             for (size_t j = 0; j < K; j++) {
-                const double *restrict x = X + j * n + s;
-                LANES8(z0, a0[j * aj])
+                double w0 = a0[j * aj];
+                s00 += w0 * vload(X + j * C + c);
+                s01 += w0 * vload(X + j * C + c + VW);
             }
-            for (int k = 0; k < 8; k++)
-                z0p[s + k] = z0[k];
-        }
-        for (; s < n; s++) {
-            double z0 = 0;
-            for (size_t j = 0; j < K; j++)
-                z0 += a0[j * aj] * X[j * n + s];
-            z0p[s] = z0;
+            vput(z0 + c, s00, acc);
+            vput(z0 + c + VW, s01, acc);
         }
     }
+    for (size_t c = cb; c < C; c++)
+        for (r = 0; r < R; r++) {
+            const double *a0 = A + r * ar;
+            double s = 0;
+            for (size_t j = 0; j < K; j++)
+                s += a0[j * aj] * X[j * C + c];
+            Z[r * C + c] = acc ? Z[r * C + c] + s : s;
+        }
 }
 
-/* Weight gradient: G[o][i] += sum_s D[o][s] H[i][s]  (dL/dW += dZ H^T).
+/* Weight gradient for layers narrower than a block of dense_mm (2 VW
+ * inputs): G[o][i] += sum_s D[o][s] H[i][s]  (dL/dW += dZ H^T).
  * One dot product over the batch per weight, with eight independent partial
  * sums (so that the adds vectorise without licence to reassociate) combined
  * pairwise, then the scalar tail; the sum is formed first and added to G once,
- * so that calling backward twice doubles G exactly. */
-#define DOT8(c, d, h)                                                       \
-    c[0] += d[s] * h[s]; c[1] += d[s + 1] * h[s + 1];                       \
-    c[2] += d[s + 2] * h[s + 2]; c[3] += d[s + 3] * h[s + 3];               \
-    c[4] += d[s + 4] * h[s + 4]; c[5] += d[s + 5] * h[s + 5];               \
-    c[6] += d[s + 6] * h[s + 6]; c[7] += d[s + 7] * h[s + 7];
-
+ * so that calling backward twice doubles G exactly, as in dense_mm. */
 static double sum8(const double *c, double tail)
 {
     return (((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]))) + tail;
@@ -310,9 +332,9 @@ static void dense_wgrad(size_t O, size_t I, size_t n, const double *restrict D,
             const double *restrict h = H + i * n;
             double c[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t = 0;
             size_t s = 0;
-            for (; s + 8 <= n; s += 8) {
-                DOT8(c, d, h)
-            }
+            for (; s + 8 <= n; s += 8)
+                for (int k = 0; k < 8; k++)
+                    c[k] += d[s + k] * h[s + k];
             for (; s < n; s++)
                 t += d[s] * h[s];
             G[o * I + i] += sum8(c, t);
@@ -507,14 +529,26 @@ static void act_backward(gl_act act, double leak, double *restrict g,
 /* ------------------------------------------------------------------------ */
 /* The network */
 
-/* dst[c][r] = src[r][c] for an R x C row-major src. */
+/* dst[c][r] = src[r][c] for an R x C row-major src; four rows at a time, so
+ * that the writes go out in runs of four. */
 static void transpose(size_t R, size_t C, const double *restrict src, double *restrict dst)
 {
     if (R == 1 || C == 1) {
         memcpy(dst, src, R * C * sizeof(double));
         return;
     }
-    for (size_t r = 0; r < R; r++)
+    size_t r = 0;
+    for (; r + 4 <= R; r += 4) {
+        const double *s0 = src + r * C, *s1 = s0 + C, *s2 = s1 + C, *s3 = s2 + C;
+        for (size_t c = 0; c < C; c++) {
+            double *d = dst + c * R + r;
+            d[0] = s0[c];
+            d[1] = s1[c];
+            d[2] = s2[c];
+            d[3] = s3[c];
+        }
+    }
+    for (; r < R; r++)
         for (size_t c = 0; c < C; c++)
             dst[c * R + r] = src[r * C + c];
 }
@@ -535,7 +569,7 @@ void gl_mlp_forward(gl_mlp *net, const double *x, size_t n, double *y)
     transpose(n, net->sizes[0], x, net->h[0]);
     for (size_t l = 0; l < L; l++) {
         size_t in = net->sizes[l], out = net->sizes[l + 1];
-        dense_mm(out, in, n, net->params + net->woff[l], in, 1, net->h[l], net->h[l + 1]);
+        dense_mm(out, in, n, net->params + net->woff[l], in, 1, net->h[l], net->h[l + 1], 0);
         act_forward(l + 1 < L ? net->act : GL_ACT_LINEAR, net->leak,
                     net->params + net->boff[l], out, n, net->h[l + 1]);
     }
@@ -558,12 +592,18 @@ void gl_mlp_backward(gl_mlp *net, const double *dy, double *dx, int param_grads)
         size_t in = net->sizes[l], out = net->sizes[l + 1];
         const double *W = net->params + net->woff[l];
         if (param_grads) {
-            dense_wgrad(out, in, n, cur, net->h[l], net->grads + net->woff[l]);
+            double *gW = net->grads + net->woff[l];
+            if (in >= 2 * VW) { /* H^T into the free scratch, then blocks */
+                transpose(in, n, net->h[l], nxt);
+                dense_mm(out, n, in, cur, n, 1, nxt, gW, 1);
+            } else {
+                dense_wgrad(out, in, n, cur, net->h[l], gW);
+            }
             dense_bgrad(out, n, cur, net->grads + net->boff[l]);
         }
         if (l == 0 && !dx)
             return;
-        dense_mm(in, out, n, W, 1, in, cur, nxt);
+        dense_mm(in, out, n, W, 1, in, cur, nxt, 0);
         if (l > 0)
             act_backward(net->act, net->leak, nxt, net->h[l], in * n);
         double *t = cur;

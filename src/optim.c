@@ -74,21 +74,6 @@ void gl_optim_reset(gl_optim *opt)
         memset(opt->v, 0, opt->n * sizeof(double));
 }
 
-/* One Adam coordinate, with torch.optim.Adam's order of operations
- * (single-tensor path: addcmul and addcdiv evaluate value * t1 * t2 and
- * value * t1 / t2 left to right):
- *   m = b1 m + (1-b1) g;  v = b2 v + ((1-b2) g) g
- *   p += ((-lr/bc1) m) / (sqrt(v)/sqrt(bc2) + eps),  bcK = 1 - bK^t.
- * (PyTorch >= 1.13 forms m as the lerp m + (1-b1)(g - m): equal up to rounding.) */
-static inline void adam1(double *restrict p, double *restrict m, double *restrict v, double g,
-                         double b1, double c1, double b2, double c2, double step,
-                         double sbc2, double eps)
-{
-    *m = b1 * *m + c1 * g;
-    *v = b2 * *v + c2 * g * g;
-    *p += -step * *m / (sqrt(*v) / sbc2 + eps);
-}
-
 void gl_optim_step(gl_optim *opt, double *params, const double *grads)
 {
     size_t n = opt->n;
@@ -111,19 +96,21 @@ void gl_optim_step(gl_optim *opt, double *params, const double *grads)
         break;
     }
     case GL_OPT_ADAM: {
+        /* in torch.optim.Adam's order of operations (single-tensor path, whose
+         * addcmul and addcdiv evaluate value*t1*t2 and value*t1/t2 left to
+         * right); PyTorch >= 1.13 forms m as the lerp m + (1-b1)(g - m), equal
+         * up to rounding. Scalar: GCC does not vectorise C's errno-setting
+         * sqrt, and the optimiser is a few percent of a step. */
         double *restrict m = opt->m, *restrict v = opt->v;
         double b1 = opt->beta1, b2 = opt->beta2, eps = opt->eps;
         double c1 = 1.0 - b1, c2 = 1.0 - b2;
         double bc1 = 1.0 - pow(b1, (double)opt->t), bc2 = 1.0 - pow(b2, (double)opt->t);
         double step = lr / bc1, sbc2 = sqrt(bc2);
-        /* blocks of 8 so that GCC -O2 vectorises sqrt and the division */
-        size_t i = 0;
-        for (; i + 8 <= n; i += 8)
-            for (int k = 0; k < 8; k++)
-                adam1(p + i + k, m + i + k, v + i + k, g[i + k], b1, c1, b2, c2, step, sbc2,
-                      eps);
-        for (; i < n; i++)
-            adam1(p + i, m + i, v + i, g[i], b1, c1, b2, c2, step, sbc2, eps);
+        for (size_t i = 0; i < n; i++) {
+            m[i] = b1 * m[i] + c1 * g[i];
+            v[i] = b2 * v[i] + c2 * g[i] * g[i];
+            p[i] += -step * m[i] / (sqrt(v[i]) / sbc2 + eps);
+        }
         break;
     }
     }

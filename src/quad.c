@@ -52,15 +52,14 @@ static int check_bp(const double *bp, size_t nbp, gl_err *err)
 
 /* Breakpoints plus the places where the regime label split(x) changes, into
  * out (room for nbp * GL_QUAD_SCAN^2 values); returns the count. */
-static size_t add_kinks(gsl_function *split, const double *bp, size_t nbp, double *out)
+static size_t add_kinks(gsl_function *split, const double *bp, size_t nbp, int scan, double *out)
 {
     size_t k = 0;
     for (size_t i = 0; i + 1 < nbp; i++) {
         out[k++] = bp[i];
         double a = bp[i], fa = GSL_FN_EVAL(split, a);
-        for (int j = 1; j <= GL_QUAD_SCAN - 1; j++) {
-            double b = j == GL_QUAD_SCAN - 1 ? bp[i + 1]
-                                             : bp[i] + (bp[i + 1] - bp[i]) * j / (GL_QUAD_SCAN - 1);
+        for (int j = 1; j <= scan - 1; j++) {
+            double b = j == scan - 1 ? bp[i + 1] : bp[i] + (bp[i + 1] - bp[i]) * j / (scan - 1);
             double fb = GSL_FN_EVAL(split, b);
             /* several changes may hide in (a, b): find one by bisection
              * (split(lo) == fa, split(hi) != fa), restart just right of it */
@@ -108,14 +107,14 @@ static int line3(gsl_function *F, const double *bp, size_t nbp, double *pts, dou
 
 #define KINKS(n) ((n) * GL_QUAD_SCAN * GL_QUAD_SCAN)
 /* line3 after adding the kinks of split (if any); buf holds 2 KINKS(nbp). */
-static int line_kinks(gsl_function *F, gsl_function *split, const double *bp, size_t nbp,
-                      double *buf, double epsabs, double epsrel, gsl_integration_workspace *ws,
-                      double *result, double *abserr)
+static int line_kinks(gsl_function *F, gsl_function *split, int scan, const double *bp,
+                      size_t nbp, double *buf, double epsabs, double epsrel,
+                      gsl_integration_workspace *ws, double *result, double *abserr)
 {
     double *all = buf, *pts = buf + KINKS(nbp);
     size_t n = nbp;
     if (split) {
-        n = add_kinks(split, bp, nbp, all);
+        n = add_kinks(split, bp, nbp, scan, all);
         bp = all;
     }
     return line3(F, bp, n, pts, epsabs, epsrel, ws, result, abserr);
@@ -136,8 +135,8 @@ int gl_quad_line_split(gl_fn1 f, gl_fn1 split, void *params, const double *bp,
     }
     gsl_function F = {f, params}, S = {split, params};
     gsl_error_handler_t *old = gsl_set_error_handler_off();
-    int st = line_kinks(&F, split ? &S : NULL, bp, nbp, buf, LINE_EPSABS, LINE_EPSREL, ws,
-                        result, abserr);
+    int st = line_kinks(&F, split ? &S : NULL, GL_QUAD_SCAN, bp, nbp, buf, LINE_EPSABS,
+                        LINE_EPSREL, ws, result, abserr);
     gsl_set_error_handler(old);
     gsl_integration_workspace_free(ws);
     free(buf);
@@ -184,8 +183,8 @@ static double outer_fn(double x, void *p)
     double r, e;
     gsl_function F = {inner_fn, c}, S = {inner_split, c};
     c->x = x;
-    int st = line_kinks(&F, c->split ? &S : NULL, c->bpy, c->ny, c->buf, INNER_EPSABS,
-                        INNER_EPSREL, c->ws, &r, &e);
+    int st = line_kinks(&F, c->split ? &S : NULL, GL_QUAD_SCAN_2D, c->bpy, c->ny, c->buf,
+                        INNER_EPSABS, INNER_EPSREL, c->ws, &r, &e);
     if (st && !c->status)
         c->status = st;
     if (e > c->max_abserr)
@@ -218,7 +217,7 @@ int gl_quad_plane_split(gl_fn2 f, gl_fn2 split, void *params, const double *bpx,
     /* outer kinks are not searched: a kink curve crosses each x-slice at
      * isolated points, which the inner search handles; the outer integrand
      * (the slice integral) is smooth except where the curve is tangent to a slice */
-    int st = line_kinks(&F, NULL, bpx, nx, buf + 2 * KINKS(ny), OUTER_EPSABS,
+    int st = line_kinks(&F, NULL, 0, bpx, nx, buf + 2 * KINKS(ny), OUTER_EPSABS,
                         OUTER_EPSREL, wo, result, abserr);
     gsl_set_error_handler(old);
     gsl_integration_workspace_free(wo);

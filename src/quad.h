@@ -38,9 +38,12 @@ int gl_quad_plane(gl_fn2 f, void *params, const double *bpx, size_t nx,
  * dominates), and where the label changes f may have a corner (|p - q|,
  * |D - D*|, log of a mixture far from its modes). Each interval between
  * breakpoints is scanned at GL_QUAD_SCAN points along the integration axis
- * (the inner axis y in 2-D), every change is refined by bisection to 1e-13
- * relative, and added as a breakpoint. split may be NULL. */
+ * (GL_QUAD_SCAN_2D along the inner axis y in 2-D, where it runs once per
+ * outer node), every change is refined by bisection to 1e-13 relative, and
+ * added as a breakpoint; a change and its reversal between two scan points
+ * are missed. split may be NULL. */
 #define GL_QUAD_SCAN 24
+#define GL_QUAD_SCAN_2D 8
 int gl_quad_line_split(gl_fn1 f, gl_fn1 split, void *params, const double *bp,
                        size_t nbp, double *result, double *abserr, gl_err *err);
 int gl_quad_plane_split(gl_fn2 f, gl_fn2 split, void *params, const double *bpx,

@@ -166,7 +166,7 @@ END_TEST
 /* ---------------------------------------------------------------- limits */
 
 /* A zero gradient from a zero state moves nothing (0/(0 + eps), no NaN); the
- * vectorised blocks of 8 and the scalar tail give the same step. */
+ * same gradient gives every coordinate the same step. */
 START_TEST(test_adam_limits)
 {
     gl_optim *o = make_opt(GL_OPT_ADAM, 11, 1e-2);
