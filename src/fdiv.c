@@ -354,17 +354,14 @@ static double fn2(double x, double y, void *p)
  * changes the label, barring a 2^-52 collision. */
 static double split_at(integrand_ctx *c, const double *x)
 {
-    uint64_t h = 14695981039346656037u, part[3];
-    part[0] = gl_mix_top(c->P, x);
-    part[1] = gl_mix_top(c->Q, x);
-    part[2] = 0;
+    uint64_t h = GL_FNV_OFFSET, user = 0;
+    h = gl_fnv1a(h, gl_mix_top(c->P, x));
+    h = gl_fnv1a(h, gl_mix_top(c->Q, x));
     if (c->split) {
         double u = c->split(x, gl_mix_logpdf(c->P, x), gl_mix_logpdf(c->Q, x), c->params);
-        memcpy(&part[2], &u, sizeof u);
+        memcpy(&user, &u, sizeof u);
     }
-    for (int k = 0; k < 3; k++)
-        for (int b = 0; b < 8; b++)
-            h = (h ^ ((part[k] >> (8 * b)) & 0xff)) * 1099511628211u;
+    h = gl_fnv1a(h, user);
     return (double)(h >> 12);
 }
 static double split1(double x, void *p) { return split_at(p, &x); }

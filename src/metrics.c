@@ -20,10 +20,10 @@ double gl_metrics_mlp_regime(const double *x, void *net)
         return 0.0;
     double y;
     gl_mlp_forward(m, x, 1, &y);
-    uint64_t h = 14695981039346656037u; /* FNV-1a over the sign bits */
+    uint64_t h = GL_FNV_OFFSET; /* over the sign bits of the hidden units */
     for (size_t l = 1; l < m->nlayers; l++)
         for (size_t u = 0; u < m->sizes[l]; u++)
-            h = (h ^ (uint64_t)(m->h[l][u] > 0)) * 1099511628211u;
+            h = gl_fnv1a(h, m->h[l][u] > 0);
     return (double)(h >> 14); /* < 2^50: room for l1_split's 4 r + 2, exactly */
 }
 

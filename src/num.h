@@ -3,6 +3,7 @@
 #define GL_NUM_H
 
 #include <math.h>
+#include <stdint.h>
 
 /* softplus(t) = log(1 + e^t), exact to rounding for every t, +inf at +inf. */
 static inline double gl_softplus(double t)
@@ -27,6 +28,16 @@ static inline double gl_logaddexp(double a, double b)
     if (b == -INFINITY)
         return a;
     return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
+}
+
+/* The 64-bit FNV-1a hash of h extended by the 8 bytes of v (start from
+ * GL_FNV_OFFSET): regime labels for quadrature are hashes of a few integers. */
+#define GL_FNV_OFFSET 14695981039346656037u
+static inline uint64_t gl_fnv1a(uint64_t h, uint64_t v)
+{
+    for (int b = 0; b < 8; b++)
+        h = (h ^ ((v >> (8 * b)) & 0xff)) * 1099511628211u;
+    return h;
 }
 
 #endif

@@ -11,6 +11,19 @@
 
 static char out[65536], err[8192];
 
+/* Reads and removes the file /tmp/ganlab-cli-WHAT.PID into buf. */
+static void take(const char *what, char *buf, size_t size)
+{
+    char p[64];
+    snprintf(p, sizeof p, "/tmp/ganlab-cli-%s.%d", what, (int)getpid());
+    FILE *f = fopen(p, "r");
+    ck_assert_msg(f != NULL, "cannot read %s", p);
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    remove(p);
+}
+
 /* Runs "$GL_BIN args", capturing stdout and stderr; returns the exit status. */
 static int ganlab(const char *args)
 {
@@ -21,21 +34,8 @@ static int ganlab(const char *args)
              (int)getpid(), (int)getpid());
     int st = system(cmd);
     ck_assert_msg(WIFEXITED(st), "%s did not exit normally", cmd);
-    char p[64];
-    FILE *f;
-    size_t n;
-    snprintf(p, sizeof p, "/tmp/ganlab-cli-out.%d", (int)getpid());
-    f = fopen(p, "r");
-    n = fread(out, 1, sizeof out - 1, f);
-    out[n] = '\0';
-    fclose(f);
-    remove(p);
-    snprintf(p, sizeof p, "/tmp/ganlab-cli-err.%d", (int)getpid());
-    f = fopen(p, "r");
-    n = fread(err, 1, sizeof err - 1, f);
-    err[n] = '\0';
-    fclose(f);
-    remove(p);
+    take("out", out, sizeof out);
+    take("err", err, sizeof err);
     return WEXITSTATUS(st);
 }
 

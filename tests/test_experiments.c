@@ -7,21 +7,8 @@
 #include <unistd.h>
 
 #include "exp.h"
+#include "testutil.h"
 
-static char dir[64];
-
-static void setup(void)
-{
-    strcpy(dir, "/tmp/ganlab-exp-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
 
 static int run(const char *name, const char *out, int argc, char **argv, gl_claims *cl, gl_err *e)
 {
@@ -37,7 +24,7 @@ START_TEST(test_quick_claims_pass)
     gl_claims cl;
     gl_err e;
     char out[128];
-    snprintf(out, sizeof out, "%s/%s", dir, x->name);
+    snprintf(out, sizeof out, "%s/%s", gl_test_dir, x->name);
     int s = run(x->name, out, 0, NULL, &cl, &e);
     ck_assert_msg(s == GL_OK, "%s: %s", x->name, e.msg);
     ck_assert_msg(cl.n >= 4, "%s asserts only %zu claims", x->name, cl.n);
@@ -68,8 +55,8 @@ START_TEST(test_deterministic)
     char a[128], b[128], fa[160], fb[160];
     gl_claims cl;
     gl_err e;
-    snprintf(a, sizeof a, "%s/a", dir);
-    snprintf(b, sizeof b, "%s/b", dir);
+    snprintf(a, sizeof a, "%s/a", gl_test_dir);
+    snprintf(b, sizeof b, "%s/b", gl_test_dir);
     ck_assert_int_eq(run("optimal-d", a, 6, argv, &cl, &e), GL_OK);
     ck_assert_int_eq(run("optimal-d", b, 6, argv, &cl, &e), GL_OK);
     snprintf(fa, sizeof fa, "%s/d1.tsv", a);
@@ -95,7 +82,7 @@ START_TEST(test_bad_overrides_leave_results)
     char out[128], path[160];
     gl_claims cl;
     gl_err e;
-    snprintf(out, sizeof out, "%s/o", dir);
+    snprintf(out, sizeof out, "%s/o", gl_test_dir);
     ck_assert_int_eq(run("optimal-d", out, 2, good, &cl, &e), GL_OK);
     snprintf(path, sizeof path, "%s/d1.tsv", out);
     size_t n0, n1;
@@ -118,13 +105,13 @@ Suite *experiments_suite(void)
     Suite *s = suite_create("experiments");
     TCase *c = tcase_create("core");
     tcase_set_timeout(c, 120);
-    tcase_add_checked_fixture(c, setup, teardown);
+    tcase_add_checked_fixture(c, gl_test_mkdir, gl_test_rmdir);
     tcase_add_loop_test(c, test_quick_claims_pass, 0, (int)gl_nexperiments);
     tcase_add_test(c, test_deterministic);
     suite_add_tcase(s, c);
     TCase *e = tcase_create("errors");
     tcase_set_timeout(e, 60);
-    tcase_add_checked_fixture(e, setup, teardown);
+    tcase_add_checked_fixture(e, gl_test_mkdir, gl_test_rmdir);
     tcase_add_test(e, test_bad_overrides_leave_results);
     suite_add_tcase(s, e);
     return s;

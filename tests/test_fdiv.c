@@ -21,24 +21,9 @@
 
 #include "fdiv.h"
 #include "mix.h"
+#include "testutil.h"
 
 /* ---- assertions that print the numbers ---------------------------------- */
-
-#define ASSERT_REL(got, want, rtol)                                            \
-    do {                                                                       \
-        double g_ = (got), w_ = (want);                                        \
-        ck_assert_msg(fabs(g_ - w_) <= (rtol) * fabs(w_),                      \
-                      "%s = %.17g, want %.17g (rel err %.3g > %.1g)", #got,   \
-                      g_, w_, fabs(g_ - w_) / fabs(w_), (double)(rtol));      \
-    } while (0)
-
-#define ASSERT_ABS(got, want, atol)                                            \
-    do {                                                                       \
-        double g_ = (got), w_ = (want);                                        \
-        ck_assert_msg(fabs(g_ - w_) <= (atol),                                 \
-                      "%s = %.17g, want %.17g (abs err %.3g > %.1g)", #got,   \
-                      g_, w_, fabs(g_ - w_), (double)(atol));                 \
-    } while (0)
 
 #define ASSERT_PINF(got)                                                       \
     do {                                                                       \

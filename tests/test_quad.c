@@ -8,14 +8,7 @@
 #include <gsl/gsl_sf_erf.h>
 
 #include "quad.h"
-
-#define ASSERT_REL(got, want, rtol)                                            \
-    do {                                                                       \
-        double g_ = (got), w_ = (want);                                        \
-        ck_assert_msg(fabs(g_ - w_) <= (rtol) * fabs(w_),                      \
-                      "%s = %.17g, want %.17g (rel err %.3g > %.1g)", #got,   \
-                      g_, w_, fabs(g_ - w_) / fabs(w_), (double)(rtol));      \
-    } while (0)
+#include "testutil.h"
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -7,21 +7,8 @@
 #include <unistd.h>
 
 #include "rec.h"
+#include "testutil.h"
 
-static char dir[64];
-
-static void setup(void)
-{
-    strcpy(dir, "/tmp/ganlab-rec-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
 
 static char *slurp(const char *path)
 {
@@ -51,18 +38,18 @@ START_TEST(test_commit_writes_meta_header_rows)
     gl_rec *r;
     gl_tsv *t;
     char path[128];
-    ck_assert_int_eq(gl_rec_begin(&r, dir, NULL), GL_OK);
+    ck_assert_int_eq(gl_rec_begin(&r, gl_test_dir, NULL), GL_OK);
     gl_rec_meta(r, "experiment", "%s", "demo");
     ck_assert_int_eq(gl_rec_open(r, "a.tsv", &t, NULL), GL_OK);
     gl_tsv_meta(t, "note", "two\nlines");
     gl_tsv_header(t, 3, (const char *const[]){"x", "y", "z"});
     gl_tsv_row(t, 3, (const double[]){1.5, INFINITY, NAN});
-    snprintf(path, sizeof path, "%s/a.tsv", dir);
+    snprintf(path, sizeof path, "%s/a.tsv", gl_test_dir);
     ck_assert_ptr_null(slurp(path)); /* nothing in place before commit */
     ck_assert_int_eq(gl_rec_commit(r, NULL), GL_OK);
     gl_rec_free(r);
     ck_assert_str_eq(slurp(path), "# experiment: demo\n# note: two lines\nx\ty\tz\n1.5\tinf\tnan\n");
-    ck_assert_int_eq(count_files(dir), 1); /* no temporary left */
+    ck_assert_int_eq(count_files(gl_test_dir), 1); /* no temporary left */
 }
 END_TEST
 
@@ -71,17 +58,17 @@ START_TEST(test_uncommitted_leaves_previous_results)
     gl_rec *r;
     gl_tsv *t;
     char path[128];
-    snprintf(path, sizeof path, "%s/a.tsv", dir);
+    snprintf(path, sizeof path, "%s/a.tsv", gl_test_dir);
     FILE *f = fopen(path, "w");
     fputs("old\n", f);
     fclose(f);
-    ck_assert_int_eq(gl_rec_begin(&r, dir, NULL), GL_OK);
+    ck_assert_int_eq(gl_rec_begin(&r, gl_test_dir, NULL), GL_OK);
     ck_assert_int_eq(gl_rec_open(r, "a.tsv", &t, NULL), GL_OK);
     gl_tsv_row(t, 1, (const double[]){2});
-    ck_assert_int_eq(count_files(dir), 2); /* old file + temporary */
+    ck_assert_int_eq(count_files(gl_test_dir), 2); /* old file + temporary */
     gl_rec_free(r);                        /* a failed run: no commit */
     ck_assert_str_eq(slurp(path), "old\n");
-    ck_assert_int_eq(count_files(dir), 1);
+    ck_assert_int_eq(count_files(gl_test_dir), 1);
 }
 END_TEST
 
@@ -97,11 +84,11 @@ START_TEST(test_claims)
     ck_assert_uint_eq(gl_claims_failed(&cl), 3);
     gl_rec *r;
     char path[128];
-    ck_assert_int_eq(gl_rec_begin(&r, dir, NULL), GL_OK);
+    ck_assert_int_eq(gl_rec_begin(&r, gl_test_dir, NULL), GL_OK);
     ck_assert_int_eq(gl_rec_claims(r, &cl, NULL), GL_OK);
     ck_assert_int_eq(gl_rec_commit(r, NULL), GL_OK);
     gl_rec_free(r);
-    snprintf(path, sizeof path, "%s/claims.tsv", dir);
+    snprintf(path, sizeof path, "%s/claims.tsv", gl_test_dir);
     const char *s = slurp(path);
     ck_assert_ptr_nonnull(strstr(s, "claim\texpected\tmeasured\ttol\tstatus\trelation\n"));
     ck_assert_ptr_nonnull(strstr(s, "eq_fail\t1\t1.2\t0.1\tFAIL\t|m-e|<=tol\n"));
@@ -114,10 +101,10 @@ START_TEST(test_errors)
     gl_rec *r;
     gl_err e;
     char path[160];
-    snprintf(path, sizeof path, "%s/file", dir);
+    snprintf(path, sizeof path, "%s/file", gl_test_dir);
     FILE *f = fopen(path, "w");
     fclose(f);
-    snprintf(path, sizeof path, "%s/file/sub", dir);
+    snprintf(path, sizeof path, "%s/file/sub", gl_test_dir);
     ck_assert_int_eq(gl_rec_begin(&r, path, &e), GL_EIO);
     ck_assert_ptr_null(r);
     ck_assert_ptr_nonnull(strstr(e.msg, "file/sub"));
@@ -129,13 +116,13 @@ Suite *rec_suite(void)
 {
     Suite *s = suite_create("rec");
     TCase *c = tcase_create("core");
-    tcase_add_checked_fixture(c, setup, teardown);
+    tcase_add_checked_fixture(c, gl_test_mkdir, gl_test_rmdir);
     tcase_add_test(c, test_commit_writes_meta_header_rows);
     tcase_add_test(c, test_uncommitted_leaves_previous_results);
     tcase_add_test(c, test_claims);
     suite_add_tcase(s, c);
     TCase *e = tcase_create("errors");
-    tcase_add_checked_fixture(e, setup, teardown);
+    tcase_add_checked_fixture(e, gl_test_mkdir, gl_test_rmdir);
     tcase_add_test(e, test_errors);
     suite_add_tcase(s, e);
     return s;
