@@ -21,7 +21,7 @@
 const char gl_exp_optimal_d_overrides[] =
     "  --pdata SPEC   p_data (1-D or 2-D; then only that panel runs)\n"
     "  --pg SPEC      p_g, the same dimension as p_data\n"
-    "  --steps N      Adam steps (default 12000; --quick 4000 in 1-D, 2500 in 2-D)\n"
+    "  --steps N      Adam steps (default 12000; --quick 3000 in 1-D, 2000 in 2-D)\n"
     "  --batch N      samples from each of p_data and p_g per step (default 256)\n"
     "  --lr X         initial learning rate, decayed linearly to 0 (default 0.005;\n"
     "                 --quick 0.01)\n"
@@ -46,8 +46,9 @@ typedef struct {
 typedef struct {
     size_t n, npts;
     double lo[2], hi[2], h[2];
-    double *x;   /* npts x dim */
-    double *d;   /* D at each point */
+    double *x;      /* npts x dim */
+    double *d;      /* D at each point */
+    double *lp, *lq; /* log p_data, log p_g at each point: fixed, computed once */
 } grid;
 
 typedef struct {
@@ -75,15 +76,13 @@ static void grid_eval(gl_mlp *D, grid *g)
  * On a box holding all the mass, the rule's error for smooth integrands falls
  * faster than any power of h (it is the trapezoid rule on rapidly decaying
  * functions); the d2_grid_* claims check it against quadrature. */
-static void grid_sums(const gl_mix *P, const gl_mix *G, const grid *g, double *l1,
-                      double *vd, double *vstar, double *mass)
+static void grid_sums(int dim, const grid *g, double *l1, double *vd, double *vstar,
+                      double *mass)
 {
-    int dim = P->dim;
     double cell = g->h[0] * (dim == 2 ? g->h[1] : 1.0);
     double s_l1 = 0, s_vd = 0, s_vs = 0, s_m = 0;
     for (size_t i = 0; i < g->npts; i++) {
-        const double *x = g->x + i * dim;
-        double lp = gl_mix_logpdf(P, x), lq = gl_mix_logpdf(G, x);
+        double lp = g->lp[i], lq = g->lq[i];
         double p = exp(lp), q = exp(lq), d = g->d[i];
         double ds = gl_sigmoid(lp - lq), a = log(d) - log1p(-d);
         s_m += 0.5 * (p + q);
@@ -103,7 +102,7 @@ static int hook(void *ctx, size_t step, double loss)
     hook_ctx *c = ctx;
     double l1, vd, vs, m;
     grid_eval(c->D, c->g);
-    grid_sums(c->P, c->G, c->g, &l1, &vd, &vs, &m);
+    grid_sums(c->P->dim, c->g, &l1, &vd, &vs, &m);
     double row[3] = {(double)step, loss, l1};
     gl_tsv_row(c->log, 3, row);
     if (c->o->progress)
@@ -135,10 +134,12 @@ static int grid_alloc(grid *g, const gl_mix *P, const gl_mix *G, size_t n)
     int dim = P->dim;
     g->n = n;
     g->npts = dim == 1 ? n : n * n;
-    g->x = malloc(g->npts * (size_t)(dim + 1) * sizeof *g->x);
+    g->x = malloc(g->npts * (size_t)(dim + 3) * sizeof *g->x);
     if (!g->x)
         return GL_ENOMEM;
     g->d = g->x + g->npts * dim;
+    g->lp = g->d + g->npts;
+    g->lq = g->lp + g->npts;
     for (int a = 0; a < dim; a++) {
         mass_box(P, G, a, 6.0, &g->lo[a], &g->hi[a]);
         g->h[a] = (g->hi[a] - g->lo[a]) / (double)(n - 1);
@@ -148,6 +149,8 @@ static int grid_alloc(grid *g, const gl_mix *P, const gl_mix *G, size_t n)
         g->x[i * dim] = g->lo[0] + g->h[0] * (double)ix;
         if (dim == 2)
             g->x[i * dim + 1] = g->lo[1] + g->h[1] * (double)iy;
+        g->lp[i] = gl_mix_logpdf(P, g->x + i * dim);
+        g->lq[i] = gl_mix_logpdf(G, g->x + i * dim);
     }
     return GL_OK;
 }
@@ -220,7 +223,7 @@ static int run_panel(const panel *pc, const gl_exp_opts *o, gl_rec *rec, gl_clai
         goto done;
     double l1g, vdg, vsg, mass, maxerr, mmax;
     size_t at;
-    grid_sums(P, G, &g, &l1g, &vdg, &vsg, &mass);
+    grid_sums(dim, &g, &l1g, &vdg, &vsg, &mass);
     gl_metrics_d_max(P, G, g.x, g.d, g.npts, MFRAC, &maxerr, &at, &mmax);
     if (dim == 1) { /* D's own integrals by quadrature */
         if ((s = gl_value_eval_split(P, G, gl_metrics_mlp_logit, gl_metrics_mlp_regime, D, &V_d,
@@ -301,9 +304,9 @@ done:
 int gl_exp_optimal_d(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
 {
     panel p1 = {1, "0.5*N(-2,0.5)+0.5*N(2,0.5)", "N(0,1.5)", {2, {32, 32}}, "tanh",
-                o->quick ? 4000 : 12000, 256, o->quick ? 0.01 : 0.005, 0.02, 0.1, 0.005, 1e-10};
+                o->quick ? 3000 : 12000, 256, o->quick ? 0.01 : 0.005, 0.02, 0.1, 0.005, 1e-10};
     panel p2 = {2, "ring(8,2,0.2)", "N2(0,0,1.5,1.5)", {2, {32, 32}}, "tanh",
-                o->quick ? 2500 : 12000, 256, o->quick ? 0.01 : 0.005, 0.05, 0.25, 0.02, 1e-7};
+                o->quick ? 2000 : 12000, 256, o->quick ? 0.01 : 0.005, 0.05, 0.25, 0.02, 1e-7};
     const char *pdata = NULL, *pg = NULL, *act = NULL;
     unsigned long steps = 0, batch = 0;
     double lr = 0;

@@ -18,7 +18,7 @@ struct gl_tsv {
 };
 
 struct gl_rec {
-    char dir[PATHLEN];
+    char dir[PATHLEN]; /* created by the first gl_rec_open */
     size_t nmeta, nfiles;
     char meta[MAXMETA][METALEN];
     gl_tsv files[MAXFILES];
@@ -51,11 +51,10 @@ static int make_dirs(const char *dir, gl_err *err)
 int gl_rec_begin(gl_rec **out, const char *dir, gl_err *err)
 {
     *out = NULL;
-    if (!dir)
+    if (!dir || !*dir)
         return gl_err_set(err, GL_EINVAL, "no output directory");
-    int s = make_dirs(dir, err);
-    if (s)
-        return s;
+    if (strlen(dir) >= PATHLEN)
+        return gl_err_set(err, GL_EINVAL, "output directory name too long");
     gl_rec *r = calloc(1, sizeof *r);
     if (!r)
         return gl_err_set(err, GL_ENOMEM, "out of memory");
@@ -97,6 +96,11 @@ int gl_rec_open(gl_rec *rec, const char *name, gl_tsv **t, gl_err *err)
     *t = NULL;
     if (rec->nfiles >= MAXFILES)
         return gl_err_set(err, GL_EINVAL, "too many output files");
+    if (rec->nfiles == 0) { /* the directory appears with the first file */
+        int s = make_dirs(rec->dir, err);
+        if (s)
+            return s;
+    }
     gl_tsv *f = &rec->files[rec->nfiles];
     char fin[PATHLEN], tmp[PATHLEN];
     int a = snprintf(fin, PATHLEN, "%s/%s", rec->dir, name);

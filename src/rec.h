@@ -18,7 +18,8 @@
 typedef struct gl_rec gl_rec;
 typedef struct gl_tsv gl_tsv;
 
-/* Creates dir (and its parents) if needed. */
+/* A transaction on dir; dir (and its parents) is created by the first
+ * gl_rec_open, so a run that fails before writing anything leaves no trace. */
 int gl_rec_begin(gl_rec **out, const char *dir, gl_err *err);
 /* A metadata line written at the top of every file opened afterwards. */
 int gl_rec_meta(gl_rec *rec, const char *key, const char *fmt, ...)

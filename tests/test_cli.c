@@ -145,6 +145,8 @@ START_TEST(test_errors_exit_2)
         if (cases[k].args[0])
             ck_assert_msg(lines(err) == 1, "'%s': %d lines on stderr", cases[k].args, lines(err));
     }
+    /* a run refused before it started leaves no output directory behind */
+    ck_assert_int_ne(access("/tmp/ganlab-cli-never", F_OK), 0);
 }
 END_TEST
 

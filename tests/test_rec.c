@@ -105,10 +105,19 @@ START_TEST(test_errors)
     FILE *f = fopen(path, "w");
     fclose(f);
     snprintf(path, sizeof path, "%s/file/sub", gl_test_dir);
-    ck_assert_int_eq(gl_rec_begin(&r, path, &e), GL_EIO);
-    ck_assert_ptr_null(r);
+    ck_assert_int_eq(gl_rec_begin(&r, path, &e), GL_OK);
+    gl_tsv *t;
+    ck_assert_int_eq(gl_rec_open(r, "a.tsv", &t, &e), GL_EIO); /* a file is in the way */
+    ck_assert_ptr_null(t);
     ck_assert_ptr_nonnull(strstr(e.msg, "file/sub"));
+    gl_rec_free(r);
     ck_assert_int_eq(gl_rec_begin(&r, "", &e), GL_EINVAL);
+    ck_assert_ptr_null(r);
+    /* nothing opened, nothing created */
+    snprintf(path, sizeof path, "%s/never", gl_test_dir);
+    ck_assert_int_eq(gl_rec_begin(&r, path, &e), GL_OK);
+    gl_rec_free(r);
+    ck_assert_int_ne(access(path, F_OK), 0);
 }
 END_TEST
 
