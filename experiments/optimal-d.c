@@ -21,7 +21,7 @@
 const char gl_exp_optimal_d_overrides[] =
     "  --pdata SPEC   p_data (1-D or 2-D; then only that panel runs)\n"
     "  --pg SPEC      p_g, the same dimension as p_data\n"
-    "  --steps N      Adam steps (default 12000; --quick 3000 in 1-D, 2000 in 2-D)\n"
+    "  --steps N      Adam steps (default 12000; --quick 3000 in 1-D, 2500 in 2-D)\n"
     "  --batch N      samples from each of p_data and p_g per step (default 256)\n"
     "  --lr X         initial learning rate, decayed linearly to 0 (default 0.005;\n"
     "                 --quick 0.01)\n"
@@ -306,7 +306,7 @@ int gl_exp_optimal_d(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *e
     panel p1 = {1, "0.5*N(-2,0.5)+0.5*N(2,0.5)", "N(0,1.5)", {2, {32, 32}}, "tanh",
                 o->quick ? 3000 : 12000, 256, o->quick ? 0.01 : 0.005, 0.02, 0.1, 0.005, 1e-10};
     panel p2 = {2, "ring(8,2,0.2)", "N2(0,0,1.5,1.5)", {2, {32, 32}}, "tanh",
-                o->quick ? 2000 : 12000, 256, o->quick ? 0.01 : 0.005, 0.05, 0.25, 0.02, 1e-7};
+                o->quick ? 2500 : 12000, 256, o->quick ? 0.01 : 0.005, 0.05, 0.25, 0.02, 1e-7};
     const char *pdata = NULL, *pg = NULL, *act = NULL;
     unsigned long steps = 0, batch = 0;
     double lr = 0;
