@@ -1,11 +1,17 @@
 /* quad.h — integration over the real line and the plane.
  *
- * 1-D: GSL QAGP on [bp[0], bp[nbp-1]] with every interior breakpoint, plus
- * QAGIL on (-inf, bp[0]] and QAGIU on [bp[nbp-1], +inf): the whole line, with
- * the places where the integrand changes character (modes, uniform edges)
- * given to the integrator instead of left for it to find.
+ * 1-D: GSL QAGS on each interval [bp[i], bp[i+1]], plus QAGIL on
+ * (-inf, bp[0]] and QAGIU on [bp[nbp-1], +inf): the whole line, with the
+ * places where the integrand changes character (modes, uniform edges, the
+ * folds of a generator's density) given to the integrator instead of left
+ * for it to find. (One QAGP across all the intervals is cheaper, but its
+ * extrapolation across intervals that end at singularities can return a
+ * wrong value with a tiny error estimate.)
  *
- * 2-D: the same rule nested, x outside and y inside, each over the whole line.
+ * 2-D: nested, x outside and y inside, each over the whole line, with one
+ * QAGP over the breakpoints of each axis (3-4x faster than interval by
+ * interval; the 2-D integrands are mixture densities, smooth but for the
+ * corners located by split).
  *
  * Tolerances (relative, with an absolute floor for integrals that are ~0):
  *   1-D   epsrel 1e-12, epsabs 1e-15
