@@ -72,8 +72,11 @@ static size_t add_kinks(gsl_function *split, const double *bp, size_t nbp, int s
                     else
                         hi = mid, fhi = fm;
                 }
-                double root = 0.5 * (lo + hi);
-                if (root > out[k - 1] && root < bp[i + 1])
+                /* a change within 1e-9 of the interval's width from a point
+                 * already there is that point (a uniform's edge, say): adding
+                 * it would leave a sliver QAGS cannot resolve */
+                double root = 0.5 * (lo + hi), tiny = 1e-9 * (bp[i + 1] - bp[i]);
+                if (root > out[k - 1] + tiny && root < bp[i + 1] - tiny)
                     out[k++] = root;
                 a = hi, fa = fhi;
             }
