@@ -72,7 +72,8 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.h
 # The list of suites is the list of tests/test_*.c files: test_mix.c -> mix_suite().
 $(BUILD)/tests/suites.h: $(TST_SRC) Makefile
 	@mkdir -p $(dir $@)
-	@printf '%s\n' $(patsubst tests/test_%.c,'GL_SUITE(%)',$(TST_SRC)) > $@.tmp && mv $@.tmp $@
+	@printf '%s\n' $(patsubst tests/test_%.c,'GL_SUITE(%)',$(TST_SRC)) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -106,6 +107,17 @@ $(EXPERIMENTS:%=exp-%): exp-%: $(GANLAB)
 	  echo "figures: $$(ls out/$*/*.png | tr '\n' ' ')"; fi; exit $$st
 
 exps: $(EXPERIMENTS:%=exp-%)
+
+# make bench [BENCH_STEPS=N]: steps/s of gan1d-bench, and of PyTorch on the same
+# workload when python3 has torch (bench/README.md). Not part of check.
+BENCH_STEPS ?= 5000
+BENCHBIN := $(BUILD)/gan1d_bench
+
+$(BENCHBIN): $(BUILD)/bench/gan1d.o $(LIB)
+	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
+
+bench: $(BENCHBIN)
+	@$(BENCHBIN) $(BENCH_STEPS)
 
 clean:
 	rm -rf build bin

@@ -1,10 +1,16 @@
-/* train.c — the discriminator's training loop. */
+/* train.c — the training loops: the discriminator alone (gl_train_d) and the
+ * GAN of Algorithm 1 (gl_gan_*). */
 #include "train.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
 
 #include "loss.h"
+#include "num.h"
 
 int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
                const gsl_rng *r, const gl_dtrain_cfg *cfg, double *final_loss, gl_err *err)
@@ -53,4 +59,308 @@ int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
     if (final_loss)
         *final_loss = loss;
     return s;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The GAN: Algorithm 1 */
+
+struct gl_gan {
+    gl_mlp *G, *D;
+    gl_optim *og, *od;
+    gl_gan_cfg cfg;
+    size_t dim;         /* data dimension */
+    size_t t;           /* steps completed since alloc */
+    gl_gan_stats last;
+    /* buffers, batch B: */
+    double *xd;         /* D-step input, 2B x dim: real rows, then fake rows */
+    double *ad, *dad;   /* D-step outputs and dL_D/da, 2B each */
+    double *z;          /* noise, B x zdim */
+    double *xg;         /* G-step samples G(z), B x dim */
+    double *ag, *dag;   /* G-step outputs of D and dL_G/da, B each */
+    double *dx;         /* dL_G/dx, B x dim */
+};
+
+int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
+                 const gl_gan_cfg *cfg, size_t data_dim, gl_err *err)
+{
+    if (!out)
+        return gl_err_set(err, GL_EINVAL, "gl_gan_alloc: out is NULL");
+    *out = NULL;
+    if (!G || !D || !og || !od || !cfg)
+        return gl_err_set(err, GL_EINVAL, "gl_gan_alloc: G, D, og, od and cfg must be non-NULL");
+    if (G == D || og == od)
+        return gl_err_set(err, GL_EINVAL,
+                          "G and D (and their optimisers) must be distinct objects");
+    size_t B = cfg->batch, dim = data_dim, zdim = cfg->zdim;
+    if (cfg->steps == 0)
+        return gl_err_set(err, GL_EINVAL, "steps = 0, need >= 1");
+    if (B == 0)
+        return gl_err_set(err, GL_EINVAL, "batch = 0, need >= 1");
+    if (cfg->k == 0)
+        return gl_err_set(err, GL_EINVAL,
+                          "k = 0 discriminator steps per generator step, need >= 1");
+    if ((unsigned)cfg->update > GL_UPDATE_SIM)
+        return gl_err_set(err, GL_EINVAL, "unknown update code %d", (int)cfg->update);
+    if (cfg->update == GL_UPDATE_SIM && cfg->k != 1)
+        return gl_err_set(err, GL_EINVAL, "simultaneous updates need k = 1, got k = %zu", cfg->k);
+    if ((unsigned)cfg->loss > GL_LOSS_LS)
+        return gl_err_set(err, GL_EINVAL, "unknown GAN loss code %d", (int)cfg->loss);
+    if ((unsigned)cfg->noise > GL_NOISE_UNIFORM)
+        return gl_err_set(err, GL_EINVAL, "unknown noise code %d", (int)cfg->noise);
+    if (!(cfg->lr_d > 0) || !isfinite(cfg->lr_d) || !(cfg->lr_g > 0) || !isfinite(cfg->lr_g))
+        return gl_err_set(err, GL_EINVAL,
+                          "learning rates lr_d = %g, lr_g = %g must be finite and > 0",
+                          cfg->lr_d, cfg->lr_g);
+    if (dim == 0)
+        return gl_err_set(err, GL_EINVAL, "data dimension 0, need >= 1");
+    size_t gin = G->sizes[0], gout = G->sizes[G->nlayers];
+    size_t din = D->sizes[0], dout = D->sizes[D->nlayers];
+    if (gin != zdim || gout != dim)
+        return gl_err_set(err, GL_EINVAL,
+                          "generator maps %zu -> %zu, need zdim %zu -> data dim %zu",
+                          gin, gout, zdim, dim);
+    if (din != dim || dout != 1)
+        return gl_err_set(err, GL_EINVAL, "discriminator maps %zu -> %zu, need data dim %zu -> 1",
+                          din, dout, dim);
+    if (G->maxbatch < B)
+        return gl_err_set(err, GL_EINVAL, "batch %zu needs a generator built for %zu, it has %zu",
+                          B, B, G->maxbatch);
+    if (D->maxbatch / 2 < B)
+        return gl_err_set(err, GL_EINVAL,
+                          "batch %zu needs a discriminator built for 2*batch = %zu, it has %zu",
+                          B, 2 * B, D->maxbatch);
+    if (og->n != G->nparams)
+        return gl_err_set(err, GL_EINVAL,
+                          "generator optimiser has %zu parameters, the generator %zu",
+                          og->n, G->nparams);
+    if (od->n != D->nparams)
+        return gl_err_set(err, GL_EINVAL,
+                          "discriminator optimiser has %zu parameters, the discriminator %zu",
+                          od->n, D->nparams);
+
+    /* B fits the networks' (already allocated) buffers, so these sizes do
+     * not overflow: 2B dim + 2B + 2B + B zdim + B dim + B + B + B dim */
+    size_t nd = B * (4 * dim + zdim + 6);
+    size_t head = (sizeof(gl_gan) + 63) & ~(size_t)63;
+    if (nd > (SIZE_MAX - head) / sizeof(double))
+        return gl_err_set(err, GL_EINVAL, "batch %zu too large", B);
+    unsigned char *block = malloc(head + nd * sizeof(double));
+    if (!block)
+        return gl_err_set(err, GL_ENOMEM, "cannot allocate a GAN workspace for batch %zu", B);
+    gl_gan *w = (gl_gan *)block;
+    memset(w, 0, sizeof *w);
+    w->G = G;
+    w->D = D;
+    w->og = og;
+    w->od = od;
+    w->cfg = *cfg;
+    w->dim = dim;
+    double *p = (double *)(block + head);
+    memset(p, 0, nd * sizeof(double));
+    w->xd = p;
+    p += 2 * B * dim;
+    w->ad = p;
+    p += 2 * B;
+    w->dad = p;
+    p += 2 * B;
+    w->z = p;
+    p += B * zdim;
+    w->xg = p;
+    p += B * dim;
+    w->ag = p;
+    p += B;
+    w->dag = p;
+    p += B;
+    w->dx = p;
+    w->last = (gl_gan_stats){0, NAN, NAN, NAN, NAN, NAN};
+    og->lr = cfg->lr_g;
+    od->lr = cfg->lr_d;
+    *out = w;
+    return GL_OK;
+}
+
+void gl_gan_free(gl_gan *w)
+{
+    free(w); /* the struct heads its own block */
+}
+
+const gl_gan_stats *gl_gan_last(const gl_gan *w)
+{
+    return &w->last;
+}
+
+/* z ~ N(0, I) or U(-1, 1)^zdim, B rows */
+static void draw_noise(const gl_gan *w, const gsl_rng *r, double *z)
+{
+    size_t n = w->cfg.batch * w->cfg.zdim;
+    if (w->cfg.noise == GL_NOISE_NORMAL)
+        for (size_t i = 0; i < n; i++)
+            z[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    else
+        for (size_t i = 0; i < n; i++)
+            z[i] = 2.0 * gsl_rng_uniform(r) - 1.0;
+}
+
+/* 1 if every p[i] is finite: p*0 is 0 for a finite p and NaN for inf or NaN,
+ * so the sum is 0 exactly when all are finite, and never overflows. Eight
+ * partial sums, so that the loop vectorises. */
+static int all_finite(const double *p, size_t n)
+{
+    double c[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++)
+            c[k] += p[i + k] * 0.0;
+    for (; i < n; i++)
+        t += p[i] * 0.0;
+    return c[0] + c[1] + c[2] + c[3] + c[4] + c[5] + c[6] + c[7] + t == 0;
+}
+
+/* The D-step's forward pass: real rows, z, fake rows G(z), D's outputs on
+ * all 2B rows. */
+static void d_forward(gl_gan *w, const gl_mix *data, const gsl_rng *r)
+{
+    size_t B = w->cfg.batch, dim = w->dim;
+    gl_mix_sample(data, r, B, w->xd);
+    draw_noise(w, r, w->z);
+    gl_mlp_forward(w->G, w->z, B, w->xd + B * dim);
+    gl_mlp_forward(w->D, w->xd, 2 * B, w->ad);
+}
+
+/* dL_D/da, then D->grads = dL_D/dtheta_D. Returns L_D if value, else 0 (the
+ * value costs a logarithm per row; the gradient does not need it). */
+static double d_backward(gl_gan *w, int value)
+{
+    size_t B = w->cfg.batch;
+    double loss = 0;
+    if (value)
+        loss = gl_loss_d(w->cfg.loss, w->ad, B, w->ad + B, B, 1.0, w->dad, w->dad + B);
+    else
+        gl_loss_d_grad(w->cfg.loss, w->ad, B, w->ad + B, B, 1.0, w->dad, w->dad + B);
+    gl_mlp_zero_grad(w->D);
+    gl_mlp_backward(w->D, w->dad, NULL, 1);
+    return loss;
+}
+
+/* The G-step's forward pass: x = G(z), a = D(x). */
+static void g_forward(gl_gan *w, const double *z)
+{
+    size_t B = w->cfg.batch;
+    gl_mlp_forward(w->G, z, B, w->xg);
+    gl_mlp_forward(w->D, w->xg, B, w->ag);
+}
+
+/* dL_G/da -> (through D, its gradients untouched) dL_G/dx -> (through G)
+ * G->grads = dL_G/dtheta_G. Returns L_G if value, else 0. */
+static double g_backward(gl_gan *w, int value)
+{
+    size_t B = w->cfg.batch;
+    double loss = 0;
+    if (value)
+        loss = gl_loss_g(w->cfg.loss, w->ag, B, 1.0, w->dag);
+    else
+        gl_loss_g_grad(w->cfg.loss, w->ag, B, 1.0, w->dag);
+    gl_mlp_backward(w->D, w->dag, w->dx, 0);
+    gl_mlp_zero_grad(w->G);
+    gl_mlp_backward(w->G, w->dx, NULL, 1);
+    return loss;
+}
+
+double gl_gan_grad_g(gl_gan *w, const double *z)
+{
+    g_forward(w, z);
+    return g_backward(w, 1);
+}
+
+/* D_real, D_fake and acc from the last D-step's outputs w->ad. */
+static void d_stats(gl_gan *w, gl_gan_stats *s)
+{
+    size_t B = w->cfg.batch;
+    int ls = w->cfg.loss == GL_LOSS_LS;
+    double thr = ls ? 0.5 : 0.0, sr = 0, sf = 0;
+    size_t right = 0;
+    for (size_t i = 0; i < B; i++) {
+        double ar = w->ad[i], af = w->ad[B + i];
+        sr += ls ? ar : gl_sigmoid(ar);
+        sf += ls ? af : gl_sigmoid(af);
+        right += (ar > thr) + !(af > thr);
+    }
+    s->D_real = sr / (double)B;
+    s->D_fake = sf / (double)B;
+    s->acc = (double)right / (double)(2 * B);
+}
+
+/* The divergence guard, checked where each quantity is made, cheaply (a few
+ * adds per value, no branch per value): D's outputs on every batch (a finite
+ * output has a finite loss gradient, and for NS/minimax a finite loss), G's
+ * outputs, and both parameter vectors after every update; the losses
+ * themselves where they are computed (logged and last steps). */
+int gl_gan_train(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err)
+{
+    if (!w || !data || !r)
+        return gl_err_set(err, GL_EINVAL, "gl_gan_train: workspace, data and rng must be non-NULL");
+    if ((size_t)data->dim != w->dim)
+        return gl_err_set(err, GL_EINVAL, "data are %d-D, the workspace was built for %zu-D",
+                          data->dim, w->dim);
+    const gl_gan_cfg *c = &w->cfg;
+    gl_mlp *G = w->G, *D = w->D;
+    size_t B = c->batch;
+    int sim = c->update == GL_UPDATE_SIM;
+    w->og->lr = c->lr_g;
+    w->od->lr = c->lr_d;
+    for (size_t s = 0; s < c->steps; s++) {
+        size_t t = w->t + 1;
+        int log = c->hook && c->log_every && t % c->log_every == 0;
+        int value = log || s + 1 == c->steps; /* statistics wanted at this step */
+        double ld = 0, lg;
+        for (size_t i = 0; i < c->k; i++) {
+            d_forward(w, data, r);
+            if (!all_finite(w->xd + B * w->dim, B * w->dim))
+                return gl_err_set(err, GL_EDIVERGE, "generator output is not finite at "
+                                  "step %zu (D-step %zu of %zu)", t, i + 1, c->k);
+            if (!all_finite(w->ad, 2 * B))
+                return gl_err_set(err, GL_EDIVERGE, "discriminator output is not finite at "
+                                  "step %zu (D-step %zu of %zu)", t, i + 1, c->k);
+            ld = d_backward(w, value && i + 1 == c->k);
+            if (!isfinite(ld))
+                return gl_err_set(err, GL_EDIVERGE, "discriminator loss is %g at step %zu",
+                                  ld, t);
+            if (sim)
+                break;
+            gl_optim_step(w->od, D->params, D->grads);
+            if (!all_finite(D->params, D->nparams))
+                return gl_err_set(err, GL_EDIVERGE, "discriminator parameters are not finite "
+                                  "after D-step %zu of %zu at step %zu", i + 1, c->k, t);
+        }
+        draw_noise(w, r, w->z);
+        g_forward(w, w->z);
+        if (!all_finite(w->xg, B * w->dim))
+            return gl_err_set(err, GL_EDIVERGE, "generator output is not finite at step %zu", t);
+        if (!all_finite(w->ag, B))
+            return gl_err_set(err, GL_EDIVERGE, "discriminator output on the generator's "
+                              "samples is not finite at step %zu", t);
+        lg = g_backward(w, value);
+        if (!isfinite(lg))
+            return gl_err_set(err, GL_EDIVERGE, "generator loss is %g at step %zu", lg, t);
+        if (sim) {
+            gl_optim_step(w->od, D->params, D->grads);
+            if (!all_finite(D->params, D->nparams))
+                return gl_err_set(err, GL_EDIVERGE, "discriminator parameters are not finite "
+                                  "after the update at step %zu", t);
+        }
+        gl_optim_step(w->og, G->params, G->grads);
+        if (!all_finite(G->params, G->nparams))
+            return gl_err_set(err, GL_EDIVERGE, "generator parameters are not finite "
+                              "after the update at step %zu", t);
+        w->t = t;
+        if (value) {
+            w->last.step = t;
+            w->last.loss_d = ld;
+            w->last.loss_g = lg;
+            d_stats(w, &w->last);
+        }
+        if (log && c->hook(c->hook_ctx, &w->last))
+            break;
+    }
+    return GL_OK;
 }

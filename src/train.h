@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <gsl/gsl_rng.h>
 
+#include "gen.h"
 #include "gl.h"
+#include "loss.h"
 #include "mix.h"
 #include "mlp.h"
 #include "optim.h"
@@ -32,5 +34,89 @@ typedef struct {
  * GL_EDIVERGE naming the step; D then holds the last parameters. */
 int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
                const gsl_rng *r, const gl_dtrain_cfg *cfg, double *final_loss, gl_err *err);
+
+
+/* ------------------------------------------------------------------------
+ * gl_gan: Algorithm 1 of Goodfellow et al. (2014), minibatch stochastic
+ * gradient training of a generator G (noise z -> sample x) against a
+ * discriminator D (x -> one output a; a logit for NS/minimax, a score for LS).
+ *
+ * One step of gl_gan_train = k D-steps, then one G-step:
+ *   D-step: batch real rows x ~ p_data and batch fake rows G(z), z ~ p_z, through
+ *           D as ONE batch of 2*batch; descend L_D (loss.h) with od.
+ *   G-step: fresh z ~ p_z; x = G(z); a = D(x); dL_G/da (loss.h); back through D
+ *           to dL_G/dx without touching D's gradients; back through G; descend
+ *           L_G with og.
+ * GL_UPDATE_ALT (alternating, the paper's): each D-step uses the current G and
+ * the G-step uses the D the D-steps just updated. GL_UPDATE_SIM (simultaneous;
+ * k must be 1): both gradients are taken at the same (G, D), then both applied.
+ * The draws are the same in both modes (real rows, D-step z, G-step z, in that
+ * order), so ALT and SIM differ only in the order of the updates.
+ *
+ * The workspace holds every buffer; gl_gan_train allocates nothing. One seed
+ * reproduces a run bit for bit. */
+
+typedef enum { GL_UPDATE_ALT, GL_UPDATE_SIM } gl_update;
+
+/* Minibatch statistics of one step t (1-based count of G-steps since
+ * gl_gan_alloc), from its last D-step (before D's update) and its G-step:
+ *   loss_d        L_D on the D-step's 2*batch rows
+ *   loss_g        L_G on the G-step's batch
+ *   D_real/D_fake mean D on the D-step's real/fake rows: sigmoid(a) for NS and
+ *                 minimax, the raw score a for LS
+ *   acc           fraction of the 2*batch rows D classifies right: real if
+ *                 a > 0 (D > 1/2), for LS if a > 1/2 (nearer target 1 than 0) */
+typedef struct {
+    size_t step;
+    double loss_d, loss_g, D_real, D_fake, acc;
+} gl_gan_stats;
+
+typedef struct {
+    size_t steps;      /* G-steps per call of gl_gan_train, >= 1 */
+    size_t batch;      /* samples from each of p_data and p_g per step, >= 1 */
+    size_t k;          /* D-steps per G-step, >= 1 (1 for GL_UPDATE_SIM) */
+    gl_gan_loss loss;
+    gl_update update;
+    gl_noise noise;    /* z ~ N(0, I) (GSL's ziggurat) or U(-1, 1)^zdim */
+    size_t zdim;       /* == G's number of inputs */
+    double lr_d, lr_g; /* finite, > 0; written into od->lr and og->lr */
+    size_t log_every;  /* call hook after every log_every-th step (0: never) */
+    /* return non-zero to stop training (gl_gan_train then returns GL_OK) */
+    int (*hook)(void *ctx, const gl_gan_stats *s);
+    void *hook_ctx;
+} gl_gan_cfg;
+
+typedef struct gl_gan gl_gan; /* opaque workspace */
+
+/* A workspace training G against D with optimisers og (over G's parameters)
+ * and od (over D's) on data_dim-dimensional data. Checks the shapes: G maps
+ * zdim -> data_dim with maxbatch >= batch, D maps data_dim -> 1 with maxbatch
+ * >= 2*batch; and the configuration. Keeps pointers to G, D, og, od (not
+ * copies) and a copy of *cfg. */
+int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
+                 const gl_gan_cfg *cfg, size_t data_dim, gl_err *err);
+void gl_gan_free(gl_gan *w); /* NULL is a no-op */
+
+/* Runs cfg->steps steps on data (data->dim == data_dim), calling the hook
+ * after every log_every-th. Divergence guard: a non-finite output of G or of
+ * D on any batch, loss (where computed: logged and last steps; elsewhere
+ * only the gradient is formed, and a finite output has a finite gradient) or
+ * parameter after any update stops training with GL_EDIVERGE and a message
+ * naming the step and the quantity; the hook has seen every logged step
+ * before it, and G, D hold the parameters of the moment it was detected.
+ * Statistics (gl_gan_last) are formed at the logged steps and at the last
+ * step of the call. A further call continues the count of steps. */
+int gl_gan_train(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err);
+
+/* The statistics of the latest step that formed them: the last step of the
+ * latest call, or the step at which a hook stopped it (step 0 and NaNs
+ * before any). */
+const gl_gan_stats *gl_gan_last(const gl_gan *w);
+
+/* The G-step's gradient on a given noise batch z [batch x zdim], without any
+ * update: overwrites G->grads with dL_G/dtheta_G and returns L_G; D's
+ * parameters and gradients are untouched (its stored activations are not).
+ * gl_gan_train's G-step is this, then og's step. */
+double gl_gan_grad_g(gl_gan *w, const double *z);
 
 #endif
