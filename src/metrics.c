@@ -3,8 +3,10 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "num.h"
+#include "quad.h"
 
 double gl_metrics_mlp_logit(const double *x, void *net)
 {
@@ -93,4 +95,54 @@ void gl_metrics_d_max(const gl_mix *P, const gl_mix *G, const double *x, const d
     *maxerr = worst;
     *argmax = at;
     *m_max = mmax;
+}
+
+typedef struct {
+    const gl_mix *P;
+    gl_pushforward *pf;
+} pf_ctx;
+
+static double jsd_pf_h(double x, void *p)
+{
+    const pf_ctx *c = p;
+    return gl_fdiv_get(GL_F_JS)->integrand(gl_mix_logpdf(c->P, &x), gl_pushforward_logpdf(c->pf, x));
+}
+
+/* log p_data has near-corners where its dominant component changes */
+static double jsd_pf_split(double x, void *p)
+{
+    const pf_ctx *c = p;
+    return (double)gl_mix_top(c->P, &x);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, double *jsd, double *abserr,
+                      gl_err *err)
+{
+    if (!P || !pf)
+        return gl_err_set(err, GL_EINVAL, "gl_metrics_jsd_pf: NULL argument");
+    if (P->dim != 1)
+        return gl_err_set(err, GL_EINVAL, "the exact JSD of a generator needs 1-D data, got %d-D",
+                          P->dim);
+    size_t np = gl_mix_breakpoints(P, 0, NULL, 0), ng = gl_pushforward_breakpoints(pf, NULL, 0);
+    double *bp = malloc((np + ng) * sizeof *bp);
+    if (!bp)
+        return gl_err_set(err, GL_ENOMEM, "out of memory for breakpoints");
+    gl_mix_breakpoints(P, 0, bp, np);
+    gl_pushforward_breakpoints(pf, bp + np, ng);
+    qsort(bp, np + ng, sizeof *bp, cmp_double);
+    size_t n = 0;
+    for (size_t i = 0; i < np + ng; i++)
+        if (isfinite(bp[i]) && (n == 0 || bp[i] > bp[n - 1]))
+            bp[n++] = bp[i];
+    pf_ctx c = {P, pf};
+    int s = n >= 2 ? gl_quad_line_split(jsd_pf_h, jsd_pf_split, &c, bp, n, jsd, abserr, err)
+                   : gl_err_set(err, GL_EINVAL, "fewer than 2 breakpoints");
+    free(bp);
+    return s;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "fdiv.h"
+#include "gen.h"
 #include "gl.h"
 #include "mix.h"
 #include "mlp.h"
@@ -28,6 +29,13 @@ double gl_metrics_mlp_regime(const double *x, void *net);
  * compared with tolerances of order 1e-2. */
 int gl_metrics_d_l1(const gl_mix *P, const gl_mix *G, gl_logit_fn logit, gl_logit_fn regime,
                     void *params, double *l1, double *abserr, gl_err *err);
+
+/* JSD(p_data || p_g) where p_g is the exact density of a 1-D generator
+ * (gl_pushforward, already updated for the generator's current parameters):
+ * quadrature of the js integrand with the breakpoints of both (the folds of
+ * p_g among them). P must be 1-D. The value is in [0, log 2]. */
+int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, double *jsd, double *abserr,
+                      gl_err *err);
 
 /* Over n points x (row-major, dim coordinates each) with D values d[i]:
  * the largest |D - D*| among points where m = (p+g)/2 is at least frac times

@@ -1,0 +1,156 @@
+/* tests for src/metrics.c: trained-side quantities against exact ones. */
+#include <check.h>
+#include <math.h>
+
+#include "fdiv.h"
+#include "gen.h"
+#include "metrics.h"
+#include "mix.h"
+#include "testutil.h"
+
+#define BIMODAL "0.5*N(-2,0.5)+0.5*N(2,0.5)"
+
+static gl_mix *parse(const char *spec)
+{
+    gl_mix *m;
+    gl_err e;
+    ck_assert_msg(gl_mix_parse(spec, &m, &e) == GL_OK, "%s: %s", spec, e.msg);
+    return m;
+}
+
+static double exact(gl_f_id id, const gl_mix *P, const gl_mix *Q)
+{
+    double v, a;
+    gl_err e;
+    ck_assert_msg(gl_fdiv_eval(gl_fdiv_get(id), P, Q, &v, &a, &e) == GL_OK, "%s", e.msg);
+    return v;
+}
+
+typedef struct {
+    const gl_mix *P, *G;
+} pair;
+
+static double logit_dstar(const double *x, void *p)
+{
+    const pair *pg = p;
+    return gl_dstar_logit(pg->P, pg->G, x);
+}
+
+static double logit_half(const double *x, void *p)
+{
+    (void)x, (void)p;
+    return 0.0;
+}
+
+/* An affine generator G(z) = a z + b pushes N(0,1) forward to N(b, |a|): the
+ * JSD through the pushforward must equal the JSD against that Gaussian. */
+START_TEST(test_jsd_pf_affine)
+{
+    const double ab[][2] = {{1.5, 0.0}, {-0.7, 1.0}, {0.5, -6.0}};
+    gl_mix *P = parse(BIMODAL);
+    for (size_t k = 0; k < sizeof ab / sizeof ab[0]; k++) {
+        size_t sizes[2] = {1, 1};
+        gl_mlp *G;
+        gl_pushforward *pf;
+        gl_err e;
+        ck_assert_int_eq(gl_mlp_alloc(&G, 1, sizes, GL_ACT_TANH, 0, 64, &e), GL_OK);
+        G->params[G->woff[0]] = ab[k][0];
+        G->params[G->boff[0]] = ab[k][1];
+        ck_assert_int_eq(gl_pushforward_alloc(&pf, G, GL_NOISE_NORMAL, 256, &e), GL_OK);
+        double j, ae;
+        ck_assert_msg(gl_metrics_jsd_pf(P, pf, &j, &ae, &e) == GL_OK, "%s", e.msg);
+        char spec[64];
+        snprintf(spec, sizeof spec, "N(%.17g,%.17g)", ab[k][1], fabs(ab[k][0]));
+        gl_mix *Q = parse(spec);
+        double want = exact(GL_F_JS, P, Q);
+        ck_assert(want > 0.05); /* a pair that is far from equal */
+        ASSERT_ABS(j, want, 1e-9);
+        ck_assert(ae >= 0 && ae < 1e-8);
+        gl_mix_free(Q);
+        gl_pushforward_free(pf);
+        gl_mlp_free(G);
+    }
+    gl_mix_free(P);
+}
+END_TEST
+
+/* D = D* has zero error; D = 1/2 has weighted L1 error TV/2 exactly:
+ * integral |1/2 - p/(p+q)| (p+q)/2 = 1/4 integral |p - q|. */
+START_TEST(test_d_l1_limits)
+{
+    gl_mix *P = parse(BIMODAL), *G = parse("N(0,1.5)");
+    pair pg = {P, G};
+    double l1, ae;
+    gl_err e;
+    ck_assert_int_eq(gl_metrics_d_l1(P, G, logit_dstar, NULL, &pg, &l1, &ae, &e), GL_OK);
+    ASSERT_ABS(l1, 0.0, 1e-14);
+    ck_assert_int_eq(gl_metrics_d_l1(P, G, logit_half, NULL, NULL, &l1, &ae, &e), GL_OK);
+    ASSERT_REL(l1, exact(GL_F_TV, P, G) / 2, 1e-10);
+    gl_mix_free(P);
+    gl_mix_free(G);
+}
+END_TEST
+
+START_TEST(test_d_max)
+{
+    gl_mix *P = parse(BIMODAL), *G = parse("N(0,1.5)");
+    enum { N = 401 };
+    double x[N], d[N], worst = 0, mmax = 0, err, mm;
+    size_t at;
+    for (int i = 0; i < N; i++) {
+        x[i] = -6 + 12.0 * i / (N - 1);
+        d[i] = gl_dstar(P, G, &x[i]);
+        mmax = fmax(mmax, 0.5 * (gl_mix_pdf(P, &x[i]) + gl_mix_pdf(G, &x[i])));
+    }
+    gl_metrics_d_max(P, G, x, d, N, 0.05, &err, &at, &mm);
+    ASSERT_ABS(err, 0.0, 0.0);
+    ASSERT_ABS(mm, mmax, 0.0);
+    /* D = 1/2: the largest |1/2 - D*| among the points of the core region */
+    for (int i = 0; i < N; i++) {
+        double m = 0.5 * (gl_mix_pdf(P, &x[i]) + gl_mix_pdf(G, &x[i]));
+        if (m >= 0.05 * mmax)
+            worst = fmax(worst, fabs(0.5 - d[i]));
+        d[i] = 0.5;
+    }
+    gl_metrics_d_max(P, G, x, d, N, 0.05, &err, &at, &mm);
+    ASSERT_ABS(err, worst, 1e-15);
+    ck_assert(worst > 0.4); /* D* is near 0 at x = 0, inside the core */
+    ASSERT_ABS(fabs(0.5 - gl_dstar(P, G, &x[at])), worst, 1e-15);
+    gl_mix_free(P);
+    gl_mix_free(G);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+    gl_mix *P = parse("ring(4,2,0.1)");
+    size_t sizes[2] = {1, 1};
+    gl_mlp *G;
+    gl_pushforward *pf;
+    gl_err e;
+    ck_assert_int_eq(gl_mlp_alloc(&G, 1, sizes, GL_ACT_TANH, 0, 8, &e), GL_OK);
+    G->params[0] = 1;
+    ck_assert_int_eq(gl_pushforward_alloc(&pf, G, GL_NOISE_NORMAL, 128, &e), GL_OK);
+    double j, ae;
+    ck_assert_int_eq(gl_metrics_jsd_pf(P, pf, &j, &ae, &e), GL_EINVAL);
+    ck_assert_ptr_nonnull(strstr(e.msg, "1-D"));
+    ck_assert_int_eq(gl_metrics_jsd_pf(NULL, pf, &j, &ae, &e), GL_EINVAL);
+    gl_pushforward_free(pf);
+    gl_mlp_free(G);
+    gl_mix_free(P);
+}
+END_TEST
+
+Suite *metrics_suite(void)
+{
+    Suite *s = suite_create("metrics");
+    TCase *c = tcase_create("core");
+    tcase_add_test(c, test_jsd_pf_affine);
+    tcase_add_test(c, test_d_l1_limits);
+    tcase_add_test(c, test_d_max);
+    suite_add_tcase(s, c);
+    TCase *e = tcase_create("errors");
+    tcase_add_test(e, test_errors);
+    suite_add_tcase(s, e);
+    return s;
+}
