@@ -270,9 +270,9 @@ static int run_panel(const panel *pc, const gl_exp_opts *o, gl_rec *rec, gl_clai
         for (int a = 0; a < dim; a++)
             row[k++] = x[a];
         row[k++] = g.d[i];
-        row[k++] = gl_dstar(P, G, x);
-        row[k++] = gl_mix_pdf(P, x);
-        row[k++] = gl_mix_pdf(G, x);
+        row[k++] = gl_sigmoid(g.lp[i] - g.lq[i]); /* D*, NaN where both vanish */
+        row[k++] = exp(g.lp[i]);
+        row[k++] = exp(g.lq[i]);
         gl_tsv_row(out, k, row);
         if (dim == 2 && (i + 1) % g.n == 0)
             fputc('\n', gl_tsv_file(out)); /* gnuplot scan lines */
