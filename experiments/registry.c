@@ -4,11 +4,21 @@
 int gl_exp_optimal_d(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
 
 extern const char gl_exp_optimal_d_overrides[];
+int gl_exp_global_optimum(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
+extern const char gl_exp_global_optimum_overrides[];
+int gl_exp_saturation(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
+extern const char gl_exp_saturation_overrides[];
 
 const gl_experiment gl_experiments[] = {
     {"optimal-d",
      "a discriminator trained for a fixed p_g converges to D* = p_data/(p_data+p_g); V(D*,G) = -log 4 + 2 JSD",
      gl_exp_optimal_d_overrides, gl_exp_optimal_d},
+    {"global-optimum",
+     "C(G) = V(D*,G) >= -log 4 with its minimum at p_g = p_data; trained 1-D GANs: exact JSD, V vs -log 4, D ~ 1/2, accuracy ~ 0.5",
+     gl_exp_global_optimum_overrides, gl_exp_global_optimum},
+    {"saturation",
+     "for a fixed G and an ever more confident D the minimax generator gradient vanishes, the non-saturating one does not; JSD over training for both",
+     gl_exp_saturation_overrides, gl_exp_saturation},
 };
 
 const size_t gl_nexperiments = sizeof gl_experiments / sizeof gl_experiments[0];

@@ -1,0 +1,501 @@
+/* saturation — claim: for a fixed bad G and an increasingly confident D, the
+ * generator gradient of the minimax loss log(1-D(G(z))) vanishes (d/da = -D)
+ * while the non-saturating one, -log D(G(z)), does not (d/da = -(1-D)).
+ * setup: p_data 0.5 N(-2,0.5)+0.5 N(2,0.5), affine G with p_g = N(-6,0.5);
+ * A) D = sigmoid(t log(p_data/p_g)) sharpened towards D* (t -> 1), exact
+ * expected gradients by quadrature over z; B) D trained for more and more
+ * steps, minibatch gradients; C) both losses trained from the same bad start,
+ * exact JSD over steps.  theory: theory/saturation.md */
+#include <math.h>
+#include <stdlib.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "exp.h"
+#include "gen.h"
+#include "loss.h"
+#include "metrics.h"
+#include "mix.h"
+#include "mlp.h"
+#include "num.h"
+#include "optim.h"
+#include "quad.h"
+#include "train.h"
+
+const char gl_exp_saturation_overrides[] =
+    "  --pdata SPEC   p_data, a 1-D mixture of Gaussians (default 0.5*N(-2,0.5)+0.5*N(2,0.5))\n"
+    "  --pg SPEC      the fixed bad generator's p_g = N(b, a) of G(z) = a z + b (default N(-6,0.5))\n"
+    "  --steps N      GAN training steps of part C (default 3000; --quick 1500)\n"
+    "  --seeds N      seeds of part C (default 3; --quick 1)\n"
+    "  --lr-g X       SGD learning rate of G in part C (default 0.003)\n";
+
+#define NT 10           /* sharpening levels t of part A */
+#define NCK 8           /* D-training checkpoints of part B */
+#define NB 1024         /* noise batch of the minibatch gradients */
+#define DCONF 1e-3      /* part B's D counts as confident where mean D(G(z)) <= DCONF */
+#define NPTS 48         /* per-sample points kept per checkpoint for figure (a) */
+#define INV_SQRT_2PI 0.39894228040143267794 /* the N(0,1) density at 0 */
+
+/* d/dx log p(x) of a 1-D Gaussian mixture: the posterior-weighted component
+ * scores -(x - mu_k)/sd_k^2, weights computed in log space. */
+static double mix_score(const gl_mix *m, double x)
+{
+    double lp = gl_mix_logpdf(m, &x), s = 0;
+    for (size_t k = 0; k < m->n; k++) {
+        const gl_comp *c = &m->comp[k];
+        double u = (x - c->mu[0]) / c->sd[0];
+        s += exp(c->logw + c->lognorm - 0.5 * u * u - lp) * (-u / c->sd[0]);
+    }
+    return s;
+}
+
+/* The expected generator gradient E_z[dL/da(a(x)) a'(x) dx/dtheta] for
+ * x = A z + B, z ~ N(0,1), theta = (A, B): which = 0 gives dA, 1 dB; the
+ * discriminator is either t log(p/g) (net == NULL) or a network's logit. */
+typedef struct {
+    const gl_mix *P, *Gm;
+    gl_mlp *net;
+    double t, A, B;
+    gl_gan_loss loss;
+    int which;
+} gctx;
+
+static double grad_integrand(double z, void *v)
+{
+    gctx *c = v;
+    double x = c->A * z + c->B, a, da;
+    if (c->net) {
+        double one = 1.0;
+        gl_mlp_forward(c->net, &x, 1, &a);
+        gl_mlp_backward(c->net, &one, &da, 0);
+    } else {
+        a = c->t * (gl_mix_logpdf(c->P, &x) - gl_mix_logpdf(c->Gm, &x));
+        da = c->t * (mix_score(c->P, x) - mix_score(c->Gm, x));
+    }
+    double dl; /* dL_G/da for one sample */
+    gl_loss_g_grad(c->loss, &a, 1, 1.0, &dl);
+    double phi = exp(-0.5 * z * z) * INV_SQRT_2PI;
+    return phi * dl * da * (c->which ? 1.0 : z);
+}
+
+/* E_z[D(G(z))] under the sharpened D (the prediction of the ratio) */
+static double dmean_integrand(double z, void *v)
+{
+    gctx *c = v;
+    double x = c->A * z + c->B;
+    double a = c->t * (gl_mix_logpdf(c->P, &x) - gl_mix_logpdf(c->Gm, &x));
+    return exp(-0.5 * z * z) * INV_SQRT_2PI * gl_sigmoid(a);
+}
+
+/* breakpoints in z: a grid over the noise's mass and the preimages of the
+ * data modes, where D changes fastest */
+static size_t zbreaks(const gl_mix *P, double A, double B, double *bp)
+{
+    size_t n = 0;
+    for (int k = -8; k <= 8; k++)
+        bp[n++] = k;
+    for (size_t j = 0; j < P->n && n < 40; j++) {
+        double z = (P->comp[j].mu[0] - B) / A;
+        if (fabs(z) < 12)
+            bp[n++] = z;
+    }
+    for (size_t i = 1; i < n; i++) /* insertion sort, drop duplicates */
+        for (size_t j = i; j > 0 && bp[j] < bp[j - 1]; j--) {
+            double t = bp[j];
+            bp[j] = bp[j - 1];
+            bp[j - 1] = t;
+        }
+    size_t m = 1;
+    for (size_t i = 1; i < n; i++)
+        if (bp[i] - bp[m - 1] > 1e-9)
+            bp[m++] = bp[i];
+    return m;
+}
+
+/* the exact gradient (dA, dB) and its norm for one loss */
+static int exact_grad(gctx *c, const double *bp, size_t nbp, double g[2], double *norm, gl_err *err)
+{
+    double e;
+    for (int w = 0; w < 2; w++) {
+        c->which = w;
+        int s = gl_quad_line(grad_integrand, c, bp, nbp, &g[w], &e, err);
+        if (s)
+            return s;
+    }
+    *norm = hypot(g[0], g[1]);
+    return GL_OK;
+}
+
+/* ---------------- part A: D sharpened towards D* ---------------- */
+static int part_a(const gl_mix *P, const gl_mix *Gm, double A, double B, gl_rec *rec,
+                  gl_claims *cl, gl_err *err)
+{
+    static const double ts[NT] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+    double bp[48], ratio[NT], nsn[NT], pred[NT], dev = 0;
+    size_t nbp = zbreaks(P, A, B, bp);
+    gl_tsv *t;
+    int s = gl_rec_open(rec, "sharpen.tsv", &t, err);
+    if (s)
+        return s;
+    gl_tsv_meta(t, "pdata", "%s", P->spec);
+    gl_tsv_meta(t, "pg", "%s", Gm->spec);
+    gl_tsv_meta(t, "discriminator", "logit t*log(p_data/p_g); t = 1 is D*");
+    gl_tsv_meta(t, "gradient", "exact E_z over N(0,1) by quadrature, theta = (a, b) of G(z) = a z + b");
+    gl_tsv_header(t, 10, (const char *const[]){"t", "mm_da", "mm_db", "mm_norm", "ns_da", "ns_db",
+                                               "ns_norm", "ratio", "ED", "ED_over_1mED", "ratio_b"});
+    for (int i = 0; i < NT; i++) {
+        gctx c = {P, Gm, NULL, ts[i], A, B, GL_LOSS_MINIMAX, 0};
+        double gm[2], gn[2], nm, nn, ed, e;
+        if ((s = exact_grad(&c, bp, nbp, gm, &nm, err)))
+            return s;
+        c.loss = GL_LOSS_NS;
+        if ((s = exact_grad(&c, bp, nbp, gn, &nn, err)) ||
+            (s = gl_quad_line(dmean_integrand, &c, bp, nbp, &ed, &e, err)))
+            return s;
+        ratio[i] = nm / nn;
+        nsn[i] = nn;
+        pred[i] = ed / (1 - ed);
+        dev = fmax(dev, fabs(gm[1] / gn[1] / pred[i] - 1));
+        gl_tsv_row(t, 11, (double[]){ts[i], gm[0], gm[1], nm, gn[0], gn[1], nn, ratio[i], ed, pred[i],
+                                     gm[1] / gn[1]});
+    }
+    int mono = 1;
+    for (int i = 1; i < NT; i++)
+        mono &= ratio[i] < ratio[i - 1];
+    gl_claims_add(cl, "A_ratio_at_Dstar", GL_CLAIM_LE, 0, ratio[NT - 1], 1e-3);
+    gl_claims_add(cl, "A_ratio_decreasing_in_t", GL_CLAIM_EQ, 1, mono, 0);
+    gl_claims_add(cl, "A_ns_norm_at_Dstar", GL_CLAIM_GE, 1, nsn[NT - 1], 0);
+    /* the b-component: a' is constant where p_g lives, so the ratio is E D/E(1-D) */
+    gl_claims_add(cl, "A_ratio_b_vs_ED/(1-ED)_rel_dev", GL_CLAIM_EQ, 0, dev, 1e-6);
+    return GL_OK;
+}
+
+/* ---------------- part B: D trained for more and more steps ---------------- */
+static int part_b(const gl_exp_opts *o, const gl_mix *P, const gl_mix *Gm, double A, double B,
+                  gl_rec *rec, gl_claims *cl, gl_err *err)
+{
+    static const size_t ck[NCK] = {0, 10, 30, 100, 300, 1000, 3000, 10000};
+    size_t nck = o->quick ? NCK - 2 : NCK;
+    gl_mlp *G = NULL, *D = NULL;
+    gl_optim *og = NULL, *od = NULL, *odt = NULL;
+    gl_gan *wm = NULL, *wn = NULL;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    double *z = malloc(3 * NB * sizeof *z), *a = z + NB, *da = a + NB;
+    gl_tsv *t = NULL, *pts = NULL;
+    double bp[48];
+    size_t nbp = zbreaks(P, A, B, bp);
+    /* over the confident checkpoints: the largest ratios and the smallest ns norm */
+    double ratio_max = 0, ratio_q_max = 0, ns_min = INFINITY, maxdev = 0;
+    size_t nconf = 0;
+    int s;
+    if (!r || !z) {
+        s = gl_err_set(err, GL_ENOMEM, "out of memory");
+        goto done;
+    }
+    gsl_rng_set(r, o->seed * 3 + 1);
+    if ((s = gl_mlp_alloc(&G, 1, (size_t[]){1, 1}, GL_ACT_LINEAR, 0, NB, err)) ||
+        (s = gl_mlp_alloc(&D, 3, (size_t[]){1, 32, 32, 1}, GL_ACT_TANH, 0, 2 * NB, err)) ||
+        (s = gl_optim_alloc(&og, GL_OPT_SGD, G->nparams, 1, err)) ||
+        (s = gl_optim_alloc(&od, GL_OPT_SGD, D->nparams, 1, err)) ||
+        (s = gl_optim_alloc(&odt, GL_OPT_ADAM, D->nparams, 0.005, err)))
+        goto done;
+    G->params[0] = A;
+    G->params[1] = B;
+    gl_mlp_init(D, r);
+    gl_gan_cfg cfg = {1, NB, 1, GL_LOSS_MINIMAX, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1, 1, 1, 0, NULL, NULL};
+    if ((s = gl_gan_alloc(&wm, G, D, og, od, &cfg, 1, err)))
+        goto done;
+    cfg.loss = GL_LOSS_NS;
+    if ((s = gl_gan_alloc(&wn, G, D, og, od, &cfg, 1, err)) ||
+        (s = gl_rec_open(rec, "trained.tsv", &t, err)) ||
+        (s = gl_rec_open(rec, "persample.tsv", &pts, err)))
+        goto done;
+    gl_tsv_meta(t, "pdata", "%s", P->spec);
+    gl_tsv_meta(t, "pg", "%s", Gm->spec);
+    gl_tsv_meta(t, "discriminator", "1-32-32-1 tanh, Adam lr 0.005, batch 256+256, fixed p_g");
+    gl_tsv_meta(t, "gradient", "minibatch: gl_gan_grad_g on %d noise draws; exact: quadrature over z", NB);
+    gl_tsv_header(t, 9, (const char *const[]){"dsteps", "mean_D_fake", "mm_norm", "ns_norm", "ratio",
+                                              "mm_norm_exact", "ns_norm_exact", "ratio_exact",
+                                              "mean_D_real"});
+    gl_tsv_meta(pts, "columns", "per-sample dL_G/da of gl_loss_g_grad (scaled by n) at D = sigmoid(a)");
+    gl_tsv_header(pts, 4, (const char *const[]){"dsteps", "D", "mm_dlda", "ns_dlda"});
+
+    size_t done_steps = 0;
+    for (size_t k = 0; k < nck; k++) {
+        if (ck[k] > done_steps) {
+            gl_dtrain_cfg dc = {ck[k] - done_steps, 256, 0.005, 0.005, 0, NULL, NULL};
+            double loss;
+            if ((s = gl_train_d(D, odt, P, Gm, r, &dc, &loss, err)))
+                goto done;
+            done_steps = ck[k];
+        }
+        for (size_t i = 0; i < NB; i++)
+            z[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+        gl_gan_grad_g(wm, z);
+        double nm = hypot(G->grads[0], G->grads[1]);
+        gl_gan_grad_g(wn, z);
+        double nn = hypot(G->grads[0], G->grads[1]);
+        /* D on the fakes and on the data, and the per-sample logit derivatives */
+        double x[NB], dfake = 0, dreal = 0;
+        for (size_t i = 0; i < NB; i++)
+            x[i] = A * z[i] + B;
+        gl_mlp_forward(D, x, NB, a);
+        for (size_t i = 0; i < NB; i++)
+            dfake += gl_sigmoid(a[i]) / NB;
+        gl_mix_sample(P, r, NB, x);
+        double ar[NB];
+        gl_mlp_forward(D, x, NB, ar);
+        for (size_t i = 0; i < NB; i++)
+            dreal += gl_sigmoid(ar[i]) / NB;
+        double dm[NB];
+        gl_loss_g_grad(GL_LOSS_MINIMAX, a, NB, (double)NB, dm);
+        gl_loss_g_grad(GL_LOSS_NS, a, NB, (double)NB, da);
+        for (size_t i = 0; i < NB; i++) {
+            double d = gl_sigmoid(a[i]);
+            maxdev = fmax(maxdev, fmax(fabs(dm[i] + d), fabs(da[i] + (1 - d))));
+            if (i < NPTS)
+                gl_tsv_row(pts, 4, (double[]){(double)ck[k], d, dm[i], da[i]});
+        }
+        gctx c = {P, Gm, D, 1, A, B, GL_LOSS_MINIMAX, 0};
+        double gm[2], gn[2], qm, qn;
+        if ((s = exact_grad(&c, bp, nbp, gm, &qm, err)))
+            goto done;
+        c.loss = GL_LOSS_NS;
+        if ((s = exact_grad(&c, bp, nbp, gn, &qn, err)))
+            goto done;
+        gl_tsv_row(t, 9, (double[]){(double)ck[k], dfake, nm, nn, nm / nn, qm, qn, qm / qn, dreal});
+        if (dfake <= DCONF) {
+            nconf++;
+            ratio_max = fmax(ratio_max, nm / nn);
+            ratio_q_max = fmax(ratio_q_max, qm / qn);
+            ns_min = fmin(ns_min, fmin(nn, qn));
+        }
+        if (o->progress)
+            o->progress(o->progress_ctx, "saturation B: training D", (double)(k + 1) / (double)nck);
+    }
+    gl_claims_add(cl, "B_dlda_formula_max_dev", GL_CLAIM_EQ, 0, maxdev, 1e-15);
+    /* ratio ~ (tilt <= 10) x mean D: see theory/saturation.md */
+    gl_claims_add(cl, "B_confident_checkpoints", GL_CLAIM_GE, 1, (double)nconf, 0);
+    gl_claims_add(cl, "B_ratio_max_confident", GL_CLAIM_LE, 0, ratio_max, 10 * DCONF);
+    gl_claims_add(cl, "B_ratio_exact_max_confident", GL_CLAIM_LE, 0, ratio_q_max, 10 * DCONF);
+    gl_claims_add(cl, "B_ns_norm_min_confident", GL_CLAIM_GE, 1, ns_min, 0);
+done:
+    free(z);
+    gl_gan_free(wm);
+    gl_gan_free(wn);
+    gl_optim_free(og);
+    gl_optim_free(od);
+    gl_optim_free(odt);
+    gl_mlp_free(G);
+    gl_mlp_free(D);
+    gsl_rng_free(r);
+    return s;
+}
+
+/* ---------------- part C: training from the same bad start ---------------- */
+/* G's optimiser: plain SGD feels the gradient's size, which is what saturates;
+ * Adam divides by its running RMS and so undoes a uniform shrinking. */
+static const struct {
+    const char *name;
+    gl_opt_kind kind;
+} gopts[2] = {{"sgd", GL_OPT_SGD}, {"adam", GL_OPT_ADAM}};
+#define LR_D 0.01
+#define LR_G_ADAM 1e-3
+#define KD 3 /* D-steps per G-step (Algorithm 1's k) */
+#define JSD_LEVEL 0.35 /* "reached the data": see theory/saturation.md */
+#define N_RACE 500     /* the step at which the two losses are compared */
+
+typedef struct {
+    const gl_exp_opts *o;
+    const gl_mix *P;
+    gl_pushforward *pf;
+    gl_tsv *log;
+    size_t steps;
+    double row[3];     /* optimiser, loss (0 minimax, 1 ns), seed */
+    double jsd_last, jsd_race; /* at the last step and the last logged step <= N_RACE */
+    size_t first_below; /* first logged step with JSD < JSD_LEVEL (steps+1: never) */
+    size_t nloose;      /* JSD values accepted with a roundoff warning */
+    double frac0, fspan;
+    int status;
+    gl_err *err;
+} cctx;
+
+static int c_measure(cctx *c, size_t step)
+{
+    double J = NAN, e = NAN;
+    int s;
+    if ((s = gl_pushforward_update(c->pf, c->err)))
+        return s;
+    /* QUADPACK's roundoff flag at the library's 1e-12 target: the value and
+     * its error estimate are still written; one good to 1e-6 is kept (the
+     * claims on JSD are at 1e-1 and 1e-3) and counted, anything worse is an
+     * error. */
+    if ((s = gl_metrics_jsd_pf(c->P, c->pf, &J, &e, c->err))) {
+        if (s != GL_ENOCONV || !isfinite(J) || !(e <= 1e-6))
+            return s;
+        c->nloose++;
+    }
+    gl_tsv_row(c->log, 6, (double[]){c->row[0], c->row[1], c->row[2], (double)step, J, e});
+    c->jsd_last = J;
+    if (step <= N_RACE)
+        c->jsd_race = J;
+    if (J < JSD_LEVEL && step < c->first_below)
+        c->first_below = step;
+    return GL_OK;
+}
+
+static int c_hook(void *v, const gl_gan_stats *st)
+{
+    cctx *c = v;
+    c->status = c_measure(c, st->step);
+    if (c->o->progress)
+        c->o->progress(c->o->progress_ctx, "saturation C: training GANs",
+                       c->frac0 + c->fspan * (double)st->step / (double)c->steps);
+    return c->status != GL_OK;
+}
+
+/* one GAN run: G 1-16-16-1 tanh shifted by shift, D 1-32-32-1 leaky */
+static int c_run(cctx *c, int gk, double lr_g, gl_gan_loss loss, unsigned long seed, double shift,
+                 gl_err *err)
+{
+    gl_mlp *G = NULL, *D = NULL;
+    gl_optim *og = NULL, *od = NULL;
+    gl_gan *w = NULL;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    size_t batch = 64;
+    int s;
+    if (!r)
+        return gl_err_set(err, GL_ENOMEM, "out of memory");
+    gsl_rng_set(r, seed);
+    if ((s = gl_mlp_alloc(&G, 3, (size_t[]){1, 16, 16, 1}, GL_ACT_TANH, 0, batch, err)) ||
+        (s = gl_mlp_alloc(&D, 3, (size_t[]){1, 32, 32, 1}, GL_ACT_LEAKY, 0.2, 2 * batch, err)))
+        goto done;
+    gl_mlp_init(G, r);
+    gl_mlp_init(D, r);
+    G->params[G->boff[2]] += shift; /* the same bad start: G's output moved far from the data */
+    if ((s = gl_optim_alloc(&og, gopts[gk].kind, G->nparams, lr_g, err)) ||
+        (s = gl_optim_alloc(&od, GL_OPT_ADAM, D->nparams, LR_D, err)))
+        goto done;
+    og->beta1 = od->beta1 = 0.5;
+    size_t le = c->steps / 30 ? c->steps / 30 : 1;
+    gl_gan_cfg cfg = {c->steps, batch, KD, loss, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1, LR_D, lr_g, le,
+                      c_hook, c};
+    if ((s = gl_gan_alloc(&w, G, D, og, od, &cfg, 1, err)) ||
+        (s = gl_pushforward_alloc(&c->pf, G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err)))
+        goto done;
+    c->row[0] = gk;
+    c->row[1] = loss == GL_LOSS_NS;
+    c->row[2] = (double)seed;
+    c->status = GL_OK;
+    c->err = err;
+    c->first_below = c->steps + 1;
+    if ((s = c_measure(c, 0)))
+        goto done;
+    s = gl_gan_train(w, c->P, r, err);
+    if (!s && c->status)
+        s = c->status;
+    fputs("\n\n", gl_tsv_file(c->log)); /* one gnuplot index per run */
+done:
+    gl_pushforward_free(c->pf);
+    c->pf = NULL;
+    gl_gan_free(w);
+    gl_optim_free(og);
+    gl_optim_free(od);
+    gl_mlp_free(G);
+    gl_mlp_free(D);
+    gsl_rng_free(r);
+    return s;
+}
+
+static int part_c(const gl_exp_opts *o, const gl_mix *P, size_t steps, size_t seeds, double shift,
+                  double lr_sgd, gl_rec *rec, gl_claims *cl, gl_err *err)
+{
+    gl_tsv *lg;
+    int s = gl_rec_open(rec, "jsd.tsv", &lg, err);
+    if (s)
+        return s;
+    gl_tsv_meta(lg, "pdata", "%s", P->spec);
+    gl_tsv_meta(lg, "G", "1-16-16-1 tanh, N(0,1) noise, output bias shifted by %g after init", shift);
+    gl_tsv_meta(lg, "D", "1-32-32-1 leaky(0.2), Adam lr %g beta1 0.5", LR_D);
+    gl_tsv_meta(lg, "training", "batch 64+64, k = %d, alternating, %zu steps; G: SGD lr %g or Adam lr %g beta1 0.5",
+                KD, steps, lr_sgd, LR_G_ADAM);
+    gl_tsv_meta(lg, "jsd_level", "%g", JSD_LEVEL);
+    gl_tsv_meta(lg, "columns", "G optimiser (0 sgd, 1 adam), loss (0 minimax, 1 ns), seed, step, exact JSD(p_data||p_g) by quadrature, its abserr");
+    gl_tsv_header(lg, 6, (const char *const[]){"gopt", "loss", "seed", "step", "jsd", "abserr"});
+    /* worst case over seeds of each (optimiser, loss): final JSD and first step below the level */
+    double jmax[2][2] = {{0, 0}, {0, 0}}, rmax[2][2] = {{0, 0}, {0, 0}},
+           rmin[2][2] = {{INFINITY, INFINITY}, {INFINITY, INFINITY}};
+    size_t first_max[2][2] = {{0, 0}, {0, 0}};
+    cctx c = {o, P, NULL, lg, steps, {0, 0, 0}, NAN, NAN, 0, 0, 0, 1.0 / (3.0 * (double)seeds), GL_OK, err};
+    /* minimax and ns with SGD on G; minimax with Adam on G, the contrast */
+    static const int plan[3][2] = {{0, 0}, {0, 1}, {1, 0}};
+    size_t run = 0;
+    for (int p = 0; p < 3; p++)
+        for (size_t k = 0; k < seeds; k++, run++) {
+            int gk = plan[p][0], l = plan[p][1];
+            gl_gan_loss loss = l ? GL_LOSS_NS : GL_LOSS_MINIMAX;
+            c.frac0 = (double)run * c.fspan;
+            if ((s = c_run(&c, gk, gk ? LR_G_ADAM : lr_sgd, loss, o->seed + 1000 * k, shift, err)))
+                return s;
+            jmax[gk][l] = fmax(jmax[gk][l], c.jsd_last);
+            rmax[gk][l] = fmax(rmax[gk][l], c.jsd_race);
+            rmin[gk][l] = fmin(rmin[gk][l], c.jsd_race);
+            if (c.first_below > first_max[gk][l])
+                first_max[gk][l] = c.first_below;
+        }
+    gl_tsv_meta(lg, "jsd_roundoff_accepted", "%zu", c.nloose);
+    static const char *gname[2][2] = {{"sgd_minimax", "sgd_ns"}, {"adam_minimax", "adam_ns"}};
+    for (int p = 0; p < 3; p++) {
+        int gk = plan[p][0], l = plan[p][1];
+        gl_tsv_meta(lg, gname[gk][l], "JSD at step %d in [%.4g, %.4g], final max %.4g, first step below %g: %zu (worst seed)",
+                    N_RACE, rmin[gk][l], rmax[gk][l], jmax[gk][l], JSD_LEVEL, first_max[gk][l]);
+    }
+    gl_claims_add(cl, "C_sgd_ns_jsd_at_500_max", GL_CLAIM_LE, JSD_LEVEL, rmax[0][1], 0);
+    gl_claims_add(cl, "C_sgd_mm_jsd_at_500_min", GL_CLAIM_GE, 0.6, rmin[0][0], 0);
+    gl_claims_add(cl, "C_sgd_ns_first_step_below_level", GL_CLAIM_LE, N_RACE,
+                  (double)first_max[0][1], 0);
+    gl_claims_add(cl, "C_sgd_ns_jsd_final_max", GL_CLAIM_LE, JSD_LEVEL, jmax[0][1], 0);
+    gl_claims_add(cl, "C_adam_mm_jsd_final_max", GL_CLAIM_LE, JSD_LEVEL, jmax[1][0], 0);
+    return GL_OK;
+}
+
+int gl_exp_saturation(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
+{
+    const char *pdata = "0.5*N(-2,0.5)+0.5*N(2,0.5)", *pg = "N(-6,0.5)";
+    unsigned long steps = o->quick ? 1500 : 3000, seeds = o->quick ? 1 : 3;
+    double lr_g = 0.003;
+    const gl_argspec specs[] = {
+        {"pdata", GL_ARG_STR, &pdata}, {"pg", GL_ARG_STR, &pg},
+        {"steps", GL_ARG_ULONG, &steps}, {"seeds", GL_ARG_ULONG, &seeds},
+        {"lr-g", GL_ARG_DOUBLE, &lr_g},
+    };
+    int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
+    if (s)
+        return s;
+    if (!(lr_g > 0))
+        return gl_err_set(err, GL_EINVAL, "--lr-g must be > 0, got %g", lr_g);
+    if (steps < 30 || seeds < 1 || seeds > 20)
+        return gl_err_set(err, GL_EINVAL, "--steps must be >= 30 and --seeds 1..20");
+    gl_mix *P = NULL, *Gm = NULL;
+    if ((s = gl_mix_parse(pdata, &P, err)))
+        return gl_err_set(err, s, "--pdata: %s", err->msg);
+    if ((s = gl_mix_parse(pg, &Gm, err))) {
+        gl_mix_free(P);
+        return gl_err_set(err, s, "--pg: %s", err->msg);
+    }
+    for (size_t k = 0; k < P->n && !s; k++)
+        if (P->dim != 1 || P->comp[k].kind != GL_COMP_N)
+            s = gl_err_set(err, GL_EINVAL, "--pdata must be a 1-D mixture of Gaussians N(mu,sigma)");
+    if (!s && (Gm->dim != 1 || Gm->n != 1 || Gm->comp[0].kind != GL_COMP_N))
+        s = gl_err_set(err, GL_EINVAL, "--pg must be one Gaussian N(b,a): the affine G(z) = a z + b");
+    double A = Gm->comp[0].sd[0], B = Gm->comp[0].mu[0];
+    if (!s)
+        s = part_a(P, Gm, A, B, rec, cl, err);
+    if (!s)
+        s = part_b(o, P, Gm, A, B, rec, cl, err);
+    if (!s)
+        s = part_c(o, P, steps, seeds, B - gl_mix_mean(P, 0), lr_g, rec, cl, err);
+    gl_mix_free(P);
+    gl_mix_free(Gm);
+    return s;
+}
