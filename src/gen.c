@@ -557,6 +557,12 @@ static int find_pieces(gl_pushforward *pf, gl_err *err)
     for (size_t i = 0; i < n; i++)
         if (!isfinite(pf->g[i]) || !isfinite(pf->gp[i]))
             return not_finite(err, pf->z[i], pf->g[i], pf->gp[i]);
+    /* a blown-up generator: its folds are below rounding at this size, and
+     * locating them would only subdivide every cell (slowly) */
+    for (size_t i = 0; i < n; i++)
+        if (!(fabs(pf->g[i]) < GL_PUSHFORWARD_GMAX))
+            return gl_err_set(err, GL_EDIVERGE, "generator output G(%g) = %g exceeds %g",
+                              pf->z[i], pf->g[i], GL_PUSHFORWARD_GMAX);
 
     /* The walk: each grid point, and inside each cell the extra points that
      * locate folds the grid stepped over: the minimum of a shoulder where G'

@@ -84,6 +84,8 @@ void gl_pushforward_free(gl_pushforward *pf); /* NULL is a no-op */
  * pushforward is unusable (logpdf/cdf NaN, no breakpoints) until an update
  * succeeds. */
 int gl_pushforward_update(gl_pushforward *pf, gl_err *err);
+/* Generator outputs beyond this size make update fail with GL_EDIVERGE. */
+#define GL_PUSHFORWARD_GMAX 1e15
 
 /* log p_g(x) = log sum over every preimage z_k of p_z(z_k)/|G'(z_k)|, each z_k
  * to ~1e-14; -inf where x has no preimage (outside range()). At the image of

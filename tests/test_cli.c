@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "testutil.h"
+
 static char out[65536], err[8192];
 
 /* Reads and removes the file /tmp/ganlab-cli-WHAT.PID into buf. */
@@ -110,6 +112,10 @@ START_TEST(test_help)
     ck_assert_ptr_nonnull(strstr(out, "--quick"));
     ck_assert_int_eq(ganlab("exp --list"), 0);
     ck_assert_ptr_nonnull(strstr(out, "optimal-d"));
+    ck_assert_int_eq(ganlab("train --help"), 0);
+    ck_assert_ptr_nonnull(strstr(out, "--log-every"));
+    ck_assert_int_eq(ganlab("sample --help"), 0);
+    ck_assert_ptr_nonnull(strstr(out, "--model FILE"));
     ck_assert_int_eq(ganlab("exp optimal-d --help"), 0);
     ck_assert_ptr_nonnull(strstr(out, "--pdata"));
 }
@@ -135,6 +141,32 @@ START_TEST(test_errors_exit_2)
         {"exp nosuch", "unknown experiment"},
         {"exp optimal-d --seed x", "--seed"},
         {"exp optimal-d --steps 0 --out /tmp/ganlab-cli-never", "--steps"},
+        {"train --out /tmp/ganlab-cli-never", "--data SPEC is required"},
+        {"train --data 'N(0,-1)' --out /tmp/ganlab-cli-never", "column 5"},
+        {"train --data 'N(0,1)' --steps 0 --out /tmp/ganlab-cli-never", "--steps: expected an integer >= 1"},
+        {"train --data 'N(0,1)' --steps", "option --steps needs a value"},
+        {"train --data 'N(0,1)' --batch 0 --out /tmp/ganlab-cli-never", "--batch"},
+        {"train --data 'N(0,1)' --lr 0 --out /tmp/ganlab-cli-never", "--lr: expected a finite number > 0"},
+        {"train --data 'N(0,1)' --lr -1e-3 --out /tmp/ganlab-cli-never", "--lr"},
+        {"train --data 'N(0,1)' --lr nan --out /tmp/ganlab-cli-never", "--lr"},
+        {"train --data 'N(0,1)' --lr 1e-3x --out /tmp/ganlab-cli-never", "--lr"},
+        {"train --data 'N(0,1)' --k 0 --out /tmp/ganlab-cli-never", "--k"},
+        {"train --data 'N(0,1)' --update sim --k 2 --out /tmp/ganlab-cli-never", "needs --k 1"},
+        {"train --data 'N(0,1)' --update both --out /tmp/ganlab-cli-never", "unknown update \"both\""},
+        {"train --data 'N(0,1)' --loss wgan --out /tmp/ganlab-cli-never", "unknown loss \"wgan\""},
+        {"train --data 'N(0,1)' --act swish --out /tmp/ganlab-cli-never", "--act"},
+        {"train --data 'N(0,1)' --act tanh,swish --out /tmp/ganlab-cli-never", "swish"},
+        {"train --data 'N(0,1)' --g 16,x --out /tmp/ganlab-cli-never", "--g: layer sizes"},
+        {"train --data 'N(0,1)' --d 0 --out /tmp/ganlab-cli-never", "--d: layer sizes"},
+        {"train --data 'N(0,1)' --noise cauchy --out /tmp/ganlab-cli-never", "--noise"},
+        {"train --data 'N(0,1)' --seed -1 --out /tmp/ganlab-cli-never", "--seed"},
+        {"train --data 'N(0,1)' --frob 1 --out /tmp/ganlab-cli-never", "unknown option \"--frob\""},
+        {"sample --model /tmp/ganlab-cli-never/m.model -n 3", "cannot read model"},
+        {"sample --model Makefile -n 3", "not a ganlab model"},
+        {"sample --model Makefile", "-n N are required"},
+        {"sample --model Makefile -n 0", "--n: expected an integer >= 1"},
+        {"sample --model Makefile -n", "needs a value"},
+        {"sample --model Makefile -n 3 --bogus", "unknown option"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         int st = ganlab(cases[k].args);
@@ -150,6 +182,199 @@ START_TEST(test_errors_exit_2)
 }
 END_TEST
 
+/* ---- train and sample ---- */
+
+static char fbuf[1 << 17];
+
+/* Reads path into fbuf; returns its length. */
+static size_t slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    size_t n = fread(fbuf, 1, sizeof fbuf - 1, f);
+    fbuf[n] = '\0';
+    fclose(f);
+    return n;
+}
+
+/* Splits the data rows after the header line hdr (which must be present) in
+ * fbuf into v[row][col]; returns the number of rows. */
+static int rows_after(const char *hdr, int ncol, double v[][16], int maxrows)
+{
+    ck_assert_int_le(ncol, 16);
+    const char *p = strstr(fbuf, hdr);
+    ck_assert_msg(p != NULL, "no header \"%s\" in:\n%.2000s", hdr, fbuf);
+    ck_assert_msg(p == fbuf || p[-1] == '\n', "header not at a line start");
+    p = strchr(p, '\n') + 1;
+    int n = 0;
+    while (*p && *p != '#') {
+        ck_assert_int_lt(n, maxrows);
+        for (int c = 0; c < ncol; c++) {
+            char *end;
+            v[n][c] = strtod(p, &end);
+            ck_assert_msg(end != p, "row %d col %d does not parse: %.60s", n, c, p);
+            p = end;
+            ck_assert_msg(*p == (c + 1 < ncol ? '\t' : '\n'), "row %d: bad separator", n);
+            p++;
+        }
+        n++;
+    }
+    return n;
+}
+
+static char tdir[64];
+
+static void tdir_setup(void)
+{
+    snprintf(tdir, sizeof tdir, "/tmp/ganlab-cli-train.%d", (int)getpid());
+}
+
+static void tdir_teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tdir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+#define BIMODAL "'0.5*N(-2,0.5)+0.5*N(2,0.5)'"
+
+START_TEST(test_train_log_and_sample)
+{
+    char args[512], path[128];
+    snprintf(args, sizeof args, "train --data " BIMODAL " --steps 300 --batch 32 --seed 7 "
+             "--out %s/a --save %s/m.model", tdir, tdir);
+    ck_assert_msg(ganlab(args) == 0, "train failed: %s", err);
+    ck_assert_msg(err[0] == '\0', "stderr not empty (not a terminal): %s", err);
+    ck_assert_int_eq(lines(out), 1);
+    ck_assert_ptr_nonnull(strstr(out, "300 steps"));
+
+    snprintf(path, sizeof path, "%s/a/log.tsv", tdir);
+    size_t n1 = slurp(path);
+    ck_assert_ptr_nonnull(strstr(fbuf, "# data: 0.5*N(-2,0.5)+0.5*N(2,0.5)\n"));
+    ck_assert_ptr_nonnull(strstr(fbuf, "# seed: 7\n"));
+    ck_assert_ptr_nonnull(strstr(fbuf, "# loss: ns\n"));
+    ck_assert_ptr_nonnull(strstr(fbuf, "# G: 1-16-16-1 tanh\n"));
+    ck_assert_ptr_nonnull(strstr(fbuf, "# D: 1-32-32-1 leaky\n"));
+    ck_assert_ptr_nonnull(strstr(fbuf, "# ganlab: "));
+    ck_assert_ptr_nonnull(strstr(fbuf, "# V: minibatch estimate"));
+    ck_assert_ptr_nonnull(strstr(fbuf, "# jsd: exact JSD"));
+    double v[8][16];
+    int nr = rows_after("step\tloss_d\tloss_g\tV\tD_real\tD_fake\tacc\tjsd\tjsd_abserr\n", 9, v, 8);
+    ck_assert_int_eq(nr, 3);
+    for (int r = 0; r < nr; r++) {
+        ck_assert_double_eq(v[r][0], 100.0 * (r + 1));
+        for (int c = 0; c < 9; c++)
+            ck_assert_msg(isfinite(v[r][c]), "row %d col %d = %g", r, c, v[r][c]);
+        ck_assert_double_eq(v[r][3], -v[r][1]);               /* V = -loss_d */
+        ck_assert(v[r][1] > 0 && v[r][2] > 0);
+        ck_assert(v[r][4] > 0 && v[r][4] < 1 && v[r][5] > 0 && v[r][5] < 1);
+        ck_assert(v[r][6] >= 0 && v[r][6] <= 1);
+        ck_assert_msg(v[r][7] > 1e-3 && v[r][7] <= log(2.0), "jsd %g", v[r][7]);
+        ck_assert(v[r][8] >= 0 && v[r][8] < 1e-6);
+    }
+
+    /* pg.tsv: densities and D* on the grid; D* = p/(p+g) */
+    snprintf(path, sizeof path, "%s/a/pg.tsv", tdir);
+    slurp(path);
+    static double g[512][16];
+    int ng = rows_after("x\tp_g\tp_data\tD\tDstar\n", 5, g, 512);
+    ck_assert_int_eq(ng, 401);
+    double mass_p = 0, mass_g = 0;
+    for (int r = 0; r < ng; r++) {
+        ck_assert(g[r][1] >= 0 && g[r][2] > 0 && g[r][3] > 0 && g[r][3] < 1);
+        ASSERT_ABS(g[r][4], g[r][2] / (g[r][2] + g[r][1]), 1e-9);
+        if (r) {
+            mass_p += 0.5 * (g[r][2] + g[r - 1][2]) * (g[r][0] - g[r - 1][0]);
+            mass_g += 0.5 * (g[r][1] + g[r - 1][1]) * (g[r][0] - g[r - 1][0]);
+        }
+    }
+    ASSERT_ABS(mass_p, 1.0, 1e-3); /* the grid covers the data's mass */
+    ck_assert(mass_g > 0.2 && mass_g < 1.0 + 1e-3);
+
+    /* same seed, same bytes */
+    char first[sizeof fbuf];
+    snprintf(path, sizeof path, "%s/a/log.tsv", tdir);
+    slurp(path);
+    memcpy(first, fbuf, n1 + 1);
+    snprintf(args, sizeof args, "train --data " BIMODAL " --steps 300 --batch 32 --seed 7 --out %s/b",
+             tdir);
+    ck_assert_int_eq(ganlab(args), 0);
+    snprintf(path, sizeof path, "%s/b/log.tsv", tdir);
+    ck_assert_uint_eq(slurp(path), n1);
+    ck_assert_int_eq(memcmp(first, fbuf, n1), 0);
+
+    /* the saved generator: N lines of finite numbers, reproducible by seed */
+    snprintf(args, sizeof args, "sample --model %s/m.model -n 37 --seed 3", tdir);
+    ck_assert_int_eq(ganlab(args), 0);
+    ck_assert_int_eq(lines(out), 37);
+    char s1[sizeof out];
+    strcpy(s1, out);
+    double sum = 0;
+    for (const char *p = out; *p;) {
+        char *end;
+        double x = strtod(p, &end);
+        ck_assert(end != p && *end == '\n' && isfinite(x) && fabs(x) < 20);
+        sum += x;
+        p = end + 1;
+    }
+    ck_assert(sum != 0);
+    ck_assert_int_eq(ganlab(args), 0);
+    ck_assert_str_eq(out, s1);
+    snprintf(args, sizeof args, "sample --model %s/m.model -n 37 --seed 4", tdir);
+    ck_assert_int_eq(ganlab(args), 0);
+    ck_assert_str_ne(out, s1);
+}
+END_TEST
+
+/* 2-D data (zdim defaults to 2): no exact JSD (nan, said in the metadata), no pg.tsv; samples in two columns */
+START_TEST(test_train_2d)
+{
+    char args[512], path[128];
+    snprintf(args, sizeof args, "train --data 'ring(4,2,0.1)' --steps 50 --batch 16 --log-every 20 "
+             "--loss minimax --act relu --seed 2 --out %s/c --save %s/m2.model", tdir, tdir);
+    ck_assert_msg(ganlab(args) == 0, "train failed: %s", err);
+    snprintf(path, sizeof path, "%s/c/log.tsv", tdir);
+    slurp(path);
+    ck_assert_ptr_nonnull(strstr(fbuf, "# jsd: nan: the exact JSD needs a 1-D generator"));
+    ck_assert_ptr_nonnull(strstr(fbuf, "# zdim: 2\n"));
+    ck_assert_ptr_nonnull(strstr(fbuf, "\tnan\tnan\n"));
+    double v[8][16];
+    ck_assert_int_eq(rows_after("step\tloss_d\tloss_g\tV\tD_real\tD_fake\tacc\tjsd\tjsd_abserr\n", 9,
+                                v, 8), 3);
+    /* rows at 20, 40 and the last step, 50 */
+    ck_assert(v[0][0] == 20 && v[1][0] == 40 && v[2][0] == 50);
+    ck_assert(isnan(v[2][7]) && isfinite(v[2][1]) && v[2][3] == -v[2][1]);
+    snprintf(path, sizeof path, "%s/c/pg.tsv", tdir);
+    ck_assert_int_ne(access(path, F_OK), 0);
+    snprintf(args, sizeof args, "sample --model %s/m2.model -n 5", tdir);
+    ck_assert_int_eq(ganlab(args), 0);
+    ck_assert_int_eq(lines(out), 5);
+    double x, y;
+    char tail;
+    ck_assert_int_eq(sscanf(out, "%lf\t%lf%c", &x, &y, &tail), 3);
+    ck_assert(isfinite(x) && isfinite(y) && tail == '\n');
+}
+END_TEST
+
+/* The divergence guard: exit 2 with one line, log.tsv committed and says why it stops */
+START_TEST(test_train_diverges)
+{
+    char args[512], path[128];
+    snprintf(args, sizeof args, "train --data 'N(0,1)' --steps 20 --batch 8 --log-every 1 "
+             "--lr 1e200 --out %s/d --save %s/never.model", tdir, tdir);
+    ck_assert_int_eq(ganlab(args), 2);
+    ck_assert_int_eq(lines(err), 1);
+    ck_assert_ptr_nonnull(strstr(err, "training diverged"));
+    ck_assert(out[0] == '\0');
+    snprintf(path, sizeof path, "%s/d/log.tsv", tdir);
+    slurp(path);
+    ck_assert_ptr_nonnull(strstr(fbuf, "step\tloss_d\tloss_g\tV\tD_real\tD_fake\tacc\tjsd"));
+    ck_assert_ptr_nonnull(strstr(fbuf, "\n# stopped: "));
+    snprintf(path, sizeof path, "%s/never.model", tdir);
+    ck_assert_int_ne(access(path, F_OK), 0);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -160,6 +385,13 @@ Suite *cli_suite(void)
     tcase_add_test(c, test_value_identity);
     tcase_add_test(c, test_help);
     suite_add_tcase(s, c);
+    TCase *t = tcase_create("train");
+    tcase_set_timeout(t, 60);
+    tcase_add_checked_fixture(t, tdir_setup, tdir_teardown);
+    tcase_add_test(t, test_train_log_and_sample);
+    tcase_add_test(t, test_train_2d);
+    tcase_add_test(t, test_train_diverges);
+    suite_add_tcase(s, t);
     TCase *e = tcase_create("errors");
     tcase_set_timeout(e, 30);
     tcase_add_test(e, test_errors_exit_2);

@@ -557,6 +557,11 @@ START_TEST(test_update)
     ck_assert(isnan(gl_pushforward_cdf(pf, 3.0)));
     ck_assert_uint_eq(gl_pushforward_breakpoints(pf, bp, 4), 0);
 
+    /* a blown-up but finite generator is refused without locating folds */
+    G->params[0] = 1e20;
+    ck_assert_int_eq(gl_pushforward_update(pf, &err), GL_EDIVERGE);
+    ck_assert_msg(strstr(err.msg, "exceeds"), "message: %s", err.msg);
+
     G->params[0] = -2.0;
     ck_assert_int_eq(gl_pushforward_update(pf, &err), GL_OK);
     ASSERT_ABS(gl_pushforward_logpdf(pf, 3.0), -LOG_SQRT_2PI - M_LN2, 1e-14);

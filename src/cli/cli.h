@@ -21,5 +21,7 @@ int cli_is_help(const char *a);
 int cmd_div(int argc, char **argv);
 int cmd_value(int argc, char **argv);
 int cmd_exp(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
 
 #endif

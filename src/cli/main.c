@@ -13,6 +13,8 @@ static const char usage[] =
     "commands:\n"
     "  div    --p SPEC --q SPEC [--f NAME]...   every f-divergence D_f(P||Q), exact\n"
     "  value  --p SPEC --g SPEC                 V(D*,G), JSD and the -log 4 identity\n"
+    "  train  --data SPEC [options]             train a GAN; log.tsv with the exact JSD\n"
+    "  sample --model FILE -n N [--seed S]      samples of a generator saved by train --save\n"
     "  exp    NAME [--quick] [--seed N] [--out DIR] [overrides]\n"
     "                                           run an experiment; exp --list lists them\n"
     "\n"
@@ -76,6 +78,10 @@ int main(int argc, char **argv)
         return cmd_div(argc - 2, argv + 2);
     if (strcmp(cmd, "value") == 0)
         return cmd_value(argc - 2, argv + 2);
+    if (strcmp(cmd, "train") == 0)
+        return cmd_train(argc - 2, argv + 2);
+    if (strcmp(cmd, "sample") == 0)
+        return cmd_sample(argc - 2, argv + 2);
     if (strcmp(cmd, "exp") == 0)
         return cmd_exp(argc - 2, argv + 2);
     return cli_fail(NULL, "unknown command \"%s\" (try 'ganlab --help')", cmd);

@@ -1,0 +1,65 @@
+/* model.h — a trained GAN on disk: generator, discriminator and what they
+ * were trained on, in a versioned text format that reloads bit for bit.
+ *
+ * Format version 1 (docs/train.md has an example):
+ *
+ *   ganlab-model 1
+ *   data: SPEC                 the data spec (one line, may be empty)
+ *   noise: normal|uniform      p_z: N(0, I) or U(-1, 1)^zdim
+ *   zdim: N                    == G's inputs
+ *   G.sizes: 1,16,16,1         layer sizes, inputs first
+ *   G.act: tanh                hidden activation (mlp.h names)
+ *   G.leak: 0.20000000000000001   %.17g
+ *   D.sizes: ...               the same three keys for D
+ *   D.act: ...
+ *   D.leak: ...
+ *   G.params: N                N = G->nparams, then N lines, one %.17g each
+ *   ...                        (mlp.h's layout: W_l row-major, then b_l)
+ *   D.params: M                then M lines
+ *   ...
+ *   end
+ *
+ * Keys come in this order, one per line, "key: value". Every parameter is
+ * written with %.17g, which a correctly rounding strtod (glibc's) reads back
+ * to the same double: a reload is bit-identical. The file is written to
+ * PATH.tmp.PID and renamed, so an interrupted save never leaves half a model.
+ * Loading checks everything (header and version, each key, sizes against the
+ * counts, numbers that do not parse or are not finite, a missing "end") and
+ * says which line is wrong. */
+#ifndef GL_MODEL_H
+#define GL_MODEL_H
+
+#include <stddef.h>
+
+#include "gen.h"
+#include "gl.h"
+#include "mlp.h"
+
+#define GL_MODEL_VERSION 1
+
+typedef struct {
+    char *data;     /* data spec text; owned (gl_model_meta_clear frees it) */
+    gl_noise noise;
+    size_t zdim;    /* == G->sizes[0] */
+} gl_model_meta;
+
+/* Writes G and D with meta to path atomically. G maps zdim -> 1 or 2 outputs,
+ * D maps G's outputs -> 1; every parameter must be finite; meta->data must not
+ * contain a newline (NULL is written as empty). */
+int gl_model_save(const char *path, const gl_mlp *G, const gl_mlp *D, const gl_model_meta *meta,
+                  gl_err *err);
+
+/* Reads path into newly allocated networks *G, *D with batch capacity
+ * maxbatch (>= 1) and fills *meta (meta->data newly allocated). On failure
+ * nothing is allocated (*G, *D NULL, meta->data NULL) and err says what is
+ * wrong and on which line. */
+int gl_model_load(const char *path, size_t maxbatch, gl_mlp **G, gl_mlp **D, gl_model_meta *meta,
+                  gl_err *err);
+
+void gl_model_meta_clear(gl_model_meta *meta); /* frees data, sets it NULL */
+
+/* "normal", "uniform"; "unknown" outside the enum. */
+const char *gl_noise_name(gl_noise noise);
+int gl_noise_parse(const char *name, gl_noise *noise, gl_err *err);
+
+#endif
