@@ -110,23 +110,13 @@ static int hook(void *ctx, size_t step, double loss)
     return 0;
 }
 
-/* A box holding the mass of both mixtures: every uniform, every Gaussian's
- * mean +- k sd (k = 6: the mass beyond is < 2e-9 per component and axis). */
+/* A box holding the mass of both mixtures (means +- k sd, uniforms' edges). */
 static void mass_box(const gl_mix *P, const gl_mix *G, int axis, double k, double *lo, double *hi)
 {
     *lo = INFINITY;
     *hi = -INFINITY;
-    for (int s = 0; s < 2; s++) {
-        const gl_mix *m = s ? G : P;
-        for (size_t j = 0; j < m->n; j++) {
-            const gl_comp *c = &m->comp[j];
-            int gauss = c->kind == GL_COMP_N || c->kind == GL_COMP_N2;
-            double a = gauss ? c->mu[axis] - k * c->sd[axis] : c->lo[axis];
-            double b = gauss ? c->mu[axis] + k * c->sd[axis] : c->hi[axis];
-            *lo = fmin(*lo, a);
-            *hi = fmax(*hi, b);
-        }
-    }
+    gl_mix_box(P, axis, k, lo, hi);
+    gl_mix_box(G, axis, k, lo, hi);
 }
 
 static int grid_alloc(grid *g, const gl_mix *P, const gl_mix *G, size_t n)

@@ -39,6 +39,16 @@ int gl_metrics_d_l1(const gl_mix *P, const gl_mix *G, gl_logit_fn logit, gl_logi
 int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, double *jsd, double *abserr,
                       gl_err *err);
 
+/* An ESTIMATE of a JSD from samples: the JSD between the histograms of two
+ * samples xa and xb (n points each, row-major, dim 1 or 2), with bins cells
+ * per axis over the box [lo, hi] (lo[a], hi[a] per axis) and one more cell
+ * for every point outside it. Sampling noise biases it upwards (for two
+ * samples of one distribution it is about (occupied cells)/(4n) rather than
+ * 0), and the cells blur structure finer than (hi-lo)/bins. For 2-D
+ * generators, where no exact density is available. */
+int gl_metrics_jsd_hist(const double *xa, const double *xb, size_t n, int dim, const double *lo,
+                        const double *hi, size_t bins, double *jsd, gl_err *err);
+
 /* Over n points x (row-major, dim coordinates each) with D values d[i]:
  * the largest |D - D*| among points where m = (p+g)/2 is at least frac times
  * the largest m over the points. *argmax gets the index of that point, *m_max

@@ -875,3 +875,15 @@ double gl_mix_var(const gl_mix *m, int axis)
     }
     return s;
 }
+
+void gl_mix_box(const gl_mix *m, int axis, double k, double *lo, double *hi)
+{
+    for (size_t j = 0; j < m->n; j++) {
+        const gl_comp *c = &m->comp[j];
+        int gauss = c->kind == GL_COMP_N || c->kind == GL_COMP_N2;
+        double a = gauss ? c->mu[axis] - k * c->sd[axis] : c->lo[axis];
+        double b = gauss ? c->mu[axis] + k * c->sd[axis] : c->hi[axis];
+        *lo = fmin(*lo, a);
+        *hi = fmax(*hi, b);
+    }
+}

@@ -79,6 +79,12 @@ int gl_mix_unbounded(const gl_mix *m);
  * (so a return value > maxbp means the buffer was too small). */
 size_t gl_mix_breakpoints(const gl_mix *m, int axis, double *bp, size_t maxbp);
 
+/* The box holding a mixture's mass along axis: every uniform's edges and
+ * every Gaussian's mean +- k sd (k = 6: less than 2e-9 of each Gaussian's
+ * mass lies beyond). Widens [*lo, *hi], which the caller initialises (to
+ * +inf, -inf for one mixture; call again to cover several). */
+void gl_mix_box(const gl_mix *m, int axis, double k, double *lo, double *hi);
+
 /* Mean and variance of the marginal along axis. */
 double gl_mix_mean(const gl_mix *m, int axis);
 double gl_mix_var(const gl_mix *m, int axis);

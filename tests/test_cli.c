@@ -259,7 +259,7 @@ START_TEST(test_train_log_and_sample)
     ck_assert_ptr_nonnull(strstr(fbuf, "# V: minibatch estimate"));
     ck_assert_ptr_nonnull(strstr(fbuf, "# jsd: exact JSD"));
     double v[8][16];
-    int nr = rows_after("step\tloss_d\tloss_g\tV\tD_real\tD_fake\tacc\tjsd\tjsd_abserr\n", 9, v, 8);
+    int nr = rows_after("step\tloss_d\tloss_g\tV\tD_real\tD_fake\tacc\tjsd\tjsd_abserr\tjsd_est\n", 10, v, 8);
     ck_assert_int_eq(nr, 3);
     for (int r = 0; r < nr; r++) {
         ck_assert_double_eq(v[r][0], 100.0 * (r + 1));
@@ -337,12 +337,15 @@ START_TEST(test_train_2d)
     slurp(path);
     ck_assert_ptr_nonnull(strstr(fbuf, "# jsd: nan: the exact JSD needs a 1-D generator"));
     ck_assert_ptr_nonnull(strstr(fbuf, "# zdim: 2\n"));
-    ck_assert_ptr_nonnull(strstr(fbuf, "\tnan\tnan\n"));
+    ck_assert_ptr_nonnull(strstr(fbuf, "\tnan\tnan\t")); /* jsd, jsd_abserr; then jsd_est */
     double v[8][16];
-    ck_assert_int_eq(rows_after("step\tloss_d\tloss_g\tV\tD_real\tD_fake\tacc\tjsd\tjsd_abserr\n", 9,
+    ck_assert_int_eq(rows_after("step\tloss_d\tloss_g\tV\tD_real\tD_fake\tacc\tjsd\tjsd_abserr\tjsd_est\n", 10,
                                 v, 8), 3);
     /* rows at 20, 40 and the last step, 50 */
     ck_assert(v[0][0] == 20 && v[1][0] == 40 && v[2][0] == 50);
+    /* the histogram estimate exists in 2-D: a JSD, and far from 0 after 50 steps */
+    for (int r = 0; r < 3; r++)
+        ck_assert_msg(v[r][9] > 0.05 && v[r][9] <= log(2.0), "jsd_est %g", v[r][9]);
     ck_assert(isnan(v[2][7]) && isfinite(v[2][1]) && v[2][3] == -v[2][1]);
     snprintf(path, sizeof path, "%s/c/pg.tsv", tdir);
     ck_assert_int_ne(access(path, F_OK), 0);
