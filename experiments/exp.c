@@ -1,8 +1,10 @@
 /* exp.c — running an experiment as one transaction, and override parsing. */
 #include "exp.h"
+#include "mlp.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,9 +81,10 @@ int gl_sizes_parse(const char *s, gl_sizes *out, gl_err *err)
         if (errno == ERANGE || v == 0 || v > 4096)
             return gl_err_set(err, GL_EINVAL, "layer sizes \"%s\": each size must be 1..4096 (column %d)",
                               s, (int)(p - s) + 1);
-        if (out->n == sizeof out->v / sizeof out->v[0])
-            return gl_err_set(err, GL_EINVAL, "layer sizes \"%s\": at most %zu hidden layers", s,
-                              sizeof out->v / sizeof out->v[0]);
+        /* a network has at most GL_MLP_MAXLAYERS weight layers: one fewer hidden */
+        if (out->n == GL_MLP_MAXLAYERS - 1)
+            return gl_err_set(err, GL_EINVAL, "layer sizes \"%s\": at most %d hidden layers", s,
+                              GL_MLP_MAXLAYERS - 1);
         out->v[out->n++] = v;
         p = end;
         if (*p == '\0')
@@ -117,10 +120,10 @@ int gl_args_parse(int argc, char **argv, const gl_argspec *specs, size_t nspecs,
         case GL_ARG_DOUBLE: s = parse_double(sp->name, v, sp->dst, err); break;
         case GL_ARG_SIZES:
             s = gl_sizes_parse(v, sp->dst, err);
-            if (s && err) {
-                char tmp[GL_ERRLEN];
-                memcpy(tmp, err->msg, sizeof tmp);
-                gl_err_set(err, s, "--%s: %s", sp->name, tmp);
+            if (s) {
+                char pre[64];
+                snprintf(pre, sizeof pre, "--%s", sp->name);
+                gl_err_prefix(err, pre);
             }
             break;
         }

@@ -231,8 +231,10 @@ static int run_seed(gan_ctx *c, unsigned long seed, gl_err *err)
     size_t sg[GL_MLP_MAXLAYERS + 1], sd[GL_MLP_MAXLAYERS + 1];
     int ng = sizes_of(1, &g->hg, sg), nd = sizes_of(1, &g->hd, sd), s;
     size_t le = c->log_every;
-    if (!r || !c->re)
+    if (!r || !c->re) {
+        gsl_rng_free(r);
         return gl_err_set(err, GL_ENOMEM, "out of memory");
+    }
     gsl_rng_set(r, seed);
     gsl_rng_set(c->re, seed + 1000003UL);
     if ((s = gl_mlp_alloc(&G, ng, sg, GL_ACT_TANH, 0.2, g->batch, err)) ||
@@ -375,7 +377,8 @@ static int trained(const gl_exp_opts *o, const gan_cfg *g, gl_rec *rec, gl_claim
            mC = median(res, ns, 3, t), worst = -INFINITY;
     double jmax = -INFINITY;
     for (size_t k = 0; k < ns; k++) {
-        worst = fmax(worst, res[5 * k + 4]);
+        /* a NaN (se_V = 0: a constant D) must fail the claim, not vanish in fmax */
+        worst = isnan(res[5 * k + 4]) ? NAN : isnan(worst) ? worst : fmax(worst, res[5 * k + 4]);
         jmax = fmax(jmax, res[5 * k]);
     }
     gl_tsv_meta(fin, "jsd_quadrature", "%zu of the logged steps retried on the finer grid, "

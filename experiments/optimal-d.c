@@ -149,10 +149,10 @@ static int parse_pair(const panel *pc, gl_mix **P, gl_mix **G, gl_err *err)
 {
     int s = gl_mix_parse(pc->pdata, P, err);
     if (s)
-        return gl_err_set(err, s, "--pdata: %s", err->msg);
+        return gl_err_prefix(err, "--pdata");
     s = gl_mix_parse(pc->pg, G, err);
     if (s)
-        return gl_err_set(err, s, "--pg: %s", err->msg);
+        return gl_err_prefix(err, "--pg");
     if ((*P)->dim != (*G)->dim)
         return gl_err_set(err, GL_EINVAL, "--pdata is %d-D but --pg is %d-D", (*P)->dim, (*G)->dim);
     return GL_OK;
@@ -328,7 +328,7 @@ int gl_exp_optimal_d(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *e
     if (pdata || pg) {
         gl_mix *m = NULL;
         if ((s = gl_mix_parse(pdata ? pdata : pg, &m, err)))
-            return gl_err_set(err, s, "--%s: %s", pdata ? "pdata" : "pg", err->msg);
+            return gl_err_prefix(err, pdata ? "--pdata" : "--pg");
         only = m->dim;
         gl_mix_free(m);
     }

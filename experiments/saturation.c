@@ -141,7 +141,7 @@ static int part_a(const gl_mix *P, const gl_mix *Gm, double A, double B, gl_rec 
     gl_tsv_meta(t, "pg", "%s", Gm->spec);
     gl_tsv_meta(t, "discriminator", "logit t*log(p_data/p_g); t = 1 is D*");
     gl_tsv_meta(t, "gradient", "exact E_z over N(0,1) by quadrature, theta = (a, b) of G(z) = a z + b");
-    gl_tsv_header(t, 10, (const char *const[]){"t", "mm_da", "mm_db", "mm_norm", "ns_da", "ns_db",
+    gl_tsv_header(t, 11, (const char *const[]){"t", "mm_da", "mm_db", "mm_norm", "ns_da", "ns_db",
                                                "ns_norm", "ratio", "ED", "ED_over_1mED", "ratio_b"});
     for (int i = 0; i < NT; i++) {
         gctx c = {P, Gm, NULL, ts[i], A, B, GL_LOSS_MINIMAX, 0};
@@ -478,10 +478,10 @@ int gl_exp_saturation(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *
         return gl_err_set(err, GL_EINVAL, "--steps must be >= 30 and --seeds 1..20");
     gl_mix *P = NULL, *Gm = NULL;
     if ((s = gl_mix_parse(pdata, &P, err)))
-        return gl_err_set(err, s, "--pdata: %s", err->msg);
+        return gl_err_prefix(err, "--pdata");
     if ((s = gl_mix_parse(pg, &Gm, err))) {
         gl_mix_free(P);
-        return gl_err_set(err, s, "--pg: %s", err->msg);
+        return gl_err_prefix(err, "--pg");
     }
     for (size_t k = 0; k < P->n && !s; k++)
         if (P->dim != 1 || P->comp[k].kind != GL_COMP_N)

@@ -450,11 +450,8 @@ int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q,
         gl_err_clear(err);
         return GL_OK;
     }
-    if (s && err) { /* prefix the divergence's name for the user */
-        char tmp[GL_ERRLEN];
-        memcpy(tmp, err->msg, sizeof tmp);
-        gl_err_set(err, s, "%s: %s", f->name, tmp);
-    }
+    if (s) /* name the divergence for the user */
+        gl_err_prefix(err, f->name);
     return s;
 }
 

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 const char *gl_strerror(int status)
 {
@@ -35,4 +36,21 @@ void gl_err_clear(gl_err *err)
         err->status = GL_OK;
         err->msg[0] = '\0';
     }
+}
+
+int gl_err_prefix(gl_err *err, const char *prefix)
+{
+    if (!err)
+        return GL_OK;
+    size_t lp = strlen(prefix), lm = strlen(err->msg);
+    if (lp > GL_ERRLEN - 3)
+        lp = GL_ERRLEN - 3;
+    if (lm > GL_ERRLEN - 3 - lp) /* truncate the old message to fit */
+        lm = GL_ERRLEN - 3 - lp;
+    memmove(err->msg + lp + 2, err->msg, lm); /* the message moves within itself */
+    err->msg[lp + 2 + lm] = '\0';
+    memcpy(err->msg, prefix, lp);
+    err->msg[lp] = ':';
+    err->msg[lp + 1] = ' ';
+    return err->status;
 }

@@ -37,6 +37,10 @@ int gl_err_set(gl_err *err, int status, const char *fmt, ...)
 #endif
     ;
 
+/* Prepends "prefix: " to err's message (keeping its status, which it
+ * returns): "--pdata: spec ... (column 5)". err may be NULL. */
+int gl_err_prefix(gl_err *err, const char *prefix);
+
 /* Resets err to GL_OK and an empty message. */
 void gl_err_clear(gl_err *err);
 
