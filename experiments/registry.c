@@ -8,6 +8,10 @@ int gl_exp_global_optimum(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_e
 extern const char gl_exp_global_optimum_overrides[];
 int gl_exp_saturation(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
 extern const char gl_exp_saturation_overrides[];
+int gl_exp_disjoint(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
+extern const char gl_exp_disjoint_overrides[];
+int gl_exp_dynamics(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
+extern const char gl_exp_dynamics_overrides[];
 
 const gl_experiment gl_experiments[] = {
     {"optimal-d",
@@ -19,6 +23,12 @@ const gl_experiment gl_experiments[] = {
     {"saturation",
      "for a fixed G and an ever more confident D the minimax generator gradient vanishes, the non-saturating one does not; JSD over training for both",
      gl_exp_saturation_overrides, gl_exp_saturation},
+    {"disjoint",
+     "disjoint supports: JS stuck at log 2, KL inf, TV 1, W1 = |theta|; the minimax gradient vanishes as D improves, a clipped critic's does not",
+     gl_exp_disjoint_overrides, gl_exp_disjoint},
+    {"dynamics",
+     "Dirac-GAN: simultaneous gradient steps spiral out, alternating ones circle, a gradient penalty or instance noise converges",
+     gl_exp_dynamics_overrides, gl_exp_dynamics},
 };
 
 const size_t gl_nexperiments = sizeof gl_experiments / sizeof gl_experiments[0];

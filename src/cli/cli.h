@@ -23,5 +23,6 @@ int cmd_value(int argc, char **argv);
 int cmd_exp(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
+int cmd_dirac(int argc, char **argv);
 
 #endif

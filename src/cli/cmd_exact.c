@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "fdiv.h"
 #include "mix.h"
+#include "wass.h"
 
 static const char div_usage[] =
     "usage: ganlab div --p SPEC --q SPEC [--f NAME]...\n"
@@ -26,7 +27,9 @@ static const char div_usage[] =
     "               jeffreys   kl + rkl\n"
     "               js         Jensen-Shannon, natural log, in [0, log 2]\n"
     "               gan        2 js - log 4 (the f-GAN 'GAN' divergence)\n"
-    "               tv         1/2 |p-q|, in [0, 1]\n";
+    "               tv         1/2 |p-q|, in [0, 1]\n"
+    "             and, 1-D only, w1: Wasserstein-1, integral of |F_P - F_Q| (a row\n"
+    "             after the nine by default; --f w1 on a 2-D pair is an error)\n";
 
 static const char value_usage[] =
     "usage: ganlab value --p SPEC --g SPEC\n"
@@ -67,7 +70,7 @@ int cmd_div(int argc, char **argv)
     gl_mix *P = NULL, *Q = NULL;
     const gl_fdiv *fs[GL_F_COUNT * 4];
     size_t nf = 0;
-    int rc = 0;
+    int rc = 0, want_w1 = 0;
     for (int i = 0; i < argc && !rc; i++) {
         const char *v;
         if (cli_is_help(argv[i])) {
@@ -83,8 +86,10 @@ int cmd_div(int argc, char **argv)
             const gl_fdiv *f = v ? gl_fdiv_find(v) : NULL;
             if (!v)
                 rc = cli_fail("div", "option --f needs a value");
+            else if (!strcmp(v, "w1"))
+                want_w1 = 1;
             else if (!f)
-                rc = cli_fail("div", "unknown divergence \"%s\" (kl rkl pearson neyman hellinger jeffreys js gan tv)", v);
+                rc = cli_fail("div", "unknown divergence \"%s\" (kl rkl pearson neyman hellinger jeffreys js gan tv w1)", v);
             else if (nf == sizeof fs / sizeof fs[0])
                 rc = cli_fail("div", "too many --f options");
             else
@@ -95,20 +100,26 @@ int cmd_div(int argc, char **argv)
     }
     if (!rc)
         rc = check_pair("div", "p", P, "q", Q);
-    if (!rc && nf == 0)
+    if (!rc && nf == 0 && !want_w1) {
+        want_w1 = P->dim == 1; /* the default table adds w1 where it is defined */
         for (int k = 0; k < GL_F_COUNT; k++)
             fs[nf++] = gl_fdiv_get(k);
+    }
     if (!rc) {
         /* compute everything first: an error prints no partial table */
-        double val[sizeof fs / sizeof fs[0]], ae[sizeof fs / sizeof fs[0]];
+        double val[sizeof fs / sizeof fs[0]], ae[sizeof fs / sizeof fs[0]], w1 = 0, w1e = 0;
         gl_err err;
         for (size_t k = 0; k < nf && !rc; k++)
             if (gl_fdiv_eval(fs[k], P, Q, &val[k], &ae[k], &err))
                 rc = cli_fail_err("div", &err);
+        if (!rc && want_w1 && gl_w1(P, Q, &w1, &w1e, &err))
+            rc = cli_fail_err("div", &err);
         if (!rc) {
             printf("f\tvalue\tabserr\n");
             for (size_t k = 0; k < nf; k++)
                 printf("%s\t%.17g\t%.3g\n", fs[k]->name, val[k], ae[k]);
+            if (want_w1)
+                printf("w1\t%.17g\t%.3g\n", w1, w1e);
         }
     }
     gl_mix_free(P);

@@ -1,0 +1,45 @@
+# dynamics.gp — the Dirac-GAN: gradient vector field and the update rules' trajectories.
+# Reads dir/field.tsv (theta psi dtheta dpsi speed) and dir/traj.tsv
+# (run step theta psi norm; one block per run: 0 sim, 1 alt, 2 sim + penalty, 3 sim + noise).
+load "plots/style.gp"
+
+# (a) the field v = (-dV/dtheta, dV/dpsi) with the trajectories from (1, 1)
+set output dir."/dynamics-field.png"
+set terminal pngcairo enhanced size 900,860 font "DejaVu Sans,12" linewidth 1.5
+set title "Dirac-GAN: v = (-∂V/∂θ, ∂V/∂ψ) (arrows, equal length) and 500 steps of size h from (1, 1)"
+set xlabel "θ  (generator: G = δ_θ)"
+set ylabel "ψ  (discriminator: D(x) = ψx)"
+set size ratio -1
+set xrange [-3.6:3.6]
+set yrange [-3.6:3.6]
+set key bottom right
+plot dir."/field.tsv" using 1:2:3:4 with vectors head size 0.06,20 filled lc rgb "#b0b0b0" lw 1 title "gradient field", \
+     dir."/traj.tsv" index 0 using 3:4 with lines ls 4 title "simultaneous: spirals out", \
+     dir."/traj.tsv" index 1 using 3:4 with lines ls 3 title "alternating: circles", \
+     dir."/traj.tsv" index 2 using 3:4 with lines ls 6 title "simultaneous + gradient penalty: converges", \
+     "+" using (1):(1) every ::0::0 with points pt 7 ps 1.5 lc rgb "#1b1b1b" title "start (1, 1)", \
+     "+" using (0):(0) every ::0::0 with points pt 3 ps 2 lc rgb "#1b1b1b" title "equilibrium (0, 0)"
+unset title
+
+# (b) the norm over the steps, log scale, against the linearised rates
+h = real(system(sprintf("awk '/^# h:/{print $3}' %s/traj.tsv", dir)))
+set output dir."/dynamics-norm.png"
+set terminal pngcairo enhanced size 1000,620 font "DejaVu Sans,12" linewidth 1.5
+set size noratio
+set title sprintf("‖(θ, ψ)‖ over the steps (h = %g); dashed: linearised predictions", h)
+set xlabel "step"
+set ylabel "‖(θ, ψ)‖"
+set autoscale
+set logscale y
+set format y "10^{%L}"
+set key bottom left
+set samples 200
+g = real(system(sprintf("awk '/^# gamma:/{print $3}' %s/traj.tsv", dir)))
+sg = real(system(sprintf("awk '/^# sigma:/{print $3}' %s/traj.tsv", dir)))
+lam2 = (1 - h * g / 2)**2 + h * h * (0.25 - g * g / 4)
+plot dir."/traj.tsv" index 0 using 2:5 with lines ls 4 title "simultaneous", \
+     dir."/traj.tsv" index 1 using 2:5 with lines ls 3 title "alternating", \
+     dir."/traj.tsv" index 2 using 2:5 with lines ls 6 title sprintf("simultaneous + penalty γ = %g", g), \
+     dir."/traj.tsv" index 3 using 2:5 with lines lc rgb "#e66101" lw 1 title sprintf("simultaneous + instance noise σ = %g", sg), \
+     [0:500] sqrt(2) * (1 + h * h / 4)**(x / 2) with lines ls 1 dt 2 title "(1 + h^2 f'(0)^2)^{k/2} (valid near 0)", \
+     [0:500] sqrt(2) * lam2**(x / 2) with lines ls 5 title "|1 + hλ|^k, λ = -γ/2 ± i(f'(0)^2 - γ^2/4)^{1/2}"
