@@ -16,6 +16,7 @@
 #include "fdiv.h"
 #include "gen.h"
 #include "loss.h"
+#include "metrics.h"
 #include "mix.h"
 #include "mlp.h"
 #include "num.h"
@@ -223,15 +224,11 @@ static int part_b(const gl_exp_opts *o, size_t dsteps, gl_rec *rec, gl_claims *c
         gstat gm, gn;
         grad_stats(wm, G, r, z, &gm);
         grad_stats(wn, G, r, z, &gn);
-        double x[256], a[256], dfake = 0, dreal = 0;
+        double x[256], a[256];
         gl_mix_sample(Gm, r, 256, x);
-        gl_mlp_forward(D, x, 256, a);
-        for (size_t i = 0; i < 256; i++)
-            dfake += gl_sigmoid(a[i]) / 256;
+        double dfake = gl_metrics_mean_d(D, x, 256, a);
         gl_mix_sample(P, r, 256, x);
-        gl_mlp_forward(D, x, 256, a);
-        for (size_t i = 0; i < 256; i++)
-            dreal += gl_sigmoid(a[i]) / 256;
+        double dreal = gl_metrics_mean_d(D, x, 256, a);
         gl_tsv_row(t, 9, (double[]){(double)ck[k], dfake, gm.norm, gm.db_mean, gm.db_sd, gn.norm, gn.db_mean,
                                     gn.db_sd, dreal});
         if (ck[k] == 10)

@@ -236,17 +236,12 @@ static int part_b(const gl_exp_opts *o, const gl_mix *P, const gl_mix *Gm, doubl
         gl_gan_grad_g(wn, z);
         double nn = hypot(G->grads[0], G->grads[1]);
         /* D on the fakes and on the data, and the per-sample logit derivatives */
-        double x[NB], dfake = 0, dreal = 0;
+        double x[NB], ar[NB];
         for (size_t i = 0; i < NB; i++)
             x[i] = A * z[i] + B;
-        gl_mlp_forward(D, x, NB, a);
-        for (size_t i = 0; i < NB; i++)
-            dfake += gl_sigmoid(a[i]) / NB;
+        double dfake = gl_metrics_mean_d(D, x, NB, a); /* keeps the fakes' logits in a */
         gl_mix_sample(P, r, NB, x);
-        double ar[NB];
-        gl_mlp_forward(D, x, NB, ar);
-        for (size_t i = 0; i < NB; i++)
-            dreal += gl_sigmoid(ar[i]) / NB;
+        double dreal = gl_metrics_mean_d(D, x, NB, ar);
         double dm[NB];
         gl_loss_g_grad(GL_LOSS_MINIMAX, a, NB, (double)NB, dm);
         gl_loss_g_grad(GL_LOSS_NS, a, NB, (double)NB, da);

@@ -29,6 +29,15 @@ double gl_metrics_mlp_regime(const double *x, void *net)
     return (double)(h >> 14); /* < 2^50: room for l1_split's 4 r + 2, exactly */
 }
 
+double gl_metrics_mean_d(gl_mlp *D, const double *x, size_t n, double *a)
+{
+    double m = 0;
+    gl_mlp_forward(D, x, n, a);
+    for (size_t i = 0; i < n; i++)
+        m += gl_sigmoid(a[i]) / (double)n;
+    return m;
+}
+
 typedef struct {
     gl_logit_fn logit, regime;
     void *params;

@@ -23,6 +23,10 @@ double gl_metrics_mlp_logit(const double *x, void *net);
  * (tanh, sigmoid). */
 double gl_metrics_mlp_regime(const double *x, void *net);
 
+/* Mean of D = sigmoid(logit) over n points x (row-major, n <= D->maxbatch);
+ * the logits are left in a[0..n-1] for the caller. */
+double gl_metrics_mean_d(gl_mlp *D, const double *x, size_t n, double *a);
+
 /* Weighted L1 error  integral of |D - D*| (p+g)/2, by quadrature. It is the
  * mean of |D - D*| under the mixture the discriminator is trained on, so it
  * lies in [0, 1]. Accepted at 1e-4 relative (abserr says how close): it is
