@@ -57,4 +57,7 @@ typedef struct {
 int gl_args_parse(int argc, char **argv, const gl_argspec *specs, size_t nspecs, gl_err *err);
 int gl_sizes_parse(const char *s, gl_sizes *out, gl_err *err);
 
+/* The median of v[0..n-1] (n >= 1), sorting v in place; NaNs sort last. */
+double gl_exp_median(double *v, size_t n);
+
 #endif

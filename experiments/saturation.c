@@ -20,6 +20,7 @@
 #include "num.h"
 #include "optim.h"
 #include "quad.h"
+#include "rig.h"
 #include "train.h"
 
 const char gl_exp_saturation_overrides[] =
@@ -202,7 +203,7 @@ static int part_b(const gl_exp_opts *o, const gl_mix *P, const gl_mix *Gm, doubl
     G->params[0] = A;
     G->params[1] = B;
     gl_mlp_init(D, r);
-    gl_gan_cfg cfg = {1, NB, 1, GL_LOSS_MINIMAX, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1, 1, 1, 0, NULL, NULL};
+    gl_gan_cfg cfg = {1, NB, 1, GL_LOSS_MINIMAX, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1, 1, 1, 0, NULL, NULL, 0};
     if ((s = gl_gan_alloc(&wm, G, D, og, od, &cfg, 1, err)))
         goto done;
     cfg.loss = GL_LOSS_NS;
@@ -353,30 +354,23 @@ static int c_hook(void *v, const gl_gan_stats *st)
 static int c_run(cctx *c, int gk, double lr_g, gl_gan_loss loss, unsigned long seed, double shift,
                  gl_err *err)
 {
-    gl_mlp *G = NULL, *D = NULL;
-    gl_optim *og = NULL, *od = NULL;
-    gl_gan *w = NULL;
+    gl_rig rg = {0};
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     size_t batch = 64;
     int s;
     if (!r)
         return gl_err_set(err, GL_ENOMEM, "out of memory");
     gsl_rng_set(r, seed);
-    if ((s = gl_mlp_alloc(&G, 3, (size_t[]){1, 16, 16, 1}, GL_ACT_TANH, 0, batch, err)) ||
-        (s = gl_mlp_alloc(&D, 3, (size_t[]){1, 32, 32, 1}, GL_ACT_LEAKY, 0.2, 2 * batch, err)))
-        goto done;
-    gl_mlp_init(G, r);
-    gl_mlp_init(D, r);
-    G->params[G->boff[2]] += shift; /* the same bad start: G's output moved far from the data */
-    if ((s = gl_optim_alloc(&og, gopts[gk].kind, G->nparams, lr_g, err)) ||
-        (s = gl_optim_alloc(&od, GL_OPT_ADAM, D->nparams, LR_D, err)))
-        goto done;
-    og->beta1 = od->beta1 = 0.5;
     size_t le = c->steps / 30 ? c->steps / 30 : 1;
     gl_gan_cfg cfg = {c->steps, batch, KD, loss, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1, LR_D, lr_g, le,
-                      c_hook, c};
-    if ((s = gl_gan_alloc(&w, G, D, og, od, &cfg, 1, err)) ||
-        (s = gl_pushforward_alloc(&c->pf, G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err)))
+                      c_hook, c, 0};
+    const gl_rig_arch a = {3, (size_t[]){1, 16, 16, 1}, GL_ACT_TANH,
+                           3, (size_t[]){1, 32, 32, 1}, GL_ACT_LEAKY, 0.2,
+                           gopts[gk].kind, GL_OPT_ADAM, 0.5, 0};
+    if ((s = gl_rig_alloc(&rg, &a, &cfg, r, err)))
+        goto done;
+    rg.G->params[rg.G->boff[2]] += shift; /* the same bad start: G's output moved far from the data */
+    if ((s = gl_pushforward_alloc(&c->pf, rg.G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err)))
         goto done;
     c->row[0] = gk;
     c->row[1] = loss == GL_LOSS_NS;
@@ -386,18 +380,14 @@ static int c_run(cctx *c, int gk, double lr_g, gl_gan_loss loss, unsigned long s
     c->first_below = c->steps + 1;
     if ((s = c_measure(c, 0)))
         goto done;
-    s = gl_gan_train(w, c->P, r, err);
+    s = gl_gan_train(rg.w, c->P, r, err);
     if (!s && c->status)
         s = c->status;
     fputs("\n\n", gl_tsv_file(c->log)); /* one gnuplot index per run */
 done:
     gl_pushforward_free(c->pf);
     c->pf = NULL;
-    gl_gan_free(w);
-    gl_optim_free(og);
-    gl_optim_free(od);
-    gl_mlp_free(G);
-    gl_mlp_free(D);
+    gl_rig_free(&rg);
     gsl_rng_free(r);
     return s;
 }
