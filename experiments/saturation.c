@@ -223,13 +223,8 @@ static int part_b(const gl_exp_opts *o, const gl_mix *P, const gl_mix *Gm, doubl
 
     size_t done_steps = 0;
     for (size_t k = 0; k < nck; k++) {
-        if (ck[k] > done_steps) {
-            gl_dtrain_cfg dc = {ck[k] - done_steps, 256, 0.005, 0.005, 0, NULL, NULL};
-            double loss;
-            if ((s = gl_train_d(D, odt, P, Gm, r, &dc, &loss, err)))
-                goto done;
-            done_steps = ck[k];
-        }
+        if ((s = gl_exp_train_d_to(D, odt, P, Gm, r, &done_steps, ck[k], err)))
+            goto done;
         for (size_t i = 0; i < NB; i++)
             z[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
         gl_gan_grad_g(wm, z);
