@@ -132,17 +132,17 @@ int gl_dynamics_gan(const gl_exp_opts *o, const gl_dyngan_cfg *g, gl_rec *rec, g
     gl_tsv_meta(sm, "final", "mean JSD over the last quarter of the logged steps");
     gl_tsv_meta(sm, "swing", "max - min JSD over the last half of the logged steps");
     gl_tsv_header(sm, 4, (const char *const[]){"conf", "seed", "final", "swing"});
-    size_t ns = g->seeds;
-    /* fin, sw: [conf][seed]; pool: [pen][run] for the pooled medians; tm: median curves */
-    double *fin = malloc((4 * NCONF * ns + NCONF * nlog + ns) * sizeof *fin);
+    size_t ns = g->seeds, nrules = g->alt_only ? 1 : 2;
+    /* fin, sw: [conf][seed]; the plain confs (0, 1) and the penalised ones
+     * (2, 3) are adjacent, so a penalty's runs over the rules run are one
+     * slice, pooled by a copy into tp; tm: the median curves; tf: scratch */
+    double *fin = malloc((2 * NCONF * ns + 2 * ns + NCONF * nlog + ns) * sizeof *fin);
     if (!fin) {
         s = gl_err_set(err, GL_ENOMEM, "out of memory");
         goto done;
     }
-    double *sw = fin + NCONF * ns, *pool = sw + NCONF * ns, *tm = pool + 2 * NCONF * ns,
-           *tf = tm + NCONF * nlog;
-    size_t npool[2] = {0, 0};
-    double worst_r1 = -INFINITY, worst_plain = -INFINITY, med_final[NCONF];
+    double *sw = fin + NCONF * ns, *tp = sw + NCONF * ns, *tm = tp + 2 * ns, *tf = tm + NCONF * nlog;
+    double med_final[NCONF];
     for (int q = 0; q < NCONF; q++) {
         med_final[q] = NAN;
         if (g->alt_only && confs[q].u != GL_UPDATE_ALT)
@@ -164,30 +164,25 @@ int gl_dynamics_gan(const gl_exp_opts *o, const gl_dyngan_cfg *g, gl_rec *rec, g
             }
             fin[(size_t)q * ns + sd] = f;
             sw[(size_t)q * ns + sd] = hi - lo;
-            int pen = confs[q].pen;
-            pool[(size_t)pen * NCONF * ns + npool[pen]] = f;
-            pool[(size_t)pen * NCONF * ns + NCONF * ns / 2 + npool[pen]] = hi - lo;
-            npool[pen]++;
-            if (pen)
-                worst_r1 = fmax(worst_r1, f);
-            else
-                worst_plain = fmax(worst_plain, f);
             gl_tsv_row(sm, 4, (double[]){q, (double)(o->seed + sd), f, hi - lo});
         }
-        for (size_t sd = 0; sd < ns; sd++)
-            tf[sd] = fin[(size_t)q * ns + sd];
+        memcpy(tf, fin + (size_t)q * ns, ns * sizeof *tf);
         med_final[q] = gl_exp_median(tf, ns);
-        for (size_t sd = 0; sd < ns; sd++)
-            tf[sd] = sw[(size_t)q * ns + sd];
+        memcpy(tf, sw + (size_t)q * ns, ns * sizeof *tf);
         gl_tsv_meta(sm, confs[q].name, "median final %.4g, median swing %.4g", med_final[q],
                     gl_exp_median(tf, ns));
     }
-    /* pooled over the update rules: [pen][0 .. NCONF ns/2) finals, then swings */
-    double pf[2], ps[2];
+    /* pooled over the rules run: median final and swing, worst final; [0] plain, [1] R1 */
+    double pf[2], ps[2], worst[2];
     for (int pen = 0; pen < 2; pen++) {
-        pf[pen] = gl_exp_median(pool + (size_t)pen * NCONF * ns, npool[pen]);
-        ps[pen] = gl_exp_median(pool + (size_t)pen * NCONF * ns + NCONF * ns / 2, npool[pen]);
+        size_t off = (size_t)(2 * pen) * ns, n = nrules * ns;
+        memcpy(tp, fin + off, n * sizeof *tp);
+        pf[pen] = gl_exp_median(tp, n);
+        worst[pen] = tp[n - 1]; /* sorted */
+        memcpy(tp, sw + off, n * sizeof *tp);
+        ps[pen] = gl_exp_median(tp, n);
     }
+    double worst_plain = worst[0], worst_r1 = worst[1];
     gl_tsv_meta(sm, "pooled", "median final JSD %.4g without R1, %.4g with; median swing %.4g "
                 "without, %.4g with; worst final %.4g without, %.4g with", pf[0], pf[1], ps[0],
                 ps[1], worst_plain, worst_r1);
