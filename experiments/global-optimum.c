@@ -14,6 +14,7 @@
 #include "exp.h"
 #include "fdiv.h"
 #include "gen.h"
+#include "global-optimum.h"
 #include "metrics.h"
 #include "mix.h"
 #include "mlp.h"
@@ -421,7 +422,7 @@ int gl_exp_global_optimum(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_e
         g.hg = hg;
     if (hd.n)
         g.hd = hd;
-    if ((s = landscape(o, rec, cl, err)))
+    if ((s = landscape(o, rec, cl, err)) || (s = gl_global_optimum_a2(o, rec, cl, err)))
         return s;
     return trained(o, &g, rec, cl, err);
 }
