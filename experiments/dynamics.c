@@ -250,7 +250,8 @@ int gl_exp_dynamics(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
         if (dflt)
             gl_claims_add(cl, "noise_jitter_ratio_h_vs_h/4", GL_CLAIM_EQ, 2, mnorm[0] / mnorm[1], 0.4);
     }
-    s = gl_dynamics_gan(o, &gc, rec, cl, err);
+    if (!(s = gl_dynamics_gan(o, &gc, rec, cl, err)))
+        s = gl_dynamics_br(o, rec, cl, err);
 done:
     free(buf);
     gsl_rng_free(r);

@@ -16,4 +16,7 @@ typedef struct {
 int gl_dynamics_gan(const gl_exp_opts *o, const gl_dyngan_cfg *g, gl_rec *rec, gl_claims *cl,
                     gl_err *err);
 
+/* part C (dynamics-br.c): the generator's best response to a frozen D* */
+int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
+
 #endif

@@ -37,19 +37,6 @@ const char gl_exp_saturation_overrides[] =
 #define NPTS 48         /* per-sample points kept per checkpoint for figure (a) */
 #define INV_SQRT_2PI 0.39894228040143267794 /* the N(0,1) density at 0 */
 
-/* d/dx log p(x) of a 1-D Gaussian mixture: the posterior-weighted component
- * scores -(x - mu_k)/sd_k^2, weights computed in log space. */
-static double mix_score(const gl_mix *m, double x)
-{
-    double lp = gl_mix_logpdf(m, &x), s = 0;
-    for (size_t k = 0; k < m->n; k++) {
-        const gl_comp *c = &m->comp[k];
-        double u = (x - c->mu[0]) / c->sd[0];
-        s += exp(c->logw + c->lognorm - 0.5 * u * u - lp) * (-u / c->sd[0]);
-    }
-    return s;
-}
-
 /* The expected generator gradient E_z[dL/da(a(x)) a'(x) dx/dtheta] for
  * x = A z + B, z ~ N(0,1), theta = (A, B): which = 0 gives dA, 1 dB; the
  * discriminator is either t log(p/g) (net == NULL) or a network's logit. */
@@ -71,7 +58,7 @@ static double grad_integrand(double z, void *v)
         gl_mlp_backward(c->net, &one, &da, 0);
     } else {
         a = c->t * (gl_mix_logpdf(c->P, &x) - gl_mix_logpdf(c->Gm, &x));
-        da = c->t * (mix_score(c->P, x) - mix_score(c->Gm, x));
+        da = c->t * (gl_mix_score(c->P, x) - gl_mix_score(c->Gm, x));
     }
     double dl; /* dL_G/da for one sample */
     gl_loss_g_grad(c->loss, &a, 1, 1.0, &dl);
