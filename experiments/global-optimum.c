@@ -422,7 +422,8 @@ int gl_exp_global_optimum(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_e
         g.hg = hg;
     if (hd.n)
         g.hd = hd;
-    if ((s = landscape(o, rec, cl, err)) || (s = gl_global_optimum_a2(o, rec, cl, err)))
+    if ((s = landscape(o, rec, cl, err)) || (s = gl_global_optimum_a2(o, rec, cl, err)) ||
+        (s = trained(o, &g, rec, cl, err)))
         return s;
-    return trained(o, &g, rec, cl, err);
+    return gl_global_optimum_k(o, rec, cl, err);
 }

@@ -118,3 +118,23 @@ plot dir."/convexity.tsv" index 1 using 1:2 with linespoints ls 2 title "C by qu
      -log(4) with lines ls 1 dt 2 title "-log 4", \
      0 with lines ls 1 dt 3 title "0 = ceiling (disjoint)"
 unset multiplot
+
+# (C) k D-steps per G-step: how far D stays from D*_G, and the JSD
+reset
+load "plots/style.gp"
+f = dir."/k-log.tsv"
+set output dir."/global-optimum-k.png"
+set terminal pngcairo enhanced size 1200,520 font "DejaVu Sans,12" linewidth 1.5
+set multiplot layout 1,2 title "Algorithm 1 with k = 1 and k = 5 discriminator steps per generator step (thin: one line per seed)"
+set title "mean |D - D*_G| under (p_{data} + p_g)/2"
+set xlabel "generator step"
+set ylabel "mean |D - D*_G|"
+set yrange [0:*]
+set key top left
+plot f using 3:($1 == 1 ? $5 : 1/0) with lines ls 4 title "k = 1", \
+     f using 3:($1 == 5 ? $5 : 1/0) with lines ls 3 title "k = 5"
+set title "exact JSD(p_{data} ‖ p_g)"
+set ylabel "JSD (nats)"
+plot f using 3:($1 == 1 ? $4 : 1/0) with lines ls 4 title "k = 1", \
+     f using 3:($1 == 5 ? $4 : 1/0) with lines ls 3 title "k = 5"
+unset multiplot
