@@ -54,6 +54,7 @@ double gl_lambert_w0_exp(double a)
 static double kl_fs(double t) { return exp(t - 1); }
 static double kl_g(double v) { return v; }
 static double one(double v) { (void)v; return 1.0; }
+static double ident(double t) { return t; }
 static double kl_df(double u) { return log(u) + 1; }
 static double kl_ts(double d) { return 1 + d; }
 
@@ -62,6 +63,7 @@ static double rkl_fs(double t) { return t < 0 ? -1 - log(-t) : INFINITY; }
 static double rkl_dfs(double t) { return t < 0 ? -1 / t : NAN; }
 static double rkl_g(double v) { return -exp(-v); }
 static double exp_neg(double v) { return exp(-v); }
+static double rkl_gi(double t) { return -log(-t); }
 static double rkl_fsg(double v) { return v - 1; }
 static double rkl_df(double u) { return -1 / u; }
 static double rkl_ts(double d) { return -exp(-d); }
@@ -76,6 +78,7 @@ static double pe_ts(double d) { return 2 * expm1(d); }
 static double ne_fs(double t) { return t < 1 ? 2 - 2 * sqrt(1 - t) : INFINITY; }
 static double ne_dfs(double t) { return t < 1 ? 1 / sqrt(1 - t) : NAN; }
 static double one_minus_exp_neg(double v) { return -expm1(-v); }
+static double ne_gi(double t) { return -log1p(-t); }
 static double ne_fsg(double v) { return -2 * expm1(-0.5 * v); }
 static double ne_dfsg(double v) { return exp(-0.5 * v); }
 static double ne_df(double u) { return 1 - 1 / (u * u); }
@@ -114,6 +117,7 @@ static double js_dfs(double t)
 }
 static double js_g(double v) { return 0.5 * (LOG2 - gl_softplus(-v)); }
 static double js_dg(double v) { return 0.5 * gl_sigmoid(-v); }
+static double js_gi(double t) { return -log(expm1(LOG2 - 2 * t)); }
 static double js_fsg(double v) { return 0.5 * (gl_softplus(v) - LOG2); }
 static double js_dfsg(double v) { return 0.5 * gl_sigmoid(v); }
 static double js_df(double u) { return 0.5 * (LOG2 + log(u) - log1p(u)); }
@@ -124,6 +128,7 @@ static double gan_fs(double t) { return t < 0 ? -log(-expm1(t)) : INFINITY; }
 static double gan_dfs(double t) { return t < 0 ? 1 / expm1(-t) : NAN; }
 static double gan_g(double v) { return -gl_softplus(-v); }
 static double gan_dg(double v) { return gl_sigmoid(-v); }
+static double gan_gi(double t) { return -log(expm1(-t)); }
 static double gan_fsg(double v) { return gl_softplus(v); }
 static double gan_dfsg(double v) { return gl_sigmoid(v); }
 static double gan_df(double u) { return log(u) - log1p(u); }
@@ -134,28 +139,29 @@ static double tv_fs(double t) { return fabs(t) <= 0.5 ? t : INFINITY; }
 static double tv_dfs(double t) { return fabs(t) <= 0.5 ? 1.0 : NAN; }
 static double tv_g(double v) { return 0.5 * tanh(v); }
 static double tv_dg(double v) { double th = tanh(v); return 0.5 * (1 - th * th); }
+static double tv_gi(double t) { return atanh(2 * t); }
 static double tv_df(double u) { return u > 1 ? 0.5 : (u < 1 ? -0.5 : 0.0); }
 static double tv_ts(double d) { return d > 0 ? 0.5 : (d < 0 ? -0.5 : 0.0); }
 
 static const gl_fconj table[GL_F_COUNT] = {
     {GL_F_KL, "e^(t-1)", "v", -INFINITY, INFINITY, 0, 0, 1.0,
-     kl_fs, kl_fs, kl_g, one, kl_fs, kl_fs, kl_df, kl_ts},
+     kl_fs, kl_fs, kl_g, one, ident, kl_fs, kl_fs, kl_df, kl_ts},
     {GL_F_RKL, "-1 - log(-t)", "-e^(-v)", -INFINITY, 0, 0, 0, -1.0,
-     rkl_fs, rkl_dfs, rkl_g, exp_neg, rkl_fsg, one, rkl_df, rkl_ts},
+     rkl_fs, rkl_dfs, rkl_g, exp_neg, rkl_gi, rkl_fsg, one, rkl_df, rkl_ts},
     {GL_F_PEARSON, "t^2/4 + t", "v", -INFINITY, INFINITY, 0, 0, 0.0,
-     pe_fs, pe_dfs, kl_g, one, pe_fs, pe_dfs, pe_df, pe_ts},
+     pe_fs, pe_dfs, kl_g, one, ident, pe_fs, pe_dfs, pe_df, pe_ts},
     {GL_F_NEYMAN, "2 - 2 sqrt(1-t)", "1 - e^(-v)", -INFINITY, 1, 0, 0, 0.0,
-     ne_fs, ne_dfs, one_minus_exp_neg, exp_neg, ne_fsg, ne_dfsg, ne_df, ne_ts},
+     ne_fs, ne_dfs, one_minus_exp_neg, exp_neg, ne_gi, ne_fsg, ne_dfsg, ne_df, ne_ts},
     {GL_F_HELLINGER, "t/(1-t)", "1 - e^(-v)", -INFINITY, 1, 0, 0, 0.0,
-     he_fs, he_dfs, one_minus_exp_neg, exp_neg, he_fsg, exp, he_df, he_ts},
+     he_fs, he_dfs, one_minus_exp_neg, exp_neg, ne_gi, he_fsg, exp, he_df, he_ts},
     {GL_F_JEFFREYS, "W(e^(1-t)) + 1/W(e^(1-t)) + t - 2", "v", -INFINITY, INFINITY, 0, 0, 0.0,
-     je_fs, je_dfs, kl_g, one, je_fs, je_dfs, je_df, je_ts},
+     je_fs, je_dfs, kl_g, one, ident, je_fs, je_dfs, je_df, je_ts},
     {GL_F_JS, "-log(2 - e^(2t))/2", "(log 2 - softplus(-v))/2", -INFINITY, 0.5 * LOG2, 0, 0, 0.0,
-     js_fs, js_dfs, js_g, js_dg, js_fsg, js_dfsg, js_df, js_ts},
+     js_fs, js_dfs, js_g, js_dg, js_gi, js_fsg, js_dfsg, js_df, js_ts},
     {GL_F_GAN, "-log(1 - e^t)", "-softplus(-v)", -INFINITY, 0, 0, 0, -LOG2,
-     gan_fs, gan_dfs, gan_g, gan_dg, gan_fsg, gan_dfsg, gan_df, gan_ts},
+     gan_fs, gan_dfs, gan_g, gan_dg, gan_gi, gan_fsg, gan_dfsg, gan_df, gan_ts},
     {GL_F_TV, "t", "tanh(v)/2", -0.5, 0.5, 1, 1, 0.0,
-     tv_fs, tv_dfs, tv_g, tv_dg, tv_g, tv_dg, tv_df, tv_ts},
+     tv_fs, tv_dfs, tv_g, tv_dg, tv_gi, tv_g, tv_dg, tv_df, tv_ts},
 };
 
 const gl_fconj *gl_fconj_get(gl_f_id id)
@@ -177,6 +183,67 @@ double gl_fconj_tstar(const gl_fconj *c, double lp, double lq)
     if (lp == -INFINITY && lq == -INFINITY)
         return NAN;
     return c->tstar(lp - lq);
+}
+
+double gl_fconj_qstar(const gl_fconj *c, double lp, double lq)
+{
+    if (lp == -INFINITY && lq == -INFINITY)
+        return NAN;
+    if (lq == -INFINITY)
+        return 0.0;
+    double q = exp(lq), d = lp - lq;
+    switch (c->id) {
+    case GL_F_KL: return exp(lp);
+    case GL_F_RKL: return q * (d - 1);
+    case GL_F_PEARSON: return exp(2 * lp - lq) - q;
+    case GL_F_NEYMAN: return 2 * q - 2 * exp(2 * lq - lp);
+    case GL_F_HELLINGER: return exp(0.5 * (lp + lq)) - q;
+    case GL_F_JEFFREYS: return q * d + exp(lp) - q;
+    case GL_F_JS: return 0.5 * q * (gl_softplus(d) - LOG2);
+    case GL_F_GAN: return q * gl_softplus(d);
+    case GL_F_TV: return 0.5 * q * (d > 0 ? 1 : (d < 0 ? -1 : 0));
+    default: return NAN;
+    }
+}
+
+/* ---- Brent from a scan ----
+ * xs[0..n) increasing, fv the objective there (to be minimised), best its
+ * smallest interior entry. Brent needs a middle point strictly below both
+ * ends: the scan point itself, or, when it ties with a neighbour (a peak
+ * half-way between two scan points), the midpoint between them. *x, *f are
+ * improved in place; returns a GSL status. */
+static int brent_refine(gsl_function *F, const double *xs, const double *fv, size_t best, double *x,
+                        double *f)
+{
+    double a = xs[best - 1], fa = fv[best - 1], m = xs[best], fm = fv[best], b = xs[best + 1], fb = fv[best + 1];
+    if (!(fm < fa && fm < fb)) {
+        int right = fb <= fa;
+        double mid = 0.5 * (m + (right ? b : a)), fmid = GSL_FN_EVAL(F, mid);
+        if (right)
+            a = m, fa = fm;
+        else
+            b = m, fb = fm;
+        m = mid, fm = fmid;
+        if (!(fm < fa && fm < fb))
+            return GSL_SUCCESS; /* flat at rounding level: the scan point stands */
+    }
+    gsl_min_fminimizer *mz = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
+    if (!mz)
+        return GSL_ENOMEM;
+    int st = gsl_min_fminimizer_set_with_values(mz, F, m, fm, a, fa, b, fb);
+    for (int it = 0; !st && it < 200; it++) {
+        if ((st = gsl_min_fminimizer_iterate(mz)))
+            break;
+        if (gsl_min_test_interval(gsl_min_fminimizer_x_lower(mz), gsl_min_fminimizer_x_upper(mz), 0, 1e-12) ==
+            GSL_SUCCESS)
+            break;
+    }
+    if (!st && gsl_min_fminimizer_f_minimum(mz) <= *f) {
+        *f = gsl_min_fminimizer_f_minimum(mz);
+        *x = gsl_min_fminimizer_x_minimum(mz);
+    }
+    gsl_min_fminimizer_free(mz);
+    return st;
 }
 
 /* ---- f** by a bracketing scan and Brent ---- */
@@ -221,31 +288,14 @@ int gl_fconj_biconj(const gl_fconj *c, double u, double *value, double *tmax, gl
             break;
     }
     double tbest = ts[best];
-    if (best > 0 && best < SCAN_N - 1 && fv[best] < fv[best - 1] && fv[best] < fv[best + 1]) {
+    if (best > 0 && best < SCAN_N - 1) {
         gsl_error_handler_t *old = gsl_set_error_handler_off();
-        gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
-        if (!m) {
-            gsl_set_error_handler(old);
-            return gl_err_set(err, GL_ENOMEM, "out of memory");
-        }
         gsl_function F = {neg_obj, &b};
-        int st = gsl_min_fminimizer_set_with_values(m, &F, ts[best], fv[best], ts[best - 1], fv[best - 1],
-                                                    ts[best + 1], fv[best + 1]);
-        for (int it = 0; !st && it < 200; it++) {
-            if ((st = gsl_min_fminimizer_iterate(m)))
-                break;
-            double a = gsl_min_fminimizer_x_lower(m), bb = gsl_min_fminimizer_x_upper(m);
-            if (gsl_min_test_interval(a, bb, 0, 1e-12) == GSL_SUCCESS)
-                break;
-        }
-        if (!st && gsl_min_fminimizer_f_minimum(m) <= fbest) {
-            fbest = gsl_min_fminimizer_f_minimum(m);
-            tbest = gsl_min_fminimizer_x_minimum(m);
-        }
-        gsl_min_fminimizer_free(m);
+        int st = brent_refine(&F, ts, fv, best, &tbest, &fbest);
         gsl_set_error_handler(old);
         if (st)
-            return gl_err_set(err, GL_ENOCONV, "f** at u = %g: Brent failed (%s)", u, gsl_strerror(st));
+            return gl_err_set(err, st == GSL_ENOMEM ? GL_ENOMEM : GL_ENOCONV, "f** at u = %g: Brent failed (%s)", u,
+                              gsl_strerror(st));
     }
     /* a linear objective (tv) peaks at a closed end of the domain */
     if (c->lo_closed && neg_obj(c->dom_lo, &b) < fbest)
@@ -255,6 +305,70 @@ int gl_fconj_biconj(const gl_fconj *c, double u, double *value, double *tmax, gl
     *value = -fbest;
     if (tmax)
         *tmax = tbest;
+    return GL_OK;
+}
+
+/* ---- f* by a scan over log u and Brent ---- */
+
+typedef struct {
+    gl_real_fn f;
+    void *params;
+    double t;
+} conj_ctx;
+
+/* -(t u - f(u)) at u = e^s */
+static double neg_conj(double s, void *p)
+{
+    const conj_ctx *k = p;
+    double u = exp(s);
+    return -(k->t * u - k->f(u, k->params));
+}
+
+#define SCAN_S 40.0
+#define SCAN_NS 401
+
+int gl_conj_numeric(gl_real_fn f, void *params, double t, double *value, double *umax, gl_err *err)
+{
+    if (!f || !value)
+        return gl_err_set(err, GL_EINVAL, "gl_conj_numeric: NULL argument");
+    if (!isfinite(t))
+        return gl_err_set(err, GL_EINVAL, "gl_conj_numeric: t must be finite, got %g", t);
+    conj_ctx k = {f, params, t};
+    double ss[SCAN_NS], fv[SCAN_NS], fbest = INFINITY;
+    size_t best = 0;
+    for (size_t i = 0; i < SCAN_NS; i++) {
+        ss[i] = -SCAN_S + 2 * SCAN_S * (double)i / (SCAN_NS - 1);
+        fv[i] = neg_conj(ss[i], &k);
+        if (isnan(fv[i]))
+            fv[i] = INFINITY;
+        if (fv[i] < fbest)
+            fbest = fv[i], best = i;
+    }
+    double ubest = exp(ss[best]);
+    if (best == SCAN_NS - 1) { /* still rising at u = e^40: unbounded */
+        *value = INFINITY;
+        if (umax)
+            *umax = INFINITY;
+        return GL_OK;
+    }
+    if (best > 0) {
+        gsl_error_handler_t *old = gsl_set_error_handler_off();
+        gsl_function F = {neg_conj, &k};
+        double sb = ss[best];
+        int st = brent_refine(&F, ss, fv, best, &sb, &fbest);
+        gsl_set_error_handler(old);
+        if (st)
+            return gl_err_set(err, st == GSL_ENOMEM ? GL_ENOMEM : GL_ENOCONV, "f*(%g): Brent failed (%s)", t,
+                              gsl_strerror(st));
+        ubest = exp(sb);
+    }
+    /* the sup may sit at u = 0 (f* flat there: rkl-like f(0) = inf never does) */
+    double at0 = -f(1e-300, params);
+    if (at0 > -fbest)
+        fbest = -at0, ubest = 0;
+    *value = -fbest;
+    if (umax)
+        *umax = ubest;
     return GL_OK;
 }
 

@@ -46,6 +46,7 @@ typedef struct {
     double (*dfstar)(double t);  /* (f*)'(t), = the u attaining the sup; NaN outside */
     double (*g)(double v);       /* output activation, R -> dom f* */
     double (*dg)(double v);      /* d g/dv */
+    double (*ginv)(double t);    /* the network output giving t: g(ginv(t)) = t (tv: +-inf at +-1/2) */
     double (*fstar_g)(double v); /* f*(g(v)) in a form that neither overflows nor cancels */
     double (*dfstar_g)(double v); /* (f* o g)'(v) */
     double (*df)(double u);      /* f'(u), u > 0 */
@@ -62,6 +63,13 @@ int gl_fconj_in_domain(const gl_fconj *c, double t);
  * vanishes and f' is unbounded there, NaN where both do. */
 double gl_fconj_tstar(const gl_fconj *c, double lp, double lq);
 
+/* q f*(T*) = p T* - q f(p/q), the Q-term of the bound at the optimum, in
+ * log space (no overflow where p/q does): kl p; rkl q (d - 1); pearson
+ * p^2/q - q; neyman 2q - 2q^2/p; hellinger sqrt(pq) - q; jeffreys
+ * q d + p - q; js q (softplus(d) - log 2)/2; gan q softplus(d); tv q sign(d)/2,
+ * d = log p - log q. 0 where q = 0, and NaN where both vanish. */
+double gl_fconj_qstar(const gl_fconj *c, double lp, double lq);
+
 /* W0(e^a), the principal Lambert W at e^a, for every real a: GSL's
  * gsl_sf_lambert_W0 for -40 <= a < 700, x(1-x) with x = e^a below (GSL returns
  * 0 for x < ~1e-100), Newton on w + log w = a above. */
@@ -72,6 +80,14 @@ double gl_lambert_w0_exp(double a);
  * (to 1e-12 relative in t), and a closed end of the domain is tried as well.
  * *tmax (may be NULL) is the maximiser. u >= 0. */
 int gl_fconj_biconj(const gl_fconj *c, double u, double *value, double *tmax, gl_err *err);
+
+/* f*(t) = sup_{u >= 0} { t u - f(u) } numerically, for a convex f given as
+ * a function (f(0) is taken as the limit at u = 1e-300): a scan of u = e^s,
+ * s in [-40, 40], brackets the maximiser, GSL's Brent refines it in s (to
+ * 1e-12 relative); +inf when the best scan point is u = e^40 (t beyond dom f*).
+ * *umax (may be NULL) is the maximiser. */
+typedef double (*gl_real_fn)(double u, void *params);
+int gl_conj_numeric(gl_real_fn f, void *params, double t, double *value, double *umax, gl_err *err);
 
 /* A critic T(x); lp, lq are log p(x), log q(x) (for T* itself). Its values
  * must lie in dom f*. */

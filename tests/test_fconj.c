@@ -81,6 +81,34 @@ START_TEST(test_biconjugate)
 }
 END_TEST
 
+static double f_of(double u, void *p) { return ((const gl_fdiv *)p)->f(u); }
+
+/* the closed forms against the definition sup_u {t u - f(u)} */
+START_TEST(test_numeric_conjugate)
+{
+    gl_err e;
+    for (int id = 0; id < GL_F_COUNT; id++) {
+        const gl_fconj *c = gl_fconj_get(id);
+        const gl_fdiv *f = gl_fdiv_get(id);
+        for (int k = 4; k <= 44; k += 4) {
+            double t = tgrid(c, k), v, um;
+            if (id == GL_F_PEARSON && t < -2)
+                continue; /* the whole-line conjugate: on u >= 0 the sup is -1 at u = 0 (fconj.h) */
+            ck_assert_int_eq(gl_conj_numeric(f_of, (void *)f, t, &v, &um, &e), GL_OK);
+            ck_assert_msg(fabs(v - c->fstar(t)) <= 1e-9 * (1 + fabs(v)), "%s: f*(%g) numeric %.17g, closed %.17g",
+                          f->name, t, v, c->fstar(t));
+        }
+        if (isfinite(c->dom_hi)) { /* beyond the domain the sup is unbounded */
+            double v;
+            ck_assert_int_eq(gl_conj_numeric(f_of, (void *)f, c->dom_hi + 0.1, &v, NULL, &e), GL_OK);
+            ck_assert(v == INFINITY);
+        }
+    }
+    double v;
+    ck_assert_int_eq(gl_conj_numeric(f_of, (void *)gl_fdiv_get(GL_F_KL), NAN, &v, NULL, &e), GL_EINVAL);
+}
+END_TEST
+
 START_TEST(test_fenchel_young)
 {
     for (int id = 0; id < GL_F_COUNT; id++) {
@@ -149,6 +177,8 @@ START_TEST(test_domains)
             ck_assert_msg(gl_fconj_in_domain(c, t), "id %d: g(%g) = %g outside", id, v, t);
             ck_assert(isfinite(c->fstar(t)));
             ck_assert(c->dg(v) >= 0); /* g increasing */
+            if (fabs(v) < (id == GL_F_TV ? 5 : 15)) /* beyond, g saturates (1 - e^-v, tanh round) */
+                ASSERT_ABS(c->ginv(t), v, 1e-9 * (1 + fabs(v)));
         }
         if (isfinite(c->dom_hi)) {
             double out = c->dom_hi + (c->hi_closed ? 1e-9 : 0);
@@ -277,6 +307,7 @@ Suite *fconj_suite(void)
     tcase_add_test(core, test_closed_forms);
     tcase_add_test(core, test_biconjugate);
     tcase_add_test(core, test_fenchel_young);
+    tcase_add_test(core, test_numeric_conjugate);
     tcase_add_test(core, test_derivatives);
     tcase_add_test(core, test_bound);
     tcase_set_timeout(core, 60);
