@@ -207,6 +207,61 @@ int gl_fit_grad(const gl_fdiv *f, const gl_mix *P, double mu, double sigma, doub
     return s;
 }
 
+int gl_fit_flow(const gl_fdiv *f, const gl_mix *P, double mu0, double sigma0, double h, double tol,
+                size_t maxit, gl_fit_result *res, gl_err *err)
+{
+    if (!f || !P || !res)
+        return gl_err_set(err, GL_EINVAL, "gl_fit_flow: NULL argument");
+    if (P->dim != 1)
+        return gl_err_set(err, GL_EINVAL, "fit: P must be 1-D, got a %d-D mixture", P->dim);
+    if (!isfinite(mu0) || !(sigma0 > 0) || !isfinite(sigma0) || !(h > 0) || !(tol > 0))
+        return gl_err_set(err, GL_EINVAL, "gl_fit_flow: need finite mu0, sigma0 > 0, h > 0, tol > 0");
+    gl_mix *Q = NULL;
+    int s = gl_mix_parse("N(0,1)", &Q, err);
+    if (s)
+        return s;
+    fit_ctx k = {f, gl_fconj_get(f->id), P, Q, mu0, sigma0, 0, 0};
+    double x[2] = {mu0, log(sigma0)}, g[2] = {NAN, NAN}, ae;
+    size_t it = 0;
+    for (; it < maxit; it++) {
+        if ((s = grad_at(&k, x[0], exp(x[1]), g, err)))
+            break;
+        if (!isfinite(g[0]) || !isfinite(g[1])) {
+            s = gl_err_set(err, GL_ENOCONV, "gradient flow reached D_f = inf at (%g, %g)", x[0], exp(x[1]));
+            break;
+        }
+        if (fmax(fabs(g[0]), fabs(g[1])) < tol)
+            break;
+        /* a step that raises D_f (or leaves its finite region) is halved */
+        double v0 = value_at(&k, x[0], exp(x[1])), hh = h, xn[2];
+        for (int b = 0; b < 40; b++, hh *= 0.5) {
+            xn[0] = x[0] - hh * g[0];
+            xn[1] = x[1] - hh * g[1];
+            if (value_at(&k, xn[0], exp(xn[1])) <= v0)
+                break;
+        }
+        x[0] = xn[0];
+        x[1] = xn[1];
+    }
+    if (!s && it == maxit)
+        s = gl_err_set(err, GL_ENOCONV, "gradient flow: |grad| = %g after %zu steps", fmax(fabs(g[0]), fabs(g[1])),
+                       maxit);
+    if (!s) {
+        res->value = value_at(&k, x[0], exp(x[1]));
+        polish(&k, x, &res->value);
+        res->mu = x[0];
+        res->sigma = exp(x[1]);
+        res->start = 0;
+        set_gauss(Q, res->mu, res->sigma);
+        if (!(s = gl_fdiv_eval(f, P, Q, &res->value, &ae, err)))
+            s = grad_at(&k, res->mu, res->sigma, res->grad, err);
+    }
+    gl_mix_free(Q);
+    if (s && strncmp(err ? err->msg : "", f->name, strlen(f->name)) != 0)
+        gl_err_prefix(err, f->name);
+    return s;
+}
+
 int gl_fit_gauss(const gl_fdiv *f, const gl_mix *P, const double *init, gl_fit_result *res,
                  gl_err *err)
 {

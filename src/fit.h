@@ -41,6 +41,16 @@ typedef struct {
 int gl_fit_gauss(const gl_fdiv *f, const gl_mix *P, const double *init, gl_fit_result *res,
                  gl_err *err);
 
+/* The end of the gradient flow of D_f from (mu0, sigma0): plain gradient
+ * descent theta -= h grad on theta = (mu, log sigma), with the gradient by
+ * quadrature (h halved for a step that would raise D_f), until max |grad| <
+ * tol or maxit steps (then GL_ENOCONV), then gl_fit_gauss's Newton polishing
+ * (so tol ~ 1e-4 settles the basin and Newton the digits; the flow itself
+ * creeps, 1e-8 can take 10^4 steps of three quadratures each). The local minimum whose basin holds the start,
+ * which is what a generator trained by small gradient steps approaches. */
+int gl_fit_flow(const gl_fdiv *f, const gl_mix *P, double mu0, double sigma0, double h, double tol,
+                size_t maxit, gl_fit_result *res, gl_err *err);
+
 /* The gradient of D_f(P || N(mu, sigma)) with respect to (mu, log sigma);
  * NaN where D_f is infinite. */
 int gl_fit_grad(const gl_fdiv *f, const gl_mix *P, double mu, double sigma, double grad[2],

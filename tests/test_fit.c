@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <gsl/gsl_math.h>
 #include <gsl/gsl_rng.h>
 
 #include "fconj.h"
@@ -137,6 +138,42 @@ START_TEST(test_mode_seeking)
 }
 END_TEST
 
+START_TEST(test_flow)
+{
+    gl_mix *P = mk("0.5*N(-2,0.5)+0.5*N(2,0.5)");
+    gl_err e;
+    gl_fit_result r;
+    /* kl: one basin, the moment-matching Gaussian, from anywhere */
+    ck_assert_int_eq(gl_fit_flow(gl_fdiv_find("kl"), P, 1.5, 0.4, 0.05, 1e-4, 20000, &r, &e), GL_OK);
+    ASSERT_ABS(r.mu, 0, 1e-7);
+    ASSERT_ABS(r.sigma, sqrt(4.25), 1e-7);
+    /* rkl on the symmetric mixture has a mode-seeking minimum per mode and a
+     * wide symmetric one; the flow ends in the start's basin */
+    ck_assert_int_eq(gl_fit_flow(gl_fdiv_find("rkl"), P, 1.5, 0.6, 0.05, 1e-4, 20000, &r, &e), GL_OK);
+    ASSERT_ABS(r.mu, 2, 0.01);
+    ASSERT_ABS(r.sigma, 0.5, 0.01);
+    ck_assert_int_eq(gl_fit_flow(gl_fdiv_find("rkl"), P, 0.5, 1, 0.05, 1e-4, 20000, &r, &e), GL_OK);
+    ASSERT_ABS(r.mu, 0, 1e-6);
+    ck_assert(r.sigma > 1.5 && r.sigma < 2);
+    ck_assert(fabs(r.grad[0]) < 1e-8 && fabs(r.grad[1]) < 1e-8);
+    /* a local minimum, not a saddle: every direction goes up */
+    gl_mix *Q = NULL;
+    for (int k = 0; k < 8; k++) {
+        double a = k * M_PI / 4, v, ae;
+        char spec[96];
+        snprintf(spec, sizeof spec, "N(%.17g,%.17g)", r.mu + 0.05 * cos(a), r.sigma * exp(0.05 * sin(a)));
+        Q = mk(spec);
+        ck_assert_int_eq(gl_fdiv_eval(gl_fdiv_find("rkl"), P, Q, &v, &ae, &e), GL_OK);
+        ck_assert(v > r.value);
+        gl_mix_free(Q);
+    }
+    /* errors: a bad start, too few steps */
+    ck_assert_int_eq(gl_fit_flow(gl_fdiv_find("kl"), P, 0, -1, 0.05, 1e-8, 100, &r, &e), GL_EINVAL);
+    ck_assert_int_eq(gl_fit_flow(gl_fdiv_find("kl"), P, 3, 1, 0.05, 1e-8, 3, &r, &e), GL_ENOCONV);
+    gl_mix_free(P);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     gl_mix *P2 = mk("N2(0,0,1,1)"), *P = mk("N(0,1)");
@@ -175,14 +212,16 @@ START_TEST(test_fgan_critic)
     ck_assert_int_eq(gl_fgan_critic_train(c, net, op, P, Q, r, 2000, 256, &last, &e), GL_OK);
     ck_assert_int_eq(gl_fgan_bound_sample(c, net, P, Q, r, 20000, &est, &se, &e), GL_OK);
     ck_assert(se > 0 && se < 0.05);
-    /* within 4 standard errors of 1/2 (sampling), and far above the start */
-    ck_assert_msg(fabs(est - 0.5) <= 4 * se + 0.01, "est %g se %g", est, se);
-    ck_assert(est > est0 + 0.2);
-    /* the exact bound of the learned critic by quadrature is <= D_f */
+    ck_assert(est > est0 + 0.2); /* training raised the bound */
+    /* the exact bound of the learned critic by quadrature: <= D_f, and close
+     * (T* is affine, which a 1-16-1 tanh net fits well on the samples' range) */
     gl_fgan_critic k = {c, net};
     double b, be;
     ck_assert_int_eq(gl_fconj_bound(c, P, Q, gl_fgan_critic_t, &k, INFINITY, &b, &be, &e), GL_OK);
-    ck_assert(b <= 0.5 + 1e-10 && b > 0.45);
+    ck_assert_msg(b <= 0.5 + 1e-10 && b > 0.47, "exact bound %g", b);
+    /* the held-out estimate differs from that exact value by sampling only:
+     * within 4 standard errors (a chance failure has probability 6e-5) */
+    ck_assert_msg(fabs(est - b) <= 4 * se, "est %g, exact %g, se %g", est, b, se);
     /* errors */
     ck_assert_int_eq(gl_fgan_critic_train(c, net, op, P, Q, r, 1, 512, NULL, &e), GL_EINVAL);
     gl_mlp_free(net);
@@ -292,6 +331,7 @@ Suite *fit_suite(void)
     tcase_add_test(core, test_fgan_critic);
     tcase_add_test(core, test_fgan_generator);
     tcase_add_test(lim, test_mode_seeking);
+    tcase_add_test(lim, test_flow);
     tcase_add_test(er, test_errors);
     tcase_add_test(er, test_cli);
     tcase_set_timeout(core, 60);
