@@ -124,7 +124,7 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
     gl_tsv_header(t, 13, (const char *const[]){"mix", "f", "direct_mu", "direct_sigma", "direct_D",
                                                "fgan_mu", "fgan_sigma", "fgan_D", "flow_mu", "flow_sigma",
                                                "flow_D", "fgan_mu_spread", "mu0"});
-    double fits[NMIX][5][4]; /* direct mu sigma, fgan mu sigma */
+    double fits[NMIX][5][6]; /* direct, fgan, flow: mu sigma each */
     double dmu_max = 0, dsig_max = 0, kl_sigma_err = 0, seek_err = 0;
     size_t nrun = 0;
     for (int m = 0; m < NMIX; m++) {
@@ -152,6 +152,7 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
                     mixnames[m], f->name, dir.mu, dir.sigma, dir.value, fg[0], fg[1], fd, loc.mu, loc.sigma,
                     loc.value, spread, mu0);
             fits[m][j][0] = dir.mu, fits[m][j][1] = dir.sigma, fits[m][j][2] = fg[0], fits[m][j][3] = fg[1];
+            fits[m][j][4] = loc.mu, fits[m][j][5] = loc.sigma;
             dmu_max = fmax(dmu_max, fabs(fg[0] - loc.mu));
             dsig_max = fmax(dsig_max, fabs(fg[1] - loc.sigma));
             if (ids[j] == GL_F_KL) /* moment matching: mean and sd of P */
@@ -177,32 +178,34 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
     }
     /* the other mode's density at -2 is e^-32 of this one's: it moves mu, sigma by far less than 0.01 */
     gl_claims_add(cl, "direct_rkl_on_mode_minus2_err", GL_CLAIM_EQ, 0, seek_err, 0.01);
-    gl_tsv_meta(t2, "columns", "p(x) of both mixtures and the fitted Gaussians' densities, direct (d) and f-GAN (g)");
+    gl_tsv_meta(t2, "columns", "p(x) of both mixtures, then for each mixture and divergence the density of the "
+                               "direct fit, the f-GAN generator and the gradient flow's end");
     {
-        const char *cols[3 + 2 * 2 * 6];
-        char names[2 * 2 * 6][32];
+        static const char *const kinds[3] = {"direct", "fgan", "flow"};
+        const char *cols[3 + NMIX * 5 * 3];
+        char names[NMIX * 5 * 3][32];
         size_t nc = 0;
         cols[nc++] = "x";
         cols[nc++] = "p_1:1";
         cols[nc++] = "p_3:1";
         for (int m = 0; m < NMIX; m++)
             for (size_t j = 0; j < nids; j++)
-                for (int w = 0; w < 2; w++) {
+                for (int w = 0; w < 3; w++) {
                     snprintf(names[nc - 3], sizeof names[0], "%s_%s_%s", mixnames[m], gl_fdiv_get(ids[j])->name,
-                             w ? "fgan" : "direct");
+                             kinds[w]);
                     cols[nc] = names[nc - 3];
                     nc++;
                 }
         gl_tsv_header(t2, nc, cols);
         for (int i = 0; i <= 400; i++) {
-            double x = -5 + 10.0 * i / 400, row[3 + 2 * 2 * 6];
+            double x = -5 + 10.0 * i / 400, row[3 + NMIX * 5 * 3];
             size_t k = 0;
             row[k++] = x;
             row[k++] = gl_mix_pdf(P[0], &x);
             row[k++] = gl_mix_pdf(P[1], &x);
             for (int m = 0; m < NMIX; m++)
                 for (size_t j = 0; j < nids; j++)
-                    for (int w = 0; w < 2; w++) {
+                    for (int w = 0; w < 3; w++) {
                         double mu = fits[m][j][2 * w], sg = fits[m][j][2 * w + 1], z = (x - mu) / sg;
                         row[k++] = exp(-0.5 * z * z) / (sg * sqrt(2 * M_PI));
                     }
