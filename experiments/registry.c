@@ -28,7 +28,7 @@ const gl_experiment gl_experiments[] = {
      "the f-divergence catalogue: f(1) = 0 and convexity, f** = f, the JS conjugates and a shift c(u-1), the variational bound (equality at T*), a critic trained on samples reaches D_f",
      gl_exp_fdiv_overrides, gl_exp_fdiv},
     {"fgan-fit",
-     "the Gaussian closest to a bimodal P in D_f: kl covers both modes, rkl and others pick one; an f-GAN generator trained through the variational bound lands at the direct fit",
+     "the Gaussian closest to a bimodal P in D_f: kl covers both modes, rkl and others pick one; an f-GAN generator trained through the variational bound against the exact gradient flow of D_f",
      gl_exp_fgan_fit_overrides, gl_exp_fgan_fit},
     {"saturation",
      "for a fixed G and an ever more confident D the minimax generator gradient vanishes, the non-saturating one does not; JSD over training for both",
