@@ -156,8 +156,9 @@ typedef struct {
     double (*f)(double);
 } gen_ctx;
 
-/* q f(p/q), plain: for P and Q here log(p/q) stays in [-260, 5] over the
- * quadrature's reach, so p/q neither overflows nor loses f(0) */
+/* q f(p/q), plain: for P and Q here log(p/q) <= 2.7 everywhere (P's
+ * components, sd 0.8, have lighter tails than Q), so p/q never overflows, and
+ * where it underflows the generators have a finite f(0) */
 static double h_gen(const double *x, double lp, double lq, void *params)
 {
     (void)x;
