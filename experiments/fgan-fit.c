@@ -2,9 +2,11 @@
  * both modes for kl (moment matching) and sits on one mode for rkl and the
  * other mode-seeking divergences; an f-GAN generator x = mu + sigma z, trained
  * through the variational bound against a critic network (Nowozin et al. 2016,
- * Section 4 style), lands at that same minimum.
+ * Section 4 style), lands where the exact gradient flow of D_f from the same
+ * start ends.
  * setup: P = 0.5 N(-2,0.5) + 0.5 N(2,0.5) and the 3:1 variant; direct fits by
- * quadrature + GSL multimin (gl_fit_gauss); f-GAN: 1-32-32-1 tanh critic,
+ * quadrature + GSL multimin (gl_fit_gauss) and the exact gradient flow from
+ * the generator's start (gl_fit_flow); f-GAN: 1-32-32-1 leaky-ReLU critic,
  * Adam on (mu, log sigma).  theory: theory/fgan-fit.md */
 #include <math.h>
 #include <stdio.h>
@@ -25,7 +27,8 @@ const char gl_exp_fgan_fit_overrides[] =
     "  --dsteps N     critic steps per generator step (default 8; --quick 2)\n"
     "  --batch N      samples of P and of the generator per step (default 256; --quick 128)\n"
     "  --glr X        generator Adam learning rate, decayed to X/20 over the last 40%\n"
-    "                 (default 0.002; --quick 0.005)\n";
+    "                 (default 0.002; --quick 0.005)\n"
+    "  --clr X        critic Adam learning rate, decayed the same way (default 0.002)\n";
 
 #define NMIX 2
 static const char *const mixes[NMIX] = {"0.5*N(-2,0.5)+0.5*N(2,0.5)", "0.75*N(-2,0.5)+0.25*N(2,0.5)"};
@@ -40,7 +43,7 @@ static const char *const mixnames[NMIX] = {"1:1", "3:1"};
 /* one f-GAN run from (mu0, sigma0); out: the average of (mu, log sigma) over
  * the last quarter of the stages, and sd of the per-stage averages there */
 static int fgan_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, unsigned long steps, unsigned long dsteps,
-                    unsigned long batch, double glr, gl_mlp *net, gl_optim *oc, gl_optim *og, double mu0, double sigma0,
+                    unsigned long batch, double glr, double clr, gl_mlp *net, gl_optim *oc, gl_optim *og, double mu0, double sigma0,
                     double out[2], double *spread, const gl_exp_opts *o, double frac0, double dfrac, gl_err *err)
 {
     double th[2] = {mu0, log(sigma0)}, avg[2], sum[2] = {0, 0}, sq = 0;
@@ -50,14 +53,14 @@ static int fgan_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, unsign
     gl_optim_reset(og);
     /* warm-up: the critic first learns T* of the starting generator, so that
      * the generator's first steps follow a gradient, not an untrained critic */
-    oc->lr = 2e-3;
+    oc->lr = clr;
     og->lr = 1e-3;
     gl_fgan_cfg warm = {1, WARMUP, batch, 0};
     s = gl_fgan_fit(c, P, net, oc, og, &warm, r, th, avg, NULL, err);
     for (int st = 0; st < NSTAGE && !s; st++) {
         /* constant for 60% of the run, then linearly down to a twentieth */
         double a = st < 3 * NSTAGE / 5 ? 0 : (double)(st - 3 * NSTAGE / 5 + 1) / (NSTAGE - 3 * NSTAGE / 5);
-        oc->lr = 2e-3 * (1 - a) + 1e-4 * a;
+        oc->lr = clr * (1 - a) + clr / 20 * a;
         og->lr = glr * (1 - a) + glr / 20 * a;
         gl_fgan_cfg cfg = {steps / NSTAGE, dsteps, batch, 0};
         s = gl_fgan_fit(c, P, net, oc, og, &cfg, r, th, avg, NULL, err);
@@ -90,14 +93,16 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
      * steps at 2e-3 per generator step at 2e-3): a lagging critic under-states
      * log(q/p) where p ~ 0, the force that makes rkl seek a mode */
     unsigned long steps = o->quick ? 3000 : 4000, dsteps = o->quick ? 2 : 8, batch = o->quick ? 128 : 256;
-    double glr = o->quick ? 5e-3 : 2e-3;
+    double glr = o->quick ? 5e-3 : 2e-3, clr = 2e-3;
     const gl_argspec specs[] = {{"steps", GL_ARG_ULONG, &steps}, {"dsteps", GL_ARG_ULONG, &dsteps},
-                                {"batch", GL_ARG_ULONG, &batch}, {"glr", GL_ARG_DOUBLE, &glr}};
+                                {"batch", GL_ARG_ULONG, &batch}, {"glr", GL_ARG_DOUBLE, &glr},
+                                {"clr", GL_ARG_DOUBLE, &clr}};
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)
         return s;
-    if (steps < NSTAGE || dsteps < 1 || batch < 2 || batch > 4096 || !(glr > 0))
-        return gl_err_set(err, GL_EINVAL, "need --steps >= %d, --dsteps >= 1, 2 <= --batch <= 4096, --glr > 0", NSTAGE);
+    if (steps < NSTAGE || dsteps < 1 || batch < 2 || batch > 4096 || !(glr > 0) || !(clr > 0))
+        return gl_err_set(err, GL_EINVAL, "need --steps >= %d, --dsteps >= 1, 2 <= --batch <= 4096, --glr > 0, --clr > 0",
+                          NSTAGE);
     gl_mix *P[NMIX] = {NULL, NULL};
     gl_mlp *net = NULL;
     gl_optim *oc = NULL, *og = NULL;
@@ -116,11 +121,11 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
     gl_tsv_meta(t, "direct", "argmin over (mu, log sigma) of D_f(P||N(mu,sigma)) by quadrature: gl_fit_gauss from "
                              "P's moments and from each mode (best kept); flow: the end of the exact gradient flow "
                              "from the f-GAN's start (gl_fit_flow)");
-    gl_tsv_meta(t, "fgan", "x = mu + sigma z; critic 1-32-32-1 tanh, T = g_f(V); %lu generator steps, %lu critic "
-                           "steps each (first %d critic steps alone), batch %lu; Adam, lr critic 2e-3 -> 1e-4, "
-                           "generator %g -> %g (constant for 60%% of the %d stages, then linear); (mu, log sigma) averaged over the last %d stages; "
-                           "start N(%g, %g)",
-                steps, dsteps, WARMUP, batch, glr, glr / 20, NSTAGE, NSTAGE / 4, MU0, SIGMA0);
+    gl_tsv_meta(t, "fgan", "x = mu + sigma z; critic 1-32-32-1 leaky ReLU (0.2), T = g_f(V); %lu generator "
+                           "steps, %lu critic steps each (first %d critic steps alone), batch %lu; Adam, lr critic "
+                           "%g -> %g, generator %g -> %g (constant for 60%% of the %d stages, then linear); "
+                           "(mu, log sigma) averaged over the last %d stages; start N(%g, %g)",
+                steps, dsteps, WARMUP, batch, clr, clr / 20, glr, glr / 20, NSTAGE, NSTAGE / 4, MU0, SIGMA0);
     gl_tsv_header(t, 13, (const char *const[]){"mix", "f", "direct_mu", "direct_sigma", "direct_D",
                                                "fgan_mu", "fgan_sigma", "fgan_D", "flow_mu", "flow_sigma",
                                                "flow_D", "fgan_mu_spread", "mu0"});
@@ -136,7 +141,7 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
             if ((s = gl_fit_gauss(f, P[m], NULL, &dir, err)) ||
                 (s = gl_fit_flow(f, P[m], MU0, SIGMA0, 0.05, 1e-4, 20000, &loc, err)))
                 goto done;
-            if ((s = fgan_run(c, P[m], r, steps, dsteps, batch, glr, net, oc, og, MU0, SIGMA0, fg, &spread, o,
+            if ((s = fgan_run(c, P[m], r, steps, dsteps, batch, glr, clr, net, oc, og, MU0, SIGMA0, fg, &spread, o,
                               (double)nrun / (NMIX * nids), 1.0 / (NMIX * nids), err)))
                 goto done;
             nrun++;
