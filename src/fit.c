@@ -207,6 +207,29 @@ int gl_fit_grad(const gl_fdiv *f, const gl_mix *P, double mu, double sigma, doub
     return s;
 }
 
+/* The result at x = (mu, log sigma): D_f by gl_fdiv_eval (value and error
+ * as `ganlab div` gives them) and its gradient, for both fitters. */
+static int finish(fit_ctx *k, const double *x, int start, gl_fit_result *res, gl_err *err)
+{
+    double ae;
+    res->mu = x[0];
+    res->sigma = exp(x[1]);
+    res->start = start;
+    set_gauss(k->Q, res->mu, res->sigma);
+    int s = gl_fdiv_eval(k->f, k->P, k->Q, &res->value, &ae, err);
+    if (!s)
+        s = grad_at(k, res->mu, res->sigma, res->grad, err);
+    return s;
+}
+
+/* an error message starts with the divergence's name */
+static int name_error(const gl_fdiv *f, int s, gl_err *err)
+{
+    if (s && strncmp(err ? err->msg : "", f->name, strlen(f->name)) != 0)
+        gl_err_prefix(err, f->name);
+    return s;
+}
+
 int gl_fit_flow(const gl_fdiv *f, const gl_mix *P, double mu0, double sigma0, double h, double tol,
                 size_t maxit, gl_fit_result *res, gl_err *err)
 {
@@ -221,7 +244,7 @@ int gl_fit_flow(const gl_fdiv *f, const gl_mix *P, double mu0, double sigma0, do
     if (s)
         return s;
     fit_ctx k = {f, gl_fconj_get(f->id), P, Q, mu0, sigma0, 0, 0};
-    double x[2] = {mu0, log(sigma0)}, g[2] = {NAN, NAN}, ae;
+    double x[2] = {mu0, log(sigma0)}, g[2] = {NAN, NAN};
     size_t it = 0;
     for (; it < maxit; it++) {
         if ((s = grad_at(&k, x[0], exp(x[1]), g, err)))
@@ -247,19 +270,12 @@ int gl_fit_flow(const gl_fdiv *f, const gl_mix *P, double mu0, double sigma0, do
         s = gl_err_set(err, GL_ENOCONV, "gradient flow: |grad| = %g after %zu steps", fmax(fabs(g[0]), fabs(g[1])),
                        maxit);
     if (!s) {
-        res->value = value_at(&k, x[0], exp(x[1]));
-        polish(&k, x, &res->value);
-        res->mu = x[0];
-        res->sigma = exp(x[1]);
-        res->start = 0;
-        set_gauss(Q, res->mu, res->sigma);
-        if (!(s = gl_fdiv_eval(f, P, Q, &res->value, &ae, err)))
-            s = grad_at(&k, res->mu, res->sigma, res->grad, err);
+        double v = value_at(&k, x[0], exp(x[1]));
+        polish(&k, x, &v);
+        s = finish(&k, x, 0, res, err);
     }
     gl_mix_free(Q);
-    if (s && strncmp(err ? err->msg : "", f->name, strlen(f->name)) != 0)
-        gl_err_prefix(err, f->name);
-    return s;
+    return name_error(f, s, err);
 }
 
 int gl_fit_gauss(const gl_fdiv *f, const gl_mix *P, const double *init, gl_fit_result *res,
@@ -308,18 +324,10 @@ int gl_fit_gauss(const gl_fdiv *f, const gl_mix *P, const double *init, gl_fit_r
     } else if (bstart < 0) {
         s = gl_err_set(err, GL_ENOCONV, "D_f is infinite at every start%s", init ? " (try another --init)" : "");
     } else {
-        double ae;
-        res->mu = bx[0];
-        res->sigma = exp(bx[1]);
-        res->start = bstart;
-        set_gauss(Q, res->mu, res->sigma);
-        if (!(s = gl_fdiv_eval(f, P, Q, &res->value, &ae, err)))
-            s = grad_at(&k, res->mu, res->sigma, res->grad, err);
+        s = finish(&k, bx, bstart, res, err);
     }
     gl_mix_free(Q);
-    if (s && strncmp(err ? err->msg : "", f->name, strlen(f->name)) != 0)
-        gl_err_prefix(err, f->name);
-    return s;
+    return name_error(f, s, err);
 }
 
 /* ---------------- f-GAN ---------------- */
