@@ -13,32 +13,10 @@
 
 static char out[65536], err[8192];
 
-/* Reads and removes the file /tmp/ganlab-cli-WHAT.PID into buf. */
-static void take(const char *what, char *buf, size_t size)
-{
-    char p[64];
-    snprintf(p, sizeof p, "/tmp/ganlab-cli-%s.%d", what, (int)getpid());
-    FILE *f = fopen(p, "r");
-    ck_assert_msg(f != NULL, "cannot read %s", p);
-    size_t n = fread(buf, 1, size - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    remove(p);
-}
-
 /* Runs "$GL_BIN args", capturing stdout and stderr; returns the exit status. */
 static int ganlab(const char *args)
 {
-    const char *bin = getenv("GL_BIN");
-    char cmd[4096];
-    ck_assert_msg(bin != NULL, "GL_BIN is not set (run through make check)");
-    snprintf(cmd, sizeof cmd, "%s %s >/tmp/ganlab-cli-out.%d 2>/tmp/ganlab-cli-err.%d", bin, args,
-             (int)getpid(), (int)getpid());
-    int st = system(cmd);
-    ck_assert_msg(WIFEXITED(st), "%s did not exit normally", cmd);
-    take("out", out, sizeof out);
-    take("err", err, sizeof err);
-    return WEXITSTATUS(st);
+    return gl_test_run(args, out, sizeof out, err, sizeof err);
 }
 
 static int lines(const char *s)

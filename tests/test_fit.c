@@ -261,30 +261,9 @@ END_TEST
 /* ---- the command ---- */
 static char out[8192], errbuf[8192];
 
-static void take(const char *what, char *buf, size_t size)
-{
-    char p[64];
-    snprintf(p, sizeof p, "/tmp/ganlab-fit-%s.%d", what, (int)getpid());
-    FILE *f = fopen(p, "r");
-    ck_assert_msg(f != NULL, "cannot read %s", p);
-    size_t n = fread(buf, 1, size - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    remove(p);
-}
-
 static int ganlab(const char *args)
 {
-    const char *bin = getenv("GL_BIN");
-    char cmd[2048];
-    ck_assert_msg(bin != NULL, "GL_BIN is not set (run through make check)");
-    snprintf(cmd, sizeof cmd, "%s %s >/tmp/ganlab-fit-out.%d 2>/tmp/ganlab-fit-err.%d", bin, args, (int)getpid(),
-             (int)getpid());
-    int st = system(cmd);
-    ck_assert(WIFEXITED(st));
-    take("out", out, sizeof out);
-    take("err", errbuf, sizeof errbuf);
-    return WEXITSTATUS(st);
+    return gl_test_run(args, out, sizeof out, errbuf, sizeof errbuf);
 }
 
 START_TEST(test_cli)

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* assertions that print the numbers */
 #define ASSERT_REL(got, want, rtol)                                            \
@@ -39,6 +41,35 @@ static inline void gl_test_rmdir(void)
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", gl_test_dir);
     ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Reads the file path into buf (truncated to size - 1 bytes) and removes it. */
+static inline void gl_test_take(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    remove(path);
+}
+
+/* Runs "$GL_BIN args" through the shell (args may redirect stdin), capturing
+ * stdout into out and stderr into err; returns the exit status. GL_BIN is
+ * set by make check. */
+static inline int gl_test_run(const char *args, char *out, size_t nout, char *err, size_t nerr)
+{
+    const char *bin = getenv("GL_BIN");
+    char cmd[4096], po[64], pe[64];
+    ck_assert_msg(bin != NULL, "GL_BIN is not set (run through make check)");
+    snprintf(po, sizeof po, "/tmp/ganlab-run-out.%d", (int)getpid());
+    snprintf(pe, sizeof pe, "/tmp/ganlab-run-err.%d", (int)getpid());
+    snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", bin, args, po, pe);
+    int st = system(cmd);
+    ck_assert_msg(WIFEXITED(st), "%s did not exit normally", cmd);
+    gl_test_take(po, out, nout);
+    gl_test_take(pe, err, nerr);
+    return WEXITSTATUS(st);
 }
 
 #endif
