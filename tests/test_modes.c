@@ -1,0 +1,230 @@
+/* test_modes.c — tests for src/modes.c (modes covered, high-quality fraction,
+ * reverse KL over modes).
+ *
+ * Samples are placed by hand, so every answer is known exactly: a point on a
+ * mode is HQ, a point 2.9 sd away is, one 3.1 sd away is not; a histogram
+ * (3, 1) on ring(8,...) has KL = 3/4 log 6 + 1/4 log 2 to the uniform; all on
+ * one grid mode gives log 25. One statistical test: samples of the mixture
+ * itself are HQ with probability P(chi2_2 <= 9) = 1 - e^{-4.5}. */
+#include <check.h>
+#include <math.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_rng.h>
+
+#include "modes.h"
+#include "testutil.h"
+
+static gl_mix *parse(const char *spec)
+{
+    gl_mix *m = NULL;
+    gl_err e;
+    ck_assert_msg(gl_mix_parse(spec, &m, &e) == GL_OK, "%s: %s", spec, e.msg);
+    return m;
+}
+
+static gl_modes score(const gl_mix *m, const double *x, size_t n, size_t *counts)
+{
+    gl_modes r;
+    gl_err e;
+    ck_assert_msg(gl_modes_score(m, x, n, counts, &r, &e) == GL_OK, "%s", e.msg);
+    ck_assert_uint_eq(r.n, n);
+    ck_assert_uint_eq(r.nmodes, m->n);
+    return r;
+}
+
+/* one point on every mode of ring(8,2,0.02): 8 modes, all HQ, KL 0 */
+START_TEST(test_ring_exact)
+{
+    gl_mix *m = parse("ring(8,2,0.02)");
+    double x[16];
+    size_t c[8];
+    for (int i = 0; i < 8; i++) {
+        x[2 * i] = 2 * cos(2 * M_PI * i / 8);
+        x[2 * i + 1] = 2 * sin(2 * M_PI * i / 8);
+    }
+    gl_modes r = score(m, x, 8, c);
+    ck_assert_uint_eq(r.hq, 8);
+    ck_assert_uint_eq(r.covered, 8);
+    ck_assert(r.hq_frac == 1.0);
+    for (int i = 0; i < 8; i++)
+        ck_assert_uint_eq(c[i], 1);
+    ASSERT_ABS(r.rkl, 0.0, 1e-15); /* 8 terms (1/8)(log(1/8) - log(1/8)) */
+    gl_mix_free(m);
+}
+END_TEST
+
+/* histogram (3, 1, 0, ..., 0) plus points that are not HQ */
+START_TEST(test_ring_histogram)
+{
+    gl_mix *m = parse("ring(8,2,0.02)");
+    double r0 = 2, s = 0.02, c1 = cos(M_PI / 4), s1 = sin(M_PI / 4);
+    double x[] = {
+        r0, 0,                       /* on mode 0 */
+        r0 + 2.9 * s, 0,             /* 2.9 sd out: HQ, mode 0 */
+        r0, -2.9 * s,                /* 2.9 sd along the tangent: HQ, mode 0 */
+        r0 * c1, r0 * s1,            /* on mode 1 */
+        r0 + 3.1 * s, 0,             /* 3.1 sd: not HQ */
+        0, 0,                        /* the centre: equidistant, mode 0 first, not HQ */
+        0, 0, NAN, 1,                /* a non-finite point is never HQ */
+    };
+    size_t n = sizeof x / sizeof x[0] / 2, c[8];
+    ck_assert_uint_eq(n, 8);
+    gl_modes r = score(m, x, n, c);
+    ck_assert_uint_eq(r.hq, 4);
+    ck_assert_uint_eq(r.covered, 2);
+    ck_assert_uint_eq(c[0], 3);
+    ck_assert_uint_eq(c[1], 1);
+    ck_assert(r.hq_frac == 0.5);
+    /* KL((3/4, 1/4, 0...) || 1/8) = 3/4 log(6) + 1/4 log(2) */
+    ASSERT_REL(r.rkl, 0.75 * log(6.0) + 0.25 * log(2.0), 1e-14);
+    /* the same without a caller's histogram */
+    gl_modes r2 = score(m, x, n, NULL);
+    ck_assert(r2.hq == r.hq && r2.covered == r.covered && r2.rkl == r.rkl);
+    double d;
+    ck_assert_uint_eq(gl_modes_nearest(m, x + 2, &d), 0);
+    ASSERT_REL(d, 2.9, 1e-12);
+    ck_assert_uint_eq(gl_modes_nearest(m, x + 6, &d), 1);
+    ASSERT_ABS(d, 0, 1e-12);
+    gl_mix_free(m);
+}
+END_TEST
+
+/* grid(5,2,0.05): all on one mode gives the largest KL, log 25; the nearest
+ * mode of a point between modes is the Euclidean nearest */
+START_TEST(test_grid)
+{
+    gl_mix *m = parse("grid(5,2,0.05)");
+    double x[10];
+    for (int i = 0; i < 5; i++) {
+        x[2 * i] = 4 + 0.01 * i;   /* mode (4, -4), within 1 sd */
+        x[2 * i + 1] = -4 - 0.01 * i;
+    }
+    gl_modes r = score(m, x, 5, NULL);
+    ck_assert_uint_eq(r.covered, 1);
+    ck_assert_uint_eq(r.hq, 5);
+    ASSERT_REL(r.rkl, log(25.0), 1e-14);
+    /* (0.9, 1.2) is nearest to (0, 2) (distance^2 0.81 + 0.64) over (2, 2), (0, 0) and
+     * (2, 0); 16 sd away, not HQ */
+    double p[2] = {0.9, 1.2}, d;
+    size_t j = gl_modes_nearest(m, p, &d);
+    ASSERT_ABS(m->comp[j].mu[0], 0, 1e-15);
+    ASSERT_ABS(m->comp[j].mu[1], 2, 1e-15);
+    ASSERT_REL(d, sqrt(0.81 + 0.64) / 0.05, 1e-12);
+    r = score(m, p, 1, NULL);
+    ck_assert_uint_eq(r.hq, 0);
+    gl_mix_free(m);
+}
+END_TEST
+
+/* 1-D, unequal weights: the KL is to the weights, not to 1/K; exactly 3 sd
+ * is HQ (the bound is inclusive) */
+START_TEST(test_1d_weights)
+{
+    gl_mix *m = parse("0.25*N(-3,0.5)+0.75*N(3,0.5)");
+    double x[] = {-3 + 1.5, 3, 3 - 1.5000001, 0};
+    size_t c[2];
+    gl_modes r = score(m, x, 4, c);
+    ck_assert_uint_eq(c[0], 1); /* -1.5 is exactly 3 sd from -3 */
+    ck_assert_uint_eq(c[1], 1);
+    ck_assert_uint_eq(r.covered, 2);
+    ck_assert(r.hq_frac == 0.5);
+    /* KL((1/2, 1/2) || (1/4, 3/4)) = 1/2 log 2 + 1/2 log(2/3) */
+    ASSERT_REL(r.rkl, 0.5 * log(2.0) + 0.5 * log(2.0 / 3.0), 1e-14);
+    gl_mix_free(m);
+}
+END_TEST
+
+/* a correlated mode: the Mahalanobis distance, not |dx|/sx.
+ * N2(0,0,1,2,0.5) at (x, 0): d^2 = x^2 / (1 - 0.25) */
+START_TEST(test_mahalanobis)
+{
+    gl_mix *m = parse("N2(0,0,1,2,0.5)");
+    double a[2] = {2.5, 0}, b[2] = {2.9, 0}, d;
+    gl_modes_nearest(m, a, &d);
+    ASSERT_REL(d, 2.5 / sqrt(0.75), 1e-14);
+    ck_assert_uint_eq(score(m, a, 1, NULL).hq, 1); /* 2.887 sd */
+    ck_assert_uint_eq(score(m, b, 1, NULL).hq, 0); /* 3.349 sd although |dx| < 3 sx */
+    gl_mix_free(m);
+}
+END_TEST
+
+/* nothing HQ: covered 0, hq 0, KL undefined (NaN) */
+START_TEST(test_no_hq)
+{
+    gl_mix *m = parse("ring(8,2,0.02)");
+    double x[4] = {0, 0, 5, 5};
+    gl_modes r = score(m, x, 2, NULL);
+    ck_assert_uint_eq(r.hq, 0);
+    ck_assert_uint_eq(r.covered, 0);
+    ck_assert(r.hq_frac == 0);
+    ck_assert(isnan(r.rkl));
+    gl_mix_free(m);
+}
+END_TEST
+
+/* samples of the mixture itself: each is HQ with probability
+ * p = P(chi2_2 <= 9) = 1 - exp(-4.5) = 0.98889 (2-D), P(|Z| <= 3) = 0.99730
+ * (1-D); n = 200000 draws, tolerance 5 binomial sd (2-D: 1.2e-3). Every
+ * mode is hit; the KL of a multinomial histogram to its own probabilities is
+ * ~ (K-1)/(2 n_hq) ~ 2e-5 on average, held to 1e-3. */
+START_TEST(test_own_samples)
+{
+    const char *specs[] = {"ring(8,2,0.02)", "grid(5,2,0.05)", "0.3*N(-4,0.2)+0.7*N(4,1)"};
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 7);
+    size_t n = 200000;
+    double *x = malloc(2 * n * sizeof *x);
+    ck_assert(x != NULL);
+    for (int k = 0; k < 3; k++) {
+        gl_mix *m = parse(specs[k]);
+        gl_mix_sample(m, rng, n, x);
+        gl_modes r = score(m, x, n, NULL);
+        double p = m->dim == 2 ? 1 - exp(-4.5) : erf(3 / sqrt(2.0));
+        ASSERT_ABS(r.hq_frac, p, 5 * sqrt(p * (1 - p) / (double)n));
+        ck_assert_uint_eq(r.covered, m->n);
+        ck_assert_msg(r.rkl < 1e-3, "%s: rkl %g", specs[k], r.rkl);
+        gl_mix_free(m);
+    }
+    free(x);
+    gsl_rng_free(rng);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+    gl_mix *u = parse("0.5*N(0,1)+0.5*U(2,3)"), *m = parse("N(0,1)");
+    gl_modes r;
+    gl_err e;
+    double x[1] = {0};
+    ck_assert_int_eq(gl_modes_check(u, &e), GL_EINVAL);
+    ck_assert_int_eq(gl_modes_score(u, x, 1, NULL, &r, &e), GL_EINVAL);
+    ck_assert_msg(strstr(e.msg, "component 2 is a uniform") != NULL, "%s", e.msg);
+    ck_assert_int_eq(gl_modes_score(m, x, 0, NULL, &r, &e), GL_EINVAL);
+    ck_assert_msg(strstr(e.msg, "n = 0") != NULL, "%s", e.msg);
+    ck_assert_int_eq(gl_modes_score(m, NULL, 1, NULL, &r, &e), GL_EINVAL);
+    ck_assert_int_eq(gl_modes_score(m, x, 1, NULL, NULL, NULL), GL_EINVAL);
+    ck_assert_int_eq(gl_modes_check(NULL, &e), GL_EINVAL);
+    ck_assert_int_eq(gl_modes_check(m, &e), GL_OK);
+    gl_mix_free(u);
+    gl_mix_free(m);
+}
+END_TEST
+
+Suite *modes_suite(void)
+{
+    Suite *s = suite_create("modes");
+    TCase *c = tcase_create("core"), *l = tcase_create("limits"), *e = tcase_create("errors");
+    tcase_add_test(c, test_ring_exact);
+    tcase_add_test(c, test_ring_histogram);
+    tcase_add_test(c, test_grid);
+    tcase_add_test(c, test_1d_weights);
+    tcase_add_test(c, test_mahalanobis);
+    tcase_add_test(l, test_no_hq);
+    tcase_add_test(l, test_own_samples);
+    tcase_set_timeout(l, 60);
+    tcase_add_test(e, test_errors);
+    suite_add_tcase(s, c);
+    suite_add_tcase(s, l);
+    suite_add_tcase(s, e);
+    return s;
+}
