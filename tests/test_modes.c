@@ -8,6 +8,7 @@
  * itself are HQ with probability P(chi2_2 <= 9) = 1 - e^{-4.5}. */
 #include <check.h>
 #include <math.h>
+#include <sys/wait.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_rng.h>
 
@@ -210,6 +211,114 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* ---- bin/ganlab modes ($GL_BIN, set by make check) ---- */
+
+static char cout[4096], cerr[4096];
+
+static void slurp_into(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
+/* runs "$GL_BIN modes ARGS" (with a shell redirection in ARGS if wanted) */
+static int ganlab_modes(const char *args)
+{
+    const char *bin = getenv("GL_BIN");
+    char cmd[1024], po[128], pe[128];
+    ck_assert_msg(bin != NULL, "GL_BIN is not set (run through make check)");
+    snprintf(po, sizeof po, "%s/out", gl_test_dir);
+    snprintf(pe, sizeof pe, "%s/err", gl_test_dir);
+    snprintf(cmd, sizeof cmd, "%s modes %s >%s 2>%s", bin, args, po, pe);
+    int st = system(cmd);
+    ck_assert(WIFEXITED(st));
+    slurp_into(po, cout, sizeof cout);
+    slurp_into(pe, cerr, sizeof cerr);
+    return WEXITSTATUS(st);
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char p[128];
+    snprintf(p, sizeof p, "%s/%s", gl_test_dir, name);
+    FILE *f = fopen(p, "w");
+    ck_assert(f != NULL);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* the histogram (3, 1) of test_ring_histogram, with comments, blank lines,
+ * tabs and a point that is not HQ: modes 2, hq 4/5, rkl 3/4 log 6 + 1/4 log 2 */
+START_TEST(test_cli_modes)
+{
+    write_file("s.txt", "# x y\n2 0\n2.058\t0   # 2.9 sd out\n\n2 -0.058\n"
+                        "1.4142135623730951 1.4142135623730951\n0 0\n");
+    char args[256];
+    snprintf(args, sizeof args, "--data 'ring(8,2,0.02)' --samples %s/s.txt", gl_test_dir);
+    ck_assert_int_eq(ganlab_modes(args), 0);
+    unsigned long modes, n;
+    double hq, rkl;
+    ck_assert_int_eq(strncmp(cout, "modes\thq_fraction\trkl\tn\n", 24), 0);
+    ck_assert_int_eq(sscanf(cout + 24, "%lu\t%lf\t%lf\t%lu", &modes, &hq, &rkl, &n), 4);
+    ck_assert_uint_eq(modes, 2);
+    ck_assert_uint_eq(n, 5);
+    ASSERT_ABS(hq, 0.8, 1e-10);
+    ASSERT_REL(rkl, 0.75 * log(6.0) + 0.25 * log(2.0), 1e-9); /* printed with %.10g */
+    /* '-' reads stdin, same answer */
+    snprintf(args, sizeof args, "--data='ring(8,2,0.02)' --samples - < %s/s.txt", gl_test_dir);
+    char first[4096];
+    strcpy(first, cout);
+    ck_assert_int_eq(ganlab_modes(args), 0);
+    ck_assert_str_eq(cout, first);
+    /* no HQ sample: rkl nan */
+    write_file("far.txt", "0 0\n5 5\n");
+    snprintf(args, sizeof args, "--data 'ring(8,2,0.02)' --samples %s/far.txt", gl_test_dir);
+    ck_assert_int_eq(ganlab_modes(args), 0);
+    ck_assert_str_eq(cout, "modes\thq_fraction\trkl\tn\n0\t0\tnan\t2\n");
+    ck_assert_int_eq(ganlab_modes("--help"), 0);
+    ck_assert_ptr_nonnull(strstr(cout, "usage: ganlab modes --data SPEC --samples FILE"));
+}
+END_TEST
+
+/* every input error: exit 2, one line on stderr naming what is wrong (and
+ * file:line for a malformed line), nothing on stdout */
+START_TEST(test_cli_modes_errors)
+{
+    write_file("bad.txt", "1 2\n# fine\n1 zwei\n");
+    write_file("three.txt", "1 2\n1 2 3\n");
+    write_file("one.txt", "\n1\n");
+    write_file("empty.txt", "# nothing\n\n");
+    struct {
+        const char *args, *want;
+    } c[] = {
+        {"--data 'ring(8,2,0.02)' --samples %s/bad.txt", "bad.txt:3: \"zwei\" is not a finite number"},
+        {"--data 'ring(8,2,0.02)' --samples %s/three.txt", "three.txt:2: more than 2 coordinates"},
+        {"--data 'ring(8,2,0.02)' --samples %s/one.txt", "one.txt:2: 1 coordinate, the data are 2-D"},
+        {"--data 'N(0,1)' --samples %s/three.txt", "three.txt:1: more than 1 coordinate "},
+        {"--data 'ring(8,2,0.02)' --samples %s/empty.txt", "empty.txt: no samples"},
+        {"--data 'ring(8,2,0.02)' --samples %s/missing.txt", "cannot open"},
+        {"--data 'N(0,1)+U(2,3)' --samples %s/one.txt", "component 2 is a uniform"},
+        {"--data 'ring(8,2,-1)' --samples %s/one.txt", "--data: spec"},
+        {"--samples %s/one.txt", "--data and --samples are required"},
+        {"--data 'N(0,1)' --samples %s/one.txt --bogus", "unknown option \"--bogus\""},
+        {"--data 'N(0,1)' --samples", "--samples needs a value"},
+    };
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+        char args[256];
+        snprintf(args, sizeof args, c[k].args, gl_test_dir);
+        ck_assert_msg(ganlab_modes(args) == 2, "%s: not exit 2", args);
+        ck_assert_msg(strstr(cerr, c[k].want) != NULL, "%s: stderr \"%s\", want \"%s\"", args, cerr,
+                      c[k].want);
+        ck_assert_msg(strncmp(cerr, "ganlab modes: ", 14) == 0, "%s", cerr);
+        ck_assert_msg(strchr(cerr, '\n') == cerr + strlen(cerr) - 1, "not one line: %s", cerr);
+        ck_assert_msg(cout[0] == '\0', "%s: stdout \"%s\"", args, cout);
+    }
+}
+END_TEST
+
 Suite *modes_suite(void)
 {
     Suite *s = suite_create("modes");
@@ -223,8 +332,14 @@ Suite *modes_suite(void)
     tcase_add_test(l, test_own_samples);
     tcase_set_timeout(l, 60);
     tcase_add_test(e, test_errors);
+    TCase *k = tcase_create("cli");
+    tcase_add_checked_fixture(k, gl_test_mkdir, gl_test_rmdir);
+    tcase_set_timeout(k, 30);
+    tcase_add_test(k, test_cli_modes);
+    tcase_add_test(k, test_cli_modes_errors);
     suite_add_tcase(s, c);
     suite_add_tcase(s, l);
     suite_add_tcase(s, e);
+    suite_add_tcase(s, k);
     return s;
 }
