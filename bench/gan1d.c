@@ -214,7 +214,7 @@ int main(int argc, char **argv)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     const size_t gs[] = {1, 16, 16, 1}, ds[] = {1, 32, 32, 1};
     gl_gan_cfg cfg = {steps, BATCH, 1, GL_LOSS_NS, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1,
-                      1e-3, 1e-3, 0, NULL, NULL};
+                      1e-3, 1e-3, 0, NULL, NULL, 0};
     int s = !r ? GL_ENOMEM : GL_OK;
     if (!s)
         s = gl_mix_parse(SPEC, &P, &err);

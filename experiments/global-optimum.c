@@ -248,7 +248,7 @@ static int run_seed(gan_ctx *c, unsigned long seed, gl_err *err)
         goto done;
     og->beta1 = od->beta1 = 0.5;
     gl_gan_cfg cfg = {g->steps, g->batch, 1, GL_LOSS_NS, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1,
-                      g->lr, g->lr, le, gan_hook, c};
+                      g->lr, g->lr, le, gan_hook, c, 0};
     if ((s = gl_gan_alloc(&w, G, D, og, od, &cfg, 1, err)) ||
         (s = gl_pushforward_alloc(&pf, G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err)) ||
         (s = gl_pushforward_alloc(&pf2, G, GL_NOISE_NORMAL, 8 * GL_PUSHFORWARD_NGRID, err)))

@@ -202,7 +202,7 @@ static int part_b(const gl_exp_opts *o, const gl_mix *P, const gl_mix *Gm, doubl
     G->params[0] = A;
     G->params[1] = B;
     gl_mlp_init(D, r);
-    gl_gan_cfg cfg = {1, NB, 1, GL_LOSS_MINIMAX, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1, 1, 1, 0, NULL, NULL};
+    gl_gan_cfg cfg = {1, NB, 1, GL_LOSS_MINIMAX, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1, 1, 1, 0, NULL, NULL, 0};
     if ((s = gl_gan_alloc(&wm, G, D, og, od, &cfg, 1, err)))
         goto done;
     cfg.loss = GL_LOSS_NS;
@@ -374,7 +374,7 @@ static int c_run(cctx *c, int gk, double lr_g, gl_gan_loss loss, unsigned long s
     og->beta1 = od->beta1 = 0.5;
     size_t le = c->steps / 30 ? c->steps / 30 : 1;
     gl_gan_cfg cfg = {c->steps, batch, KD, loss, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1, LR_D, lr_g, le,
-                      c_hook, c};
+                      c_hook, c, 0};
     if ((s = gl_gan_alloc(&w, G, D, og, od, &cfg, 1, err)) ||
         (s = gl_pushforward_alloc(&c->pf, G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err)))
         goto done;

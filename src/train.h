@@ -84,14 +84,22 @@ typedef struct {
     /* return non-zero to stop training (gl_gan_train then returns GL_OK) */
     int (*hook)(void *ctx, const gl_gan_stats *s);
     void *hook_ctx;
+    /* PacGAN packing (Lin et al. 2018): m = pack >= 2 (0 or 1: none; batch
+     * must be a multiple of m). D sees m samples concatenated, input m*data_dim:
+     * the row-major batch [batch x data_dim] is read, without a copy, as
+     * [batch/m x m*data_dim], consecutive samples forming a pack (real packs
+     * and fake packs alike); L_D and L_G are means over the batch/m packed
+     * rows, and the G-step's dL_G/dx comes back through the same view. The
+     * statistics (gl_gan_stats) are then over packed rows. */
+    size_t pack;
 } gl_gan_cfg;
 
 typedef struct gl_gan gl_gan; /* opaque workspace */
 
 /* A workspace training G against D with optimisers og (over G's parameters)
  * and od (over D's) on data_dim-dimensional data. Checks the shapes: G maps
- * zdim -> data_dim with maxbatch >= batch, D maps data_dim -> 1 with maxbatch
- * >= 2*batch; and the configuration. Keeps pointers to G, D, og, od (not
+ * zdim -> data_dim with maxbatch >= batch, D maps m*data_dim -> 1 with
+ * maxbatch >= 2*batch/m (m = pack, 1 without packing); and the configuration. Keeps pointers to G, D, og, od (not
  * copies) and a copy of *cfg. */
 int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
                  const gl_gan_cfg *cfg, size_t data_dim, gl_err *err);

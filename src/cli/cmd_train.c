@@ -382,7 +382,7 @@ int cmd_train(int argc, char **argv)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     train_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
-    gl_gan_cfg cfg = {steps, batch, k, loss, update, noise, zdim, lr, lr, log_every, hook, &ctx};
+    gl_gan_cfg cfg = {steps, batch, k, loss, update, noise, zdim, lr, lr, log_every, hook, &ctx, 0};
     int s = r ? GL_OK : gl_err_set(&err, GL_ENOMEM, "out of memory");
     if (!s)
         s = gl_mlp_alloc(&G, gh.n + 1, gs, gact, leak, batch, &err);
