@@ -12,6 +12,7 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_rng.h>
 
+#include "exp.h"
 #include "modes.h"
 #include "testutil.h"
 
@@ -319,6 +320,57 @@ START_TEST(test_cli_modes_errors)
 }
 END_TEST
 
+/* exp mode-collapse: the runs are spread over threads, each result in its
+ * own slot, so 1 thread and 3 threads write byte-identical files */
+static char *slurp_file(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "missing %s", path);
+    fseek(f, 0, SEEK_END);
+    *n = (size_t)ftell(f);
+    rewind(f);
+    char *b = malloc(*n + 1);
+    ck_assert(b != NULL);
+    ck_assert_uint_eq(fread(b, 1, *n, f), *n);
+    fclose(f);
+    return b;
+}
+
+START_TEST(test_exp_threads_identical)
+{
+    const gl_experiment *x = gl_exp_find("mode-collapse");
+    ck_assert_ptr_nonnull(x);
+    char *a1[] = {"--seeds", "2", "--steps", "120", "--hidden", "8", "--threads", "1"};
+    char *a3[] = {"--seeds", "2", "--steps", "120", "--hidden", "8", "--threads", "3"};
+    char d1[128], d3[128];
+    snprintf(d1, sizeof d1, "%s/t1", gl_test_dir);
+    snprintf(d3, sizeof d3, "%s/t3", gl_test_dir);
+    gl_claims cl;
+    gl_err e;
+    gl_exp_opts o1 = {1, 5, d1, 8, a1, NULL, NULL}, o3 = {1, 5, d3, 8, a3, NULL, NULL};
+    ck_assert_msg(gl_exp_run(x, &o1, &cl, &e) == GL_OK, "%s", e.msg);
+    ck_assert_msg(gl_exp_run(x, &o3, &cl, &e) == GL_OK, "%s", e.msg);
+    const char *files[] = {"runs.tsv", "frames.tsv", "occupancy.tsv", "curves.tsv"};
+    for (size_t k = 0; k < 4; k++) {
+        char p1[192], p3[192];
+        snprintf(p1, sizeof p1, "%s/%s", d1, files[k]);
+        snprintf(p3, sizeof p3, "%s/%s", d3, files[k]);
+        size_t n1, n3;
+        char *b1 = slurp_file(p1, &n1), *b3 = slurp_file(p3, &n3);
+        ck_assert_uint_gt(n1, 200);
+        ck_assert_msg(n1 == n3 && memcmp(b1, b3, n1) == 0, "%s differs between 1 and 3 threads",
+                      files[k]);
+        free(b1);
+        free(b3);
+    }
+    /* and a bad override fails cleanly */
+    char *bad[] = {"--steps", "100"};
+    gl_exp_opts ob = {1, 5, d1, 2, bad, NULL, NULL};
+    ck_assert_int_eq(gl_exp_run(x, &ob, &cl, &e), GL_EINVAL);
+    ck_assert_msg(strstr(e.msg, "multiple of 40") != NULL, "%s", e.msg);
+}
+END_TEST
+
 Suite *modes_suite(void)
 {
     Suite *s = suite_create("modes");
@@ -337,9 +389,14 @@ Suite *modes_suite(void)
     tcase_set_timeout(k, 30);
     tcase_add_test(k, test_cli_modes);
     tcase_add_test(k, test_cli_modes_errors);
+    TCase *x = tcase_create("experiment");
+    tcase_add_checked_fixture(x, gl_test_mkdir, gl_test_rmdir);
+    tcase_set_timeout(x, 120);
+    tcase_add_test(x, test_exp_threads_identical);
     suite_add_tcase(s, c);
     suite_add_tcase(s, l);
     suite_add_tcase(s, e);
     suite_add_tcase(s, k);
+    suite_add_tcase(s, x);
     return s;
 }
