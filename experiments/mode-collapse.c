@@ -49,8 +49,12 @@ typedef struct {
 static const bench BENCH[] = {
     {"ring", "ring(8,2,0.02)", 3, {1, 0.993}, {6.3, 0.982, 0.45}, {7.9, 0.956, 0.07}},
     {"grid", "grid(5,2,0.05)", 5, {3.3, 0.005}, {17.3, 0.948, 0.70}, {23.8, 0.913, 0.13}},
+    /* the 1-D benchmark: four equal modes 20 sd apart; no published numbers */
+    {"1d4", "N(-3,0.1)+N(-1,0.1)+N(1,0.1)+N(3,0.1)", 4.5, {NAN, NAN}, {NAN, NAN, NAN},
+     {NAN, NAN, NAN}},
 };
 #define NB (sizeof BENCH / sizeof BENCH[0])
+static const size_t NMODES[] = {8, 25, 4};
 
 typedef struct {
     const char *name;
@@ -73,8 +77,9 @@ typedef struct {
     size_t b, m;
 } slot;
 static const slot SLOT[] = {{0, 0}, {0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5},
-                            {1, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}};
+                            {1, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}, {2, 0}, {2, 1}};
 #define NSLOT (sizeof SLOT / sizeof SLOT[0])
+#define NSLOT2 11 /* the 2-D slots come first */
 #define NM 5 /* the methods run on both benchmarks */
 
 typedef struct {
@@ -89,6 +94,11 @@ typedef struct {
     int trace;              /* the first seed: keep occupancy and frames */
     double curve[NT + 1][3]; /* modes, hq_frac, rkl at each measurement */
     double jsd;             /* histogram JSD estimate at the end */
+    int exact;              /* 1-D: keep G's parameters for the exact JSD, which
+                             * the calling thread computes after the pool (the
+                             * quadrature switches GSL's error handler globally) */
+    double *gparams;        /* G's final parameters (exact), malloc'd */
+    double jsd_exact;       /* exact JSD(p_data || p_g) by pushforward, or NaN */
     size_t *occ;            /* (NT+1) x K HQ counts per mode (trace) */
     double *frames;         /* (NT+1) x NSHOW x 2 samples (trace) */
     int status;
@@ -100,7 +110,7 @@ typedef struct {
 static int measure(gl_mlp *G, const gl_mix *P, gsl_rng *re, double *z, double *x, size_t *counts,
                    job *j, size_t t, gl_err *err)
 {
-    for (size_t i = 0; i < 2 * NEVAL; i++)
+    for (size_t i = 0; i < (size_t)P->dim * NEVAL; i++)
         z[i] = gsl_ran_gaussian_ziggurat(re, 1.0);
     gl_mlp_forward(G, z, NEVAL, x);
     gl_modes r;
@@ -142,10 +152,15 @@ static int run_job(const settings *c, job *j, gl_err *err)
     double *z = buf, *x = buf + 2 * NEVAL, *xd = buf + 4 * NEVAL;
     gsl_rng_set(r, j->seed);
     gsl_rng_set(re, j->seed + 1000003UL);
-    size_t gmax = B * m > NEVAL ? B * m : NEVAL;
-    if ((s = gl_mix_parse(bn->spec, &P, err)) ||
-        (s = gl_mlp_alloc(&G, 4, (size_t[]){2, H, H, H, 2}, GL_ACT_RELU, 0, gmax, err)) ||
-        (s = gl_mlp_alloc(&D, 3, (size_t[]){2 * m, H, H, 1}, GL_ACT_LEAKY, 0.2, 2 * B, err)))
+    size_t gmax = B * m > NEVAL ? B * m : NEVAL, d;
+    j->jsd_exact = NAN;
+    if ((s = gl_mix_parse(bn->spec, &P, err)))
+        goto done;
+    /* 1-D: tanh, so that p_g has a density (a ReLU G's dead stretches are atoms) */
+    d = (size_t)P->dim;
+    if ((s = gl_mlp_alloc(&G, 4, (size_t[]){d, H, H, H, d}, d == 1 ? GL_ACT_TANH : GL_ACT_RELU, 0,
+                          gmax, err)) ||
+        (s = gl_mlp_alloc(&D, 3, (size_t[]){d * m, H, H, 1}, GL_ACT_LEAKY, 0.2, 2 * B, err)))
         goto done;
     gl_mlp_init(G, r);
     gl_mlp_init(D, r);
@@ -157,9 +172,9 @@ static int run_job(const settings *c, job *j, gl_err *err)
         goto done;
     for (size_t t = 1; t <= NT; t++) {
         double lr = c->lr * (1 - 0.99 * (double)(t - 1) / (NT - 1));
-        gl_gan_cfg cfg = {c->steps / NT, B * m, 1, me->loss, GL_UPDATE_ALT, GL_NOISE_NORMAL, 2,
+        gl_gan_cfg cfg = {c->steps / NT, B * m, 1, me->loss, GL_UPDATE_ALT, GL_NOISE_NORMAL, d,
                           lr * me->dlr, lr, 0, NULL, NULL, m};
-        if ((s = gl_gan_alloc(&w, G, D, og, od, &cfg, 2, err)) || (s = gl_gan_train(w, P, r, err)))
+        if ((s = gl_gan_alloc(&w, G, D, og, od, &cfg, d, err)) || (s = gl_gan_train(w, P, r, err)))
             goto done;
         gl_gan_free(w);
         w = NULL;
@@ -169,7 +184,14 @@ static int run_job(const settings *c, job *j, gl_err *err)
     /* the last measurement's samples against as many data samples */
     double lo[2] = {-bn->box, -bn->box}, hi[2] = {bn->box, bn->box};
     gl_mix_sample(P, re, NEVAL, xd);
-    s = gl_metrics_jsd_hist(x, xd, NEVAL, 2, lo, hi, HBINS, &j->jsd, err);
+    if ((s = gl_metrics_jsd_hist(x, xd, NEVAL, (int)d, lo, hi, HBINS, &j->jsd, err)))
+        goto done;
+    if (j->exact) {
+        if (!(j->gparams = malloc(G->nparams * sizeof *j->gparams)))
+            s = gl_err_set(err, GL_ENOMEM, "out of memory");
+        else
+            memcpy(j->gparams, G->params, G->nparams * sizeof *j->gparams);
+    }
 done:
     gl_gan_free(w);
     gl_optim_free(og);
@@ -210,6 +232,28 @@ static void *worker(void *v)
     return NULL;
 }
 
+/* The exact JSD of a 1-D run's final G (tanh 1-H-H-H-1), rebuilt from its
+ * parameters: pushforward density, then quadrature (gl_metrics_jsd_pf). */
+static int exact_jsd(const settings *c, job *j, gl_err *err)
+{
+    size_t H = c->hidden;
+    gl_mix *P = NULL;
+    gl_mlp *G = NULL;
+    gl_pushforward *pf = NULL;
+    double ae;
+    int s;
+    if (!(s = gl_mix_parse(BENCH[j->b].spec, &P, err)) &&
+        !(s = gl_mlp_alloc(&G, 4, (size_t[]){1, H, H, H, 1}, GL_ACT_TANH, 0, 1, err))) {
+        memcpy(G->params, j->gparams, G->nparams * sizeof *G->params);
+        if (!(s = gl_pushforward_alloc(&pf, G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err)))
+            s = gl_metrics_jsd_pf(P, pf, &j->jsd_exact, &ae, err);
+    }
+    gl_pushforward_free(pf);
+    gl_mlp_free(G);
+    gl_mix_free(P);
+    return s;
+}
+
 static int run_all(const gl_exp_opts *o, const settings *c, job *jobs, size_t njobs, gl_err *err)
 {
     pool p = {c, jobs, njobs, 0, PTHREAD_MUTEX_INITIALIZER};
@@ -226,6 +270,9 @@ static int run_all(const gl_exp_opts *o, const settings *c, job *jobs, size_t nj
     for (size_t i = 0; i < nt; i++)
         pthread_join(th[i], NULL);
     pthread_mutex_destroy(&p.mu);
+    for (size_t k = 0; k < njobs; k++) /* the exact JSDs: this thread only */
+        if (!jobs[k].status && jobs[k].exact)
+            jobs[k].status = exact_jsd(c, &jobs[k], &jobs[k].err);
     for (size_t k = 0; k < njobs; k++)
         if (jobs[k].status) {
             *err = jobs[k].err;
@@ -259,22 +306,24 @@ static void mean_sd(const double *v, size_t n, double *mean, double *sd, size_t 
 /* summary of one (benchmark, method) over its seeds: means and sds of modes,
  * hq, rkl at the end, rkl undefined count, mean histogram JSD */
 typedef struct {
-    double mean[3], sd[3], jsd;
+    double mean[3], sd[3], jsd, jsd_exact;
     size_t nbad;
 } summary;
 
 static void summarise(const job *jobs, size_t ns, size_t q0, summary *u)
 {
-    double v[3][1024], jv[1024];
+    double v[3][1024], jv[1024], je[1024];
     for (size_t s = 0; s < ns; s++) {
         for (int q = 0; q < 3; q++)
             v[q][s] = jobs[q0 + s].curve[NT][q];
         jv[s] = jobs[q0 + s].jsd;
+        je[s] = jobs[q0 + s].jsd_exact;
     }
     double sdj;
     for (int q = 0; q < 3; q++)
         mean_sd(v[q], ns, &u->mean[q], &u->sd[q], q == 2 ? &u->nbad : NULL);
     mean_sd(jv, ns, &u->jsd, &sdj, NULL);
+    mean_sd(je, ns, &u->jsd_exact, &sdj, NULL);
 }
 
 /* the benchmarks' own samples: the metric pipeline on a perfect generator */
@@ -297,8 +346,9 @@ static int data_check(const gl_exp_opts *o, gl_claims *cl, gl_err *err)
         s = gl_modes_score(P, x, NEVAL, NULL, &res, err);
         char name[GL_CLAIM_NAMELEN];
         /* a 2-D Gaussian sample is within 3 sd with p = P(chi2_2 <= 9) =
-         * 1 - e^-4.5; 4 binomial sds of NEVAL draws */
-        double p = 1 - exp(-4.5);
+         * 1 - e^-4.5, a 1-D one with P(|Z| <= 3) = erf(3/sqrt 2); 4 binomial
+         * sds of NEVAL draws */
+        double p = P->dim == 2 ? 1 - exp(-4.5) : erf(3 / sqrt(2.0));
         snprintf(name, sizeof name, "data_%s_hq_frac", BENCH[b].name);
         gl_claims_add(cl, name, GL_CLAIM_EQ, p, res.hq_frac, 4 * sqrt(p * (1 - p) / NEVAL));
         snprintf(name, sizeof name, "data_%s_modes", BENCH[b].name);
@@ -317,7 +367,7 @@ static void write_modes(gl_tsv *t)
 {
     gl_tsv_meta(t, "columns", "benchmark index, mode index, centre, 3 sd (the high-quality radius)");
     gl_tsv_header(t, 5, (const char *const[]){"bench", "mode", "x", "y", "r_hq"});
-    for (size_t b = 0; b < NB; b++) {
+    for (size_t b = 0; b < 2; b++) { /* the 2-D benchmarks */
         gl_mix *P = NULL;
         if (gl_mix_parse(BENCH[b].spec, &P, NULL))
             continue;
@@ -372,6 +422,7 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
             jobs[k].m = SLOT[i].m;
             jobs[k].seed = o->seed + q;
             jobs[k].trace = q == 0;
+            jobs[k].exact = SLOT[i].b == 2;
             jobs[k].occ = occ + i * (NT + 1) * MAXK;
             jobs[k].frames = frames + i * (NT + 1) * NSHOW * 2;
         }
@@ -394,14 +445,14 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
     /* runs.tsv: every run's final metrics */
     if ((s = gl_rec_open(rec, "runs.tsv", &t, err)))
         goto done;
-    gl_tsv_meta(t, "columns", "bench 0 ring, 1 grid; method 0 gan, 1 pack2, 2 pack3, 3 pack4, 4 lsgan, "
-                "5 gan_slow_d");
-    gl_tsv_header(t, 7, (const char *const[]){"bench", "method", "seed", "modes", "hq_frac", "rkl",
-                                              "jsd_hist"});
+    gl_tsv_meta(t, "columns", "bench 0 ring, 1 grid, 2 1d4; method 0 gan, 1 pack2, 2 pack3, 3 pack4, "
+                "4 lsgan, 5 gan_slow_d; jsd_exact: 1-D only (pushforward + quadrature)");
+    gl_tsv_header(t, 8, (const char *const[]){"bench", "method", "seed", "modes", "hq_frac", "rkl",
+                                              "jsd_hist", "jsd_exact"});
     for (size_t k = 0; k < njobs; k++)
-        gl_tsv_row(t, 7, (double[]){(double)jobs[k].b, (double)jobs[k].m, (double)jobs[k].seed,
+        gl_tsv_row(t, 8, (double[]){(double)jobs[k].b, (double)jobs[k].m, (double)jobs[k].seed,
                                     jobs[k].curve[NT][0], jobs[k].curve[NT][1], jobs[k].curve[NT][2],
-                                    jobs[k].jsd});
+                                    jobs[k].jsd, jobs[k].jsd_exact});
 
     /* table.tsv: means and sds, next to the published numbers */
     summary u[NSLOT];
@@ -410,20 +461,20 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
         goto done;
     gl_tsv_meta(t, "published", "paper_*: PacGAN Table 1 (Lin et al. 2018) for gan and pack2; "
                 "VEEGAN Table 1 (Srivastava et al. 2017) GAN: ring 1 mode / 99.3%% HQ, grid 3.3 / 0.5%%");
-    gl_tsv_header(t, 15, (const char *const[]){"bench", "method", "seeds", "modes_mean", "modes_sd",
+    gl_tsv_header(t, 16, (const char *const[]){"bench", "method", "seeds", "modes_mean", "modes_sd",
                                                "hq_mean", "hq_sd", "rkl_mean", "rkl_sd",
                                                "rkl_undefined", "jsd_hist_mean", "paper_modes",
-                                               "paper_hq", "paper_rkl", "K"});
+                                               "paper_hq", "paper_rkl", "K", "jsd_exact_mean"});
     f = gl_tsv_file(t);
     for (size_t i = 0; i < NSLOT; i++) {
         size_t b = SLOT[i].b, m = SLOT[i].m;
         summarise(jobs, ns, i * ns, &u[i]);
         const double *pp = m == 0 ? BENCH[b].pac_gan : m == 1 ? BENCH[b].pac2 : NULL;
         const summary *v = &u[i];
-        fprintf(f, "%s\t%s\t%zu\t%.4g\t%.3g\t%.4g\t%.3g\t%.4g\t%.3g\t%zu\t%.4g\t%.4g\t%.4g\t%.4g\t%zu\n",
+        fprintf(f, "%s\t%s\t%zu\t%.4g\t%.3g\t%.4g\t%.3g\t%.4g\t%.3g\t%zu\t%.4g\t%.4g\t%.4g\t%.4g\t%zu\t%.4g\n",
                 BENCH[b].name, METHOD[m].name, ns, v->mean[0], v->sd[0], v->mean[1], v->sd[1],
                 v->mean[2], v->sd[2], v->nbad, v->jsd, pp ? pp[0] : NAN, pp ? pp[1] : NAN,
-                pp ? pp[2] : NAN, b == 0 ? (size_t)8 : (size_t)25);
+                pp ? pp[2] : NAN, NMODES[b], v->jsd_exact);
     }
 
     /* curves.tsv: the means over seeds at every measurement, one index per slot */
@@ -453,7 +504,7 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
                 "index per row of table.tsv", o->seed, NEVAL);
     gl_tsv_header(t, 3, (const char *const[]){"step", "mode", "frac"});
     for (size_t i = 0; i < NSLOT; i++) {
-        size_t K = SLOT[i].b == 0 ? 8 : 25;
+        size_t K = NMODES[SLOT[i].b];
         const size_t *oc = occ + i * (NT + 1) * MAXK;
         for (size_t p = 0; p <= NT; p++) {
             for (size_t j = 0; j < K; j++)
@@ -471,7 +522,7 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
                 "table.tsv and measurement i (step i*%lu)", o->seed, NSHOW, NT + 1, c.steps / NT);
     gl_tsv_header(t, 2, (const char *const[]){"x", "y"});
     f = gl_tsv_file(t);
-    for (size_t k = 0; k < NSLOT * (NT + 1); k++) {
+    for (size_t k = 0; k < NSLOT2 * (NT + 1); k++) { /* the 2-D slots */
         const double *x = frames + k * NSHOW * 2;
         for (size_t i = 0; i < NSHOW; i++)
             fprintf(f, "%.5g\t%.5g\n", x[2 * i], x[2 * i + 1]);
@@ -485,8 +536,8 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
      * of (b, m) for the methods run on both benchmarks: b * 6 + m */
     {
         double lost = -INFINITY;
-        for (size_t b = 0; b < NB; b++)
-            lost = fmax(lost, (b == 0 ? 8 : 25) - u[b * 6].mean[0]);
+        for (size_t b = 0; b < 2; b++) /* the claim is on ring and grid */
+            lost = fmax(lost, (double)NMODES[b] - u[b * 6].mean[0]);
         gl_claims_add(cl, "gan_max_mean_modes_missing", GL_CLAIM_GE, 1, lost, 0);
         gl_claims_add(cl, "gan_slow_d_ring_mean_modes", GL_CLAIM_LE, o->quick ? 7 : 6,
                       u[5].mean[0], 0);
@@ -517,6 +568,8 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
         gl_claims_add(cl, name, GL_CLAIM_GE, hq_grid, u[6 + best].mean[1], 0);
     }
 done:
+    for (size_t k = 0; jobs && k < njobs; k++)
+        free(jobs[k].gparams);
     free(jobs);
     free(occ);
     free(frames);
