@@ -28,6 +28,7 @@
 #include "mix.h"
 #include "mlp.h"
 #include "optim.h"
+#include "rig.h"
 #include "train.h"
 
 #define SPEC "0.5*N(-2,0.5)+0.5*N(2,0.5)"
@@ -208,31 +209,25 @@ int main(int argc, char **argv)
 
     gl_err err;
     gl_mix *P = NULL;
-    gl_mlp *G = NULL, *D = NULL;
-    gl_optim *og = NULL, *od = NULL;
-    gl_gan *w = NULL;
+    gl_rig rg = {0};
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     const size_t gs[] = {1, 16, 16, 1}, ds[] = {1, 32, 32, 1};
     gl_gan_cfg cfg = {steps, BATCH, 1, GL_LOSS_NS, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1,
-                      1e-3, 1e-3, 0, NULL, NULL, 0};
+                      1e-3, 1e-3, 0, NULL, NULL, 0, 0};
+    const gl_rig_arch a = {3, gs, GL_ACT_TANH, 3, ds, GL_ACT_LEAKY, 0.2, GL_OPT_ADAM, GL_OPT_ADAM,
+                           0.5, 0};
     int s = !r ? GL_ENOMEM : GL_OK;
     if (!s)
         s = gl_mix_parse(SPEC, &P, &err);
     if (!s)
-        s = gl_mlp_alloc(&G, 3, gs, GL_ACT_TANH, 0, BATCH, &err);
-    if (!s)
-        s = gl_mlp_alloc(&D, 3, ds, GL_ACT_LEAKY, 0.2, 2 * BATCH, &err);
-    if (!s)
-        s = gl_optim_alloc(&og, GL_OPT_ADAM, G->nparams, 1e-3, &err);
-    if (!s)
-        s = gl_optim_alloc(&od, GL_OPT_ADAM, D->nparams, 1e-3, &err);
-    if (!s)
-        s = gl_gan_alloc(&w, G, D, og, od, &cfg, 1, &err);
+        s = gl_rig_alloc(&rg, &a, &cfg, r, &err);
     if (s) {
         fprintf(stderr, "gan1d: %s\n", r ? err.msg : "out of memory");
         return 2;
     }
-    og->beta1 = od->beta1 = 0.5;
+    gl_mlp *G = rg.G, *D = rg.D;
+    gl_optim *og = rg.og, *od = rg.od;
+    gl_gan *w = rg.w;
 
     printf("gan1d-bench: data %s, G 1-16-16-1 tanh, D 1-32-32-1 leaky 0.2, ns loss, k 1,\n"
            "  batch %d, Adam(1e-3, 0.5/0.999), double, one thread, %zu steps; "
@@ -277,11 +272,7 @@ int main(int argc, char **argv)
             printf("pytorch: no python3 with torch found; install it with "
                    "'apt-get install python3-torch' (Debian) to compare\n");
     }
-    gl_gan_free(w);
-    gl_optim_free(og);
-    gl_optim_free(od);
-    gl_mlp_free(G);
-    gl_mlp_free(D);
+    gl_rig_free(&rg);
     gl_mix_free(P);
     gsl_rng_free(r);
     return 0;

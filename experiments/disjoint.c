@@ -199,7 +199,7 @@ static int part_b(const gl_exp_opts *o, size_t dsteps, gl_rec *rec, gl_claims *c
     G->params[0] = 0.5;
     G->params[1] = 3.5;
     gl_mlp_init(D, r);
-    gl_gan_cfg cfg = {1, MB, 1, GL_LOSS_MINIMAX, GL_UPDATE_ALT, GL_NOISE_UNIFORM, 1, 1, 1, 0, NULL, NULL, 0};
+    gl_gan_cfg cfg = {1, MB, 1, GL_LOSS_MINIMAX, GL_UPDATE_ALT, GL_NOISE_UNIFORM, 1, 1, 1, 0, NULL, NULL, 0, 0};
     if ((s = gl_gan_alloc(&wm, G, D, og, od, &cfg, 1, err)))
         goto done;
     cfg.loss = GL_LOSS_NS;
@@ -214,13 +214,8 @@ static int part_b(const gl_exp_opts *o, size_t dsteps, gl_rec *rec, gl_claims *c
                                               "ns_norm", "ns_db_mean", "ns_db_sd", "mean_D_real"});
     size_t done_steps = 0;
     for (size_t k = 0; k < nck; k++) {
-        if (ck[k] > done_steps) {
-            gl_dtrain_cfg dc = {ck[k] - done_steps, 256, 0.005, 0.005, 0, NULL, NULL};
-            double loss;
-            if ((s = gl_train_d(D, odt, P, Gm, r, &dc, &loss, err)))
-                goto done;
-            done_steps = ck[k];
-        }
+        if ((s = gl_exp_train_d_to(D, odt, P, Gm, r, &done_steps, ck[k], err)))
+            goto done;
         gstat gm, gn;
         grad_stats(wm, G, r, z, &gm);
         grad_stats(wn, G, r, z, &gn);

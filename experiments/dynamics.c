@@ -10,13 +10,20 @@
 #include <gsl/gsl_rng.h>
 
 #include "dirac.h"
+#include "dynamics.h"
 #include "exp.h"
+#include <string.h>
 
 const char gl_exp_dynamics_overrides[] =
     "  --h X          step size of the reference runs and the figure (default 0.2)\n"
     "  --steps N      steps of the reference runs (default 500)\n"
     "  --gamma G      gradient penalty of the converging run (default 0.3)\n"
-    "  --sigma S      instance noise of the noisy runs (default 1)\n";
+    "  --sigma S      instance noise of the noisy runs (default 1)\n"
+    "  --gan-steps N  steps of each 1-D GAN run (default 6000; quick: alternating only)\n"
+    "  --gan-seeds N  seeds per configuration (default 5; quick 2)\n"
+    "  --gan-r1 G     R1 penalty weight gamma of the penalised runs (default 1)\n"
+    "  --gan-lr X     learning rate of both nets (default 1e-3)\n"
+    "  --gan-opt NAME adam (default, beta1 0.5), sgd or momentum (mu 0.5)\n";
 
 #define FP0 0.5        /* f'(0) */
 #define NGRID 21       /* vector field: NGRID x NGRID arrows */
@@ -45,11 +52,15 @@ static int ref_run(gl_tsv *t, int id, gl_dirac_update u, double h, double gamma,
 
 int gl_exp_dynamics(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
 {
-    double h = 0.2, gamma = 0.3, sigma = 1;
-    unsigned long steps = 500;
+    double h = 0.2, gamma = 0.3, sigma = 1, glr = 1e-3, gr1 = 1;
+    unsigned long steps = 500, gsteps = 6000, gseeds = o->quick ? 2 : 5;
+    const char *gopt = "adam";
     const gl_argspec specs[] = {
         {"h", GL_ARG_DOUBLE, &h}, {"steps", GL_ARG_ULONG, &steps},
         {"gamma", GL_ARG_DOUBLE, &gamma}, {"sigma", GL_ARG_DOUBLE, &sigma},
+        {"gan-steps", GL_ARG_ULONG, &gsteps}, {"gan-seeds", GL_ARG_ULONG, &gseeds},
+        {"gan-r1", GL_ARG_DOUBLE, &gr1}, {"gan-lr", GL_ARG_DOUBLE, &glr},
+        {"gan-opt", GL_ARG_STR, &gopt},
     };
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)
@@ -62,6 +73,22 @@ int gl_exp_dynamics(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
         return gl_err_set(err, GL_EINVAL, "--gamma must be in (0, 1) (complex eigenvalues), got %g", gamma);
     if (!(sigma > 0 && sigma <= 10))
         return gl_err_set(err, GL_EINVAL, "--sigma must be in (0, 10], got %g", sigma);
+    gl_dyngan_cfg gc = {gsteps, 128, gseeds, o->quick ? 10 : 40, glr, gr1, GL_OPT_ADAM, o->quick};
+    if (strcmp(gopt, "sgd") == 0)
+        gc.opt = GL_OPT_SGD;
+    else if (strcmp(gopt, "momentum") == 0)
+        gc.opt = GL_OPT_MOMENTUM;
+    else if (strcmp(gopt, "adam") != 0)
+        return gl_err_set(err, GL_EINVAL, "--gan-opt must be adam, sgd or momentum, got \"%s\"", gopt);
+    if (gsteps < gc.nlog || gsteps > 1000000 || gsteps % gc.nlog)
+        return gl_err_set(err, GL_EINVAL, "--gan-steps must be a multiple of %zu in %zu..1000000, "
+                          "got %lu", gc.nlog, gc.nlog, gsteps);
+    if (gseeds < 1 || gseeds > 100)
+        return gl_err_set(err, GL_EINVAL, "--gan-seeds must be in 1..100, got %lu", gseeds);
+    if (!(gr1 > 0) || gr1 > 1e4)
+        return gl_err_set(err, GL_EINVAL, "--gan-r1 must be in (0, 1e4], got %g", gr1);
+    if (!(glr > 0) || glr > 1)
+        return gl_err_set(err, GL_EINVAL, "--gan-lr must be in (0, 1], got %g", glr);
     /* the reference values hold only for the default setting */
     int dflt = h == 0.2 && steps == 500 && gamma == 0.3 && sigma == 1;
 
@@ -223,6 +250,8 @@ int gl_exp_dynamics(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
         if (dflt)
             gl_claims_add(cl, "noise_jitter_ratio_h_vs_h/4", GL_CLAIM_EQ, 2, mnorm[0] / mnorm[1], 0.4);
     }
+    if (!(s = gl_dynamics_gan(o, &gc, rec, cl, err)))
+        s = gl_dynamics_br(o, rec, cl, err);
 done:
     free(buf);
     gsl_rng_free(r);

@@ -1,6 +1,7 @@
 /* exp.c — running an experiment as one transaction, and override parsing. */
 #include "exp.h"
 #include "mlp.h"
+#include "train.h"
 
 #include <errno.h>
 #include <math.h>
@@ -131,4 +132,31 @@ int gl_args_parse(int argc, char **argv, const gl_argspec *specs, size_t nspecs,
             return s;
     }
     return GL_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    if (isnan(x) || isnan(y))
+        return isnan(x) - isnan(y);
+    return (x > y) - (x < y);
+}
+
+double gl_exp_median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+int gl_exp_train_d_to(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
+                      const gsl_rng *r, size_t *done, size_t target, gl_err *err)
+{
+    if (target <= *done)
+        return GL_OK;
+    gl_dtrain_cfg dc = {target - *done, 256, 0.005, 0.005, 0, NULL, NULL};
+    double loss;
+    int s = gl_train_d(D, opt, P, G, r, &dc, &loss, err);
+    if (!s)
+        *done = target;
+    return s;
 }

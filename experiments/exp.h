@@ -7,7 +7,12 @@
 
 #include <stddef.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "gl.h"
+#include "mix.h"
+#include "mlp.h"
+#include "optim.h"
 #include "rec.h"
 
 typedef struct {
@@ -56,5 +61,15 @@ typedef struct {
  * must be finite; an unsigned must be a plain decimal integer. */
 int gl_args_parse(int argc, char **argv, const gl_argspec *specs, size_t nspecs, gl_err *err);
 int gl_sizes_parse(const char *s, gl_sizes *out, gl_err *err);
+
+/* Trains D against the fixed p_g = G (gl_train_d: batch 256+256, lr 0.005
+ * constant, with opt) from *done steps up to target steps, and sets *done =
+ * target; nothing if target <= *done. The "D after 10, 100, 1000 steps"
+ * sequences of saturation and disjoint. */
+int gl_exp_train_d_to(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
+                      const gsl_rng *r, size_t *done, size_t target, gl_err *err);
+
+/* The median of v[0..n-1] (n >= 1), sorting v in place; NaNs sort last. */
+double gl_exp_median(double *v, size_t n);
 
 #endif

@@ -14,11 +14,13 @@
 #include "exp.h"
 #include "fdiv.h"
 #include "gen.h"
+#include "global-optimum.h"
 #include "metrics.h"
 #include "mix.h"
 #include "mlp.h"
 #include "num.h"
 #include "optim.h"
+#include "rig.h"
 #include "train.h"
 
 const char gl_exp_global_optimum_overrides[] =
@@ -223,9 +225,7 @@ static int sizes_of(size_t in, const gl_sizes *h, size_t *sz)
 static int run_seed(gan_ctx *c, unsigned long seed, gl_err *err)
 {
     const gan_cfg *g = c->c;
-    gl_mlp *G = NULL, *D = NULL;
-    gl_optim *og = NULL, *od = NULL;
-    gl_gan *w = NULL;
+    gl_rig rg = {0};
     gl_pushforward *pf = NULL, *pf2 = NULL;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     size_t sg[GL_MLP_MAXLAYERS + 1], sd[GL_MLP_MAXLAYERS + 1];
@@ -237,22 +237,18 @@ static int run_seed(gan_ctx *c, unsigned long seed, gl_err *err)
     }
     gsl_rng_set(r, seed);
     gsl_rng_set(c->re, seed + 1000003UL);
-    if ((s = gl_mlp_alloc(&G, ng, sg, GL_ACT_TANH, 0.2, g->batch, err)) ||
-        (s = gl_mlp_alloc(&D, nd, sd, GL_ACT_LEAKY, 0.2, 2 * g->batch > 512 ? 2 * g->batch : 512,
-                          err)))
-        goto done;
-    gl_mlp_init(G, r);
-    gl_mlp_init(D, r);
-    if ((s = gl_optim_alloc(&og, GL_OPT_ADAM, G->nparams, g->lr, err)) ||
-        (s = gl_optim_alloc(&od, GL_OPT_ADAM, D->nparams, g->lr, err)))
-        goto done;
-    og->beta1 = od->beta1 = 0.5;
     gl_gan_cfg cfg = {g->steps, g->batch, 1, GL_LOSS_NS, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1,
-                      g->lr, g->lr, le, gan_hook, c, 0};
-    if ((s = gl_gan_alloc(&w, G, D, og, od, &cfg, 1, err)) ||
-        (s = gl_pushforward_alloc(&pf, G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err)) ||
-        (s = gl_pushforward_alloc(&pf2, G, GL_NOISE_NORMAL, 8 * GL_PUSHFORWARD_NGRID, err)))
+                      g->lr, g->lr, le, gan_hook, c, 0, 0};
+    /* D also evaluates batches of 512 (measure) */
+    const gl_rig_arch a = {(size_t)ng, sg, GL_ACT_TANH, (size_t)nd, sd, GL_ACT_LEAKY, 0.2,
+                           GL_OPT_ADAM, GL_OPT_ADAM, 0.5, 512};
+    if ((s = gl_rig_alloc(&rg, &a, &cfg, r, err)) ||
+        (s = gl_pushforward_alloc(&pf, rg.G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err)) ||
+        (s = gl_pushforward_alloc(&pf2, rg.G, GL_NOISE_NORMAL, 8 * GL_PUSHFORWARD_NGRID, err)))
         goto done;
+    gl_mlp *G = rg.G, *D = rg.D;
+    gl_optim *og = rg.og, *od = rg.od;
+    gl_gan *w = rg.w;
     c->G = G;
     c->D = D;
     c->og = og;
@@ -273,27 +269,17 @@ static int run_seed(gan_ctx *c, unsigned long seed, gl_err *err)
 done:
     gl_pushforward_free(pf);
     gl_pushforward_free(pf2);
-    gl_gan_free(w);
-    gl_optim_free(og);
-    gl_optim_free(od);
-    gl_mlp_free(G);
-    gl_mlp_free(D);
+    gl_rig_free(&rg);
     gsl_rng_free(r);
     return s;
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 /* the median of column q of n rows of 5; t is scratch for n values */
 static double median(const double *res, size_t n, int q, double *t)
 {
     for (size_t k = 0; k < n; k++)
         t[k] = res[5 * k + q];
-    qsort(t, n, sizeof *t, cmp_d);
-    return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+    return gl_exp_median(t, n);
 }
 
 static int trained(const gl_exp_opts *o, const gan_cfg *g, gl_rec *rec, gl_claims *cl, gl_err *err)
@@ -436,7 +422,8 @@ int gl_exp_global_optimum(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_e
         g.hg = hg;
     if (hd.n)
         g.hd = hd;
-    if ((s = landscape(o, rec, cl, err)))
+    if ((s = landscape(o, rec, cl, err)) || (s = gl_global_optimum_a2(o, rec, cl, err)) ||
+        (s = trained(o, &g, rec, cl, err)))
         return s;
-    return trained(o, &g, rec, cl, err);
+    return gl_global_optimum_k(o, rec, cl, err);
 }

@@ -173,7 +173,7 @@ static int run_job(const settings *c, job *j, gl_err *err)
     for (size_t t = 1; t <= NT; t++) {
         double lr = c->lr * (1 - 0.99 * (double)(t - 1) / (NT - 1));
         gl_gan_cfg cfg = {c->steps / NT, B * m, 1, me->loss, GL_UPDATE_ALT, GL_NOISE_NORMAL, d,
-                          lr * me->dlr, lr, 0, NULL, NULL, m};
+                          lr * me->dlr, lr, 0, NULL, NULL, 0, m};
         if ((s = gl_gan_alloc(&w, G, D, og, od, &cfg, d, err)) || (s = gl_gan_train(w, P, r, err)))
             goto done;
         gl_gan_free(w);

@@ -12,6 +12,10 @@ int gl_exp_disjoint(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
 extern const char gl_exp_disjoint_overrides[];
 int gl_exp_dynamics(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
 extern const char gl_exp_dynamics_overrides[];
+int gl_exp_fdiv(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
+extern const char gl_exp_fdiv_overrides[];
+int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
+extern const char gl_exp_fgan_fit_overrides[];
 int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
 extern const char gl_exp_mode_collapse_overrides[];
 
@@ -22,6 +26,12 @@ const gl_experiment gl_experiments[] = {
     {"global-optimum",
      "C(G) = V(D*,G) >= -log 4 with its minimum at p_g = p_data; trained 1-D GANs: exact JSD, V vs -log 4, D ~ 1/2, accuracy ~ 0.5",
      gl_exp_global_optimum_overrides, gl_exp_global_optimum},
+    {"fdiv",
+     "the f-divergence catalogue: f(1) = 0 and convexity, f** = f, the JS conjugates and a shift c(u-1), the variational bound (equality at T*), a critic trained on samples reaches D_f",
+     gl_exp_fdiv_overrides, gl_exp_fdiv},
+    {"fgan-fit",
+     "the Gaussian closest to a bimodal P in D_f: kl covers both modes, rkl and others pick one; an f-GAN generator trained through the variational bound against the exact gradient flow of D_f",
+     gl_exp_fgan_fit_overrides, gl_exp_fgan_fit},
     {"saturation",
      "for a fixed G and an ever more confident D the minimax generator gradient vanishes, the non-saturating one does not; JSD over training for both",
      gl_exp_saturation_overrides, gl_exp_saturation},

@@ -95,3 +95,46 @@ set yrange [*:*]
 plot for [i=0:ns-1] f index i using 2:7 with linespoints pt 7 ps 0.4 lw 1 title sprintf("seed %d", s0+i), \
      0.5 with lines ls 1 title "0.5"
 unset multiplot
+
+# (A2) Proposition 2's hypothesis: C is convex in p_g, not in G's parameters
+reset
+load "plots/style.gp"
+set output dir."/global-optimum-convexity.png"
+set terminal pngcairo enhanced size 1200,520 font "DejaVu Sans,12" linewidth 1.5
+set multiplot layout 1,2 title "C(G) = V(D*, G): convex along a path in p_g (left), not in the parameter μ (right)"
+set title "p_g = (1-t) N(-1, 0.8) + t N(2.5, 1.2) against 0.5 N(-2,0.5) + 0.5 N(2,0.5)"
+set xlabel "t"
+set ylabel "C(G)"
+set key top center
+set yrange [-1:-0.7]
+plot dir."/convexity.tsv" index 0 using 1:2 with linespoints ls 2 title "C by quadrature (every second difference > 0)"
+set title "p_g = N(μ, 1) against N(0, 1)"
+set autoscale y
+set xlabel "μ"
+set ylabel "C(G)"
+set key bottom right
+plot dir."/convexity.tsv" index 1 using 1:2 with linespoints ls 2 title "C by quadrature", \
+     dir."/convexity.tsv" index 1 using 1:($3 < 0 ? $2 : 1/0) with points pt 6 ps 1.6 lc rgb "#d7191c" title "second difference < 0: concave", \
+     -log(4) with lines ls 1 dt 2 title "-log 4", \
+     0 with lines ls 1 dt 3 title "0 = ceiling (disjoint)"
+unset multiplot
+
+# (C) k D-steps per G-step: how far D stays from D*_G, and the JSD
+reset
+load "plots/style.gp"
+f = dir."/k-log.tsv"
+set output dir."/global-optimum-k.png"
+set terminal pngcairo enhanced size 1200,520 font "DejaVu Sans,12" linewidth 1.5
+set multiplot layout 1,2 title "Algorithm 1 with k = 1 and k = 5 discriminator steps per generator step (thin: one line per seed)"
+set title "mean |D - D*_G| under (p_{data} + p_g)/2"
+set xlabel "generator step"
+set ylabel "mean |D - D*_G|"
+set yrange [0:*]
+set key top left
+plot f using 3:($1 == 1 ? $5 : 1/0) with lines ls 4 title "k = 1", \
+     f using 3:($1 == 5 ? $5 : 1/0) with lines ls 3 title "k = 5"
+set title "exact JSD(p_{data} ‖ p_g)"
+set ylabel "JSD (nats)"
+plot f using 3:($1 == 1 ? $4 : 1/0) with lines ls 4 title "k = 1", \
+     f using 3:($1 == 5 ? $4 : 1/0) with lines ls 3 title "k = 5"
+unset multiplot

@@ -153,9 +153,12 @@ int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, double *jsd, double *
     int s = n >= 2 ? gl_quad_line_split(jsd_pf_h, jsd_pf_split, &c, bp, n, jsd, abserr, err)
                    : gl_err_set(err, GL_EINVAL, "fewer than 2 breakpoints");
     free(bp);
-    /* as for the L1 metric: a JSD compared with tolerances of ~1e-2 needs 1e-6
-     * relative, not the integrator's 1e-12; accept a round-off stop meeting it */
-    if (s == GL_ENOCONV && isfinite(*jsd) && *abserr <= 1e-6 * fabs(*jsd) + 1e-12) {
+    /* A JSD compared with tolerances of ~1e-2 (claims, logs) needs ~1e-5
+     * relative, not the integrator's 1e-12: accept a round-off stop whose
+     * error estimate meets that, and return the estimate with the value. A
+     * trained generator with several folds stops there now and then (one
+     * logged step in ~20 runs of 6000 steps stopped at 1.5e-6 relative). */
+    if (s == GL_ENOCONV && isfinite(*jsd) && *abserr <= 1e-5 * fabs(*jsd) + 1e-12) {
         gl_err_clear(err);
         s = GL_OK;
     }

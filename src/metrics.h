@@ -38,7 +38,7 @@ int gl_metrics_d_l1(const gl_mix *P, const gl_mix *G, gl_logit_fn logit, gl_logi
  * (gl_pushforward, already updated for the generator's current parameters):
  * quadrature of the js integrand with the breakpoints of both (the folds of
  * p_g among them). P must be 1-D. The value is in [0, log 2]; it is accepted
- * at 1e-6 relative when the integrator stops short of its 1e-12 target
+ * at 1e-5 relative when the integrator stops short of its 1e-12 target
  * (abserr says how close). */
 int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, double *jsd, double *abserr,
                       gl_err *err);

@@ -680,6 +680,23 @@ double gl_mix_pdf(const gl_mix *m, const double *x)
     return exp(gl_mix_logpdf(m, x));
 }
 
+double gl_mix_score(const gl_mix *m, double x)
+{
+    if (m->dim != 1)
+        return NAN;
+    double lp = gl_mix_logpdf(m, &x), s = 0;
+    if (!isfinite(lp))
+        return NAN;
+    for (size_t k = 0; k < m->n; k++) {
+        const gl_comp *c = &m->comp[k];
+        if (c->kind != GL_COMP_N)
+            return NAN;
+        double u = (x - c->mu[0]) / c->sd[0];
+        s += exp(c->logw + c->lognorm - 0.5 * u * u - lp) * (-u / c->sd[0]);
+    }
+    return s;
+}
+
 int gl_mix_unbounded(const gl_mix *m)
 {
     size_t i;

@@ -61,6 +61,11 @@ void gl_mix_free(gl_mix *m); /* NULL is a no-op */
 double gl_mix_logpdf(const gl_mix *m, const double *x);
 double gl_mix_pdf(const gl_mix *m, const double *x);
 
+/* The score d/dx log p(x) of a 1-D mixture of Gaussians, computed in log
+ * space (each component's responsibility times its own score); NaN for a
+ * 2-D mixture or one with a uniform component, or where p(x) = 0. */
+double gl_mix_score(const gl_mix *m, double x);
+
 /* Index of the component with the largest w_i p_i(x) (the first on ties), or
  * m->n where every component's density is 0. Far from all modes the log
  * density follows this component's quadratic, so where it changes log p has

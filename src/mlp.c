@@ -612,3 +612,159 @@ void gl_mlp_backward(gl_mlp *net, const double *dy, double *dx, int param_grads)
     }
     transpose(net->sizes[0], n, cur, dx);
 }
+
+/* ------------------------------------------------------------------------ */
+/* The input-gradient penalty (double backpropagation).
+ *
+ * Along input direction j, the tangent of layer l's pre-activation is
+ * T_l = W_l Hd_l (Hd_0 = e_j 1^T, so T_0 = column j of W_0), and the tangent of
+ * its output Hd_{l+1} = act'(Z_l) * T_l; the last layer's tangent is the
+ * input derivative g = dy/dx_j. P = sum_j sum_s g_s^2. Reverse mode through
+ * (H, Hd), with adjoints A (of Z) and Ad (of T), from A_{L-1} = 0,
+ * Ad_{L-1} = 2 scale g:
+ *   dW_l += A_l H_l^T + Ad_l Hd_l^T,   db_l += A_l 1,
+ *   then for l > 0, with y = H_l = act(Z_{l-1}):
+ *   A_{l-1}  = (W_l^T A_l) * act'(y) + (W_l^T Ad_l) * act''(y) * T_{l-1},
+ *   Ad_{l-1} = (W_l^T Ad_l) * act'(y).
+ * act' and act'' are written in terms of the stored output y (see
+ * act_backward): tanh 1 - y^2 and -2y(1 - y^2); sigmoid y(1 - y) and
+ * y(1 - y)(1 - 2y); (leaky) ReLU the slope and 0. Plain loops over the m
+ * samples of each unit: the penalty is a D-step extra, not the hot path. */
+
+size_t gl_mlp_penalty_wsize(const gl_mlp *net)
+{
+    size_t maxw = 0, t = 0;
+    for (size_t l = 0; l <= net->nlayers; l++)
+        if (net->sizes[l] > maxw)
+            maxw = net->sizes[l];
+    for (size_t l = 1; l <= net->nlayers; l++)
+        t += 2 * net->sizes[l];
+    return (t + 7 * maxw) * net->maxbatch + maxw;
+}
+
+/* d1 = act'(z), d2 = act''(z) from y = act(z), over m values; loops the
+ * compiler vectorises (one per activation) */
+static void act_d12(gl_act act, double leak, const double *restrict y, size_t m,
+                    double *restrict d1, double *restrict d2)
+{
+    size_t s = 0;
+    switch (act) {
+    case GL_ACT_TANH:
+        for (; s < m; s++) {
+            d1[s] = 1.0 - y[s] * y[s];
+            d2[s] = -2.0 * y[s] * d1[s];
+        }
+        break;
+    case GL_ACT_SIGMOID:
+        for (; s < m; s++) {
+            d1[s] = y[s] * (1.0 - y[s]);
+            d2[s] = d1[s] * (1.0 - 2.0 * y[s]);
+        }
+        break;
+    case GL_ACT_RELU:
+    case GL_ACT_LEAKY:
+        for (; s + VB <= m; s += VB)
+            for (int k = 0; k < VB; k++) {
+                d1[s + k] = leaky_slope(y[s + k], leak);
+                d2[s + k] = 0.0;
+            }
+        for (; s < m; s++) {
+            d1[s] = leaky_slope(y[s], leak);
+            d2[s] = 0.0;
+        }
+        break;
+    default:
+        for (; s < m; s++) {
+            d1[s] = 1.0;
+            d2[s] = 0.0;
+        }
+        break;
+    }
+}
+
+double gl_mlp_penalty(gl_mlp *net, size_t m, double scale, double *ws)
+{
+    size_t L = net->nlayers, n = net->n, in0 = net->sizes[0];
+    if (m == 0 || n == 0 || m > n || net->sizes[L] != 1)
+        return 0.0;
+    size_t maxw = 0;
+    for (size_t l = 0; l <= L; l++)
+        if (net->sizes[l] > maxw)
+            maxw = net->sizes[l];
+    /* T[l], Hd[l+1] for l = 0..L-1 (out_l x m each), then A, Ad, W^T A,
+     * W^T Ad, the first m columns of a layer's H, act' and act'' (maxw x m
+     * each), and one column of maxw */
+    double *T[GL_MLP_MAXLAYERS], *Hd[GL_MLP_MAXLAYERS + 1];
+    double *p = ws;
+    for (size_t l = 0; l < L; l++) {
+        T[l] = p;
+        p += net->sizes[l + 1] * m;
+        Hd[l + 1] = p;
+        p += net->sizes[l + 1] * m;
+    }
+    size_t wm = maxw * m;
+    double *A = p, *Ad = A + wm, *WA = Ad + wm, *WAd = WA + wm, *Hc = WAd + wm;
+    double *D1 = Hc + wm, *D2 = D1 + wm, *col = D2 + wm;
+    double P = 0.0;
+    for (size_t j = 0; j < in0; j++) {
+        /* forward tangents: T_0 = W_0 e_j, T_l = W_l Hd_l, Hd_{l+1} = act' T_l */
+        for (size_t l = 0; l < L; l++) {
+            size_t in = net->sizes[l], out = net->sizes[l + 1];
+            const double *W = net->params + net->woff[l];
+            if (l == 0)
+                for (size_t o = 0; o < out; o++)
+                    for (size_t s = 0; s < m; s++)
+                        T[0][o * m + s] = W[o * in + j];
+            else
+                dense_mm(out, in, m, W, in, 1, Hd[l], T[l], 0);
+            if (l + 1 == L) {
+                memcpy(Hd[l + 1], T[l], out * m * sizeof(double));
+                continue;
+            }
+            for (size_t o = 0; o < out; o++) {
+                double *hd = Hd[l + 1] + o * m;
+                const double *t = T[l] + o * m;
+                act_d12(net->act, net->leak, net->h[l + 1] + o * n, m, D1, D2);
+                for (size_t s = 0; s < m; s++)
+                    hd[s] = D1[s] * t[s];
+            }
+        }
+        /* the output's tangent is dy/dx_j */
+        const double *g = T[L - 1];
+        for (size_t s = 0; s < m; s++) {
+            P += g[s] * g[s];
+            A[s] = 0.0;
+            Ad[s] = 2.0 * scale * g[s];
+        }
+        /* reverse */
+        for (size_t l = L; l-- > 0;) {
+            size_t in = net->sizes[l], out = net->sizes[l + 1];
+            const double *W = net->params + net->woff[l];
+            double *gW = net->grads + net->woff[l];
+            for (size_t i = 0; i < in; i++) /* H_l's first m columns */
+                memcpy(Hc + i * m, net->h[l] + i * n, m * sizeof(double));
+            dense_wgrad(out, in, m, A, Hc, gW);
+            dense_bgrad(out, m, A, net->grads + net->boff[l]);
+            if (l == 0) { /* Hd_0 = e_j 1^T: column j gets the row sums of Ad */
+                memset(col, 0, out * sizeof(double));
+                dense_bgrad(out, m, Ad, col);
+                for (size_t o = 0; o < out; o++)
+                    gW[o * in + j] += col[o];
+                break;
+            }
+            dense_wgrad(out, in, m, Ad, Hd[l], gW);
+            dense_mm(in, out, m, W, 1, in, A, WA, 0);
+            dense_mm(in, out, m, W, 1, in, Ad, WAd, 0);
+            for (size_t i = 0; i < in; i++) {
+                const double *t = T[l - 1] + i * m, *wa = WA + i * m, *wad = WAd + i * m;
+                double *a = A + i * m, *ad = Ad + i * m;
+                act_d12(net->act, net->leak, net->h[l] + i * n, m, D1, D2);
+                for (size_t s = 0; s < m; s++) {
+                    a[s] = wa[s] * D1[s] + wad[s] * D2[s] * t[s];
+                    ad[s] = wad[s] * D1[s];
+                }
+            }
+        }
+    }
+    return P;
+}

@@ -62,6 +62,21 @@ void gl_mlp_backward(gl_mlp *net, const double *dy, double *dx, int param_grads)
 
 void gl_mlp_zero_grad(gl_mlp *net);
 
+/* The input-gradient penalty of a network with one output y, on the first m
+ * samples of the last forward pass (1 <= m <= its batch):
+ *   P = sum_{s<m} |grad_x y(x_s)|^2,
+ * the quantity behind the R1 penalty of Mescheder, Geiger & Nowozin (2018),
+ * (gamma/2) E_data |grad_x D|^2 with D the logit. ADDS scale * dP/dparams into
+ * net->grads and returns P (0 when m or the last batch is 0, or the network
+ * has more than one output). Exact (double backpropagation): tangents of the
+ * forward pass along each input direction, then reverse mode through both
+ * the activations and their tangents, using act'' for tanh and sigmoid
+ * (0 for linear and the (leaky) ReLU, away from the corner). The stored
+ * activations are read, not changed, so gl_mlp_backward may come before or
+ * after. ws: gl_mlp_penalty_wsize(net) doubles, allocated by the caller. */
+size_t gl_mlp_penalty_wsize(const gl_mlp *net);
+double gl_mlp_penalty(gl_mlp *net, size_t m, double scale, double *ws);
+
 /* "linear", "tanh", "sigmoid", "relu", "leaky". */
 const char *gl_act_name(gl_act act);
 int gl_act_parse(const char *name, gl_act *act, gl_err *err);

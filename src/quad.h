@@ -11,7 +11,10 @@
  * 2-D: nested, x outside and y inside, each over the whole line, with one
  * QAGP over the breakpoints of each axis (3-4x faster than interval by
  * interval; the 2-D integrands are mixture densities, smooth but for the
- * corners located by split).
+ * corners located by split). With split, where a kink curve is tangent to an
+ * x-slice the outer integrand has a square-root corner; if the outer QAGP
+ * fails, the outer integral is redone interval by interval with QAGS. (tv of
+ * ring(8,2,0.2) against N2(0,0,2,2) still stops at 1.2e-5 relative.)
  *
  * Tolerances (relative, with an absolute floor for integrals that are ~0):
  *   1-D   epsrel 1e-12, epsabs 1e-15

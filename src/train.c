@@ -79,6 +79,7 @@ struct gl_gan {
     double *xg;         /* G-step samples G(z), B x dim */
     double *ag, *dag;   /* G-step outputs of D and dL_G/da, B each */
     double *dx;         /* dL_G/dx, B x dim */
+    double *pen;        /* gl_mlp_penalty's workspace (r1 > 0), else NULL */
 };
 
 int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
@@ -114,6 +115,9 @@ int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
                           cfg->lr_d, cfg->lr_g);
     if (dim == 0)
         return gl_err_set(err, GL_EINVAL, "data dimension 0, need >= 1");
+    if (!(cfg->r1 >= 0) || !isfinite(cfg->r1))
+        return gl_err_set(err, GL_EINVAL, "R1 penalty weight %g must be finite and >= 0",
+                          cfg->r1);
     size_t m = cfg->pack > 1 ? cfg->pack : 1;
     if (B % m)
         return gl_err_set(err, GL_EINVAL, "batch %zu is not a multiple of pack %zu", B, m);
@@ -149,8 +153,10 @@ int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
                           od->n, D->nparams);
 
     /* B fits the networks' (already allocated) buffers, so these sizes do
-     * not overflow: 2B dim + 2B + 2B + B zdim + B dim + B + B + B dim */
-    size_t nd = B * (4 * dim + zdim + 6);
+     * not overflow: 2B dim + 2B + 2B + B zdim + B dim + B + B + B dim, then
+     * the penalty's workspace */
+    size_t np = cfg->r1 > 0 ? gl_mlp_penalty_wsize(D) : 0;
+    size_t nd = B * (4 * dim + zdim + 6) + np;
     size_t head = (sizeof(gl_gan) + 63) & ~(size_t)63;
     if (nd > (SIZE_MAX - head) / sizeof(double))
         return gl_err_set(err, GL_EINVAL, "batch %zu too large", B);
@@ -184,6 +190,8 @@ int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
     w->dag = p;
     p += B;
     w->dx = p;
+    p += B * dim;
+    w->pen = np ? p : NULL;
     w->last = (gl_gan_stats){0, NAN, NAN, NAN, NAN, NAN};
     og->lr = cfg->lr_g;
     od->lr = cfg->lr_d;
@@ -251,6 +259,8 @@ static double d_backward(gl_gan *w, int value)
         gl_loss_d_grad(w->cfg.loss, w->ad, B, w->ad + B, B, 1.0, w->dad, w->dad + B);
     gl_mlp_zero_grad(w->D);
     gl_mlp_backward(w->D, w->dad, NULL, 1);
+    if (w->pen) /* the real (packed) rows are the first B of D's last batch */
+        gl_mlp_penalty(w->D, B, w->cfg.r1 / (2.0 * (double)B), w->pen);
     return loss;
 }
 

@@ -84,6 +84,11 @@ typedef struct {
     /* return non-zero to stop training (gl_gan_train then returns GL_OK) */
     int (*hook)(void *ctx, const gl_gan_stats *s);
     void *hook_ctx;
+    /* R1 gradient penalty (Mescheder, Geiger & Nowozin 2018), >= 0, 0 = none:
+     * every D-step adds (r1/2) mean_real |grad_x a|^2 (a = D's output, the
+     * logit; over the real packed rows with pack) to L_D, so D is pushed to be flat on the data; exact gradient
+     * (gl_mlp_penalty). loss_d in the statistics stays the plain L_D. */
+    double r1;
     /* PacGAN packing (Lin et al. 2018): m = pack >= 2 (0 or 1: none; batch
      * must be a multiple of m). D sees m samples concatenated, input m*data_dim:
      * the row-major batch [batch x data_dim] is read, without a copy, as

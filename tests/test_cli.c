@@ -153,6 +153,8 @@ START_TEST(test_errors_exit_2)
         {"train --data 'N(0,1)' --k 0 --out /tmp/ganlab-cli-never", "--k"},
         {"train --data 'N(0,1)' --update sim --k 2 --out /tmp/ganlab-cli-never", "needs --k 1"},
         {"train --data 'N(0,1)' --update both --out /tmp/ganlab-cli-never", "unknown update \"both\""},
+        {"train --data 'N(0,1)' --r1 -1 --out /tmp/ganlab-cli-never", "--r1: expected a finite number >= 0"},
+        {"train --data 'N(0,1)' --r1 inf --out /tmp/ganlab-cli-never", "--r1"},
         {"train --data 'N(0,1)' --loss wgan --out /tmp/ganlab-cli-never", "unknown loss \"wgan\""},
         {"train --data 'N(0,1)' --act swish --out /tmp/ganlab-cli-never", "--act"},
         {"train --data 'N(0,1)' --act tanh,swish --out /tmp/ganlab-cli-never", "swish"},

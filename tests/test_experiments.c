@@ -100,6 +100,25 @@ START_TEST(test_bad_overrides_leave_results)
 }
 END_TEST
 
+/* dynamics' part-B overrides are checked before anything runs */
+START_TEST(test_dynamics_bad_overrides)
+{
+    char *bad[][2] = {{"--gan-opt", "rmsprop"}, {"--gan-steps", "1001"}, {"--gan-seeds", "0"},
+                      {"--gan-r1", "0"},        {"--gan-lr", "2"}};
+    const char *expect[] = {"--gan-opt", "--gan-steps", "--gan-seeds", "--gan-r1", "--gan-lr"};
+    char out[128];
+    gl_claims cl;
+    gl_err e;
+    snprintf(out, sizeof out, "%s/dyn", gl_test_dir);
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        int s = run("dynamics", out, 2, bad[k], &cl, &e);
+        ck_assert_msg(s == GL_EINVAL, "%s %s: status %d", bad[k][0], bad[k][1], s);
+        ck_assert_msg(strstr(e.msg, expect[k]) != NULL, "%s %s: message \"%s\"", bad[k][0], bad[k][1], e.msg);
+    }
+    ck_assert_int_ne(access(out, F_OK), 0); /* nothing written */
+}
+END_TEST
+
 Suite *experiments_suite(void)
 {
     Suite *s = suite_create("experiments");
@@ -108,6 +127,7 @@ Suite *experiments_suite(void)
     tcase_add_checked_fixture(c, gl_test_mkdir, gl_test_rmdir);
     tcase_add_loop_test(c, test_quick_claims_pass, 0, (int)gl_nexperiments);
     tcase_add_test(c, test_deterministic);
+    tcase_add_test(c, test_dynamics_bad_overrides);
     suite_add_tcase(s, c);
     TCase *e = tcase_create("errors");
     tcase_set_timeout(e, 60);

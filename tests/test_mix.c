@@ -739,12 +739,44 @@ START_TEST(test_null_and_odd_input)
 }
 END_TEST
 
+/* gl_mix_score against a central difference of gl_mix_logpdf (step 1e-5:
+ * truncation h^2/6 |(log p)'''| ~ 1e-10 here, rounding ~1e-16/1e-5 ~ 1e-11,
+ * so 1e-8 absolute), including far tails where p underflows but log p does
+ * not; NaN where it is undefined. */
+START_TEST(test_score)
+{
+    gl_mix *m = NULL, *u = NULL, *r = NULL;
+    gl_err e;
+    ck_assert(gl_mix_parse("0.3*N(-2,0.5)+0.7*N(1.5,1.2)", &m, &e) == GL_OK);
+    const double xs[] = {-40, -6, -2, -0.3, 0, 0.77, 1.5, 4, 60};
+    for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
+        double h = 1e-5, xp = xs[i] + h, xm = xs[i] - h;
+        double fd = (gl_mix_logpdf(m, &xp) - gl_mix_logpdf(m, &xm)) / (2 * h);
+        double sc = gl_mix_score(m, xs[i]);
+        ck_assert_msg(fabs(sc - fd) <= 1e-8 * fmax(1, fabs(fd)), "x %g: score %.15g, difference %.15g",
+                      xs[i], sc, fd);
+    }
+    /* one Gaussian: exactly -(x - mu)/sd^2 up to rounding */
+    ck_assert(gl_mix_parse("N(1,2)", &u, &e) == GL_OK);
+    ck_assert(fabs(gl_mix_score(u, 5) - (-1.0)) <= 1e-15);
+    gl_mix_free(u);
+    ck_assert(gl_mix_parse("U(0,1)", &u, &e) == GL_OK);
+    ck_assert(isnan(gl_mix_score(u, 0.5)));
+    ck_assert(gl_mix_parse("ring(4,1,0.1)", &r, &e) == GL_OK);
+    ck_assert(isnan(gl_mix_score(r, 0.5)));
+    gl_mix_free(m);
+    gl_mix_free(u);
+    gl_mix_free(r);
+}
+END_TEST
+
 Suite *mix_suite(void)
 {
     Suite *s = suite_create("mix");
     TCase *core = tcase_create("core"), *limits = tcase_create("limits"), *errors = tcase_create("errors");
 
     tcase_add_test(core, test_logpdf_n);
+    tcase_add_test(core, test_score);
     tcase_add_test(core, test_logpdf_u);
     tcase_add_test(core, test_logpdf_n2);
     tcase_add_test(core, test_logpdf_u2);

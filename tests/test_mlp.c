@@ -631,6 +631,127 @@ START_TEST(test_act_parse_errors)
 }
 END_TEST
 
+/* ---- the input-gradient penalty (R1) ---- */
+
+/* P = sum_{s<m} |dy/dx_s|^2 the plain way: forward, backward with dy = 1. */
+static double penalty_ref(gl_mlp *net, const double *x, size_t n, size_t m)
+{
+    double y[MAXN], ones[MAXN], dx[MAXN], P = 0;
+    size_t d = net->sizes[0];
+    for (size_t s = 0; s < n; s++)
+        ones[s] = 1.0;
+    gl_mlp_forward(net, x, n, y);
+    gl_mlp_backward(net, ones, dx, 0);
+    for (size_t k = 0; k < m * d; k++)
+        P += dx[k] * dx[k];
+    return P;
+}
+
+/* gl_mlp_penalty's value against penalty_ref (not bit for bit: the sums run
+ * in another order; 1e-12 relative is a few ulps of the terms), and its
+ * parameter gradient against central differences of penalty_ref with step
+ * 1e-5 on every parameter: P is smooth in the parameters for tanh/sigmoid,
+ * and for leaky ReLU piecewise smooth (act'' = 0 away from the kinks), so
+ * the 1e-6 argument given above for the loss gradients holds (truncation
+ * ~H^2 times the third derivative, rounding ~10 eps |P| / H against the
+ * 1e-3-of-max floor); for leaky the test point is checked to be 1e-3 away
+ * from every kink. The gradient must be ADDED to what grads hold. */
+static void check_penalty(gl_act act, const size_t *sizes, size_t nl, unsigned long seed)
+{
+    const size_t n = 10, m = 7;
+    gl_mlp *net = make_net(nl, sizes, act, 0.2, n, seed);
+    double x[MAXN], y[MAXN];
+    size_t d = sizes[0];
+    uniform_fill(x, n * d, 1.5, seed + 1);
+    if (act == GL_ACT_LEAKY)
+        ck_assert_msg(ref_forward(net, x, n, y) > 1e-3, "test point too near a kink");
+    double *ws = malloc(gl_mlp_penalty_wsize(net) * sizeof *ws);
+    double *g = malloc(net->nparams * sizeof *g), *fd = malloc(net->nparams * sizeof *fd);
+    ck_assert(ws && g && fd);
+
+    double Pref = penalty_ref(net, x, n, m);
+    gl_mlp_forward(net, x, n, y);
+    for (size_t k = 0; k < net->nparams; k++)
+        net->grads[k] = 1.0; /* the penalty must add to this */
+    double P = gl_mlp_penalty(net, m, 1.0, ws);
+    ck_assert_msg(P > 1e-3, "penalty %g ~ 0: the comparison would be empty", P);
+    ck_assert_msg(fabs(P - Pref) <= 1e-12 * Pref, "P %.17g vs reference %.17g", P, Pref);
+    for (size_t k = 0; k < net->nparams; k++)
+        g[k] = net->grads[k] - 1.0;
+
+    const double H = 1e-5;
+    for (size_t k = 0; k < net->nparams; k++) {
+        double v = net->params[k];
+        net->params[k] = v + H;
+        double up = penalty_ref(net, x, n, m);
+        net->params[k] = v - H;
+        double dn = penalty_ref(net, x, n, m);
+        net->params[k] = v;
+        fd[k] = (up - dn) / (2 * H);
+    }
+    double amax, e = rel_err(g, fd, net->nparams, &amax);
+    ck_assert_msg(amax > 1e-3, "penalty gradient ~ 0 (max %g)", amax);
+    ck_assert_msg(e < 1e-6, "%s: penalty gradient vs finite differences: rel err %g",
+                  gl_act_name(act), e);
+
+    /* scale multiplies the gradient only; the value is the same */
+    gl_mlp_forward(net, x, n, y);
+    gl_mlp_zero_grad(net);
+    double P2 = gl_mlp_penalty(net, m, 0.25, ws);
+    ck_assert(P2 == P);
+    for (size_t k = 0; k < net->nparams; k++)
+        ck_assert_msg(fabs(net->grads[k] - 0.25 * g[k]) <= 1e-12 * (fabs(g[k]) + amax),
+                      "scale: grads[%zu] %g vs %g", k, net->grads[k], 0.25 * g[k]);
+    free(ws);
+    free(g);
+    free(fd);
+    gl_mlp_free(net);
+}
+
+START_TEST(test_penalty_tanh)
+{
+    const size_t s1[] = {1, 8, 8, 1}, s2[] = {2, 8, 6, 1};
+    check_penalty(GL_ACT_TANH, s1, 3, 11);
+    check_penalty(GL_ACT_TANH, s2, 3, 12);
+}
+END_TEST
+
+START_TEST(test_penalty_sigmoid_leaky)
+{
+    const size_t s2[] = {2, 6, 5, 1}, s3[] = {3, 8, 8, 8, 1};
+    check_penalty(GL_ACT_SIGMOID, s2, 3, 13);
+    check_penalty(GL_ACT_LEAKY, s2, 3, 14);
+    check_penalty(GL_ACT_LEAKY, s3, 4, 15);
+}
+END_TEST
+
+/* For a linear network y = w.x + b the penalty is m |w|^2 exactly, and its
+ * gradient 2 m w per weight, 0 for the bias (powers of two: exact in binary). */
+START_TEST(test_penalty_linear_exact)
+{
+    const size_t sz[] = {3, 1};
+    gl_mlp *net = make_net(1, sz, GL_ACT_LINEAR, 0, 5, 3);
+    double x[15], y[5], *ws = malloc(gl_mlp_penalty_wsize(net) * sizeof *ws);
+    ck_assert(ws);
+    uniform_fill(x, 15, 1, 4);
+    const double w[3] = {0.5, -1.25, 2.0};
+    memcpy(net->params, w, sizeof w);
+    net->params[3] = 0.75;
+    gl_mlp_forward(net, x, 5, y);
+    gl_mlp_zero_grad(net);
+    double P = gl_mlp_penalty(net, 4, 1.0, ws);
+    ck_assert(P == 4 * (0.25 + 1.5625 + 4.0));
+    for (int i = 0; i < 3; i++)
+        ck_assert(net->grads[i] == 8 * w[i]);
+    ck_assert(net->grads[3] == 0);
+    /* nothing to do: m = 0, or more than the batch */
+    ck_assert(gl_mlp_penalty(net, 0, 1.0, ws) == 0);
+    ck_assert(gl_mlp_penalty(net, 6, 1.0, ws) == 0);
+    free(ws);
+    gl_mlp_free(net);
+}
+END_TEST
+
 Suite *mlp_suite(void)
 {
     Suite *s = suite_create("mlp");
@@ -645,6 +766,9 @@ Suite *mlp_suite(void)
     tcase_add_test(core, test_forward_reference);
     tcase_add_test(core, test_reproducible);
     tcase_add_test(core, test_batch_independent);
+    tcase_add_test(core, test_penalty_tanh);
+    tcase_add_test(core, test_penalty_sigmoid_leaky);
+    tcase_add_test(core, test_penalty_linear_exact);
     suite_add_tcase(s, core);
     TCase *limits = tcase_create("limits");
     tcase_add_test(limits, test_init_glorot);

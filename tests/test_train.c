@@ -45,7 +45,7 @@ static const arch SMALL1 = {"0.5*N(-2,0.5)+0.5*N(2,0.5)", 3, {1, 8, 8, 1}, GL_AC
 static gl_gan_cfg base_cfg(size_t steps)
 {
     gl_gan_cfg c = {steps, 32, 1, GL_LOSS_NS, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1,
-                    1e-3, 1e-3, 0, NULL, NULL, 0};
+                    1e-3, 1e-3, 0, NULL, NULL, 0, 0};
     return c;
 }
 
@@ -602,6 +602,102 @@ START_TEST(test_guard_huge_lr)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ R1 */
+
+/* One alternating step with SGD, with and without the R1 penalty, from the
+ * same seed: the D updates differ by exactly lr (r1/2B) dP/dtheta_D, P the
+ * input-gradient penalty on the step's real rows (redrawn here from a third
+ * rig of the same seed) at D's initial parameters. The two runs share every
+ * draw and the BCE part bit for bit, so the only error is the rounding of
+ * theta - lr g (a few ulps of theta, ~1e-16, against differences ~1e-5). */
+START_TEST(test_r1_step)
+{
+    const double lr = 0.05, gamma = 3.0;
+    arch a = SMALL1;
+    a.opt = GL_OPT_SGD;
+    gl_gan_cfg c0 = base_cfg(1), c1 = base_cfg(1);
+    c0.lr_d = c0.lr_g = c1.lr_d = c1.lr_g = lr;
+    c1.r1 = gamma;
+    rig g0, g1, ref;
+    rig_make(&g0, &a, &c0, 21);
+    rig_make(&g1, &a, &c1, 21);
+    rig_make(&ref, &a, &c0, 21);
+    run_ok(&g0);
+    run_ok(&g1);
+    /* the penalty's gradient at the initial D on the same real rows */
+    size_t B = c0.batch;
+    double x[32], y[32];
+    gl_mix_sample(ref.P, ref.r, B, x);
+    gl_mlp_forward(ref.D, x, B, y);
+    gl_mlp_zero_grad(ref.D);
+    double *ws = malloc(gl_mlp_penalty_wsize(ref.D) * sizeof *ws);
+    ck_assert_ptr_nonnull(ws);
+    double P = gl_mlp_penalty(ref.D, B, gamma / (2.0 * (double)B), ws);
+    ck_assert_msg(P > 1e-3, "penalty %g ~ 0", P);
+    double dmax = 0, emax = 0;
+    for (size_t k = 0; k < ref.D->nparams; k++) {
+        double d = g0.D->params[k] - g1.D->params[k], want = lr * ref.D->grads[k];
+        dmax = fmax(dmax, fabs(want));
+        emax = fmax(emax, fabs(d - want));
+    }
+    ck_assert_msg(dmax > 1e-4, "R1 changed D by only %g", dmax);
+    ck_assert_msg(emax <= 1e-12, "R1 step: max error %g against the penalty gradient (max %g)",
+                  emax, dmax);
+    /* the G-step saw the two different D updates */
+    ck_assert(memcmp(g0.G->params, g1.G->params, g0.G->nparams * sizeof(double)) != 0);
+    free(ws);
+    rig_free(&g0);
+    rig_free(&g1);
+    rig_free(&ref);
+}
+END_TEST
+
+/* A large penalty flattens D on the data: after 300 steps its mean squared
+ * input gradient on data samples is far below the unpenalised run's. */
+START_TEST(test_r1_flattens)
+{
+    gl_gan_cfg c0 = base_cfg(300), c1 = base_cfg(300);
+    c1.r1 = 10.0;
+    rig g0, g1;
+    rig_make(&g0, &SMALL1, &c0, 4);
+    rig_make(&g1, &SMALL1, &c1, 4);
+    run_ok(&g0);
+    run_ok(&g1);
+    double x[32], y[32], P[2];
+    double *ws = malloc(gl_mlp_penalty_wsize(g0.D) * sizeof *ws);
+    ck_assert_ptr_nonnull(ws);
+    rig *gs[2] = {&g0, &g1};
+    for (int i = 0; i < 2; i++) {
+        gl_mix_sample(g0.P, g0.r, 32, x);
+        gl_mlp_forward(gs[i]->D, x, 32, y);
+        P[i] = gl_mlp_penalty(gs[i]->D, 32, 0.0, ws) / 32;
+    }
+    ck_assert_msg(P[1] < 0.1 * P[0], "mean |grad D|^2 on data: %g with R1, %g without", P[1], P[0]);
+    free(ws);
+    rig_free(&g0);
+    rig_free(&g1);
+}
+END_TEST
+
+START_TEST(test_r1_errors)
+{
+    gl_gan_cfg good = base_cfg(10);
+    rig g;
+    rig_make(&g, &SMALL1, &good, 1);
+    const double bad[] = {-1.0, NAN, INFINITY};
+    for (int i = 0; i < 3; i++) {
+        gl_gan_cfg c = good;
+        gl_gan *w = NULL;
+        gl_err err;
+        c.r1 = bad[i];
+        ck_assert_int_eq(gl_gan_alloc(&w, g.G, g.D, g.og, g.od, &c, 1, &err), GL_EINVAL);
+        ck_assert_ptr_null(w);
+        ck_assert_msg(strstr(err.msg, "R1") != NULL, "message: %s", err.msg);
+    }
+    rig_free(&g);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ errors */
 
 START_TEST(test_alloc_errors)
@@ -886,6 +982,9 @@ Suite *train_suite(void)
     tcase_add_test(core, test_hook);
     tcase_add_test(core, test_configs_run);
     tcase_add_test(core, test_end_to_end);
+    tcase_add_test(core, test_r1_step);
+    tcase_add_test(core, test_r1_flattens);
+    tcase_add_test(core, test_r1_errors);
     tcase_add_test(core, test_pack_grad_fd);
     tcase_add_test(core, test_pack_runs);
     tcase_set_timeout(core, 120); /* ~1 s; ASan + UBSan builds run ~10x slower */

@@ -25,5 +25,6 @@ int cmd_train(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_dirac(int argc, char **argv);
 int cmd_modes(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@
 #include "model.h"
 #include "optim.h"
 #include "rec.h"
+#include "rig.h"
 #include "train.h"
 
 static const char train_usage[] =
@@ -42,6 +43,8 @@ static const char train_usage[] =
     "  --loss NAME         ns (default), minimax or ls\n"
     "  --k N               D-steps per G-step (default 1)\n"
     "  --update alt|sim    alternating (default) or simultaneous (needs k 1)\n"
+    "  --r1 GAMMA          R1 gradient penalty (GAMMA/2) E_data |grad_x logit|^2 on D\n"
+    "                      (Mescheder et al. 2018; default 0, none)\n"
     "  --steps N           G-steps (default 5000)\n"
     "  --batch N           samples from p_data and from p_g per step (default 128)\n"
     "  --lr X              Adam learning rate of both nets (default 1e-3)\n"
@@ -98,17 +101,24 @@ static int take_ulong(const char *cmd, const char *opt, const char *v, unsigned 
     return 0;
 }
 
-static int take_pos(const char *cmd, const char *opt, const char *v, double *out)
+/* a finite number > 0, or >= 0 with zero_ok */
+static int take_num(const char *cmd, const char *opt, const char *v, int zero_ok, double *out)
 {
     if (need(cmd, opt, v))
         return 2;
     char *end;
     errno = 0;
     double x = strtod(v, &end);
-    if (end == v || *end || errno == ERANGE || !isfinite(x) || !(x > 0))
-        return cli_fail(cmd, "--%s: expected a finite number > 0, got \"%s\"", opt, v);
+    if (end == v || *end || errno == ERANGE || !isfinite(x) || !(x > 0 || (zero_ok && x == 0)))
+        return cli_fail(cmd, "--%s: expected a finite number %s 0, got \"%s\"", opt,
+                        zero_ok ? ">=" : ">", v);
     *out = x;
     return 0;
+}
+
+static int take_pos(const char *cmd, const char *opt, const char *v, double *out)
+{
+    return take_num(cmd, opt, v, 0, out);
 }
 
 static int take_layers(const char *cmd, const char *opt, const char *v, gl_sizes *out)
@@ -283,7 +293,7 @@ int cmd_train(int argc, char **argv)
     gl_act gact = GL_ACT_TANH, dact = GL_ACT_LEAKY;
     gl_sizes gh = {2, {16, 16}}, dh = {2, {32, 32}};
     size_t k = 1, steps = 5000, batch = 128, zdim = 0, log_every = 100;
-    double lr = 1e-3, leak = 0.2;
+    double lr = 1e-3, leak = 0.2, r1 = 0;
     unsigned long seed = 1;
     int rc = 0;
     gl_err err;
@@ -325,6 +335,8 @@ int cmd_train(int argc, char **argv)
             rc = take_ulong("train", "seed", v, &seed);
         } else if (cli_opt(argc, argv, &i, "lr", &v)) {
             rc = take_pos("train", "lr", v, &lr);
+        } else if (cli_opt(argc, argv, &i, "r1", &v)) {
+            rc = take_num("train", "r1", v, 1, &r1);
         } else if (cli_opt(argc, argv, &i, "leak", &v)) {
             rc = take_pos("train", "leak", v, &leak);
         } else if (cli_opt(argc, argv, &i, "g", &v)) {
@@ -374,34 +386,24 @@ int cmd_train(int argc, char **argv)
     gs[gh.n + 1] = dim;
     ds[dh.n + 1] = 1;
 
-    gl_mlp *G = NULL, *D = NULL;
-    gl_optim *og = NULL, *od = NULL;
-    gl_gan *w = NULL;
+    gl_rig rg = {0};
     gl_pushforward *pf = NULL;
     gl_rec *rec = NULL;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     train_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
-    gl_gan_cfg cfg = {steps, batch, k, loss, update, noise, zdim, lr, lr, log_every, hook, &ctx, 0};
+    gl_gan_cfg cfg = {steps, batch, k, loss, update, noise, zdim, lr, lr, log_every, hook, &ctx, r1, 0};
+    const gl_rig_arch a = {gh.n + 1, gs, gact, dh.n + 1, ds, dact, leak, GL_OPT_ADAM, GL_OPT_ADAM,
+                           0.5, 0};
     int s = r ? GL_OK : gl_err_set(&err, GL_ENOMEM, "out of memory");
-    if (!s)
-        s = gl_mlp_alloc(&G, gh.n + 1, gs, gact, leak, batch, &err);
-    if (!s)
-        s = gl_mlp_alloc(&D, dh.n + 1, ds, dact, leak, 2 * batch, &err);
-    if (!s)
-        s = gl_optim_alloc(&og, GL_OPT_ADAM, G->nparams, lr, &err);
-    if (!s)
-        s = gl_optim_alloc(&od, GL_OPT_ADAM, D->nparams, lr, &err);
-    if (!s)
-        s = gl_gan_alloc(&w, G, D, og, od, &cfg, dim, &err);
     if (!s) {
-        og->beta1 = od->beta1 = 0.5;
         gsl_rng_set(r, seed);
-        gl_mlp_init(G, r);
-        gl_mlp_init(D, r);
-        if (exact)
-            s = gl_pushforward_alloc(&pf, G, noise, GL_PUSHFORWARD_NGRID, &err);
+        s = gl_rig_alloc(&rg, &a, &cfg, r, &err);
     }
+    gl_mlp *G = rg.G, *D = rg.D;
+    gl_gan *w = rg.w;
+    if (!s && exact)
+        s = gl_pushforward_alloc(&pf, G, noise, GL_PUSHFORWARD_NGRID, &err);
     if (!s) { /* the estimate's samples and stream, allocated once */
         ctx.G = G;
         ctx.noise = noise;
@@ -435,6 +437,7 @@ int cmd_train(int argc, char **argv)
     gl_rec_meta(rec, "loss", "%s", gl_gan_loss_name(loss));
     gl_rec_meta(rec, "k", "%zu", k);
     gl_rec_meta(rec, "update", "%s", update == GL_UPDATE_SIM ? "sim" : "alt");
+    gl_rec_meta(rec, "r1", "%.10g", r1);
     gl_rec_meta(rec, "steps", "%zu", steps);
     gl_rec_meta(rec, "batch", "%zu", batch);
     gl_rec_meta(rec, "optimizer", "adam lr %.10g betas 0.5/0.999 eps 1e-8, both nets", lr);
@@ -525,11 +528,7 @@ done:
     gsl_rng_free(ctx.er);
     gl_rec_free(rec);
     gl_pushforward_free(pf);
-    gl_gan_free(w);
-    gl_optim_free(og);
-    gl_optim_free(od);
-    gl_mlp_free(G);
-    gl_mlp_free(D);
+    gl_rig_free(&rg);
     gl_mix_free(P);
     gsl_rng_free(r);
     return rc;
