@@ -32,8 +32,8 @@ CHECK_LIBS   = $(shell pkg-config --libs check)
 ARCH    ?= -march=native
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 CFLAGS  += -std=c99 $(OPT) $(ARCH) -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
-           -DGL_VERSION=\"0.1.0\" -DGL_GIT_REV=\"$(GIT_REV)\" -Isrc -Iexperiments $(GSL_CFLAGS)
-LDLIBS  += $(GSL_LIBS) -lm
+           -DGL_VERSION=\"0.1.0\" -DGL_GIT_REV=\"$(GIT_REV)\" -Isrc -Iexperiments $(GSL_CFLAGS) -pthread
+LDLIBS  += $(GSL_LIBS) -lm -pthread
 
 LIB_SRC := $(wildcard src/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)

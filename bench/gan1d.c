@@ -213,7 +213,7 @@ int main(int argc, char **argv)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     const size_t gs[] = {1, 16, 16, 1}, ds[] = {1, 32, 32, 1};
     gl_gan_cfg cfg = {steps, BATCH, 1, GL_LOSS_NS, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1,
-                      1e-3, 1e-3, 0, NULL, NULL, 0};
+                      1e-3, 1e-3, 0, NULL, NULL, 0, 0};
     const gl_rig_arch a = {3, gs, GL_ACT_TANH, 3, ds, GL_ACT_LEAKY, 0.2, GL_OPT_ADAM, GL_OPT_ADAM,
                            0.5, 0};
     int s = !r ? GL_ENOMEM : GL_OK;

@@ -199,7 +199,7 @@ static int part_b(const gl_exp_opts *o, size_t dsteps, gl_rec *rec, gl_claims *c
     G->params[0] = 0.5;
     G->params[1] = 3.5;
     gl_mlp_init(D, r);
-    gl_gan_cfg cfg = {1, MB, 1, GL_LOSS_MINIMAX, GL_UPDATE_ALT, GL_NOISE_UNIFORM, 1, 1, 1, 0, NULL, NULL, 0};
+    gl_gan_cfg cfg = {1, MB, 1, GL_LOSS_MINIMAX, GL_UPDATE_ALT, GL_NOISE_UNIFORM, 1, 1, 1, 0, NULL, NULL, 0, 0};
     if ((s = gl_gan_alloc(&wm, G, D, og, od, &cfg, 1, err)))
         goto done;
     cfg.loss = GL_LOSS_NS;

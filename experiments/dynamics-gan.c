@@ -97,7 +97,7 @@ int gl_dynamics_gan(const gl_exp_opts *o, const gl_dyngan_cfg *g, gl_rec *rec, g
             if (g->alt_only && confs[q].u != GL_UPDATE_ALT)
                 continue;
             gl_gan_cfg cfg = {g->steps, g->batch, 1, GL_LOSS_NS, confs[q].u, GL_NOISE_NORMAL, 1,
-                              g->lr, g->lr, le, hook, NULL, confs[q].pen ? g->r1 : 0};
+                              g->lr, g->lr, le, hook, NULL, confs[q].pen ? g->r1 : 0, 0};
             run_ctx c = {o, P, NULL, lg, jsd + (sd * NCONF + (size_t)q) * nlog, nlog, 0, q, seed,
                          (double)(sd * NCONF + (size_t)q) / (double)(NCONF * g->seeds),
                          1.0 / (double)(NCONF * g->seeds), GL_OK, err};

@@ -111,7 +111,7 @@ int gl_global_optimum_k(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err
                       (double)((size_t)q * seeds + sd) / (double)(NK * seeds), 1.0 / (double)(NK * seeds),
                       GL_OK, err};
             gl_gan_cfg cfg = {steps, batch, KS[q], GL_LOSS_NS, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1,
-                              1e-3, 1e-3, steps / NLOG, k_hook, &c, 0};
+                              1e-3, 1e-3, steps / NLOG, k_hook, &c, 0, 0};
             gsl_rng_set(r, seed);
             gsl_rng_set(re, seed + 7777777UL);
             if ((s = gl_rig_alloc(&rg, &a, &cfg, r, err)))

@@ -238,7 +238,7 @@ static int run_seed(gan_ctx *c, unsigned long seed, gl_err *err)
     gsl_rng_set(r, seed);
     gsl_rng_set(c->re, seed + 1000003UL);
     gl_gan_cfg cfg = {g->steps, g->batch, 1, GL_LOSS_NS, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1,
-                      g->lr, g->lr, le, gan_hook, c, 0};
+                      g->lr, g->lr, le, gan_hook, c, 0, 0};
     /* D also evaluates batches of 512 (measure) */
     const gl_rig_arch a = {(size_t)ng, sg, GL_ACT_TANH, (size_t)nd, sd, GL_ACT_LEAKY, 0.2,
                            GL_OPT_ADAM, GL_OPT_ADAM, 0.5, 512};

@@ -16,6 +16,8 @@ int gl_exp_fdiv(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
 extern const char gl_exp_fdiv_overrides[];
 int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
 extern const char gl_exp_fgan_fit_overrides[];
+int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
+extern const char gl_exp_mode_collapse_overrides[];
 
 const gl_experiment gl_experiments[] = {
     {"optimal-d",
@@ -39,6 +41,9 @@ const gl_experiment gl_experiments[] = {
     {"dynamics",
      "Dirac-GAN: simultaneous gradient steps spiral out, alternating ones circle, a gradient penalty or instance noise converges",
      gl_exp_dynamics_overrides, gl_exp_dynamics},
+    {"mode-collapse",
+     "ring of 8 and grid of 25 Gaussians: a vanilla GAN loses modes; PacGAN packing (m = 2,3,4) and LSGAN, 10 seeds each, next to the published tables",
+     gl_exp_mode_collapse_overrides, gl_exp_mode_collapse},
 };
 
 const size_t gl_nexperiments = sizeof gl_experiments / sizeof gl_experiments[0];

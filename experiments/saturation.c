@@ -190,7 +190,7 @@ static int part_b(const gl_exp_opts *o, const gl_mix *P, const gl_mix *Gm, doubl
     G->params[0] = A;
     G->params[1] = B;
     gl_mlp_init(D, r);
-    gl_gan_cfg cfg = {1, NB, 1, GL_LOSS_MINIMAX, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1, 1, 1, 0, NULL, NULL, 0};
+    gl_gan_cfg cfg = {1, NB, 1, GL_LOSS_MINIMAX, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1, 1, 1, 0, NULL, NULL, 0, 0};
     if ((s = gl_gan_alloc(&wm, G, D, og, od, &cfg, 1, err)))
         goto done;
     cfg.loss = GL_LOSS_NS;
@@ -352,7 +352,7 @@ static int c_run(cctx *c, int gk, double lr_g, gl_gan_loss loss, unsigned long s
     gsl_rng_set(r, seed);
     size_t le = C_LOG_EVERY; /* also catches the early losses (claims below) */
     gl_gan_cfg cfg = {c->steps, batch, KD, loss, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1, LR_D, lr_g, le,
-                      c_hook, c, 0};
+                      c_hook, c, 0, 0};
     const gl_rig_arch a = {3, (size_t[]){1, 16, 16, 1}, GL_ACT_TANH,
                            3, (size_t[]){1, 32, 32, 1}, GL_ACT_LEAKY, 0.2,
                            gopts[gk].kind, GL_OPT_ADAM, 0.5, 0};

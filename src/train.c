@@ -69,6 +69,7 @@ struct gl_gan {
     gl_optim *og, *od;
     gl_gan_cfg cfg;
     size_t dim;         /* data dimension */
+    size_t m, rows;     /* samples per packed row of D (1: no packing); batch / m */
     size_t t;           /* steps completed since alloc */
     gl_gan_stats last;
     /* buffers, batch B: */
@@ -117,22 +118,31 @@ int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
     if (!(cfg->r1 >= 0) || !isfinite(cfg->r1))
         return gl_err_set(err, GL_EINVAL, "R1 penalty weight %g must be finite and >= 0",
                           cfg->r1);
+    size_t m = cfg->pack > 1 ? cfg->pack : 1;
+    if (B % m)
+        return gl_err_set(err, GL_EINVAL, "batch %zu is not a multiple of pack %zu", B, m);
     size_t gin = G->sizes[0], gout = G->sizes[G->nlayers];
     size_t din = D->sizes[0], dout = D->sizes[D->nlayers];
     if (gin != zdim || gout != dim)
         return gl_err_set(err, GL_EINVAL,
                           "generator maps %zu -> %zu, need zdim %zu -> data dim %zu",
                           gin, gout, zdim, dim);
-    if (din != dim || dout != 1)
+    if (m == 1 && (din != dim || dout != 1))
         return gl_err_set(err, GL_EINVAL, "discriminator maps %zu -> %zu, need data dim %zu -> 1",
                           din, dout, dim);
+    if (m > 1 && (din / m != dim || din % m || dout != 1))
+        return gl_err_set(err, GL_EINVAL, "discriminator maps %zu -> %zu, need pack %zu x data "
+                          "dim %zu = %zu -> 1", din, dout, m, dim, m * dim);
     if (G->maxbatch < B)
         return gl_err_set(err, GL_EINVAL, "batch %zu needs a generator built for %zu, it has %zu",
                           B, B, G->maxbatch);
-    if (D->maxbatch / 2 < B)
+    if (m == 1 && D->maxbatch / 2 < B)
         return gl_err_set(err, GL_EINVAL,
                           "batch %zu needs a discriminator built for 2*batch = %zu, it has %zu",
                           B, 2 * B, D->maxbatch);
+    if (m > 1 && D->maxbatch / 2 < B / m)
+        return gl_err_set(err, GL_EINVAL, "batch %zu in packs of %zu needs a discriminator "
+                          "built for 2*batch/pack = %zu, it has %zu", B, m, 2 * B / m, D->maxbatch);
     if (og->n != G->nparams)
         return gl_err_set(err, GL_EINVAL,
                           "generator optimiser has %zu parameters, the generator %zu",
@@ -161,6 +171,8 @@ int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
     w->od = od;
     w->cfg = *cfg;
     w->dim = dim;
+    w->m = m;
+    w->rows = B / m;
     double *p = (double *)(block + head);
     memset(p, 0, nd * sizeof(double));
     w->xd = p;
@@ -232,14 +244,14 @@ static void d_forward(gl_gan *w, const gl_mix *data, const gsl_rng *r)
     gl_mix_sample(data, r, B, w->xd);
     draw_noise(w, r, w->z);
     gl_mlp_forward(w->G, w->z, B, w->xd + B * dim);
-    gl_mlp_forward(w->D, w->xd, 2 * B, w->ad);
+    gl_mlp_forward(w->D, w->xd, 2 * w->rows, w->ad); /* [2B x dim] read as [2B/m x m dim] */
 }
 
 /* dL_D/da, then D->grads = dL_D/dtheta_D. Returns L_D if value, else 0 (the
  * value costs a logarithm per row; the gradient does not need it). */
 static double d_backward(gl_gan *w, int value)
 {
-    size_t B = w->cfg.batch;
+    size_t B = w->rows;
     double loss = 0;
     if (value)
         loss = gl_loss_d(w->cfg.loss, w->ad, B, w->ad + B, B, 1.0, w->dad, w->dad + B);
@@ -247,7 +259,7 @@ static double d_backward(gl_gan *w, int value)
         gl_loss_d_grad(w->cfg.loss, w->ad, B, w->ad + B, B, 1.0, w->dad, w->dad + B);
     gl_mlp_zero_grad(w->D);
     gl_mlp_backward(w->D, w->dad, NULL, 1);
-    if (w->pen) /* the real rows are the first B of D's last batch */
+    if (w->pen) /* the real (packed) rows are the first B of D's last batch */
         gl_mlp_penalty(w->D, B, w->cfg.r1 / (2.0 * (double)B), w->pen);
     return loss;
 }
@@ -257,20 +269,20 @@ static void g_forward(gl_gan *w, const double *z)
 {
     size_t B = w->cfg.batch;
     gl_mlp_forward(w->G, z, B, w->xg);
-    gl_mlp_forward(w->D, w->xg, B, w->ag);
+    gl_mlp_forward(w->D, w->xg, w->rows, w->ag);
 }
 
 /* dL_G/da -> (through D, its gradients untouched) dL_G/dx -> (through G)
  * G->grads = dL_G/dtheta_G. Returns L_G if value, else 0. */
 static double g_backward(gl_gan *w, int value)
 {
-    size_t B = w->cfg.batch;
+    size_t R = w->rows;
     double loss = 0;
     if (value)
-        loss = gl_loss_g(w->cfg.loss, w->ag, B, 1.0, w->dag);
+        loss = gl_loss_g(w->cfg.loss, w->ag, R, 1.0, w->dag);
     else
-        gl_loss_g_grad(w->cfg.loss, w->ag, B, 1.0, w->dag);
-    gl_mlp_backward(w->D, w->dag, w->dx, 0);
+        gl_loss_g_grad(w->cfg.loss, w->ag, R, 1.0, w->dag);
+    gl_mlp_backward(w->D, w->dag, w->dx, 0); /* [R x m dim] = [B x dim] */
     gl_mlp_zero_grad(w->G);
     gl_mlp_backward(w->G, w->dx, NULL, 1);
     return loss;
@@ -285,7 +297,7 @@ double gl_gan_grad_g(gl_gan *w, const double *z)
 /* D_real, D_fake and acc from the last D-step's outputs w->ad. */
 static void d_stats(gl_gan *w, gl_gan_stats *s)
 {
-    size_t B = w->cfg.batch;
+    size_t B = w->rows;
     int ls = w->cfg.loss == GL_LOSS_LS;
     double thr = ls ? 0.5 : 0.0, sr = 0, sf = 0;
     size_t right = 0;
@@ -328,7 +340,7 @@ int gl_gan_train(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err)
             if (!all_finite(w->xd + B * w->dim, B * w->dim))
                 return gl_err_set(err, GL_EDIVERGE, "generator output is not finite at "
                                   "step %zu (D-step %zu of %zu)", t, i + 1, c->k);
-            if (!all_finite(w->ad, 2 * B))
+            if (!all_finite(w->ad, 2 * w->rows))
                 return gl_err_set(err, GL_EDIVERGE, "discriminator output is not finite at "
                                   "step %zu (D-step %zu of %zu)", t, i + 1, c->k);
             ld = d_backward(w, value && i + 1 == c->k);
@@ -346,7 +358,7 @@ int gl_gan_train(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err)
         g_forward(w, w->z);
         if (!all_finite(w->xg, B * w->dim))
             return gl_err_set(err, GL_EDIVERGE, "generator output is not finite at step %zu", t);
-        if (!all_finite(w->ag, B))
+        if (!all_finite(w->ag, w->rows))
             return gl_err_set(err, GL_EDIVERGE, "discriminator output on the generator's "
                               "samples is not finite at step %zu", t);
         lg = g_backward(w, value);

@@ -86,17 +86,25 @@ typedef struct {
     void *hook_ctx;
     /* R1 gradient penalty (Mescheder, Geiger & Nowozin 2018), >= 0, 0 = none:
      * every D-step adds (r1/2) mean_real |grad_x a|^2 (a = D's output, the
-     * logit) to L_D, so D is pushed to be flat on the data; exact gradient
+     * logit; over the real packed rows with pack) to L_D, so D is pushed to be flat on the data; exact gradient
      * (gl_mlp_penalty). loss_d in the statistics stays the plain L_D. */
     double r1;
+    /* PacGAN packing (Lin et al. 2018): m = pack >= 2 (0 or 1: none; batch
+     * must be a multiple of m). D sees m samples concatenated, input m*data_dim:
+     * the row-major batch [batch x data_dim] is read, without a copy, as
+     * [batch/m x m*data_dim], consecutive samples forming a pack (real packs
+     * and fake packs alike); L_D and L_G are means over the batch/m packed
+     * rows, and the G-step's dL_G/dx comes back through the same view. The
+     * statistics (gl_gan_stats) are then over packed rows. */
+    size_t pack;
 } gl_gan_cfg;
 
 typedef struct gl_gan gl_gan; /* opaque workspace */
 
 /* A workspace training G against D with optimisers og (over G's parameters)
  * and od (over D's) on data_dim-dimensional data. Checks the shapes: G maps
- * zdim -> data_dim with maxbatch >= batch, D maps data_dim -> 1 with maxbatch
- * >= 2*batch; and the configuration. Keeps pointers to G, D, og, od (not
+ * zdim -> data_dim with maxbatch >= batch, D maps m*data_dim -> 1 with
+ * maxbatch >= 2*batch/m (m = pack, 1 without packing); and the configuration. Keeps pointers to G, D, og, od (not
  * copies) and a copy of *cfg. */
 int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
                  const gl_gan_cfg *cfg, size_t data_dim, gl_err *err);

@@ -13,7 +13,7 @@ static const size_t GS[] = {1, 8, 8, 1}, DS[] = {1, 16, 1};
 static gl_gan_cfg cfg_of(size_t batch)
 {
     gl_gan_cfg c = {10, batch, 1, GL_LOSS_NS, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1,
-                    2e-3, 1e-3, 0, NULL, NULL, 0};
+                    2e-3, 1e-3, 0, NULL, NULL, 0, 0};
     return c;
 }
 

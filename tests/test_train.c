@@ -45,7 +45,7 @@ static const arch SMALL1 = {"0.5*N(-2,0.5)+0.5*N(2,0.5)", 3, {1, 8, 8, 1}, GL_AC
 static gl_gan_cfg base_cfg(size_t steps)
 {
     gl_gan_cfg c = {steps, 32, 1, GL_LOSS_NS, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1,
-                    1e-3, 1e-3, 0, NULL, NULL, 0};
+                    1e-3, 1e-3, 0, NULL, NULL, 0, 0};
     return c;
 }
 
@@ -815,6 +815,157 @@ START_TEST(test_loss_parse_errors)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ packing */
+
+/* PacGAN packing, m = 2: D (2*2 inputs) reads the G-step's batch
+ * [16 x 2] as [8 x 4], consecutive samples in one pack. L_G equals the loss
+ * of D on packs built by hand, and its gradient with respect to G's
+ * parameters matches central differences (as test_grad_g_fd). */
+START_TEST(test_pack_grad_fd)
+{
+    const arch a = {"N2(0,0,1,1)", 3, {3, 8, 8, 2}, GL_ACT_TANH,
+                    3, {4, 8, 8, 1}, GL_ACT_TANH, GL_OPT_ADAM};
+    for (int k = 0; k < 3; k++) {
+        gl_gan_cfg cfg = base_cfg(1);
+        cfg.batch = 16;
+        cfg.zdim = 3;
+        cfg.pack = 2;
+        cfg.loss = LOSSES[k];
+        rig g;
+        rig_make(&g, &a, &cfg, 21 + (unsigned long)k);
+        gl_mlp *G = g.G, *D = g.D;
+        for (size_t l = 0; l < D->nlayers; l++)
+            for (size_t o = 0; o < D->sizes[l + 1]; o++)
+                D->params[D->boff[l] + o] = gsl_ran_gaussian(g.r, 0.5);
+        double z[16 * 3], x[16 * 2], packs[8 * 4], out[8];
+        for (size_t i = 0; i < 16 * 3; i++)
+            z[i] = gsl_ran_gaussian(g.r, 1.0);
+        /* by hand: pack j = (x_{2j}, x_{2j+1}) */
+        gl_mlp_forward(G, z, 16, x);
+        for (size_t j = 0; j < 8; j++)
+            for (size_t c = 0; c < 4; c++)
+                packs[4 * j + c] = x[2 * (2 * j + c / 2) + c % 2];
+        gl_mlp_forward(D, packs, 8, out);
+        double want = gl_loss_g(LOSSES[k], out, 8, 1.0, NULL);
+        double L = gl_gan_grad_g(g.w, z);
+        ck_assert_msg(memcmp(&L, &want, sizeof L) == 0, "%s: L_G %.17g, by hand %.17g",
+                      gl_gan_loss_name(LOSSES[k]), L, want);
+        size_t np = G->nparams;
+        double *grad = malloc(np * sizeof *grad);
+        ck_assert(grad != NULL);
+        memcpy(grad, G->grads, np * sizeof *grad);
+        double gmax = 0, emax = 0;
+        for (size_t j = 0; j < np; j++) {
+            double p = G->params[j], h = 1e-6 * (1 + fabs(p));
+            G->params[j] = p + h;
+            double lp = gl_gan_grad_g(g.w, z);
+            G->params[j] = p - h;
+            double lm = gl_gan_grad_g(g.w, z);
+            G->params[j] = p;
+            gmax = fmax(gmax, fabs(grad[j]));
+            emax = fmax(emax, fabs(grad[j] - (lp - lm) / (2 * h)));
+        }
+        ck_assert_msg(gmax > 1e-3, "%s: gradient ~0 (max %g), test vacuous",
+                      gl_gan_loss_name(LOSSES[k]), gmax);
+        ck_assert_msg(emax <= 1e-6 * gmax, "%s: max |grad - fd| = %g, max |grad| = %g",
+                      gl_gan_loss_name(LOSSES[k]), emax, gmax);
+        free(grad);
+        rig_free(&g);
+    }
+}
+END_TEST
+
+/* pack 0 and pack 1 are the unpacked loop, bit for bit; with batch 6 in packs
+ * of 3 the statistics are over 2 + 2 packed rows, so the accuracy is a
+ * multiple of 1/4 (unpacked it would be a multiple of 1/12), and training
+ * runs and stays finite */
+START_TEST(test_pack_runs)
+{
+    gl_gan_cfg c0 = base_cfg(20), c1 = base_cfg(20);
+    c1.pack = 1;
+    rig a, b;
+    rig_make(&a, &SMALL1, &c0, 3);
+    rig_make(&b, &SMALL1, &c1, 3);
+    run_ok(&a);
+    run_ok(&b);
+    ck_assert(memcmp(a.G->params, b.G->params, a.G->nparams * sizeof(double)) == 0);
+    ck_assert(memcmp(a.D->params, b.D->params, a.D->nparams * sizeof(double)) == 0);
+    ck_assert(memcmp(gl_gan_last(a.w), gl_gan_last(b.w), sizeof(gl_gan_stats)) == 0);
+    rig_free(&a);
+    rig_free(&b);
+    const arch a3 = {"0.5*N(-2,0.5)+0.5*N(2,0.5)", 3, {1, 8, 8, 1}, GL_ACT_TANH,
+                     3, {3, 16, 16, 1}, GL_ACT_LEAKY, GL_OPT_ADAM};
+    gl_gan_cfg c3 = base_cfg(1);
+    c3.batch = 6;
+    c3.pack = 3;
+    rig p;
+    rig_make(&p, &a3, &c3, 4);
+    int quarter = 1;
+    for (int t = 0; t < 30; t++) {
+        run_ok(&p);
+        double acc = gl_gan_last(p.w)->acc;
+        quarter &= acc * 4 == floor(acc * 4);
+        ck_assert(isfinite(gl_gan_last(p.w)->loss_d) && isfinite(gl_gan_last(p.w)->loss_g));
+    }
+    ck_assert_msg(quarter, "accuracy not over 4 packed rows");
+    ck_assert_uint_eq(gl_gan_last(p.w)->step, 30);
+    rig_free(&p);
+}
+END_TEST
+
+/* the shapes packing needs: batch a multiple of m, D's input m * data_dim,
+ * D's capacity 2 batch / m (so a D built for 2 batch / m suffices) */
+START_TEST(test_pack_errors)
+{
+    const arch a = {"0.5*N(-2,0.5)+0.5*N(2,0.5)", 3, {1, 8, 8, 1}, GL_ACT_TANH,
+                    3, {2, 16, 16, 1}, GL_ACT_LEAKY, GL_OPT_ADAM};
+    gl_gan_cfg c = base_cfg(1);
+    c.pack = 2;
+    rig g;
+    rig_make(&g, &a, &c, 5); /* batch 32, D 2 -> 1 holding 64 rows */
+    gl_err err;
+    gl_gan *w = NULL;
+    c.batch = 31;
+    ck_assert_int_eq(gl_gan_alloc(&w, g.G, g.D, g.og, g.od, &c, 1, &err), GL_EINVAL);
+    ck_assert_msg(strstr(err.msg, "batch 31 is not a multiple of pack 2"), "%s", err.msg);
+    c.batch = 32;
+    c.pack = 3;
+    ck_assert_int_eq(gl_gan_alloc(&w, g.G, g.D, g.og, g.od, &c, 1, &err), GL_EINVAL);
+    ck_assert_msg(strstr(err.msg, "not a multiple of pack 3"), "%s", err.msg);
+    c.batch = 30;
+    ck_assert_int_eq(gl_gan_alloc(&w, g.G, g.D, g.og, g.od, &c, 1, &err), GL_EINVAL);
+    ck_assert_msg(strstr(err.msg, "discriminator maps 2 -> 1, need pack 3 x data dim 1 = 3 -> 1"),
+                  "%s", err.msg);
+    c.pack = 1;
+    c.batch = 32;
+    ck_assert_int_eq(gl_gan_alloc(&w, g.G, g.D, g.og, g.od, &c, 1, &err), GL_EINVAL);
+    ck_assert_msg(strstr(err.msg, "need data dim 1 -> 1"), "%s", err.msg);
+    ck_assert_ptr_null(w);
+    /* a D built for 2 batch / m rows is enough, one row less is not */
+    gl_mlp *D = NULL;
+    ck_assert_int_eq(gl_mlp_alloc(&D, 2, (size_t[]){2, 4, 1}, GL_ACT_TANH, 0, 32, &err), GL_OK);
+    gl_optim *od = NULL;
+    ck_assert_int_eq(gl_optim_alloc(&od, GL_OPT_SGD, D->nparams, 0.1, &err), GL_OK);
+    c.pack = 2;
+    ck_assert_int_eq(gl_gan_alloc(&w, g.G, D, g.og, od, &c, 1, &err), GL_OK);
+    gl_gan_free(w);
+    w = NULL;
+    c.batch = 34;
+    gl_mlp *G = NULL;
+    ck_assert_int_eq(gl_mlp_alloc(&G, 1, (size_t[]){1, 1}, GL_ACT_LINEAR, 0, 34, &err), GL_OK);
+    gl_optim *og = NULL;
+    ck_assert_int_eq(gl_optim_alloc(&og, GL_OPT_SGD, G->nparams, 0.1, &err), GL_OK);
+    ck_assert_int_eq(gl_gan_alloc(&w, G, D, og, od, &c, 1, &err), GL_EINVAL);
+    ck_assert_msg(strstr(err.msg, "needs a discriminator built for 2*batch/pack = 34, it has 32"),
+                  "%s", err.msg);
+    gl_optim_free(og);
+    gl_optim_free(od);
+    gl_mlp_free(G);
+    gl_mlp_free(D);
+    rig_free(&g);
+}
+END_TEST
+
 Suite *train_suite(void)
 {
     Suite *s = suite_create("train");
@@ -834,6 +985,8 @@ Suite *train_suite(void)
     tcase_add_test(core, test_r1_step);
     tcase_add_test(core, test_r1_flattens);
     tcase_add_test(core, test_r1_errors);
+    tcase_add_test(core, test_pack_grad_fd);
+    tcase_add_test(core, test_pack_runs);
     tcase_set_timeout(core, 120); /* ~1 s; ASan + UBSan builds run ~10x slower */
     suite_add_tcase(s, core);
     TCase *limits = tcase_create("limits");
@@ -846,6 +999,7 @@ Suite *train_suite(void)
     tcase_add_test(errors, test_alloc_errors);
     tcase_add_test(errors, test_train_errors);
     tcase_add_test(errors, test_loss_parse_errors);
+    tcase_add_test(errors, test_pack_errors);
     suite_add_tcase(s, errors);
     return s;
 }

@@ -24,6 +24,7 @@ int cmd_exp(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_dirac(int argc, char **argv);
+int cmd_modes(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 
 #endif

@@ -392,7 +392,7 @@ int cmd_train(int argc, char **argv)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     train_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
-    gl_gan_cfg cfg = {steps, batch, k, loss, update, noise, zdim, lr, lr, log_every, hook, &ctx, r1};
+    gl_gan_cfg cfg = {steps, batch, k, loss, update, noise, zdim, lr, lr, log_every, hook, &ctx, r1, 0};
     const gl_rig_arch a = {gh.n + 1, gs, gact, dh.n + 1, ds, dact, leak, GL_OPT_ADAM, GL_OPT_ADAM,
                            0.5, 0};
     int s = r ? GL_OK : gl_err_set(&err, GL_ENOMEM, "out of memory");

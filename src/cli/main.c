@@ -17,6 +17,7 @@ static const char usage[] =
     "  sample --model FILE -n N [--seed S]      samples of a generator saved by train --save\n"
     "  dirac  --update sim|alt --h X --steps N  the Dirac-GAN's gradient play, as TSV\n"
     "  fit    --p SPEC --f NAME [--init MU,S]   the Gaussian minimising D_f(P||N(mu,sigma))\n"
+    "  modes  --data SPEC --samples FILE        modes hit, high-quality fraction, reverse KL\n"
     "  exp    NAME [--quick] [--seed N] [--out DIR] [overrides]\n"
     "                                           run an experiment; exp --list lists them\n"
     "\n"
@@ -88,6 +89,8 @@ int main(int argc, char **argv)
         return cmd_dirac(argc - 2, argv + 2);
     if (strcmp(cmd, "fit") == 0)
         return cmd_fit(argc - 2, argv + 2);
+    if (strcmp(cmd, "modes") == 0)
+        return cmd_modes(argc - 2, argv + 2);
     if (strcmp(cmd, "exp") == 0)
         return cmd_exp(argc - 2, argv + 2);
     return cli_fail(NULL, "unknown command \"%s\" (try 'ganlab --help')", cmd);

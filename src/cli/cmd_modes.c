@@ -1,0 +1,163 @@
+/* cmd_modes.c — `ganlab modes`: mode coverage of any sample file against a
+ * mixture whose components are the modes (src/modes.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mix.h"
+#include "modes.h"
+
+static const char modes_usage[] =
+    "usage: ganlab modes --data SPEC --samples FILE\n"
+    "\n"
+    "Scores samples (of any generator) against the modes of a mixture of\n"
+    "Gaussians, as in VEEGAN (Srivastava et al. 2017) and PacGAN (Lin et al.\n"
+    "2018): a sample is high quality if it lies within 3 standard deviations\n"
+    "(Mahalanobis) of its nearest mode (nearest mean, Euclidean); 'modes' counts\n"
+    "the modes with at least one high-quality sample; 'rkl' is KL(histogram of\n"
+    "the high-quality samples over modes || mixture weights), uniform weights for\n"
+    "ring(...) and grid(...). An empty mode adds 0 to rkl; with no high-quality\n"
+    "sample rkl is nan.\n"
+    "Prints TSV: the header 'modes hq_fraction rkl n', then one row.\n"
+    "\n"
+    "  --data SPEC     the data mixture, e.g. 'ring(8,2,0.02)' or 'grid(5,2,0.05)';\n"
+    "                  every component must be a Gaussian (N or N2)\n"
+    "  --samples FILE  one sample per line, its coordinates separated by spaces\n"
+    "                  or tabs (1 or 2, the dimension of SPEC); '-' reads stdin;\n"
+    "                  blank lines and text after '#' are ignored\n"
+    "\n"
+    "example: ganlab sample --model g.model -n 2500 | ganlab modes --data 'ring(8,2,0.02)' --samples -\n";
+
+/* Parses the coordinates of one line into x[0..dim-1]; 0 for a blank or
+ * comment line, 1 for a sample, -1 (and a message in why) if malformed. */
+static int parse_line(char *line, int dim, double *x, char *why, size_t nwhy)
+{
+    char *hash = strchr(line, '#');
+    if (hash)
+        *hash = '\0';
+    int k = 0;
+    char *p = line;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+            p++;
+        if (!*p)
+            break;
+        char *end;
+        errno = 0;
+        double v = strtod(p, &end);
+        size_t len = strcspn(p, " \t\r\n");
+        if (end == p || (size_t)(end - p) != len || errno == ERANGE || !isfinite(v)) {
+            snprintf(why, nwhy, "\"%.*s\" is not a finite number", (int)(len > 40 ? 40 : len), p);
+            return -1;
+        }
+        if (k == dim) {
+            snprintf(why, nwhy, "more than %d coordinate%s (the data are %d-D)", dim,
+                     dim == 1 ? "" : "s", dim);
+            return -1;
+        }
+        x[k++] = v;
+        p = end;
+    }
+    if (k == 0)
+        return 0;
+    if (k < dim) {
+        snprintf(why, nwhy, "%d coordinate%s, the data are %d-D", k, k == 1 ? "" : "s", dim);
+        return -1;
+    }
+    return 1;
+}
+
+/* Reads every sample of f into a growing buffer (*xs, *n samples). */
+static int read_samples(FILE *f, const char *name, int dim, double **xs, size_t *n)
+{
+    char *line = NULL, why[128];
+    size_t cap = 0, nline = 0, lcap = 0;
+    int rc = 0;
+    *xs = NULL;
+    *n = 0;
+    while (getline(&line, &lcap, f) >= 0) {
+        double x[2];
+        nline++;
+        int k = parse_line(line, dim, x, why, sizeof why);
+        if (k < 0) {
+            rc = cli_fail("modes", "%s:%zu: %s", name, nline, why);
+            break;
+        }
+        if (k == 0)
+            continue;
+        if (*n == cap) {
+            size_t nc = cap ? 2 * cap : 1024;
+            double *b = realloc(*xs, nc * (size_t)dim * sizeof *b);
+            if (!b) {
+                rc = cli_fail("modes", "out of memory after %zu samples", *n);
+                break;
+            }
+            *xs = b;
+            cap = nc;
+        }
+        memcpy(*xs + *n * (size_t)dim, x, (size_t)dim * sizeof *x);
+        (*n)++;
+    }
+    if (!rc && ferror(f))
+        rc = cli_fail("modes", "%s: read error after line %zu", name, nline);
+    free(line);
+    return rc;
+}
+
+int cmd_modes(int argc, char **argv)
+{
+    const char *spec = NULL, *path = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *v;
+        if (cli_is_help(argv[i])) {
+            fputs(modes_usage, stdout);
+            return 0;
+        } else if (cli_opt(argc, argv, &i, "data", &v)) {
+            if (!v)
+                return cli_fail("modes", "option --data needs a value");
+            spec = v;
+        } else if (cli_opt(argc, argv, &i, "samples", &v)) {
+            if (!v)
+                return cli_fail("modes", "option --samples needs a value");
+            path = v;
+        } else {
+            return cli_fail("modes", "unknown option \"%s\" (try 'ganlab modes --help')", argv[i]);
+        }
+    }
+    if (!spec || !path)
+        return cli_fail("modes", "--data and --samples are required (try 'ganlab modes --help')");
+    gl_err err;
+    gl_mix *m = NULL;
+    if (gl_mix_parse(spec, &m, &err) || gl_modes_check(m, &err)) {
+        gl_err_prefix(&err, "--data");
+        gl_mix_free(m);
+        return cli_fail_err("modes", &err);
+    }
+    int stdin_ = strcmp(path, "-") == 0;
+    FILE *f = stdin_ ? stdin : fopen(path, "r");
+    if (!f) {
+        int e = errno;
+        gl_mix_free(m);
+        return cli_fail("modes", "--samples: cannot open %s: %s", path, strerror(e));
+    }
+    double *xs = NULL;
+    size_t n = 0;
+    int rc = read_samples(f, stdin_ ? "<stdin>" : path, m->dim, &xs, &n);
+    if (!stdin_)
+        fclose(f);
+    if (!rc && n == 0)
+        rc = cli_fail("modes", "%s: no samples", stdin_ ? "<stdin>" : path);
+    gl_modes r;
+    if (!rc && gl_modes_score(m, xs, n, NULL, &r, &err))
+        rc = cli_fail_err("modes", &err);
+    if (!rc) {
+        printf("modes\thq_fraction\trkl\tn\n");
+        printf("%zu\t%.10g\t%.10g\t%zu\n", r.covered, r.hq_frac, r.rkl, r.n);
+    }
+    free(xs);
+    gl_mix_free(m);
+    return rc;
+}
