@@ -216,29 +216,12 @@ END_TEST
 
 static char cout[4096], cerr[4096];
 
-static void slurp_into(const char *path, char *buf, size_t size)
-{
-    FILE *f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot read %s", path);
-    size_t n = fread(buf, 1, size - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-}
-
 /* runs "$GL_BIN modes ARGS" (with a shell redirection in ARGS if wanted) */
 static int ganlab_modes(const char *args)
 {
-    const char *bin = getenv("GL_BIN");
-    char cmd[1024], po[128], pe[128];
-    ck_assert_msg(bin != NULL, "GL_BIN is not set (run through make check)");
-    snprintf(po, sizeof po, "%s/out", gl_test_dir);
-    snprintf(pe, sizeof pe, "%s/err", gl_test_dir);
-    snprintf(cmd, sizeof cmd, "%s modes %s >%s 2>%s", bin, args, po, pe);
-    int st = system(cmd);
-    ck_assert(WIFEXITED(st));
-    slurp_into(po, cout, sizeof cout);
-    slurp_into(pe, cerr, sizeof cerr);
-    return WEXITSTATUS(st);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "modes %s", args);
+    return gl_test_run(cmd, cout, sizeof cout, cerr, sizeof cerr);
 }
 
 static void write_file(const char *name, const char *text)
