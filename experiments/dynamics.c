@@ -141,7 +141,7 @@ int gl_exp_dynamics(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
         goto done;
     gl_tsv_meta(tt, "final_norms", "sim %.6g, alt %.6g, penalty %.6g, noise %.6g", n_sim, n_alt, n_pen, n_noise);
     if (dflt) {
-        /* the issue's values, given to 4 and 2 significant digits: half a unit
+        /* the reference values, given to 4 and 2 significant digits: half a unit
          * of the last digit is the tolerance */
         gl_claims_add(cl, "ref_sim_norm_500", GL_CLAIM_EQ, 3.097, n_sim, 5e-4);
         gl_claims_add(cl, "ref_alt_norm_500", GL_CLAIM_EQ, 1.413, n_alt, 5e-4);

@@ -131,7 +131,7 @@ static int part_b(gl_rec *rec, gl_claims *cl, gl_err *err)
             fprintf(gl_tsv_file(t2), "%s\t%.10g\t%.17g\t%.17g\t%.3g\n", f->name, tt, c->fstar(tt), v, e);
         }
     }
-    /* 1e-8 (the issue's): Brent stops at 1e-12 relative in t, so the value is
+    /* 1e-8 (the target): Brent stops at 1e-12 relative in t, so the value is
      * off by ~f*'' dt^2, far below; what remains is rounding, ~1e-13 */
     gl_claims_add(cl, "B_biconj_max_abs_err", GL_CLAIM_EQ, 0, emax, 1e-8);
     gl_claims_add(cl, "B_fstar_closed_vs_sup_max_abs_err", GL_CLAIM_EQ, 0, cmax, 1e-8);
@@ -325,7 +325,7 @@ static int part_d(const gl_exp_opts *o, unsigned long nrand, double dfs[GL_F_COU
             row[1 + k] = gaps[e][k];
         gl_tsv_row(t2, GL_F_COUNT, row);
     }
-    /* 1e-8 (the issue's); the quadrature's own error is ~1e-12 relative */
+    /* 1e-8 (the target); the quadrature's own error is ~1e-12 relative */
     gl_claims_add(cl, "D_bound_at_Tstar_minus_Df_max_abs", GL_CLAIM_EQ, 0, dmax, 1e-8);
     /* <= D_f up to the quadrature's error (1e-12 relative of D_f <= 2) */
     gl_claims_add(cl, "D_random_T_bound_minus_Df_max", GL_CLAIM_LE, 0, rmax, 1e-10);
@@ -343,7 +343,7 @@ done:
 static int part_e(const gl_exp_opts *o, unsigned long steps, unsigned long ntest, const double dfs[GL_F_COUNT],
                   gl_rec *rec, gl_claims *cl, gl_err *err)
 {
-    /* the five of the issue, and in the full run two more. Left out: neyman,
+    /* the five asked for, and in the full run two more. Left out: neyman,
      * whose estimator has infinite variance here (E_P[T*^2] needs q^4/p^3
      * integrable, i.e. sigma_Q < 0.92 for P's components of sd 0.8), and tv,
      * whose T* = sign(p-q)/2 sits on the saturated ends of g = tanh/2: the

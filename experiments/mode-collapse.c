@@ -536,7 +536,7 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
      * of (b, m) for the methods run on both benchmarks: b * 6 + m */
     {
         double lost = -INFINITY;
-        for (size_t b = 0; b < 2; b++) /* the claim is on ring and grid */
+        for (size_t b = 0; b < 2; b++) /* the claim is on ring and grid */
             lost = fmax(lost, (double)NMODES[b] - u[b * 6].mean[0]);
         gl_claims_add(cl, "gan_max_mean_modes_missing", GL_CLAIM_GE, 1, lost, 0);
         gl_claims_add(cl, "gan_slow_d_ring_mean_modes", GL_CLAIM_LE, o->quick ? 7 : 6,

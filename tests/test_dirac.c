@@ -1,5 +1,5 @@
 /* test_dirac.c — src/dirac.c: the Dirac-GAN of Mescheder et al. (2018).
- * The linearised growth factor, the reference norms of the issue, the
+ * The linearised growth factor, the reference norms, the
  * alternating orbit, the penalty's decay rate against its eigenvalue, noise
  * reproducibility and every error path. */
 #include <check.h>
@@ -64,7 +64,7 @@ START_TEST(test_growth_factor)
 }
 END_TEST
 
-/* the issue's reference values: h = 0.2, 500 steps from (1, 1) */
+/* the reference values: h = 0.2, 500 steps from (1, 1) */
 START_TEST(test_reference_norms)
 {
     ASSERT_ABS(run_norm(GL_DIRAC_SIM, 0.2, 0, 1, 1, 500), 3.097, 5e-4);
