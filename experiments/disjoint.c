@@ -178,9 +178,7 @@ static int part_b(const gl_exp_opts *o, size_t dsteps, gl_rec *rec, gl_claims *c
         nck = NCK - 1;
     }
     gl_mix *P = NULL, *Gm = NULL;
-    gl_mlp *G = NULL, *D = NULL;
-    gl_optim *og = NULL, *od = NULL, *odt = NULL;
-    gl_gan *wm = NULL, *wn = NULL;
+    gl_exp_probe pr = {0};
     gl_tsv *t = NULL;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     double z[MB], sd_first = NAN, mm_peak = 0, mm_last = NAN, ns_last = NAN, ns_cv_last = NAN, sd_last = NAN, dfake_last = NAN;
@@ -190,21 +188,12 @@ static int part_b(const gl_exp_opts *o, size_t dsteps, gl_rec *rec, gl_claims *c
     gsl_rng_set(r, o->seed * 7 + 3);
     /* G(z) = 0.5 z + 3.5, z ~ U(-1,1): p_g = U(3,4), two units from the data */
     if ((s = gl_mix_parse("U(0,1)", &P, err)) || (s = gl_mix_parse("U(3,4)", &Gm, err)) ||
-        (s = gl_mlp_alloc(&G, 1, (size_t[]){1, 1}, GL_ACT_LINEAR, 0, MB, err)) ||
-        (s = gl_mlp_alloc(&D, 3, (size_t[]){1, 32, 32, 1}, GL_ACT_TANH, 0, 512, err)) ||
-        (s = gl_optim_alloc(&og, GL_OPT_SGD, G->nparams, 1, err)) ||
-        (s = gl_optim_alloc(&od, GL_OPT_SGD, D->nparams, 1, err)) ||
-        (s = gl_optim_alloc(&odt, GL_OPT_ADAM, D->nparams, 0.005, err)))
+        (s = gl_exp_probe_alloc(&pr, 0.5, 3.5, GL_NOISE_UNIFORM, MB, 512, r, err)) ||
+        (s = gl_rec_open(rec, "dsteps.tsv", &t, err)))
         goto done;
-    G->params[0] = 0.5;
-    G->params[1] = 3.5;
-    gl_mlp_init(D, r);
-    gl_gan_cfg cfg = {1, MB, 1, GL_LOSS_MINIMAX, GL_UPDATE_ALT, GL_NOISE_UNIFORM, 1, 1, 1, 0, NULL, NULL, 0, 0};
-    if ((s = gl_gan_alloc(&wm, G, D, og, od, &cfg, 1, err)))
-        goto done;
-    cfg.loss = GL_LOSS_NS;
-    if ((s = gl_gan_alloc(&wn, G, D, og, od, &cfg, 1, err)) || (s = gl_rec_open(rec, "dsteps.tsv", &t, err)))
-        goto done;
+    gl_mlp *G = pr.G, *D = pr.D;
+    gl_optim *odt = pr.odt;
+    gl_gan *wm = pr.wm, *wn = pr.wn;
     gl_tsv_meta(t, "pdata", "U(0,1)");
     gl_tsv_meta(t, "G", "G(z) = 0.5 z + 3.5, z ~ U(-1,1): p_g = U(3,4), held fixed");
     gl_tsv_meta(t, "D", "1-32-32-1 tanh, Adam lr 0.005, batch 256+256 (gl_train_d)");
@@ -245,13 +234,7 @@ static int part_b(const gl_exp_opts *o, size_t dsteps, gl_rec *rec, gl_claims *c
     gl_claims_add(cl, "B_ns_over_mm_norm_last", GL_CLAIM_GE, 100, ns_last / mm_last, 0);
     gl_claims_add(cl, "B_ns_db_sd_last_over_10_steps", GL_CLAIM_GE, 5, sd_last / sd_first, 0);
 done:
-    gl_gan_free(wm);
-    gl_gan_free(wn);
-    gl_optim_free(og);
-    gl_optim_free(od);
-    gl_optim_free(odt);
-    gl_mlp_free(G);
-    gl_mlp_free(D);
+    gl_exp_probe_free(&pr);
     gl_mix_free(P);
     gl_mix_free(Gm);
     gsl_rng_free(r);

@@ -160,3 +160,41 @@ int gl_exp_train_d_to(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G
         *done = target;
     return s;
 }
+
+void gl_exp_probe_free(gl_exp_probe *p)
+{
+    gl_gan_free(p->wm);
+    gl_gan_free(p->wn);
+    gl_optim_free(p->og);
+    gl_optim_free(p->od);
+    gl_optim_free(p->odt);
+    gl_mlp_free(p->G);
+    gl_mlp_free(p->D);
+    memset(p, 0, sizeof *p);
+}
+
+int gl_exp_probe_alloc(gl_exp_probe *p, double a, double b, gl_noise noise, size_t batch,
+                       size_t dcap, const gsl_rng *r, gl_err *err)
+{
+    memset(p, 0, sizeof *p);
+    int s;
+    if ((s = gl_mlp_alloc(&p->G, 1, (size_t[]){1, 1}, GL_ACT_LINEAR, 0, batch, err)) ||
+        (s = gl_mlp_alloc(&p->D, 3, (size_t[]){1, 32, 32, 1}, GL_ACT_TANH, 0, dcap, err)) ||
+        (s = gl_optim_alloc(&p->og, GL_OPT_SGD, p->G->nparams, 1, err)) ||
+        (s = gl_optim_alloc(&p->od, GL_OPT_SGD, p->D->nparams, 1, err)) ||
+        (s = gl_optim_alloc(&p->odt, GL_OPT_ADAM, p->D->nparams, 0.005, err)))
+        goto fail;
+    p->G->params[0] = a;
+    p->G->params[1] = b;
+    gl_mlp_init(p->D, r);
+    gl_gan_cfg cfg = {1, batch, 1, GL_LOSS_MINIMAX, GL_UPDATE_ALT, noise, 1, 1, 1, 0, NULL, NULL, 0, 0};
+    if ((s = gl_gan_alloc(&p->wm, p->G, p->D, p->og, p->od, &cfg, 1, err)))
+        goto fail;
+    cfg.loss = GL_LOSS_NS;
+    if ((s = gl_gan_alloc(&p->wn, p->G, p->D, p->og, p->od, &cfg, 1, err)))
+        goto fail;
+    return GL_OK;
+fail:
+    gl_exp_probe_free(p);
+    return s;
+}

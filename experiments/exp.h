@@ -14,6 +14,7 @@
 #include "mlp.h"
 #include "optim.h"
 #include "rec.h"
+#include "train.h"
 
 typedef struct {
     int quick;              /* the reduced --quick setting (seconds, for make check) */
@@ -68,6 +69,22 @@ int gl_sizes_parse(const char *s, gl_sizes *out, gl_err *err);
  * sequences of saturation and disjoint. */
 int gl_exp_train_d_to(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
                       const gsl_rng *r, size_t *done, size_t target, gl_err *err);
+
+/* A fixed affine generator G(z) = a z + b (1-D noise, data) against a
+ * 1-32-32-1 tanh discriminator, for reading the generator's gradients while
+ * D trains (saturation B, disjoint B): odt trains D (Adam, lr 0.005), and two
+ * workspaces sharing G and D form the minimax (wm) and non-saturating (wn)
+ * G-gradients on batches of `batch` (og, od: SGD, never stepped). D's weights
+ * are drawn from r; dcap is D's batch capacity (>= 2 batch). On failure
+ * everything is freed and *p is all NULL. */
+typedef struct {
+    gl_mlp *G, *D;
+    gl_optim *og, *od, *odt;
+    gl_gan *wm, *wn;
+} gl_exp_probe;
+int gl_exp_probe_alloc(gl_exp_probe *p, double a, double b, gl_noise noise, size_t batch,
+                       size_t dcap, const gsl_rng *r, gl_err *err);
+void gl_exp_probe_free(gl_exp_probe *p); /* all-NULL is a no-op */
 
 /* The median of v[0..n-1] (n >= 1), sorting v in place; NaNs sort last. */
 double gl_exp_median(double *v, size_t n);

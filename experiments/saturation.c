@@ -164,9 +164,7 @@ static int part_b(const gl_exp_opts *o, const gl_mix *P, const gl_mix *Gm, doubl
 {
     static const size_t ck[NCK] = {0, 10, 30, 100, 300, 1000, 3000, 10000};
     size_t nck = o->quick ? NCK - 2 : NCK;
-    gl_mlp *G = NULL, *D = NULL;
-    gl_optim *og = NULL, *od = NULL, *odt = NULL;
-    gl_gan *wm = NULL, *wn = NULL;
+    gl_exp_probe pr = {0};
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     double *z = malloc(3 * NB * sizeof *z), *a = z + NB, *da = a + NB;
     gl_tsv *t = NULL, *pts = NULL;
@@ -181,23 +179,13 @@ static int part_b(const gl_exp_opts *o, const gl_mix *P, const gl_mix *Gm, doubl
         goto done;
     }
     gsl_rng_set(r, o->seed * 3 + 1);
-    if ((s = gl_mlp_alloc(&G, 1, (size_t[]){1, 1}, GL_ACT_LINEAR, 0, NB, err)) ||
-        (s = gl_mlp_alloc(&D, 3, (size_t[]){1, 32, 32, 1}, GL_ACT_TANH, 0, 2 * NB, err)) ||
-        (s = gl_optim_alloc(&og, GL_OPT_SGD, G->nparams, 1, err)) ||
-        (s = gl_optim_alloc(&od, GL_OPT_SGD, D->nparams, 1, err)) ||
-        (s = gl_optim_alloc(&odt, GL_OPT_ADAM, D->nparams, 0.005, err)))
-        goto done;
-    G->params[0] = A;
-    G->params[1] = B;
-    gl_mlp_init(D, r);
-    gl_gan_cfg cfg = {1, NB, 1, GL_LOSS_MINIMAX, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1, 1, 1, 0, NULL, NULL, 0, 0};
-    if ((s = gl_gan_alloc(&wm, G, D, og, od, &cfg, 1, err)))
-        goto done;
-    cfg.loss = GL_LOSS_NS;
-    if ((s = gl_gan_alloc(&wn, G, D, og, od, &cfg, 1, err)) ||
+    if ((s = gl_exp_probe_alloc(&pr, A, B, GL_NOISE_NORMAL, NB, 2 * NB, r, err)) ||
         (s = gl_rec_open(rec, "trained.tsv", &t, err)) ||
         (s = gl_rec_open(rec, "persample.tsv", &pts, err)))
         goto done;
+    gl_mlp *G = pr.G, *D = pr.D;
+    gl_optim *odt = pr.odt;
+    gl_gan *wm = pr.wm, *wn = pr.wn;
     gl_tsv_meta(t, "pdata", "%s", P->spec);
     gl_tsv_meta(t, "pg", "%s", Gm->spec);
     gl_tsv_meta(t, "discriminator", "1-32-32-1 tanh, Adam lr 0.005, batch 256+256, fixed p_g");
@@ -259,13 +247,7 @@ static int part_b(const gl_exp_opts *o, const gl_mix *P, const gl_mix *Gm, doubl
     gl_claims_add(cl, "B_ns_norm_min_confident", GL_CLAIM_GE, 1, ns_min, 0);
 done:
     free(z);
-    gl_gan_free(wm);
-    gl_gan_free(wn);
-    gl_optim_free(og);
-    gl_optim_free(od);
-    gl_optim_free(odt);
-    gl_mlp_free(G);
-    gl_mlp_free(D);
+    gl_exp_probe_free(&pr);
     gsl_rng_free(r);
     return s;
 }
