@@ -191,6 +191,7 @@ static double run_torch(size_t steps)
 
 int main(int argc, char **argv)
 {
+    gl_init();
     size_t steps = 5000;
     int torch = 1;
     for (int i = 1; i < argc; i++) {

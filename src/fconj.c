@@ -289,10 +289,8 @@ int gl_fconj_biconj(const gl_fconj *c, double u, double *value, double *tmax, gl
     }
     double tbest = ts[best];
     if (best > 0 && best < SCAN_N - 1) {
-        gsl_error_handler_t *old = gsl_set_error_handler_off();
         gsl_function F = {neg_obj, &b};
         int st = brent_refine(&F, ts, fv, best, &tbest, &fbest);
-        gsl_set_error_handler(old);
         if (st)
             return gl_err_set(err, st == GSL_ENOMEM ? GL_ENOMEM : GL_ENOCONV, "f** at u = %g: Brent failed (%s)", u,
                               gsl_strerror(st));
@@ -352,11 +350,9 @@ int gl_conj_numeric(gl_real_fn f, void *params, double t, double *value, double 
         return GL_OK;
     }
     if (best > 0) {
-        gsl_error_handler_t *old = gsl_set_error_handler_off();
         gsl_function F = {neg_conj, &k};
         double sb = ss[best];
         int st = brent_refine(&F, ss, fv, best, &sb, &fbest);
-        gsl_set_error_handler(old);
         if (st)
             return gl_err_set(err, st == GSL_ENOMEM ? GL_ENOMEM : GL_ENOCONV, "f*(%g): Brent failed (%s)", t,
                               gsl_strerror(st));

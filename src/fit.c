@@ -293,7 +293,6 @@ int gl_fit_gauss(const gl_fdiv *f, const gl_mix *P, const double *init, gl_fit_r
     if (s)
         return s;
     fit_ctx k = {f, gl_fconj_get(f->id), P, Q, 0, 1, 0, 0};
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     size_t nstart = init ? 1 : 1 + P->n;
     double best = INFINITY, bx[2] = {NAN, NAN};
     int bstart = -1;
@@ -318,7 +317,6 @@ int gl_fit_gauss(const gl_fdiv *f, const gl_mix *P, const double *init, gl_fit_r
         if (v < best)
             best = v, bx[0] = x[0], bx[1] = x[1], bstart = (int)j;
     }
-    gsl_set_error_handler(old);
     if (k.status) {
         s = gl_err_set(err, GL_ENOMEM, "out of memory");
     } else if (bstart < 0) {

@@ -305,9 +305,7 @@ int gl_pushforward_alloc(gl_pushforward **out, gl_mlp *G, gl_noise noise, size_t
     if (ngrid % 2)
         pf->z[ngrid / 2] = 0.0;
 
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     pf->solver = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    gsl_set_error_handler(old);
     if (!pf->solver) {
         free(block);
         return gl_err_set(err, GL_ENOMEM, "cannot allocate a root solver");
@@ -694,9 +692,7 @@ int gl_pushforward_update(gl_pushforward *pf, gl_err *err)
     if (!pf)
         return gl_err_set(err, GL_EINVAL, "gl_pushforward_update: pushforward is NULL");
     pf->ready = 0;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     int st = find_pieces(pf, err);
-    gsl_set_error_handler(old);
     pf->ready = st == GL_OK;
     return st;
 }
@@ -711,7 +707,6 @@ double gl_pushforward_logpdf(gl_pushforward *pf, double x)
     if (x < pf->lo || x > pf->hi)
         return -INFINITY;
     double acc = -INFINITY;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     for (size_t k = 0; k < pf->npieces; k++) {
         const piece *p = &pf->pc[k];
         if (x < p->lo || x > p->hi)
@@ -731,7 +726,6 @@ double gl_pushforward_logpdf(gl_pushforward *pf, double x)
         }
         acc = gl_logaddexp(acc, t);
     }
-    gsl_set_error_handler(old);
     return acc;
 }
 
@@ -744,7 +738,6 @@ double gl_pushforward_cdf(gl_pushforward *pf, double x)
     if (x >= pf->hi)
         return 1.0;
     double acc = 0.0;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     for (size_t k = 0; k < pf->npieces; k++) {
         const piece *p = &pf->pc[k];
         if (x >= p->hi) {
@@ -760,7 +753,6 @@ double gl_pushforward_cdf(gl_pushforward *pf, double x)
         }
         acc += p->gb > p->ga ? noise_mass(pf->noise, p->za, z) : noise_mass(pf->noise, z, p->zb);
     }
-    gsl_set_error_handler(old);
     return acc < 0 ? 0.0 : acc > 1 ? 1.0 : acc;
 }
 

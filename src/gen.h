@@ -50,8 +50,7 @@
  * sample run G's forward and backward passes, so they overwrite G's stored
  * activations (net->h, net->n): do not interleave them between a gl_mlp_forward
  * and the gl_mlp_backward that relies on it. They never touch net->grads.
- * GSL's error handler is switched off inside these calls and restored on
- * return; like gl_quad, that is not thread-safe. */
+ * GSL's failures come back as statuses, which needs gl_init() (gl.h). */
 #ifndef GL_GEN_H
 #define GL_GEN_H
 

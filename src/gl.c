@@ -4,6 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
+void gl_init(void)
+{
+    gsl_set_error_handler_off();
+}
+
 const char *gl_strerror(int status)
 {
     switch (status) {

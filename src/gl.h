@@ -1,9 +1,21 @@
-/* gl.h — ganlab's status codes and error messages.
+/* gl.h — ganlab's status codes, error messages (the gl_err type) and the one
+ * call every program makes first, gl_init().
  *
  * Every fallible library function returns 0 (GL_OK) or a GL_E* status and, when
  * given a non-NULL gl_err, fills it with a one-line message for the user. The
  * library never prints and never exits; the command line turns a status into a
- * message on stderr and exit status 2. */
+ * message on stderr and exit status 2.
+ *
+ * gl_init(): GSL's default error handler prints and calls abort() on any GSL
+ * error (a quadrature that does not converge, a root bracket that is not one),
+ * and it is ONE process-wide static. The library reads the status codes GSL
+ * returns instead, so every program that links libganlab -- the command line,
+ * the tests, the bench, your own -- calls gl_init() once, at the top of main,
+ * before any other ganlab or GSL call and before starting threads. It switches
+ * GSL's handler off (gsl_set_error_handler_off) and nothing else; no other
+ * library function touches the handler. After it, every library function is
+ * safe to call from several threads at once, each on its own objects and
+ * workspaces (the library has no mutable global state). */
 #ifndef GL_H
 #define GL_H
 
@@ -25,6 +37,9 @@ typedef struct {
     int status;
     char msg[GL_ERRLEN];
 } gl_err;
+
+/* Switches GSL's error handler off, once per program (see above). */
+void gl_init(void);
 
 /* A short name for a status, e.g. "invalid argument". */
 const char *gl_strerror(int status);

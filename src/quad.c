@@ -167,10 +167,8 @@ int gl_quad_line_split(gl_fn1 f, gl_fn1 split, void *params, const double *bp,
         return gl_err_set(err, GL_ENOMEM, "cannot allocate a quadrature workspace");
     }
     gsl_function F = {f, params}, S = {split, params};
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     int st = line_kinks(&F, split ? &S : NULL, GL_QUAD_SCAN, 1, bp, nbp, buf, LINE_EPSABS,
                         LINE_EPSREL, ws, result, abserr);
-    gsl_set_error_handler(old);
     gsl_integration_workspace_free(ws);
     free(buf);
     if (st)
@@ -246,7 +244,6 @@ int gl_quad_plane_split(gl_fn2 f, gl_fn2 split, void *params, const double *bpx,
     }
     plane_ctx c = {f, split, params, bpy, ny, 0.0, buf, wi, GSL_SUCCESS, 0.0};
     gsl_function F = {outer_fn, &c};
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     /* outer kinks are not searched: a kink curve crosses each x-slice at
      * isolated points, which the inner search handles; the outer integrand
      * (the slice integral) is smooth except where the curve is tangent to a slice */
@@ -264,7 +261,6 @@ int gl_quad_plane_split(gl_fn2 f, gl_fn2 split, void *params, const double *bpx,
         st = line_kinks(&F, NULL, 0, 1, bpx, nx, buf + 2 * KINKS(ny), OUTER_EPSABS, OUTER_EPSREL,
                         wo, result, abserr);
     }
-    gsl_set_error_handler(old);
     gsl_integration_workspace_free(wo);
     gsl_integration_workspace_free(wi);
     free(buf);

@@ -21,8 +21,8 @@
  *   2-D   inner epsrel 1e-10, epsabs 1e-13; outer epsrel 1e-9, epsabs 1e-13
  * abserr is GSL's error estimate summed over the pieces (2-D: plus the worst
  * inner estimate times the width of the x breakpoint range); a 2-D result
- * is accepted when that total is <= 1e-6 relative. GSL's own error
- * handler is switched off inside these calls and restored on return. */
+ * is accepted when that total is <= 1e-6 relative. QUADPACK's failures come
+ * back as statuses, which needs gl_init() (gl.h). */
 #ifndef GL_QUAD_H
 #define GL_QUAD_H
 

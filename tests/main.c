@@ -3,12 +3,15 @@
 #include <check.h>
 #include <stdlib.h>
 
+#include "gl.h"
+
 #define GL_SUITE(name) Suite *name##_suite(void);
 #include "suites.h"
 #undef GL_SUITE
 
 int main(void)
 {
+    gl_init();
     SRunner *sr = srunner_create(NULL);
 #define GL_SUITE(name) srunner_add_suite(sr, name##_suite());
 #include "suites.h"

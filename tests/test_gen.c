@@ -263,7 +263,6 @@ START_TEST(test_wiggle_samples)
     }
     gsl_function F = {pdf_cb, pf};
     gsl_integration_workspace *ws = gsl_integration_workspace_alloc(100);
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     for (int b = 0; b < NB; b++) {
         double a0 = lo + b * w, a1 = a0 + w, p, e;
         if (fabs(a0 - fold[0]) < 2 * w || fabs(a1 - fold[0]) < 2 * w ||
@@ -280,7 +279,6 @@ START_TEST(test_wiggle_samples)
         covered += p;
         in3 += a0 > fold[1] && a1 < 1.0;
     }
-    gsl_set_error_handler(old);
     gsl_integration_workspace_free(ws);
     ck_assert_msg(tested >= 40 && in3 >= 10 && covered > 0.85,
                   "only %d bins (%d with 3 preimages) holding %.3f of the mass tested",
@@ -519,7 +517,6 @@ START_TEST(test_leaky_net)
     ck_assert_msg(nbp > 20 && nbp <= 256, "%zu breakpoints", nbp);
     gsl_function F = {pdf_cb, pf};
     gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     for (size_t k = 0; k + 1 < nbp; k++) {
         double v, e, c = gl_pushforward_cdf(pf, bp[k + 1]) - gl_pushforward_cdf(pf, bp[k]);
         int st = gsl_integration_qags(&F, bp[k], bp[k + 1], 1e-15, 1e-12, 1000, ws, &v, &e);
@@ -527,7 +524,6 @@ START_TEST(test_leaky_net)
         ck_assert_msg(fabs(v - c) <= 1e-10, "[%.17g, %.17g]: integral of p_g %.12g, CDF "
                       "increment %.12g", bp[k], bp[k + 1], v, c);
     }
-    gsl_set_error_handler(old);
     gsl_integration_workspace_free(ws);
     ASSERT_ABS(integral(pf), 1.0, 1e-9);
     gl_pushforward_free(pf);

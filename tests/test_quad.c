@@ -7,6 +7,7 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_sf_erf.h>
 
+#include "gl.h"
 #include "quad.h"
 #include "testutil.h"
 
@@ -442,9 +443,10 @@ static void counting_handler(const char *reason, const char *file, int line,
     gsl_handler_calls++;
 }
 
-/* A NaN or divergent integrand is a failure reported through the status and
- * the message, never through GSL's handler (which would abort), and the
- * caller's handler is back in place afterwards. */
+/* The contract of gl.h: the library never touches GSL's error handler. A
+ * program that installed its own (here one that counts, instead of gl_init's
+ * "off") keeps it through failing quadratures, which report through the status
+ * and the message; GSL itself called the handler, so the failures were real. */
 START_TEST(test_line_failure_status)
 {
     static const double bp[] = { -1, 0, 1 };
@@ -463,13 +465,29 @@ START_TEST(test_line_failure_status)
     st = gl_quad_line(f_one, NULL, bp, LEN(bp), &r, &a, &err);
     ck_assert_msg(st != GL_OK, "int 1 over the line: status GL_OK, result %g", r);
     ck_assert_msg(err.msg[0] != '\0', "int 1: no message");
+    ck_assert_msg(gsl_handler_calls > 0, "GSL reported no error: the failures were not GSL's");
 
     /* a good call after the failures still works */
     ASSERT_REL(line(f_gauss, NULL, bp, LEN(bp), NULL), M_SQRTPI, 1e-12);
 
     gsl_error_handler_t *mine = gsl_set_error_handler(prev);
-    ck_assert_msg(mine == &counting_handler, "GSL error handler not restored");
+    ck_assert_msg(mine == &counting_handler, "the library replaced the program's GSL error handler");
+}
+END_TEST
+
+/* gl_init switches the handler off: a GSL error then neither aborts (the
+ * test process would die) nor reaches the handler that was there before. */
+START_TEST(test_gl_init_handler_off)
+{
+    gsl_handler_calls = 0;
+    gsl_error_handler_t *prev = gsl_set_error_handler(&counting_handler);
+    gl_init();
+    gsl_error("deliberate", __FILE__, __LINE__, GSL_EFAILED);
     ck_assert_int_eq(gsl_handler_calls, 0);
+    gsl_error_handler_t *now = gsl_set_error_handler(prev);
+    ck_assert_ptr_nonnull(now); /* NULL would be GSL's aborting default */
+    ck_assert_msg(now != &counting_handler, "gl_init left the previous handler in place");
+    gl_init();
 }
 END_TEST
 
@@ -499,6 +517,7 @@ Suite *quad_suite(void)
     tcase_add_test(errors, test_line_bad_breakpoints);
     tcase_add_test(errors, test_plane_bad_breakpoints);
     tcase_add_test(errors, test_line_failure_status);
+    tcase_add_test(errors, test_gl_init_handler_off);
     suite_add_tcase(s, errors);
 
     return s;

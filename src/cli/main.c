@@ -64,6 +64,7 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **val)
 
 int main(int argc, char **argv)
 {
+    gl_init();
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;
