@@ -50,7 +50,7 @@ static int part_a(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
         return s;
     gl_tsv_meta(t, "P", "U(0,1)");
     gl_tsv_meta(t, "Q", "U(theta,theta+1)");
-    gl_tsv_meta(t, "method", "js, kl, tv: gl_fdiv_eval (inf from the supports); w1: gl_w1, |F_P - F_Q| by quadrature");
+    gl_tsv_meta(t, "method", "js, kl, tv: gl_fdiv_eval (inf from the supports); w1: gl_wass_w1, |F_P - F_Q| by quadrature");
     gl_tsv_header(t, 8, (const char *const[]){"theta", "js", "js_abserr", "kl", "tv", "w1", "w1_abserr",
                                               "js_theory"});
     for (int k = -60; k <= 60; k += kstep) {
@@ -60,8 +60,8 @@ static int part_a(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
         if ((s = gl_mix_parse(spec, &Q, err)))
             break;
         double vj, ej, vk, ek, vt, et, vw, ew;
-        if ((s = gl_fdiv_eval(js, P, Q, &vj, &ej, err)) || (s = gl_fdiv_eval(kl, P, Q, &vk, &ek, err)) ||
-            (s = gl_fdiv_eval(tv, P, Q, &vt, &et, err)) || (s = gl_w1(P, Q, &vw, &ew, err)))
+        if ((s = gl_fdiv_eval(js, P, Q, NULL, &vj, &ej, err)) || (s = gl_fdiv_eval(kl, P, Q, NULL, &vk, &ek, err)) ||
+            (s = gl_fdiv_eval(tv, P, Q, NULL, &vt, &et, err)) || (s = gl_wass_w1(P, Q, NULL, &vw, &ew, err)))
             break;
         gl_mix_free(Q);
         Q = NULL;
@@ -125,8 +125,8 @@ static int part_a2(gl_rec *rec, gl_claims *cl, gl_err *err)
     for (size_t k = 0; k < sizeof th2 / sizeof th2[0]; k++) {
         double th = th2[k], vj, ej, vt, et, u = fmin(fabs(th) / EPS2, 1);
         snprintf(spec, sizeof spec, "U2(%.17g,%.17g,0,1)", th, th + EPS2);
-        if ((s = gl_mix_parse(spec, &Q, err)) || (s = gl_fdiv_eval(js, P, Q, &vj, &ej, err)) ||
-            (s = gl_fdiv_eval(tv, P, Q, &vt, &et, err)))
+        if ((s = gl_mix_parse(spec, &Q, err)) || (s = gl_fdiv_eval(js, P, Q, NULL, &vj, &ej, err)) ||
+            (s = gl_fdiv_eval(tv, P, Q, NULL, &vt, &et, err)))
             break;
         gl_mix_free(Q);
         Q = NULL;

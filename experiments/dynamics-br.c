@@ -91,7 +91,7 @@ static int jsd_normal(const gl_mix *P, double mu, double sd, double *j, gl_err *
     snprintf(spec, sizeof spec, "N(%.17g,%.17g)", mu, sd);
     int s = gl_mix_parse(spec, &G, err);
     if (!s)
-        s = gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, j, &e, err);
+        s = gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, NULL, j, &e, err);
     gl_mix_free(G);
     return s;
 }
@@ -195,7 +195,7 @@ int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err
     }
     double jn, je, mass = 0;
     if ((s = gl_pushforward_alloc(&pf, G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err)) ||
-        (s = gl_metrics_jsd_pf(P, pf, &jn, &je, err)))
+        (s = gl_metrics_jsd_pf(P, pf, NULL, &jn, &je, err)))
         goto done;
     for (size_t k = 0; k < nm; k++) /* the windows are disjoint: the maxima are > 0.2 apart */
         mass += gl_pushforward_cdf(pf, xm[k] + 0.1) - gl_pushforward_cdf(pf, xm[k] - 0.1);

@@ -49,7 +49,7 @@ static int hook(void *v, const gl_gan_stats *st)
     run_ctx *c = v;
     double j, ae;
     if ((c->status = gl_pushforward_update(c->pf, c->err)) ||
-        (c->status = gl_metrics_jsd_pf(c->P, c->pf, &j, &ae, c->err))) {
+        (c->status = gl_metrics_jsd_pf(c->P, c->pf, NULL, &j, &ae, c->err))) {
         char pre[64];
         snprintf(pre, sizeof pre, "step %zu: exact JSD: ", st->step);
         gl_err_prefix(c->err, pre);

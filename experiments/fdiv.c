@@ -208,7 +208,7 @@ static int part_c(gl_rec *rec, gl_claims *cl, gl_err *err)
         gmax = fmax(gmax, fabs(f_fgan(u) - f_notes(u) - LOG2 * (u - 1)) / (1 + u * log(1 + u)));
     }
     double jsd, ae;
-    if ((s = gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, Q, &jsd, &ae, err)))
+    if ((s = gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, Q, NULL, &jsd, &ae, err)))
         goto done;
     gl_tsv_meta(t2, "P", PSPEC);
     gl_tsv_meta(t2, "Q", QSPEC);
@@ -217,7 +217,7 @@ static int part_c(gl_rec *rec, gl_claims *cl, gl_err *err)
     for (int k = 0; k < 3; k++) {
         gen_ctx g = {gens[k]};
         double d;
-        if ((s = gl_fdiv_integrate(P, Q, h_gen, NULL, &g, &d, &ae, err)))
+        if ((s = gl_fdiv_integrate(P, Q, h_gen, NULL, &g, NULL, &d, &ae, err)))
             goto done;
         dmax = fmax(dmax, fabs(d - 2 * jsd));
         fprintf(gl_tsv_file(t2), "%.17g\t%.17g\t%.17g\t%.3g\t# %s\n", cs[k], d, 2 * jsd, d - 2 * jsd, names[k]);
@@ -287,8 +287,8 @@ static int part_d(const gl_exp_opts *o, unsigned long nrand, double dfs[GL_F_COU
         const gl_fconj *c = gl_fconj_get(all_ids[k]);
         tctx tc = {c, {0, 0, 0, 0}, 0};
         double d, b, ae, be, worst = -INFINITY, gmin = INFINITY;
-        if ((s = gl_fdiv_eval(gl_fdiv_get(all_ids[k]), P, Q, &d, &ae, err)) ||
-            (s = gl_fconj_bound(c, P, Q, t_star, &tc, LIM, &b, &be, err)))
+        if ((s = gl_fdiv_eval(gl_fdiv_get(all_ids[k]), P, Q, NULL, &d, &ae, err)) ||
+            (s = gl_fconj_bound(c, P, Q, t_star, &tc, LIM, NULL, &b, &be, err)))
             goto done;
         dfs[k] = d;
         double bstar = b;
@@ -298,7 +298,7 @@ static int part_d(const gl_exp_opts *o, unsigned long nrand, double dfs[GL_F_COU
             tc.a[1] = 2 * gsl_rng_uniform(r) - 1;
             tc.a[2] = 2 * gsl_rng_uniform(r);
             tc.a[3] = 6 * gsl_rng_uniform(r);
-            if ((s = gl_fconj_bound(c, P, Q, t_rand, &tc, INFINITY, &b, &be, err)))
+            if ((s = gl_fconj_bound(c, P, Q, t_rand, &tc, INFINITY, NULL, &b, &be, err)))
                 goto done;
             worst = fmax(worst, b - d);
             gmin = fmin(gmin, d - b);
@@ -310,7 +310,7 @@ static int part_d(const gl_exp_opts *o, unsigned long nrand, double dfs[GL_F_COU
             continue; /* T* = +-1/2 sits on the closed ends of dom f*: g^-1(T*) = +-inf */
         for (size_t e = 0; e < sizeof epss / sizeof epss[0]; e++) {
             tc.eps = epss[e];
-            if ((s = gl_fconj_bound(c, P, Q, t_pert, &tc, LIM, &b, &be, err)))
+            if ((s = gl_fconj_bound(c, P, Q, t_pert, &tc, LIM, NULL, &b, &be, err)))
                 goto done;
             gaps[e][k] = d - b;
         }
@@ -400,7 +400,7 @@ static int part_e(const gl_exp_opts *o, unsigned long steps, unsigned long ntest
             goto done;
         gl_fgan_critic crit = {c, net};
         if ((s = gl_fgan_bound_sample(c, net, P, Q, r, ntest, &est, &se, err)) ||
-            (s = gl_fconj_bound(c, P, Q, gl_fgan_critic_t, &crit, INFINITY, &b, &be, err)))
+            (s = gl_fconj_bound(c, P, Q, gl_fgan_critic_t, &crit, INFINITY, NULL, &b, &be, err)))
             goto done;
         /* L2(M) distance of T from T* on a grid (|x| <= 8 holds all but 1e-12 of M) */
         double l2 = 0, h = 16.0 / 3200;

@@ -148,7 +148,7 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
             gl_mix *Q = NULL;
             char spec[96];
             snprintf(spec, sizeof spec, "N(%.17g,%.17g)", fg[0], fg[1]);
-            if ((s = gl_mix_parse(spec, &Q, err)) || (s = gl_fdiv_eval(f, P[m], Q, &fd, &ae, err))) {
+            if ((s = gl_mix_parse(spec, &Q, err)) || (s = gl_fdiv_eval(f, P[m], Q, NULL, &fd, &ae, err))) {
                 gl_mix_free(Q);
                 goto done;
             }

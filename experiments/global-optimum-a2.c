@@ -32,7 +32,7 @@ static int c_of(const gl_mix *P, const char *spec, double *C, gl_err *err)
     double e;
     int s = gl_mix_parse(spec, &G, err);
     if (!s)
-        s = gl_value_dstar(P, G, C, &e, err);
+        s = gl_value_dstar(P, G, NULL, C, &e, err);
     gl_mix_free(G);
     return s;
 }
@@ -119,9 +119,9 @@ static int objective(const gl_mix *P, double mu, double sigma, int ns, double *v
     snprintf(spec, sizeof spec, "N(%.17g,%.17g)", mu, sigma);
     int s = gl_mix_parse(spec, &G, err);
     if (!s && !ns)
-        s = gl_value_dstar(P, G, val, &e, err);
-    if (!s && ns && !(s = gl_fdiv_eval(gl_fdiv_get(GL_F_KL), G, P, &kl, &e, err)) &&
-        !(s = gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, &js, &e, err)))
+        s = gl_value_dstar(P, G, NULL, val, &e, err);
+    if (!s && ns && !(s = gl_fdiv_eval(gl_fdiv_get(GL_F_KL), G, P, NULL, &kl, &e, err)) &&
+        !(s = gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, NULL, &js, &e, err)))
         *val = kl - 2 * js;
     gl_mix_free(G);
     return s;
@@ -152,7 +152,7 @@ static int envelope(gl_rec *rec, gl_claims *cl, gl_err *err)
                 snprintf(spec, sizeof spec, "N(%.17g,%.17g)", mu, sg);
                 env_ctx c = {mu, sg, which, ns};
                 if ((s = gl_mix_parse(spec, &G, err)) ||
-                    (s = gl_fdiv_integrate(P, G, env_h, NULL, &c, &g, &e, err)))
+                    (s = gl_fdiv_integrate(P, G, env_h, NULL, &c, NULL, &g, &e, err)))
                     goto done;
                 gl_mix_free(G);
                 G = NULL;
@@ -194,8 +194,8 @@ static int collapse(gl_rec *rec, gl_claims *cl, gl_err *err)
         char spec[64];
         double C, J, e, x = 4;
         snprintf(spec, sizeof spec, "N(4,%.17g)", sv[k]);
-        if ((s = gl_mix_parse(spec, &G, err)) || (s = gl_value_dstar(P, G, &C, &e, err)) ||
-            (s = gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, &J, &e, err)))
+        if ((s = gl_mix_parse(spec, &G, err)) || (s = gl_value_dstar(P, G, NULL, &C, &e, err)) ||
+            (s = gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, NULL, &J, &e, err)))
             goto done;
         double d = gl_dstar(P, G, &x), want = sv[k] / (1 + sv[k]);
         gl_mix_free(G);

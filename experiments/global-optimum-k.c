@@ -50,7 +50,7 @@ static int k_hook(void *v, const gl_gan_stats *st)
     kctx *c = v;
     double j, e;
     if ((c->status = gl_pushforward_update(c->pf, c->err)) ||
-        (c->status = gl_metrics_jsd_pf(c->P, c->pf, &j, &e, c->err)))
+        (c->status = gl_metrics_jsd_pf(c->P, c->pf, NULL, &j, &e, c->err)))
         return 1;
     gl_mix_sample(c->P, c->re, NMC, c->xs);
     gl_pushforward_sample(c->pf, c->re, NMC, c->xs + NMC);

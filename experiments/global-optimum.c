@@ -64,8 +64,8 @@ static int landscape(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *e
             double mu = (i - ic) * hmu, sg = 1.0 + (j - jc) * hs, C, J, eC, eJ;
             char spec[96];
             snprintf(spec, sizeof spec, "N(%.17g,%.17g)", mu, sg);
-            if ((s = gl_mix_parse(spec, &G, err)) || (s = gl_value_dstar(P, G, &C, &eC, err)) ||
-                (s = gl_fdiv_eval(js, P, G, &J, &eJ, err)))
+            if ((s = gl_mix_parse(spec, &G, err)) || (s = gl_value_dstar(P, G, NULL, &C, &eC, err)) ||
+                (s = gl_fdiv_eval(js, P, G, NULL, &J, &eJ, err)))
                 goto done;
             gl_mix_free(G);
             G = NULL;
@@ -146,11 +146,11 @@ static int measure(gan_ctx *c, size_t step, double loss_d, double loss_g)
      * same integral on the breakpoints of an 8x finer fold search usually
      * converges. A logged step where neither does is recorded as NaN and
      * counted; at the last step it is an error. */
-    s = gl_metrics_jsd_pf(c->P, c->pf, &J, &eJ, err);
+    s = gl_metrics_jsd_pf(c->P, c->pf, NULL, &J, &eJ, err);
     if (s == GL_ENOCONV) {
         c->nretry++;
         if (!(s = gl_pushforward_update(c->pf_fine, err)))
-            s = gl_metrics_jsd_pf(c->P, c->pf_fine, &J, &eJ, err);
+            s = gl_metrics_jsd_pf(c->P, c->pf_fine, NULL, &J, &eJ, err);
         if (s == GL_ENOCONV && step != c->c->steps) {
             c->nfail++;
             J = NAN;

@@ -246,7 +246,7 @@ static int exact_jsd(const settings *c, job *j, gl_err *err)
         !(s = gl_mlp_alloc(&G, 4, (size_t[]){1, H, H, H, 1}, GL_ACT_TANH, 0, 1, err))) {
         memcpy(G->params, j->gparams, G->nparams * sizeof *G->params);
         if (!(s = gl_pushforward_alloc(&pf, G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err)))
-            s = gl_metrics_jsd_pf(P, pf, &j->jsd_exact, &ae, err);
+            s = gl_metrics_jsd_pf(P, pf, NULL, &j->jsd_exact, &ae, err);
     }
     gl_pushforward_free(pf);
     gl_mlp_free(G);

@@ -208,17 +208,17 @@ static int run_panel(const panel *pc, const gl_exp_opts *o, gl_rec *rec, gl_clai
 
     /* the exact side */
     double V_star, e_star, J, eJ, V_d, e_d, l1, e_l1;
-    if ((s = gl_value_dstar(P, G, &V_star, &e_star, err)) ||
-        (s = gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, &J, &eJ, err)))
+    if ((s = gl_value_dstar(P, G, NULL, &V_star, &e_star, err)) ||
+        (s = gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, NULL, &J, &eJ, err)))
         goto done;
     double l1g, vdg, vsg, mass, maxerr, mmax;
     size_t at;
     grid_sums(dim, &g, &l1g, &vdg, &vsg, &mass);
     gl_metrics_d_max(P, G, g.x, g.d, g.npts, MFRAC, &maxerr, &at, &mmax);
     if (dim == 1) { /* D's own integrals by quadrature */
-        if ((s = gl_value_eval_split(P, G, gl_metrics_mlp_logit, gl_metrics_mlp_regime, D, &V_d,
+        if ((s = gl_value_eval_split(P, G, gl_metrics_mlp_logit, gl_metrics_mlp_regime, D, NULL, &V_d,
                                      &e_d, err)) ||
-            (s = gl_metrics_d_l1(P, G, gl_metrics_mlp_logit, gl_metrics_mlp_regime, D, &l1, &e_l1,
+            (s = gl_metrics_d_l1(P, G, gl_metrics_mlp_logit, gl_metrics_mlp_regime, D, NULL, &l1, &e_l1,
                                  err)))
             goto done;
     } else { /* 2-D: on the grid, validated by the grid_* claims below */

@@ -106,7 +106,7 @@ static int exact_grad(gctx *c, const double *bp, size_t nbp, double g[2], double
     double e;
     for (int w = 0; w < 2; w++) {
         c->which = w;
-        int s = gl_quad_line(grad_integrand, c, bp, nbp, &g[w], &e, err);
+        int s = gl_quad_line(grad_integrand, c, bp, nbp, NULL, &g[w], &e, err);
         if (s)
             return s;
     }
@@ -138,7 +138,7 @@ static int part_a(const gl_mix *P, const gl_mix *Gm, double A, double B, gl_rec 
             return s;
         c.loss = GL_LOSS_NS;
         if ((s = exact_grad(&c, bp, nbp, gn, &nn, err)) ||
-            (s = gl_quad_line(dmean_integrand, &c, bp, nbp, &ed, &e, err)))
+            (s = gl_quad_line(dmean_integrand, &c, bp, nbp, NULL, &ed, &e, err)))
             return s;
         ratio[i] = nm / nn;
         nsn[i] = nn;
@@ -292,7 +292,7 @@ static int c_measure(cctx *c, size_t step, double loss_d, double loss_g)
      * its error estimate are still written; one good to 1e-6 is kept (the
      * claims on JSD are at 1e-1 and 1e-3) and counted, anything worse is an
      * error. */
-    if ((s = gl_metrics_jsd_pf(c->P, c->pf, &J, &e, c->err))) {
+    if ((s = gl_metrics_jsd_pf(c->P, c->pf, NULL, &J, &e, c->err))) {
         if (s != GL_ENOCONV || !isfinite(J) || !(e <= 1e-6))
             return s;
         c->nloose++;

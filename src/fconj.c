@@ -402,12 +402,13 @@ static double bound_split(const double *x, double lp, double lq, void *params)
 }
 
 int gl_fconj_bound(const gl_fconj *c, const gl_mix *P, const gl_mix *Q, gl_critic_fn T,
-                   void *params, double lim, double *value, double *abserr, gl_err *err)
+                   void *params, double lim, gl_quad_workspace *ws, double *value, double *abserr,
+                   gl_err *err)
 {
     if (!c || !P || !Q || !T)
         return gl_err_set(err, GL_EINVAL, "gl_fconj_bound: NULL argument");
     if (!(lim > 0))
         return gl_err_set(err, GL_EINVAL, "gl_fconj_bound: lim must be > 0, got %g", lim);
     bound_ctx b = {c, T, params, lim, P->dim};
-    return gl_fdiv_integrate(P, Q, bound_h, bound_split, &b, value, abserr, err);
+    return gl_fdiv_integrate(P, Q, bound_h, bound_split, &b, ws, value, abserr, err);
 }

@@ -100,6 +100,7 @@ typedef double (*gl_critic_fn)(const double *x, double lp, double lq, void *para
  * where T grows so fast that p T would overflow in the far tails (T* of rkl
  * is -q/p); the caller bounds what lies beyond. */
 int gl_fconj_bound(const gl_fconj *c, const gl_mix *P, const gl_mix *Q, gl_critic_fn T,
-                   void *params, double lim, double *value, double *abserr, gl_err *err);
+                   void *params, double lim, gl_quad_workspace *ws, double *value, double *abserr,
+                   gl_err *err);
 
 #endif

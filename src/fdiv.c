@@ -371,48 +371,49 @@ static double split2(double x, double y, void *p)
     return split_at(p, xy);
 }
 
-/* Breakpoints of P and Q together along axis, sorted and distinct: two within
- * 1e-12 (relative) of each other are one, since QAGS cannot integrate over
- * the sliver between them (-1 - 2*0.3 and 1.81 - 1.45*2.36 differ by an ulp). */
-static double *joint_bp(const gl_mix *P, const gl_mix *Q, int axis, size_t *n)
+/* Breakpoints of P and Q together along axis, sorted and distinct, into bp
+ * (room for both lists); two within 1e-12 (relative) of each other are one,
+ * since QAGS cannot integrate over the sliver between them (-1 - 2*0.3 and
+ * 1.81 - 1.45*2.36 differ by an ulp). */
+static size_t joint_bp(const gl_mix *P, const gl_mix *Q, int axis, double *bp)
 {
-    size_t np = gl_mix_breakpoints(P, axis, NULL, 0);
-    size_t nq = gl_mix_breakpoints(Q, axis, NULL, 0);
-    double *bp = malloc((np + nq) * sizeof *bp);
-    if (!bp)
-        return NULL;
-    gl_mix_breakpoints(P, axis, bp, np);
-    gl_mix_breakpoints(Q, axis, bp + np, nq);
+    size_t np = gl_mix_breakpoints(P, axis, bp, gl_mix_breakpoints_max(P));
+    size_t nq = gl_mix_breakpoints(Q, axis, bp + np, gl_mix_breakpoints_max(Q));
     qsort(bp, np + nq, sizeof *bp, cmp_double);
     size_t k = 0;
     for (size_t i = 0; i < np + nq; i++)
         if (k == 0 || bp[i] > bp[k - 1] + 1e-12 * fmax(1.0, fabs(bp[k - 1])))
             bp[k++] = bp[i];
-    *n = k;
-    return bp;
+    return k;
 }
 
 int gl_fdiv_integrate(const gl_mix *P, const gl_mix *Q, gl_density_fn h, gl_density_fn split,
-                      void *params, double *value, double *abserr, gl_err *err)
+                      void *params, gl_quad_workspace *ws, double *value, double *abserr,
+                      gl_err *err)
 {
     if (!P || !Q || !h)
         return gl_err_set(err, GL_EINVAL, "gl_fdiv_integrate: NULL argument");
     if (P->dim != Q->dim)
         return gl_err_set(err, GL_EINVAL, "P is %d-D but Q is %d-D", P->dim, Q->dim);
-    integrand_ctx c = {P, Q, h, split, params, 0, {0, 0}};
-    size_t nx, ny = 0;
-    double *bx = joint_bp(P, Q, 0, &nx), *by = NULL;
-    if (P->dim == 2)
-        by = joint_bp(P, Q, 1, &ny);
+    gl_quad_workspace *tmp = NULL;
     int s;
-    if (!bx || (P->dim == 2 && !by))
-        s = gl_err_set(err, GL_ENOMEM, "out of memory for breakpoints");
-    else if (P->dim == 1)
-        s = gl_quad_line_split(fn1, split1, &c, bx, nx, value, abserr, err);
-    else
-        s = gl_quad_plane_split(fn2, split2, &c, bx, nx, by, ny, value, abserr, err);
-    free(bx);
-    free(by);
+    if (!ws && (s = gl_quad_workspace_alloc(&tmp, err)))
+        return s;
+    if (!ws)
+        ws = tmp;
+    integrand_ctx c = {P, Q, h, split, params, 0, {0, 0}};
+    /* room for both axes' lists: every axis has the same number of raw breakpoints */
+    size_t nraw = gl_mix_breakpoints_max(P) + gl_mix_breakpoints_max(Q);
+    double *bx = gl_quad_workspace_points(ws, 2 * nraw, err), *by = bx ? bx + nraw : NULL;
+    if (!bx) {
+        s = GL_ENOMEM;
+    } else if (P->dim == 1) {
+        s = gl_quad_line_split(fn1, split1, &c, bx, joint_bp(P, Q, 0, bx), ws, value, abserr, err);
+    } else {
+        size_t nx = joint_bp(P, Q, 0, bx), ny = joint_bp(P, Q, 1, by);
+        s = gl_quad_plane_split(fn2, split2, &c, bx, nx, by, ny, ws, value, abserr, err);
+    }
+    gl_quad_workspace_free(tmp);
     if (!s && c.nan_seen)
         s = gl_err_set(err, GL_ENOCONV, "integrand is NaN at x = (%g, %g)", c.nan_x[0], c.nan_x[1]);
     return s;
@@ -432,7 +433,7 @@ static double tv_split(const double *x, double lp, double lq, void *params)
     return lp == lq ? 0.0 : (lp > lq ? 1.0 : -1.0);
 }
 
-int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q,
+int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q, gl_quad_workspace *ws,
                  double *value, double *abserr, gl_err *err)
 {
     int inf = 0, s = gl_fdiv_infinite(f, P, Q, &inf, err);
@@ -443,7 +444,7 @@ int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q,
         *abserr = 0;
         return GL_OK;
     }
-    s = gl_fdiv_integrate(P, Q, div_h, f->id == GL_F_TV ? tv_split : NULL, (void *)f, value,
+    s = gl_fdiv_integrate(P, Q, div_h, f->id == GL_F_TV ? tv_split : NULL, (void *)f, ws, value,
                           abserr, err);
     if (s == GL_ENOCONV && *value == INFINITY) {
         /* finite (decided above) but beyond the largest double, e.g.
@@ -493,19 +494,20 @@ static double value_split(const double *x, double lp, double lq, void *params)
 }
 
 int gl_value_eval_split(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,
-                        gl_logit_fn regime, void *params, double *value, double *abserr,
-                        gl_err *err)
+                        gl_logit_fn regime, void *params, gl_quad_workspace *ws, double *value,
+                        double *abserr, gl_err *err)
 {
     if (!logit)
         return gl_err_set(err, GL_EINVAL, "gl_value_eval: NULL logit");
     logit_ctx c = {logit, regime, params};
-    return gl_fdiv_integrate(P, G, value_h, regime ? value_split : NULL, &c, value, abserr, err);
+    return gl_fdiv_integrate(P, G, value_h, regime ? value_split : NULL, &c, ws, value, abserr,
+                             err);
 }
 
 int gl_value_eval(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,
-                  void *params, double *value, double *abserr, gl_err *err)
+                  void *params, gl_quad_workspace *ws, double *value, double *abserr, gl_err *err)
 {
-    return gl_value_eval_split(P, G, logit, NULL, params, value, abserr, err);
+    return gl_value_eval_split(P, G, logit, NULL, params, ws, value, abserr, err);
 }
 
 typedef struct {
@@ -518,9 +520,9 @@ static double dstar_logit_fn(const double *x, void *p)
     return gl_dstar_logit(pg->P, pg->G, x);
 }
 
-int gl_value_dstar(const gl_mix *P, const gl_mix *G, double *value,
+int gl_value_dstar(const gl_mix *P, const gl_mix *G, gl_quad_workspace *ws, double *value,
                    double *abserr, gl_err *err)
 {
     pair pg = {P, G};
-    return gl_value_eval(P, G, dstar_logit_fn, &pg, value, abserr, err);
+    return gl_value_eval(P, G, dstar_logit_fn, &pg, ws, value, abserr, err);
 }

@@ -22,6 +22,7 @@
 
 #include "gl.h"
 #include "mix.h"
+#include "quad.h"
 
 typedef enum {
     GL_F_KL, GL_F_RKL, GL_F_PEARSON, GL_F_NEYMAN, GL_F_HELLINGER,
@@ -53,7 +54,7 @@ int gl_fdiv_infinite(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q,
 /* D_f(P||Q): +inf (abserr 0) when infinite, otherwise the quadrature value
  * and GSL's error estimate; +inf with abserr +inf when the value is finite
  * but overflows a double (pearson(N(0,1)||N(40,1)) = e^1600 - 1). */
-int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q,
+int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q, gl_quad_workspace *ws,
                  double *value, double *abserr, gl_err *err);
 
 /* The optimal discriminator D*(x) = p(x)/(p(x)+q(x)) and its logit
@@ -67,7 +68,7 @@ typedef double (*gl_logit_fn)(const double *x, void *params);
 /* V(D,G) = E_P[log D] + E_G[log(1-D)], by quadrature (log D = -softplus(-a),
  * log(1-D) = -softplus(a), so a confident D never produces log 0). */
 int gl_value_eval(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,
-                  void *params, double *value, double *abserr, gl_err *err);
+                  void *params, gl_quad_workspace *ws, double *value, double *abserr, gl_err *err);
 
 /* Integral over the line (1-D) or plane (2-D) of h(x, log p(x), log q(x)),
  * with the quadrature's breakpoints taken from both mixtures: the one driver
@@ -78,16 +79,17 @@ typedef double (*gl_density_fn)(const double *x, double lp, double lq, void *par
  * changes (see quad.h); the changes of the dominant mixture component are
  * always added. */
 int gl_fdiv_integrate(const gl_mix *P, const gl_mix *Q, gl_density_fn h, gl_density_fn split,
-                      void *params, double *value, double *abserr, gl_err *err);
+                      void *params, gl_quad_workspace *ws, double *value, double *abserr,
+                      gl_err *err);
 
 /* The same for a logit with corners (a ReLU network): regime(x) returns a
  * label that changes where the logit has a corner (see gl_fdiv_integrate). */
 int gl_value_eval_split(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,
-                        gl_logit_fn regime, void *params, double *value, double *abserr,
-                        gl_err *err);
+                        gl_logit_fn regime, void *params, gl_quad_workspace *ws, double *value,
+                        double *abserr, gl_err *err);
 
 /* C(G) = V(D*,G), integrated with D* passed through gl_value_eval. */
-int gl_value_dstar(const gl_mix *P, const gl_mix *G, double *value,
+int gl_value_dstar(const gl_mix *P, const gl_mix *G, gl_quad_workspace *ws, double *value,
                    double *abserr, gl_err *err);
 
 #endif

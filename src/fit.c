@@ -34,7 +34,33 @@ typedef struct {
     double mu, sigma;
     int which; /* 0: d/dmu, 1: d/dlog sigma */
     int status; /* GL_ENOMEM from the minimisers' allocation */
+    gl_quad_workspace *ws; /* every quadrature of the fit */
 } fit_ctx;
+
+/* The context of one fit: Q = N(mu, sigma), re-pointed as the fit moves, and
+ * the quadrature workspace of all its integrals. */
+static int ctx_open(fit_ctx *k, const gl_fdiv *f, const gl_mix *P, double mu, double sigma,
+                    gl_err *err)
+{
+    memset(k, 0, sizeof *k);
+    k->f = f;
+    k->c = gl_fconj_get(f->id);
+    k->P = P;
+    k->mu = mu;
+    k->sigma = sigma;
+    int s = gl_mix_parse("N(0,1)", &k->Q, err);
+    if (!s && (s = gl_quad_workspace_alloc(&k->ws, err))) {
+        gl_mix_free(k->Q);
+        k->Q = NULL;
+    }
+    return s;
+}
+
+static void ctx_close(fit_ctx *k)
+{
+    gl_mix_free(k->Q);
+    gl_quad_workspace_free(k->ws);
+}
 
 static double grad_h(const double *x, double lp, double lq, void *params)
 {
@@ -60,7 +86,7 @@ static int grad_at(fit_ctx *k, double mu, double sigma, double g[2], gl_err *err
         k->which = j;
         if (inf)
             g[j] = NAN;
-        else if ((s = gl_fdiv_integrate(k->P, k->Q, grad_h, NULL, k, &g[j], &ae, err)))
+        else if ((s = gl_fdiv_integrate(k->P, k->Q, grad_h, NULL, k, k->ws, &g[j], &ae, err)))
             return gl_err_prefix(err, "gradient");
     }
     return GL_OK;
@@ -73,7 +99,7 @@ static double value_at(fit_ctx *k, double mu, double sigma)
     double v, ae;
     gl_err e;
     set_gauss(k->Q, mu, sigma);
-    return gl_fdiv_eval(k->f, k->P, k->Q, &v, &ae, &e) ? INFINITY : v;
+    return gl_fdiv_eval(k->f, k->P, k->Q, k->ws, &v, &ae, &e) ? INFINITY : v;
 }
 
 /* ---- GSL multimin adaptors over theta = (mu, log sigma) ---- */
@@ -197,13 +223,12 @@ int gl_fit_grad(const gl_fdiv *f, const gl_mix *P, double mu, double sigma, doub
         return gl_err_set(err, GL_EINVAL, "fit: P must be 1-D, got a %d-D mixture", P->dim);
     if (!(sigma > 0) || !isfinite(sigma) || !isfinite(mu))
         return gl_err_set(err, GL_EINVAL, "fit: need a finite mu and sigma > 0, got %g, %g", mu, sigma);
-    gl_mix *Q = NULL;
-    int s = gl_mix_parse("N(0,1)", &Q, err);
+    fit_ctx k;
+    int s = ctx_open(&k, f, P, mu, sigma, err);
     if (s)
         return s;
-    fit_ctx k = {f, gl_fconj_get(f->id), P, Q, mu, sigma, 0, 0};
     s = grad_at(&k, mu, sigma, grad, err);
-    gl_mix_free(Q);
+    ctx_close(&k);
     return s;
 }
 
@@ -216,7 +241,7 @@ static int finish(fit_ctx *k, const double *x, int start, gl_fit_result *res, gl
     res->sigma = exp(x[1]);
     res->start = start;
     set_gauss(k->Q, res->mu, res->sigma);
-    int s = gl_fdiv_eval(k->f, k->P, k->Q, &res->value, &ae, err);
+    int s = gl_fdiv_eval(k->f, k->P, k->Q, k->ws, &res->value, &ae, err);
     if (!s)
         s = grad_at(k, res->mu, res->sigma, res->grad, err);
     return s;
@@ -239,11 +264,10 @@ int gl_fit_flow(const gl_fdiv *f, const gl_mix *P, double mu0, double sigma0, do
         return gl_err_set(err, GL_EINVAL, "fit: P must be 1-D, got a %d-D mixture", P->dim);
     if (!isfinite(mu0) || !(sigma0 > 0) || !isfinite(sigma0) || !(h > 0) || !(tol > 0))
         return gl_err_set(err, GL_EINVAL, "gl_fit_flow: need finite mu0, sigma0 > 0, h > 0, tol > 0");
-    gl_mix *Q = NULL;
-    int s = gl_mix_parse("N(0,1)", &Q, err);
+    fit_ctx k;
+    int s = ctx_open(&k, f, P, mu0, sigma0, err);
     if (s)
         return s;
-    fit_ctx k = {f, gl_fconj_get(f->id), P, Q, mu0, sigma0, 0, 0};
     double x[2] = {mu0, log(sigma0)}, g[2] = {NAN, NAN};
     size_t it = 0;
     for (; it < maxit; it++) {
@@ -274,7 +298,7 @@ int gl_fit_flow(const gl_fdiv *f, const gl_mix *P, double mu0, double sigma0, do
         polish(&k, x, &v);
         s = finish(&k, x, 0, res, err);
     }
-    gl_mix_free(Q);
+    ctx_close(&k);
     return name_error(f, s, err);
 }
 
@@ -288,11 +312,10 @@ int gl_fit_gauss(const gl_fdiv *f, const gl_mix *P, const double *init, gl_fit_r
     if (init && (!isfinite(init[0]) || !(init[1] > 0) || !isfinite(init[1])))
         return gl_err_set(err, GL_EINVAL, "fit: --init needs a finite mu and sigma > 0, got %g, %g",
                           init[0], init[1]);
-    gl_mix *Q = NULL;
-    int s = gl_mix_parse("N(0,1)", &Q, err);
+    fit_ctx k;
+    int s = ctx_open(&k, f, P, 0, 1, err);
     if (s)
         return s;
-    fit_ctx k = {f, gl_fconj_get(f->id), P, Q, 0, 1, 0, 0};
     size_t nstart = init ? 1 : 1 + P->n;
     double best = INFINITY, bx[2] = {NAN, NAN};
     int bstart = -1;
@@ -324,7 +347,7 @@ int gl_fit_gauss(const gl_fdiv *f, const gl_mix *P, const double *init, gl_fit_r
     } else {
         s = finish(&k, bx, bstart, res, err);
     }
-    gl_mix_free(Q);
+    ctx_close(&k);
     return name_error(f, s, err);
 }
 

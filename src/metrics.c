@@ -64,10 +64,10 @@ static double l1_split(const double *x, double lp, double lq, void *p)
 }
 
 int gl_metrics_d_l1(const gl_mix *P, const gl_mix *G, gl_logit_fn logit, gl_logit_fn regime,
-                    void *params, double *l1, double *abserr, gl_err *err)
+                    void *params, gl_quad_workspace *ws, double *l1, double *abserr, gl_err *err)
 {
     l1_ctx c = {logit, regime, params};
-    int s = gl_fdiv_integrate(P, G, l1_h, l1_split, &c, l1, abserr, err);
+    int s = gl_fdiv_integrate(P, G, l1_h, l1_split, &c, ws, l1, abserr, err);
     /* a metric compared with tolerances of ~1e-2 needs 1e-4 relative, not the
      * 1e-12 the integrator aims at (|D - D*| has corners wherever the network
      * crosses D*): accept a round-off stop that still meets 1e-4 */
@@ -130,19 +130,27 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, double *jsd, double *abserr,
-                      gl_err *err)
+int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws, double *jsd,
+                      double *abserr, gl_err *err)
 {
     if (!P || !pf)
         return gl_err_set(err, GL_EINVAL, "gl_metrics_jsd_pf: NULL argument");
     if (P->dim != 1)
         return gl_err_set(err, GL_EINVAL, "the exact JSD of a generator needs 1-D data, got %d-D",
                           P->dim);
-    size_t np = gl_mix_breakpoints(P, 0, NULL, 0), ng = gl_pushforward_breakpoints(pf, NULL, 0);
-    double *bp = malloc((np + ng) * sizeof *bp);
-    if (!bp)
-        return gl_err_set(err, GL_ENOMEM, "out of memory for breakpoints");
-    gl_mix_breakpoints(P, 0, bp, np);
+    gl_quad_workspace *tmp = NULL;
+    int s;
+    if (!ws && (s = gl_quad_workspace_alloc(&tmp, err)))
+        return s;
+    if (!ws)
+        ws = tmp;
+    size_t mp = gl_mix_breakpoints_max(P), ng = gl_pushforward_breakpoints(pf, NULL, 0);
+    double *bp = gl_quad_workspace_points(ws, mp + ng, err);
+    if (!bp) {
+        gl_quad_workspace_free(tmp);
+        return GL_ENOMEM;
+    }
+    size_t np = gl_mix_breakpoints(P, 0, bp, mp);
     gl_pushforward_breakpoints(pf, bp + np, ng);
     qsort(bp, np + ng, sizeof *bp, cmp_double);
     size_t n = 0;
@@ -150,9 +158,9 @@ int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, double *jsd, double *
         if (isfinite(bp[i]) && (n == 0 || bp[i] > bp[n - 1]))
             bp[n++] = bp[i];
     pf_ctx c = {P, pf};
-    int s = n >= 2 ? gl_quad_line_split(jsd_pf_h, jsd_pf_split, &c, bp, n, jsd, abserr, err)
-                   : gl_err_set(err, GL_EINVAL, "fewer than 2 breakpoints");
-    free(bp);
+    s = n >= 2 ? gl_quad_line_split(jsd_pf_h, jsd_pf_split, &c, bp, n, ws, jsd, abserr, err)
+               : gl_err_set(err, GL_EINVAL, "fewer than 2 breakpoints");
+    gl_quad_workspace_free(tmp);
     /* A JSD compared with tolerances of ~1e-2 (claims, logs) needs ~1e-5
      * relative, not the integrator's 1e-12: accept a round-off stop whose
      * error estimate meets that, and return the estimate with the value. A

@@ -12,6 +12,7 @@
 #include "gl.h"
 #include "mix.h"
 #include "mlp.h"
+#include "quad.h"
 
 /* A gl_logit_fn for a network with one output: params is the gl_mlp *.
  * (Runs a forward pass of batch 1, overwriting the net's activations.) */
@@ -32,7 +33,7 @@ double gl_metrics_mean_d(gl_mlp *D, const double *x, size_t n, double *a);
  * lies in [0, 1]. Accepted at 1e-4 relative (abserr says how close): it is
  * compared with tolerances of order 1e-2. */
 int gl_metrics_d_l1(const gl_mix *P, const gl_mix *G, gl_logit_fn logit, gl_logit_fn regime,
-                    void *params, double *l1, double *abserr, gl_err *err);
+                    void *params, gl_quad_workspace *ws, double *l1, double *abserr, gl_err *err);
 
 /* JSD(p_data || p_g) where p_g is the exact density of a 1-D generator
  * (gl_pushforward, already updated for the generator's current parameters):
@@ -40,8 +41,8 @@ int gl_metrics_d_l1(const gl_mix *P, const gl_mix *G, gl_logit_fn logit, gl_logi
  * p_g among them). P must be 1-D. The value is in [0, log 2]; it is accepted
  * at 1e-5 relative when the integrator stops short of its 1e-12 target
  * (abserr says how close). */
-int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, double *jsd, double *abserr,
-                      gl_err *err);
+int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws, double *jsd,
+                      double *abserr, gl_err *err);
 
 /* An ESTIMATE of a JSD from samples: the JSD between the histograms of two
  * samples xa and xb (n points each, row-major, dim 1 or 2), with bins cells

@@ -820,6 +820,11 @@ static int bp_next(const gl_mix *m, int axis, double last, double *next)
     return found;
 }
 
+size_t gl_mix_breakpoints_max(const gl_mix *m)
+{
+    return bp_raw(m, 0, NULL); /* the same count on either axis */
+}
+
 size_t gl_mix_breakpoints(const gl_mix *m, int axis, double *bp, size_t maxbp)
 {
     size_t cap, u;

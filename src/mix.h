@@ -83,6 +83,9 @@ int gl_mix_unbounded(const gl_mix *m);
  * edges. Writes at most maxbp values and returns how many there are in total
  * (so a return value > maxbp means the buffer was too small). */
 size_t gl_mix_breakpoints(const gl_mix *m, int axis, double *bp, size_t maxbp);
+/* At least the count above on either axis, cheaply: a buffer this large
+ * makes gl_mix_breakpoints allocate nothing. */
+size_t gl_mix_breakpoints_max(const gl_mix *m);
 
 /* The box holding a mixture's mass along axis: every uniform's edges and
  * every Gaussian's mean +- k sd (k = 6: less than 2e-9 of each Gaussian's

@@ -153,34 +153,117 @@ static int line_kinks(gsl_function *F, gsl_function *split, int scan, int separa
     return line3(F, bp, n, pts, separate, epsabs, epsrel, ws, result, abserr);
 }
 
-int gl_quad_line_split(gl_fn1 f, gl_fn1 split, void *params, const double *bp,
-                       size_t nbp, double *result, double *abserr, gl_err *err)
+/* The scratch grows (never shrinks) to the largest call it has served; a
+ * workspace made for a loop therefore allocates only in its first calls. */
+struct gl_quad_workspace {
+    gsl_integration_workspace *w[2]; /* 1-D and the outer 2-D integral; the inner one */
+    double *kink;                    /* breakpoints with the kinks added, and QAGP's copy */
+    size_t nkink;
+    double *pts;                     /* the callers' breakpoints (gl_quad_workspace_points) */
+    size_t npts;
+    size_t grows;
+};
+
+enum { WS_BP = 64, WS_PTS = 1024 }; /* the capacities a new workspace starts with */
+
+int gl_quad_workspace_alloc(gl_quad_workspace **out, gl_err *err)
 {
-    int s = check_bp(bp, nbp, err);
-    if (s)
-        return s;
-    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(QUAD_LIMIT);
-    double *buf = malloc(2 * KINKS(nbp) * sizeof *buf);
-    if (!ws || !buf) {
-        gsl_integration_workspace_free(ws);
-        free(buf);
+    gl_quad_workspace *ws = calloc(1, sizeof *ws);
+    if (ws) {
+        ws->w[0] = gsl_integration_workspace_alloc(QUAD_LIMIT);
+        ws->w[1] = gsl_integration_workspace_alloc(QUAD_LIMIT);
+        ws->nkink = 2 * KINKS(WS_BP);
+        ws->npts = WS_PTS;
+        ws->kink = malloc(ws->nkink * sizeof *ws->kink);
+        ws->pts = malloc(ws->npts * sizeof *ws->pts);
+    }
+    if (!ws || !ws->w[0] || !ws->w[1] || !ws->kink || !ws->pts) {
+        gl_quad_workspace_free(ws);
+        *out = NULL;
         return gl_err_set(err, GL_ENOMEM, "cannot allocate a quadrature workspace");
     }
+    *out = ws;
+    return GL_OK;
+}
+
+void gl_quad_workspace_free(gl_quad_workspace *ws)
+{
+    if (!ws)
+        return;
+    gsl_integration_workspace_free(ws->w[0]);
+    gsl_integration_workspace_free(ws->w[1]);
+    free(ws->kink);
+    free(ws->pts);
+    free(ws);
+}
+
+size_t gl_quad_workspace_grows(const gl_quad_workspace *ws)
+{
+    return ws->grows;
+}
+
+/* *buf holds at least n doubles afterwards (contents not kept) */
+static int reserve(gl_quad_workspace *ws, double **buf, size_t *cap, size_t n, gl_err *err)
+{
+    if (n <= *cap)
+        return GL_OK;
+    size_t m = n > 2 * *cap ? n : 2 * *cap;
+    double *b = malloc(m * sizeof *b);
+    if (!b)
+        return gl_err_set(err, GL_ENOMEM, "cannot grow a quadrature workspace to %zu points", m);
+    free(*buf);
+    *buf = b;
+    *cap = m;
+    ws->grows++;
+    return GL_OK;
+}
+
+double *gl_quad_workspace_points(gl_quad_workspace *ws, size_t n, gl_err *err)
+{
+    return reserve(ws, &ws->pts, &ws->npts, n, err) ? NULL : ws->pts;
+}
+
+/* A caller's workspace, or a temporary one (*tmp, freed by the caller) for
+ * a call without. */
+static int take_ws(gl_quad_workspace *ws, gl_quad_workspace **use, gl_quad_workspace **tmp,
+                   gl_err *err)
+{
+    *tmp = NULL;
+    if (ws) {
+        *use = ws;
+        return GL_OK;
+    }
+    int s = gl_quad_workspace_alloc(tmp, err);
+    *use = *tmp;
+    return s;
+}
+
+int gl_quad_line_split(gl_fn1 f, gl_fn1 split, void *params, const double *bp,
+                       size_t nbp, gl_quad_workspace *ws, double *result, double *abserr,
+                       gl_err *err)
+{
+    gl_quad_workspace *tmp;
+    int s = check_bp(bp, nbp, err);
+    if (s || (s = take_ws(ws, &ws, &tmp, err)))
+        return s;
+    if ((s = reserve(ws, &ws->kink, &ws->nkink, 2 * KINKS(nbp), err))) {
+        gl_quad_workspace_free(tmp);
+        return s;
+    }
     gsl_function F = {f, params}, S = {split, params};
-    int st = line_kinks(&F, split ? &S : NULL, GL_QUAD_SCAN, 1, bp, nbp, buf, LINE_EPSABS,
-                        LINE_EPSREL, ws, result, abserr);
-    gsl_integration_workspace_free(ws);
-    free(buf);
+    int st = line_kinks(&F, split ? &S : NULL, GL_QUAD_SCAN, 1, bp, nbp, ws->kink, LINE_EPSABS,
+                        LINE_EPSREL, ws->w[0], result, abserr);
+    gl_quad_workspace_free(tmp);
     if (st)
         return gl_err_set(err, GL_ENOCONV, "1-D quadrature did not converge (%s): value %.17g, abserr %.3g",
                           gsl_strerror(st), *result, *abserr);
     return GL_OK;
 }
 
-int gl_quad_line(gl_fn1 f, void *params, const double *bp, size_t nbp,
+int gl_quad_line(gl_fn1 f, void *params, const double *bp, size_t nbp, gl_quad_workspace *ws,
                  double *result, double *abserr, gl_err *err)
 {
-    return gl_quad_line_split(f, NULL, params, bp, nbp, result, abserr, err);
+    return gl_quad_line_split(f, NULL, params, bp, nbp, ws, result, abserr, err);
 }
 
 /* 2-D: the outer integrand is the inner integral along y at fixed x. */
@@ -224,24 +307,22 @@ static double outer_fn(double x, void *p)
 }
 
 int gl_quad_plane_split(gl_fn2 f, gl_fn2 split, void *params, const double *bpx,
-                        size_t nx, const double *bpy, size_t ny, double *result,
-                        double *abserr, gl_err *err)
+                        size_t nx, const double *bpy, size_t ny, gl_quad_workspace *ws,
+                        double *result, double *abserr, gl_err *err)
 {
+    gl_quad_workspace *tmp;
     int s = check_bp(bpx, nx, err);
     if (!s)
         s = check_bp(bpy, ny, err);
-    if (s)
+    if (s || (s = take_ws(ws, &ws, &tmp, err)))
         return s;
-    gsl_integration_workspace *wo = gsl_integration_workspace_alloc(QUAD_LIMIT);
-    gsl_integration_workspace *wi = gsl_integration_workspace_alloc(QUAD_LIMIT);
     /* scratch: inner (2 KINKS(ny)) then outer (2 KINKS(nx)), see line_kinks */
-    double *buf = malloc(2 * KINKS(nx + ny) * sizeof *buf);
-    if (!wo || !wi || !buf) {
-        gsl_integration_workspace_free(wo);
-        gsl_integration_workspace_free(wi);
-        free(buf);
-        return gl_err_set(err, GL_ENOMEM, "cannot allocate a quadrature workspace");
+    if ((s = reserve(ws, &ws->kink, &ws->nkink, 2 * KINKS(nx + ny), err))) {
+        gl_quad_workspace_free(tmp);
+        return s;
     }
+    double *buf = ws->kink;
+    gsl_integration_workspace *wo = ws->w[0], *wi = ws->w[1];
     plane_ctx c = {f, split, params, bpy, ny, 0.0, buf, wi, GSL_SUCCESS, 0.0};
     gsl_function F = {outer_fn, &c};
     /* outer kinks are not searched: a kink curve crosses each x-slice at
@@ -261,9 +342,7 @@ int gl_quad_plane_split(gl_fn2 f, gl_fn2 split, void *params, const double *bpx,
         st = line_kinks(&F, NULL, 0, 1, bpx, nx, buf + 2 * KINKS(ny), OUTER_EPSABS, OUTER_EPSREL,
                         wo, result, abserr);
     }
-    gsl_integration_workspace_free(wo);
-    gsl_integration_workspace_free(wi);
-    free(buf);
+    gl_quad_workspace_free(tmp);
     /* The outer estimate does not see the inner errors: add the worst inner
      * error times the width of the breakpoint range, where the mass is. */
     *abserr += c.max_abserr * (bpx[nx - 1] - bpx[0]);
@@ -277,8 +356,8 @@ int gl_quad_plane_split(gl_fn2 f, gl_fn2 split, void *params, const double *bpx,
 }
 
 int gl_quad_plane(gl_fn2 f, void *params, const double *bpx, size_t nx,
-                  const double *bpy, size_t ny, double *result, double *abserr,
-                  gl_err *err)
+                  const double *bpy, size_t ny, gl_quad_workspace *ws, double *result,
+                  double *abserr, gl_err *err)
 {
-    return gl_quad_plane_split(f, NULL, params, bpx, nx, bpy, ny, result, abserr, err);
+    return gl_quad_plane_split(f, NULL, params, bpx, nx, bpy, ny, ws, result, abserr, err);
 }

@@ -33,14 +33,30 @@
 typedef double (*gl_fn1)(double x, void *params);
 typedef double (*gl_fn2)(double x, double y, void *params);
 
+/* A quadrature workspace (the gl_quad_workspace type, functions
+ * gl_quad_workspace_*): GSL's integration workspaces and the scratch for
+ * breakpoints and kinks, allocated once and passed to every integral of a loop.
+ * Its scratch grows to the largest call it has served and never shrinks, so
+ * after its first calls a workspace allocates nothing (gl_quad_workspace_grows
+ * counts the growths, for tests). One workspace serves one thread. Every
+ * function below that takes a workspace also accepts NULL, and then allocates
+ * a temporary one for that call. */
+typedef struct gl_quad_workspace gl_quad_workspace;
+int gl_quad_workspace_alloc(gl_quad_workspace **out, gl_err *err);
+void gl_quad_workspace_free(gl_quad_workspace *ws); /* NULL is a no-op */
+size_t gl_quad_workspace_grows(const gl_quad_workspace *ws);
+/* A scratch array of at least n doubles, for the caller's breakpoints; valid
+ * until the next call on ws. NULL (and err set) when it cannot grow. */
+double *gl_quad_workspace_points(gl_quad_workspace *ws, size_t n, gl_err *err);
+
 /* Integral of f over the real line. bp: nbp >= 2 sorted distinct breakpoints. */
-int gl_quad_line(gl_fn1 f, void *params, const double *bp, size_t nbp,
+int gl_quad_line(gl_fn1 f, void *params, const double *bp, size_t nbp, gl_quad_workspace *ws,
                  double *result, double *abserr, gl_err *err);
 
 /* Integral of f over the plane; bpx/bpy as for gl_quad_line, per axis. */
 int gl_quad_plane(gl_fn2 f, void *params, const double *bpx, size_t nx,
-                  const double *bpy, size_t ny, double *result, double *abserr,
-                  gl_err *err);
+                  const double *bpy, size_t ny, gl_quad_workspace *ws, double *result,
+                  double *abserr, gl_err *err);
 
 /* The same with kinks located for the integrator: split (same params) returns
  * a regime label (e.g. the sign of p - q, or which mixture component
@@ -54,9 +70,10 @@ int gl_quad_plane(gl_fn2 f, void *params, const double *bpx, size_t nx,
 #define GL_QUAD_SCAN 24
 #define GL_QUAD_SCAN_2D 8
 int gl_quad_line_split(gl_fn1 f, gl_fn1 split, void *params, const double *bp,
-                       size_t nbp, double *result, double *abserr, gl_err *err);
+                       size_t nbp, gl_quad_workspace *ws, double *result, double *abserr,
+                       gl_err *err);
 int gl_quad_plane_split(gl_fn2 f, gl_fn2 split, void *params, const double *bpx,
-                        size_t nx, const double *bpy, size_t ny, double *result,
-                        double *abserr, gl_err *err);
+                        size_t nx, const double *bpy, size_t ny, gl_quad_workspace *ws,
+                        double *result, double *abserr, gl_err *err);
 
 #endif

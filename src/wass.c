@@ -51,10 +51,11 @@ static double sign_diff(double x, void *v)
     return (d > 0) - (d < 0);
 }
 
-int gl_w1(const gl_mix *P, const gl_mix *Q, double *value, double *abserr, gl_err *err)
+int gl_wass_w1(const gl_mix *P, const gl_mix *Q, gl_quad_workspace *ws, double *value,
+               double *abserr, gl_err *err)
 {
     if (!P || !Q || !value || !abserr)
-        return gl_err_set(err, GL_EINVAL, "gl_w1: NULL argument");
+        return gl_err_set(err, GL_EINVAL, "gl_wass_w1: NULL argument");
     if (P->dim != 1 || Q->dim != 1)
         return gl_err_set(err, GL_EINVAL,
                           "W1 is implemented for 1-D mixtures only (integral of |F_P - F_Q|); got %d-D and %d-D",
@@ -77,7 +78,7 @@ int gl_w1(const gl_mix *P, const gl_mix *Q, double *value, double *abserr, gl_er
         if (bp[i] > bp[m - 1])
             bp[m++] = bp[i];
     wctx c = {P, Q};
-    int s = gl_quad_line_split(abs_diff, sign_diff, &c, bp, m, value, abserr, err);
+    int s = gl_quad_line_split(abs_diff, sign_diff, &c, bp, m, ws, value, abserr, err);
     free(bp);
     return s ? gl_err_prefix(err, "W1") : GL_OK;
 }

@@ -13,9 +13,11 @@
 
 #include "gl.h"
 #include "mix.h"
+#include "quad.h"
 
 /* W1(P, Q) and the quadrature's error estimate. Both mixtures must be 1-D
  * (GL_EINVAL otherwise: the 2-D distance has no such closed form). */
-int gl_w1(const gl_mix *P, const gl_mix *Q, double *value, double *abserr, gl_err *err);
+int gl_wass_w1(const gl_mix *P, const gl_mix *Q, gl_quad_workspace *ws, double *value,
+               double *abserr, gl_err *err);
 
 #endif

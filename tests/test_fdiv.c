@@ -60,7 +60,7 @@ static double dv(const char *name, const char *p, const char *q)
     gl_err err;
     gl_err_clear(&err);
     double v = NAN, ae = NAN;
-    int st = gl_fdiv_eval(f, P, Q, &v, &ae, &err);
+    int st = gl_fdiv_eval(f, P, Q, NULL, &v, &ae, &err);
     ck_assert_msg(st == GL_OK, "%s(%s || %s): status %d: %s", name, p, q, st,
                   err.msg);
     ck_assert_msg(!isnan(v), "%s(%s || %s) = NaN", name, p, q);
@@ -88,7 +88,7 @@ static double cstar(const char *p, const char *g)
     gl_err err;
     gl_err_clear(&err);
     double v = NAN, ae = NAN;
-    int st = gl_value_dstar(P, G, &v, &ae, &err);
+    int st = gl_value_dstar(P, G, NULL, &v, &ae, &err);
     ck_assert_msg(st == GL_OK, "gl_value_dstar(%s, %s): status %d: %s", p, g,
                   st, err.msg);
     ck_assert_msg(ae >= 0 && isfinite(ae), "gl_value_dstar abserr %g", ae);
@@ -103,7 +103,7 @@ static double value(const char *p, const char *g, gl_logit_fn a, void *par)
     gl_err err;
     gl_err_clear(&err);
     double v = NAN, ae = NAN;
-    int st = gl_value_eval(P, G, a, par, &v, &ae, &err);
+    int st = gl_value_eval(P, G, a, par, NULL, &v, &ae, &err);
     ck_assert_msg(st == GL_OK, "gl_value_eval(%s, %s): status %d: %s", p, g,
                   st, err.msg);
     ck_assert_msg(ae >= 0 && isfinite(ae), "gl_value_eval abserr %g", ae);
@@ -562,10 +562,10 @@ START_TEST(test_value_eval)
     gl_err_clear(&err);
     dstar_par d = { P, G, 0.0 };
     double v0 = NAN, v1 = NAN, ae = NAN;
-    ck_assert_int_eq(gl_value_eval(P, G, logit_dstar, &d, &v0, &ae, &err), GL_OK);
+    ck_assert_int_eq(gl_value_eval(P, G, logit_dstar, &d, NULL, &v0, &ae, &err), GL_OK);
     ASSERT_ABS(v0, cg, 1e-11);
     d.shift = 0.1;
-    ck_assert_int_eq(gl_value_eval(P, G, logit_dstar, &d, &v1, &ae, &err), GL_OK);
+    ck_assert_int_eq(gl_value_eval(P, G, logit_dstar, &d, NULL, &v1, &ae, &err), GL_OK);
     ck_assert_msg(v1 < cg - 1e-5, "V(D*+0.1 shift) = %.17g not below C(G) = "
                   "%.17g by 1e-5", v1, cg);
     gl_mix_free(P);
@@ -889,12 +889,12 @@ START_TEST(test_dimension_mismatch)
     int inf = 0;
 
     gl_err_clear(&err);
-    ck_assert_int_eq(gl_fdiv_eval(f, P, Q, &v, &ae, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_fdiv_eval(f, P, Q, NULL, &v, &ae, &err), GL_EINVAL);
     ck_assert_int_eq(err.status, GL_EINVAL);
     ck_assert_msg(err.msg[0] != '\0', "no message");
 
     gl_err_clear(&err);
-    ck_assert_int_eq(gl_fdiv_eval(f, Q, P, &v, &ae, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_fdiv_eval(f, Q, P, NULL, &v, &ae, &err), GL_EINVAL);
     ck_assert_msg(err.msg[0] != '\0', "no message");
 
     gl_err_clear(&err);
@@ -902,16 +902,16 @@ START_TEST(test_dimension_mismatch)
     ck_assert_msg(err.msg[0] != '\0', "no message");
 
     gl_err_clear(&err);
-    ck_assert_int_eq(gl_value_eval(P, Q, logit_zero, NULL, &v, &ae, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_value_eval(P, Q, logit_zero, NULL, NULL, &v, &ae, &err), GL_EINVAL);
     ck_assert_msg(err.msg[0] != '\0', "no message");
 
     gl_err_clear(&err);
-    ck_assert_int_eq(gl_value_dstar(P, Q, &v, &ae, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_value_dstar(P, Q, NULL, &v, &ae, &err), GL_EINVAL);
     ck_assert_msg(err.msg[0] != '\0', "no message");
 
     /* err may be NULL: the status alone */
-    ck_assert_int_eq(gl_fdiv_eval(f, P, Q, &v, &ae, NULL), GL_EINVAL);
-    ck_assert_int_eq(gl_value_dstar(P, Q, &v, &ae, NULL), GL_EINVAL);
+    ck_assert_int_eq(gl_fdiv_eval(f, P, Q, NULL, &v, &ae, NULL), GL_EINVAL);
+    ck_assert_int_eq(gl_value_dstar(P, Q, NULL, &v, &ae, NULL), GL_EINVAL);
 
     gl_mix_free(P);
     gl_mix_free(Q);
@@ -942,7 +942,7 @@ START_TEST(test_2d_tv_tangent_slices)
     ck_assert(gl_mix_parse("grid(3,2,0.3)", &P, &e) == GL_OK);
     ck_assert(gl_mix_parse("N2(0,0,2,2)", &Q, &e) == GL_OK);
     double v, ae;
-    int s = gl_fdiv_eval(gl_fdiv_find("tv"), P, Q, &v, &ae, &e);
+    int s = gl_fdiv_eval(gl_fdiv_find("tv"), P, Q, NULL, &v, &ae, &e);
     ck_assert_msg(s == GL_OK, "%s", e.msg);
     const int n = 1200;
     const double L = 7, h = 2 * L / n;

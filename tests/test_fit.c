@@ -96,7 +96,7 @@ START_TEST(test_gradient)
                     snprintf(spec, sizeof spec, "N(%.17g,%.17g)", m2, exp(l2));
                     gl_mix_free(Q);
                     Q = mk(spec);
-                    ck_assert_int_eq(gl_fdiv_eval(f, P, Q, &v[sgn], &ae, &e), GL_OK);
+                    ck_assert_int_eq(gl_fdiv_eval(f, P, Q, NULL, &v[sgn], &ae, &e), GL_OK);
                 }
                 d[j] = (v[1] - v[0]) / (2 * h);
                 if (!isfinite(d[j])) { /* neyman: infinite for sigma >= sqrt(2) 0.5 */
@@ -163,7 +163,7 @@ START_TEST(test_flow)
         char spec[96];
         snprintf(spec, sizeof spec, "N(%.17g,%.17g)", r.mu + 0.05 * cos(a), r.sigma * exp(0.05 * sin(a)));
         Q = mk(spec);
-        ck_assert_int_eq(gl_fdiv_eval(gl_fdiv_find("rkl"), P, Q, &v, &ae, &e), GL_OK);
+        ck_assert_int_eq(gl_fdiv_eval(gl_fdiv_find("rkl"), P, Q, NULL, &v, &ae, &e), GL_OK);
         ck_assert(v > r.value);
         gl_mix_free(Q);
     }
@@ -217,7 +217,7 @@ START_TEST(test_fgan_critic)
      * (T* is affine, which a 1-16-1 tanh net fits well on the samples' range) */
     gl_fgan_critic k = {c, net};
     double b, be;
-    ck_assert_int_eq(gl_fconj_bound(c, P, Q, gl_fgan_critic_t, &k, INFINITY, &b, &be, &e), GL_OK);
+    ck_assert_int_eq(gl_fconj_bound(c, P, Q, gl_fgan_critic_t, &k, INFINITY, NULL, &b, &be, &e), GL_OK);
     ck_assert_msg(b <= 0.5 + 1e-10 && b > 0.47, "exact bound %g", b);
     /* the held-out estimate differs from that exact value by sampling only:
      * within 4 standard errors (a chance failure has probability 6e-5) */

@@ -131,7 +131,7 @@ static double integral(gl_pushforward *pf)
     size_t nbp = gl_pushforward_breakpoints(pf, bp, 256);
     ck_assert(nbp >= 2 && nbp <= 256);
     gl_err err;
-    int st = gl_quad_line(pdf_cb, pf, bp, nbp, &val, &abserr, &err);
+    int st = gl_quad_line(pdf_cb, pf, bp, nbp, NULL, &val, &abserr, &err);
     ck_assert_msg(st == GL_OK, "gl_quad_line: %s", err.msg);
     ck_assert_msg(abserr < 1e-8, "quadrature abserr %g", abserr);
     return val;

@@ -24,7 +24,7 @@ static double exact(gl_f_id id, const gl_mix *P, const gl_mix *Q)
 {
     double v, a;
     gl_err e;
-    ck_assert_msg(gl_fdiv_eval(gl_fdiv_get(id), P, Q, &v, &a, &e) == GL_OK, "%s", e.msg);
+    ck_assert_msg(gl_fdiv_eval(gl_fdiv_get(id), P, Q, NULL, &v, &a, &e) == GL_OK, "%s", e.msg);
     return v;
 }
 
@@ -60,7 +60,7 @@ START_TEST(test_jsd_pf_affine)
         G->params[G->boff[0]] = ab[k][1];
         ck_assert_int_eq(gl_pushforward_alloc(&pf, G, GL_NOISE_NORMAL, 256, &e), GL_OK);
         double j, ae;
-        ck_assert_msg(gl_metrics_jsd_pf(P, pf, &j, &ae, &e) == GL_OK, "%s", e.msg);
+        ck_assert_msg(gl_metrics_jsd_pf(P, pf, NULL, &j, &ae, &e) == GL_OK, "%s", e.msg);
         char spec[64];
         snprintf(spec, sizeof spec, "N(%.17g,%.17g)", ab[k][1], fabs(ab[k][0]));
         gl_mix *Q = parse(spec);
@@ -76,6 +76,46 @@ START_TEST(test_jsd_pf_affine)
 }
 END_TEST
 
+/* A workspace made for a loop allocates only in its first calls: the exact JSD
+ * of a generator whose weights drift (a 1-16-16-1 tanh net, like a training
+ * run's logged rows) grows the workspace's scratch at most in the first call,
+ * and gives the same value as a call with a fresh temporary workspace. */
+START_TEST(test_jsd_pf_workspace_reused)
+{
+    gl_mix *P = parse(BIMODAL);
+    gl_mlp *G;
+    gl_pushforward *pf;
+    gl_quad_workspace *ws;
+    gl_err e;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    ck_assert_int_eq(gl_mlp_alloc(&G, 3, (size_t[]){1, 16, 16, 1}, GL_ACT_TANH, 0, 64, &e), GL_OK);
+    gl_mlp_init(G, r);
+    ck_assert_int_eq(gl_pushforward_alloc(&pf, G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, &e), GL_OK);
+    ck_assert_int_eq(gl_quad_workspace_alloc(&ws, &e), GL_OK);
+    size_t grows_after_first = 0;
+    for (int row = 0; row < 6; row++) {
+        for (size_t i = 0; i < G->nparams; i++)
+            G->params[i] += 0.05 * gsl_ran_gaussian(r, 1.0);
+        ck_assert_int_eq(gl_pushforward_update(pf, &e), GL_OK);
+        double j, ae, j0, ae0;
+        ck_assert_msg(gl_metrics_jsd_pf(P, pf, ws, &j, &ae, &e) == GL_OK, "%s", e.msg);
+        ck_assert_msg(gl_metrics_jsd_pf(P, pf, NULL, &j0, &ae0, &e) == GL_OK, "%s", e.msg);
+        ck_assert_msg(j == j0 && ae == ae0, "row %d: %.17g with the workspace, %.17g without", row,
+                      j, j0);
+        ck_assert(j > 0.01); /* a real integral, not a degenerate one */
+        if (row == 0)
+            grows_after_first = gl_quad_workspace_grows(ws);
+    }
+    ck_assert_uint_le(grows_after_first, 1);
+    ck_assert_uint_eq(gl_quad_workspace_grows(ws), grows_after_first);
+    gl_quad_workspace_free(ws);
+    gl_pushforward_free(pf);
+    gl_mlp_free(G);
+    gsl_rng_free(r);
+    gl_mix_free(P);
+}
+END_TEST
+
 /* D = D* has zero error; D = 1/2 has weighted L1 error TV/2 exactly:
  * integral |1/2 - p/(p+q)| (p+q)/2 = 1/4 integral |p - q|. */
 START_TEST(test_d_l1_limits)
@@ -84,9 +124,9 @@ START_TEST(test_d_l1_limits)
     pair pg = {P, G};
     double l1, ae;
     gl_err e;
-    ck_assert_int_eq(gl_metrics_d_l1(P, G, logit_dstar, NULL, &pg, &l1, &ae, &e), GL_OK);
+    ck_assert_int_eq(gl_metrics_d_l1(P, G, logit_dstar, NULL, &pg, NULL, &l1, &ae, &e), GL_OK);
     ASSERT_ABS(l1, 0.0, 1e-14);
-    ck_assert_int_eq(gl_metrics_d_l1(P, G, logit_half, NULL, NULL, &l1, &ae, &e), GL_OK);
+    ck_assert_int_eq(gl_metrics_d_l1(P, G, logit_half, NULL, NULL, NULL, &l1, &ae, &e), GL_OK);
     ASSERT_REL(l1, exact(GL_F_TV, P, G) / 2, 1e-10);
     gl_mix_free(P);
     gl_mix_free(G);
@@ -134,9 +174,9 @@ START_TEST(test_errors)
     G->params[0] = 1;
     ck_assert_int_eq(gl_pushforward_alloc(&pf, G, GL_NOISE_NORMAL, 128, &e), GL_OK);
     double j, ae;
-    ck_assert_int_eq(gl_metrics_jsd_pf(P, pf, &j, &ae, &e), GL_EINVAL);
+    ck_assert_int_eq(gl_metrics_jsd_pf(P, pf, NULL, &j, &ae, &e), GL_EINVAL);
     ck_assert_ptr_nonnull(strstr(e.msg, "1-D"));
-    ck_assert_int_eq(gl_metrics_jsd_pf(NULL, pf, &j, &ae, &e), GL_EINVAL);
+    ck_assert_int_eq(gl_metrics_jsd_pf(NULL, pf, NULL, &j, &ae, &e), GL_EINVAL);
     gl_pushforward_free(pf);
     gl_mlp_free(G);
     gl_mix_free(P);
@@ -200,6 +240,7 @@ Suite *metrics_suite(void)
     Suite *s = suite_create("metrics");
     TCase *c = tcase_create("core");
     tcase_add_test(c, test_jsd_pf_affine);
+    tcase_add_test(c, test_jsd_pf_workspace_reused);
     tcase_add_test(c, test_d_l1_limits);
     tcase_add_test(c, test_d_max);
     tcase_add_test(c, test_jsd_hist);

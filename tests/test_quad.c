@@ -169,7 +169,7 @@ static double line(gl_fn1 f, void *par, const double *bp, size_t nbp, double *ae
     gl_err err;
     gl_err_clear(&err);
     double r = NAN, a = NAN;
-    int st = gl_quad_line(f, par, bp, nbp, &r, &a, &err);
+    int st = gl_quad_line(f, par, bp, nbp, NULL, &r, &a, &err);
     ck_assert_msg(st == GL_OK, "gl_quad_line: status %d: %s", st, err.msg);
     ck_assert_msg(a >= 0 && isfinite(a), "abserr = %g", a);
     if (ae)
@@ -183,7 +183,7 @@ static double plane(gl_fn2 f, void *par, const double *bx, size_t nx,
     gl_err err;
     gl_err_clear(&err);
     double r = NAN, a = NAN;
-    int st = gl_quad_plane(f, par, bx, nx, by, ny, &r, &a, &err);
+    int st = gl_quad_plane(f, par, bx, nx, by, ny, NULL, &r, &a, &err);
     ck_assert_msg(st == GL_OK, "gl_quad_plane: status %d: %s", st, err.msg);
     ck_assert_msg(a >= 0 && isfinite(a), "abserr = %g", a);
     if (ae)
@@ -289,7 +289,7 @@ static void check_corner(gl_fn1 split, double c, const double *bp, size_t nbp)
     double r = NAN, a = NAN;
     gl_err err;
     gl_err_clear(&err);
-    int st = gl_quad_line_split(f_corner, split, &c, bp, nbp, &r, &a, &err);
+    int st = gl_quad_line_split(f_corner, split, &c, bp, nbp, NULL, &r, &a, &err);
     ck_assert_msg(st == GL_OK, "corner at %g (%s split): status %d: %s", c,
                   split == s_corner ? "two-valued" : "sign", st, err.msg);
     ck_assert_msg(fabs(r - corner_exact(c)) <= 1e-12 * corner_exact(c),
@@ -314,7 +314,7 @@ START_TEST(test_line_split)
     }
     /* split = NULL is gl_quad_line */
     double r = NAN, a = NAN;
-    ck_assert_int_eq(gl_quad_line_split(f_gauss, NULL, NULL, bp, LEN(bp), &r, &a, NULL), GL_OK);
+    ck_assert_int_eq(gl_quad_line_split(f_gauss, NULL, NULL, bp, LEN(bp), NULL, &r, &a, NULL), GL_OK);
     ASSERT_REL(r, M_SQRTPI, 1e-12);
 }
 END_TEST
@@ -333,7 +333,7 @@ START_TEST(test_plane_split)
         double r = NAN, a = NAN;
         gl_err err;
         gl_err_clear(&err);
-        int st = gl_quad_plane_split(f2_corner, splits[i], &c, b, LEN(b), b, LEN(b), &r, &a, &err);
+        int st = gl_quad_plane_split(f2_corner, splits[i], &c, b, LEN(b), b, LEN(b), NULL, &r, &a, &err);
         ck_assert_msg(st == GL_OK, "split %d: status %d: %s", i, st, err.msg);
         ASSERT_REL(r, want, 1e-9);
         /* the corner found, the nested rule meets its 1e-9 target; gl_quad_plane
@@ -372,12 +372,12 @@ static void expect_einval_line(const double *bp, size_t nbp, const char *what)
     gl_err err;
     gl_err_clear(&err);
     double r = 0, a = 0;
-    int st = gl_quad_line(f_gauss, NULL, bp, nbp, &r, &a, &err);
+    int st = gl_quad_line(f_gauss, NULL, bp, nbp, NULL, &r, &a, &err);
     ck_assert_msg(st == GL_EINVAL, "%s: status %d, want GL_EINVAL", what, st);
     ck_assert_msg(err.status == GL_EINVAL, "%s: err.status %d", what, err.status);
     ck_assert_msg(err.msg[0] != '\0', "%s: no message", what);
     /* and without an err buffer */
-    ck_assert_int_eq(gl_quad_line(f_gauss, NULL, bp, nbp, &r, &a, NULL), GL_EINVAL);
+    ck_assert_int_eq(gl_quad_line(f_gauss, NULL, bp, nbp, NULL, &r, &a, NULL), GL_EINVAL);
 }
 
 START_TEST(test_line_bad_breakpoints)
@@ -403,30 +403,30 @@ START_TEST(test_plane_bad_breakpoints)
     double r = 0, a = 0;
 
     gl_err_clear(&err);
-    ck_assert_int_eq(gl_quad_plane(f2_aniso, NULL, one, 1, ok, 3, &r, &a, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_quad_plane(f2_aniso, NULL, one, 1, ok, 3, NULL, &r, &a, &err), GL_EINVAL);
     ck_assert_msg(err.msg[0] != '\0', "nx = 1: no message");
 
     gl_err_clear(&err);
-    ck_assert_int_eq(gl_quad_plane(f2_aniso, NULL, ok, 3, one, 1, &r, &a, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_quad_plane(f2_aniso, NULL, ok, 3, one, 1, NULL, &r, &a, &err), GL_EINVAL);
     ck_assert_msg(err.msg[0] != '\0', "ny = 1: no message");
 
     gl_err_clear(&err);
-    ck_assert_int_eq(gl_quad_plane(f2_aniso, NULL, ok, 3, unsorted, 2, &r, &a, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_quad_plane(f2_aniso, NULL, ok, 3, unsorted, 2, NULL, &r, &a, &err), GL_EINVAL);
     ck_assert_msg(err.msg[0] != '\0', "unsorted y: no message");
 
     gl_err_clear(&err);
-    ck_assert_int_eq(gl_quad_plane(f2_aniso, NULL, unsorted, 2, ok, 3, &r, &a, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_quad_plane(f2_aniso, NULL, unsorted, 2, ok, 3, NULL, &r, &a, &err), GL_EINVAL);
     ck_assert_msg(err.msg[0] != '\0', "unsorted x: no message");
 
-    ck_assert_int_eq(gl_quad_plane(f2_aniso, NULL, ok, 3, NULL, 0, &r, &a, NULL), GL_EINVAL);
+    ck_assert_int_eq(gl_quad_plane(f2_aniso, NULL, ok, 3, NULL, 0, NULL, &r, &a, NULL), GL_EINVAL);
 
     /* the split variants check the same way */
     double c = 0;
     gl_err_clear(&err);
-    ck_assert_int_eq(gl_quad_line_split(f_corner, s_corner, &c, unsorted, 2, &r, &a, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_quad_line_split(f_corner, s_corner, &c, unsorted, 2, NULL, &r, &a, &err), GL_EINVAL);
     ck_assert_msg(err.msg[0] != '\0', "line_split unsorted: no message");
     gl_err_clear(&err);
-    ck_assert_int_eq(gl_quad_plane_split(f2_corner, s2_corner, &c, ok, 3, one, 1, &r, &a, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_quad_plane_split(f2_corner, s2_corner, &c, ok, 3, one, 1, NULL, &r, &a, &err), GL_EINVAL);
     ck_assert_msg(err.msg[0] != '\0', "plane_split ny = 1: no message");
 }
 END_TEST
@@ -456,13 +456,13 @@ START_TEST(test_line_failure_status)
     gl_err err;
     gl_err_clear(&err);
     double r = 0, a = 0;
-    int st = gl_quad_line(f_nan, NULL, bp, LEN(bp), &r, &a, &err);
+    int st = gl_quad_line(f_nan, NULL, bp, LEN(bp), NULL, &r, &a, &err);
     ck_assert_msg(st != GL_OK, "int NaN: status GL_OK, result %g", r);
     ck_assert_int_eq(err.status, st);
     ck_assert_msg(err.msg[0] != '\0', "int NaN: no message");
 
     gl_err_clear(&err);
-    st = gl_quad_line(f_one, NULL, bp, LEN(bp), &r, &a, &err);
+    st = gl_quad_line(f_one, NULL, bp, LEN(bp), NULL, &r, &a, &err);
     ck_assert_msg(st != GL_OK, "int 1 over the line: status GL_OK, result %g", r);
     ck_assert_msg(err.msg[0] != '\0', "int 1: no message");
     ck_assert_msg(gsl_handler_calls > 0, "GSL reported no error: the failures were not GSL's");

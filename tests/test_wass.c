@@ -17,7 +17,7 @@ static double w1(const char *p, const char *q, double *ae)
     double v = NAN;
     ck_assert_int_eq(gl_mix_parse(p, &P, &e), GL_OK);
     ck_assert_int_eq(gl_mix_parse(q, &Q, &e), GL_OK);
-    int s = gl_w1(P, Q, &v, ae, &e);
+    int s = gl_wass_w1(P, Q, NULL, &v, ae, &e);
     ck_assert_msg(s == GL_OK, "W1(%s, %s): %s", p, q, e.msg);
     gl_mix_free(P);
     gl_mix_free(Q);
@@ -84,10 +84,10 @@ START_TEST(test_errors)
     double v, ae;
     ck_assert_int_eq(gl_mix_parse("U2(0,1,0,1)", &P, &e), GL_OK);
     ck_assert_int_eq(gl_mix_parse("U2(2,3,0,1)", &Q, &e), GL_OK);
-    ck_assert_int_eq(gl_w1(P, Q, &v, &ae, &e), GL_EINVAL);
+    ck_assert_int_eq(gl_wass_w1(P, Q, NULL, &v, &ae, &e), GL_EINVAL);
     ck_assert_ptr_nonnull(strstr(e.msg, "1-D"));
-    ck_assert_int_eq(gl_w1(P, NULL, &v, &ae, &e), GL_EINVAL);
-    ck_assert_int_eq(gl_w1(P, Q, &v, &ae, NULL), GL_EINVAL); /* err may be NULL */
+    ck_assert_int_eq(gl_wass_w1(P, NULL, NULL, &v, &ae, &e), GL_EINVAL);
+    ck_assert_int_eq(gl_wass_w1(P, Q, NULL, &v, &ae, NULL), GL_EINVAL); /* err may be NULL */
     gl_mix_free(P);
     gl_mix_free(Q);
 }

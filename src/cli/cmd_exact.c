@@ -110,9 +110,9 @@ int cmd_div(int argc, char **argv)
         double val[sizeof fs / sizeof fs[0]], ae[sizeof fs / sizeof fs[0]], w1 = 0, w1e = 0;
         gl_err err;
         for (size_t k = 0; k < nf && !rc; k++)
-            if (gl_fdiv_eval(fs[k], P, Q, &val[k], &ae[k], &err))
+            if (gl_fdiv_eval(fs[k], P, Q, NULL, &val[k], &ae[k], &err))
                 rc = cli_fail_err("div", &err);
-        if (!rc && want_w1 && gl_w1(P, Q, &w1, &w1e, &err))
+        if (!rc && want_w1 && gl_wass_w1(P, Q, NULL, &w1, &w1e, &err))
             rc = cli_fail_err("div", &err);
         if (!rc) {
             printf("f\tvalue\tabserr\n");
@@ -151,8 +151,8 @@ int cmd_value(int argc, char **argv)
     if (!rc) {
         double V, eV, J, eJ;
         gl_err err;
-        if (gl_value_dstar(P, G, &V, &eV, &err) ||
-            gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, &J, &eJ, &err)) {
+        if (gl_value_dstar(P, G, NULL, &V, &eV, &err) ||
+            gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, NULL, &J, &eJ, &err)) {
             rc = cli_fail_err("value", &err);
         } else {
             double rhs = -log(4.0) + 2 * J;

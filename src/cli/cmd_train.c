@@ -215,7 +215,7 @@ static int log_row(train_ctx *c, const gl_gan_stats *s)
     if (c->pf) {
         gl_err e;
         gl_err_clear(&e);
-        if (gl_pushforward_update(c->pf, &e) || gl_metrics_jsd_pf(c->P, c->pf, &jsd, &ae, &e)) {
+        if (gl_pushforward_update(c->pf, &e) || gl_metrics_jsd_pf(c->P, c->pf, NULL, &jsd, &ae, &e)) {
             jsd = ae = NAN;
             if (c->jsd_failed++ == 0) {
                 c->jsd_step = s->step;
