@@ -212,16 +212,16 @@ int main(int argc, char **argv)
     gl_mix *P = NULL;
     gl_rig rg = {0};
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    const size_t gs[] = {1, 16, 16, 1}, ds[] = {1, 32, 32, 1};
-    gl_gan_cfg cfg = {steps, BATCH, 1, GL_LOSS_NS, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1,
-                      1e-3, 1e-3, 0, NULL, NULL, 0, 0};
-    const gl_rig_arch a = {3, gs, GL_ACT_TANH, 3, ds, GL_ACT_LEAKY, 0.2, GL_OPT_ADAM, GL_OPT_ADAM,
-                           0.5, 0};
+    /* G 1-16-16-1 tanh, D 1-32-32-1 leaky 0.2, NS, k 1, Adam 1e-3 (0.5, 0.999) */
+    gl_gan_cfg cfg = gl_gan_cfg_default();
+    cfg.steps = steps;
+    cfg.batch = BATCH;
+    const gl_rig_arch a = gl_rig_arch_default();
     int s = !r ? GL_ENOMEM : GL_OK;
     if (!s)
         s = gl_mix_parse(SPEC, &P, &err);
     if (!s)
-        s = gl_rig_alloc(&rg, &a, &cfg, r, &err);
+        s = gl_rig_alloc(&rg, &a, &cfg, 1, r, &err);
     if (s) {
         fprintf(stderr, "gan1d: %s\n", r ? err.msg : "out of memory");
         return 2;

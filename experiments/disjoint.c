@@ -331,7 +331,7 @@ int gl_exp_disjoint(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
 {
     unsigned long dsteps = o->quick ? 1000 : 3000;
     double clip = 0.1;
-    const gl_argspec specs[] = {{"dsteps", GL_ARG_ULONG, &dsteps}, {"clip", GL_ARG_DOUBLE, &clip}};
+    const gl_argspec specs[] = {{.name = "dsteps", .type = GL_ARG_ULONG, .dst = &dsteps}, {.name = "clip", .type = GL_ARG_DOUBLE, .dst = &clip}};
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)
         return s;

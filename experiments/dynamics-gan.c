@@ -68,8 +68,8 @@ static int hook(void *v, const gl_gan_stats *st)
 int gl_dynamics_gan(const gl_exp_opts *o, const gl_dyngan_cfg *g, gl_rec *rec, gl_claims *cl,
                     gl_err *err)
 {
-    const size_t gs[] = {1, 16, 16, 1}, ds[] = {1, 32, 32, 1};
-    gl_rig_arch a = {3, gs, GL_ACT_TANH, 3, ds, GL_ACT_LEAKY, 0.2, g->opt, g->opt, 0.5, 0};
+    gl_rig_arch a = gl_rig_arch_default(); /* G 1-16-16-1 tanh, D 1-32-32-1 leaky */
+    a.gopt = a.dopt = g->opt;
     size_t nlog = g->nlog, le = g->steps / nlog;
     gl_mix *P = NULL;
     gl_tsv *lg = NULL, *sm = NULL;
@@ -96,15 +96,21 @@ int gl_dynamics_gan(const gl_exp_opts *o, const gl_dyngan_cfg *g, gl_rec *rec, g
             unsigned long seed = o->seed + sd;
             if (g->alt_only && confs[q].u != GL_UPDATE_ALT)
                 continue;
-            gl_gan_cfg cfg = {g->steps, g->batch, 1, GL_LOSS_NS, confs[q].u, GL_NOISE_NORMAL, 1,
-                              g->lr, g->lr, le, hook, NULL, confs[q].pen ? g->r1 : 0, 0};
+            gl_gan_cfg cfg = gl_gan_cfg_default();
+            cfg.steps = g->steps;
+            cfg.batch = g->batch;
+            cfg.update = confs[q].u;
+            cfg.lr_d = cfg.lr_g = g->lr;
+            cfg.log_every = le;
+            cfg.hook = hook;
+            cfg.r1 = confs[q].pen ? g->r1 : 0;
             run_ctx c = {o, P, NULL, lg, jsd + (sd * NCONF + (size_t)q) * nlog, nlog, 0, q, seed,
                          (double)(sd * NCONF + (size_t)q) / (double)(NCONF * g->seeds),
                          1.0 / (double)(NCONF * g->seeds), GL_OK, err};
             cfg.hook_ctx = &c;
             gl_rig rg;
             gsl_rng_set(r, seed);
-            if ((s = gl_rig_alloc(&rg, &a, &cfg, r, err)))
+            if ((s = gl_rig_alloc(&rg, &a, &cfg, 1, r, err)))
                 goto done;
             s = gl_pushforward_alloc(&c.pf, rg.G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err);
             if (!s)

@@ -56,11 +56,11 @@ int gl_exp_dynamics(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
     unsigned long steps = 500, gsteps = 6000, gseeds = o->quick ? 2 : 5;
     const char *gopt = "adam";
     const gl_argspec specs[] = {
-        {"h", GL_ARG_DOUBLE, &h}, {"steps", GL_ARG_ULONG, &steps},
-        {"gamma", GL_ARG_DOUBLE, &gamma}, {"sigma", GL_ARG_DOUBLE, &sigma},
-        {"gan-steps", GL_ARG_ULONG, &gsteps}, {"gan-seeds", GL_ARG_ULONG, &gseeds},
-        {"gan-r1", GL_ARG_DOUBLE, &gr1}, {"gan-lr", GL_ARG_DOUBLE, &glr},
-        {"gan-opt", GL_ARG_STR, &gopt},
+        {.name = "h", .type = GL_ARG_DOUBLE, .dst = &h}, {.name = "steps", .type = GL_ARG_ULONG, .dst = &steps},
+        {.name = "gamma", .type = GL_ARG_DOUBLE, .dst = &gamma}, {.name = "sigma", .type = GL_ARG_DOUBLE, .dst = &sigma},
+        {.name = "gan-steps", .type = GL_ARG_ULONG, .dst = &gsteps}, {.name = "gan-seeds", .type = GL_ARG_ULONG, .dst = &gseeds},
+        {.name = "gan-r1", .type = GL_ARG_DOUBLE, .dst = &gr1}, {.name = "gan-lr", .type = GL_ARG_DOUBLE, .dst = &glr},
+        {.name = "gan-opt", .type = GL_ARG_STR, .dst = &gopt},
     };
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)
@@ -73,7 +73,8 @@ int gl_exp_dynamics(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
         return gl_err_set(err, GL_EINVAL, "--gamma must be in (0, 1) (complex eigenvalues), got %g", gamma);
     if (!(sigma > 0 && sigma <= 10))
         return gl_err_set(err, GL_EINVAL, "--sigma must be in (0, 10], got %g", sigma);
-    gl_dyngan_cfg gc = {gsteps, 128, gseeds, o->quick ? 10 : 40, glr, gr1, GL_OPT_ADAM, o->quick};
+    gl_dyngan_cfg gc = {.steps = gsteps, .batch = 128, .seeds = gseeds, .nlog = o->quick ? 10 : 40,
+                        .lr = glr, .r1 = gr1, .opt = GL_OPT_ADAM, .alt_only = o->quick};
     if (strcmp(gopt, "sgd") == 0)
         gc.opt = GL_OPT_SGD;
     else if (strcmp(gopt, "momentum") == 0)

@@ -9,6 +9,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "args.h"
 #include "gl.h"
 #include "mix.h"
 #include "mlp.h"
@@ -44,24 +45,9 @@ const gl_experiment *gl_exp_find(const char *name);
  * results stay) and the status is returned; failed claims are not an error. */
 int gl_exp_run(const gl_experiment *e, const gl_exp_opts *o, gl_claims *claims, gl_err *err);
 
-/* ---- override parsing shared by the experiments ---- */
-typedef enum { GL_ARG_STR, GL_ARG_ULONG, GL_ARG_DOUBLE, GL_ARG_SIZES } gl_arg_type;
-typedef struct {
-    const char *name;  /* without the leading "--" */
-    gl_arg_type type;
-    void *dst;         /* const char **, unsigned long *, double *, gl_sizes * */
-} gl_argspec;
-
-typedef struct {
-    size_t n;
-    size_t v[8];
-} gl_sizes; /* a list like "32,32" */
-
-/* Parses argv (--key value or --key=value) against specs; unknown keys,
- * missing values and malformed numbers are GL_EINVAL with a message. Numbers
- * must be finite; an unsigned must be a plain decimal integer. */
-int gl_args_parse(int argc, char **argv, const gl_argspec *specs, size_t nspecs, gl_err *err);
-int gl_sizes_parse(const char *s, gl_sizes *out, gl_err *err);
+/* ---- override parsing: args.h's gl_argspec tables ---- */
+/* A GL_ARG_FN parser of a hidden-layer list ("32,32") into a gl_mlp_hidden. */
+int gl_exp_arg_hidden(const char *text, void *dst, gl_err *err);
 
 /* Trains D against the fixed p_g = G (gl_train_d: batch 256+256, lr 0.005
  * constant, with opt) from *done steps up to target steps, and sets *done =

@@ -340,6 +340,21 @@ done:
 }
 
 /* ---------------- E: a critic network trained on samples ---------------- */
+/* the progress of part E's critics: frac0 + step * per_step */
+typedef struct {
+    const gl_exp_opts *o;
+    double frac0, per_step;
+} critic_progress;
+
+static int critic_hook(void *v, size_t step, double bound)
+{
+    const critic_progress *p = v;
+    (void)bound;
+    if (p->o->progress)
+        p->o->progress(p->o->progress_ctx, "fdiv E: critics", p->frac0 + (double)step * p->per_step);
+    return 0;
+}
+
 static int part_e(const gl_exp_opts *o, unsigned long steps, unsigned long ntest, const double dfs[GL_F_COUNT],
                   gl_rec *rec, gl_claims *cl, gl_err *err)
 {
@@ -390,13 +405,18 @@ static int part_e(const gl_exp_opts *o, unsigned long steps, unsigned long ntest
         gl_mlp_init(net, r);
         gl_optim_reset(op);
         /* lr 2e-3 -> 1e-4 linearly, in 20 stages */
-        for (int st = 0; st < 20 && !s; st++) {
-            op->lr = 2e-3 + (1e-4 - 2e-3) * st / 19.0;
-            s = gl_fgan_critic_train(c, net, op, P, Q, r, steps / 20, BATCH, &last, err);
-            if (o->progress)
-                o->progress(o->progress_ctx, "fdiv E: critics", (j + (st + 1) / 20.0) / (double)nids);
-        }
-        if (s)
+        critic_progress cp = {o, (double)j / (double)nids, 1.0 / (double)(nids * steps)};
+        gl_dtrain_cfg dc = gl_dtrain_cfg_default();
+        dc.steps = steps;
+        dc.batch = BATCH;
+        dc.lr = 2e-3;
+        dc.sched.kind = GL_SCHED_LINEAR;
+        dc.sched.end = 0.05;
+        dc.sched.pieces = 20;
+        dc.log_every = steps / 20 ? steps / 20 : 1;
+        dc.hook = critic_hook;
+        dc.hook_ctx = &cp;
+        if ((s = gl_fgan_critic_train(c, net, op, P, Q, r, &dc, &last, err)))
             goto done;
         gl_fgan_critic crit = {c, net};
         if ((s = gl_fgan_bound_sample(c, net, P, Q, r, ntest, &est, &se, err)) ||
@@ -449,8 +469,8 @@ done:
 int gl_exp_fdiv(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
 {
     unsigned long steps = o->quick ? 1500 : 4000, ntest = o->quick ? 20000 : 200000, nrand = o->quick ? 4 : 20;
-    const gl_argspec specs[] = {{"steps", GL_ARG_ULONG, &steps}, {"ntest", GL_ARG_ULONG, &ntest},
-                                {"nrandom", GL_ARG_ULONG, &nrand}};
+    const gl_argspec specs[] = {{.name = "steps", .type = GL_ARG_ULONG, .dst = &steps}, {.name = "ntest", .type = GL_ARG_ULONG, .dst = &ntest},
+                                {.name = "nrandom", .type = GL_ARG_ULONG, .dst = &nrand}};
     double dfs[GL_F_COUNT];
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)

@@ -10,6 +10,7 @@
  * Adam on (mu, log sigma).  theory: theory/fgan-fit.md */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_rng.h>
@@ -40,41 +41,45 @@ static const char *const mixnames[NMIX] = {"1:1", "3:1"};
 #define TOL_MU 0.1
 #define TOL_SIGMA 0.1
 
-/* one f-GAN run from (mu0, sigma0); out: the average of (mu, log sigma) over
- * the last quarter of the stages, and sd of the per-stage averages there */
-static int fgan_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, unsigned long steps, unsigned long dsteps,
-                    unsigned long batch, double glr, double clr, gl_mlp *net, gl_optim *oc, gl_optim *og, double mu0, double sigma0,
-                    double out[2], double *spread, const gl_exp_opts *o, double frac0, double dfrac, gl_err *err)
+/* one f-GAN run from (mu0, sigma0): the critic learns alone first, then the
+ * generator trains with the rates held for 60% of the NSTAGE stages and then
+ * decayed linearly to a twentieth; out: the average of (mu, log sigma) over
+ * the last quarter of the stages, and the sd of the per-stage averages there */
+static int fgan_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, const gl_fgan_cfg *cfg,
+                    gl_mlp *net, gl_optim *oc, gl_optim *og, double mu0, double sigma0, double *trace,
+                    double out[2], double *spread, gl_err *err)
 {
     double th[2] = {mu0, log(sigma0)}, avg[2], sum[2] = {0, 0}, sq = 0;
-    int nav = 0, s = GL_OK;
+    size_t per = cfg->steps / NSTAGE;
+    int nav = 0, s;
     gl_mlp_init(net, r);
     gl_optim_reset(oc);
     gl_optim_reset(og);
     /* warm-up: the critic first learns T* of the starting generator, so that
      * the generator's first steps follow a gradient, not an untrained critic */
-    oc->lr = clr;
-    og->lr = 1e-3;
-    gl_fgan_cfg warm = {1, WARMUP, batch, 0};
-    s = gl_fgan_fit(c, P, net, oc, og, &warm, r, th, avg, NULL, err);
-    for (int st = 0; st < NSTAGE && !s; st++) {
-        /* constant for 60% of the run, then linearly down to a twentieth */
-        double a = st < 3 * NSTAGE / 5 ? 0 : (double)(st - 3 * NSTAGE / 5 + 1) / (NSTAGE - 3 * NSTAGE / 5);
-        oc->lr = clr * (1 - a) + clr / 20 * a;
-        og->lr = glr * (1 - a) + glr / 20 * a;
-        gl_fgan_cfg cfg = {steps / NSTAGE, dsteps, batch, 0};
-        s = gl_fgan_fit(c, P, net, oc, og, &cfg, r, th, avg, NULL, err);
-        if (!s && st >= NSTAGE - NSTAGE / 4) {
-            sum[0] += avg[0];
-            sum[1] += avg[1];
-            sq += avg[0] * avg[0];
-            nav++;
-        }
-        if (o->progress)
-            o->progress(o->progress_ctx, "fgan-fit: f-GAN runs", frac0 + dfrac * (st + 1) / NSTAGE);
-    }
-    if (s)
+    gl_fgan_cfg warm = *cfg;
+    warm.steps = 1;
+    warm.dsteps = WARMUP;
+    warm.lr_gen = 1e-3;
+    warm.sched = gl_sched_default();
+    gl_fgan_cfg run = *cfg;
+    run.steps = per * NSTAGE;
+    if ((s = gl_fgan_fit(c, P, net, oc, og, &warm, r, th, avg, NULL, err)) ||
+        (s = gl_fgan_fit(c, P, net, oc, og, &run, r, th, avg, trace, err)))
         return s;
+    for (int st = NSTAGE - NSTAGE / 4; st < NSTAGE; st++) {
+        double a[2] = {0, 0};
+        for (size_t i = (size_t)st * per; i < (size_t)(st + 1) * per; i++) {
+            a[0] += trace[2 * i];
+            a[1] += trace[2 * i + 1];
+        }
+        a[0] /= (double)per;
+        a[1] /= (double)per;
+        sum[0] += a[0];
+        sum[1] += a[1];
+        sq += a[0] * a[0];
+        nav++;
+    }
     out[0] = sum[0] / nav;
     out[1] = exp(sum[1] / nav);
     *spread = sqrt(fmax(0, sq / nav - out[0] * out[0]));
@@ -94,9 +99,9 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
      * log(q/p) where p ~ 0, the force that makes rkl seek a mode */
     unsigned long steps = o->quick ? 3000 : 4000, dsteps = o->quick ? 2 : 8, batch = o->quick ? 128 : 256;
     double glr = o->quick ? 5e-3 : 2e-3, clr = 2e-3;
-    const gl_argspec specs[] = {{"steps", GL_ARG_ULONG, &steps}, {"dsteps", GL_ARG_ULONG, &dsteps},
-                                {"batch", GL_ARG_ULONG, &batch}, {"glr", GL_ARG_DOUBLE, &glr},
-                                {"clr", GL_ARG_DOUBLE, &clr}};
+    const gl_argspec specs[] = {{.name = "steps", .type = GL_ARG_ULONG, .dst = &steps}, {.name = "dsteps", .type = GL_ARG_ULONG, .dst = &dsteps},
+                                {.name = "batch", .type = GL_ARG_ULONG, .dst = &batch}, {.name = "glr", .type = GL_ARG_DOUBLE, .dst = &glr},
+                                {.name = "clr", .type = GL_ARG_DOUBLE, .dst = &clr}};
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)
         return s;
@@ -107,6 +112,7 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
     gl_mlp *net = NULL;
     gl_optim *oc = NULL, *og = NULL;
     gl_tsv *t = NULL, *t2 = NULL;
+    double *trace = NULL; /* the generator's iterates of one run */
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!r)
         return gl_err_set(err, GL_ENOMEM, "out of memory");
@@ -129,6 +135,20 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
     gl_tsv_header(t, 13, (const char *const[]){"mix", "f", "direct_mu", "direct_sigma", "direct_D",
                                                "fgan_mu", "fgan_sigma", "fgan_D", "flow_mu", "flow_sigma",
                                                "flow_D", "fgan_mu_spread", "mu0"});
+    gl_fgan_cfg fc = gl_fgan_cfg_default();
+    fc.steps = steps;
+    fc.dsteps = dsteps;
+    fc.batch = batch;
+    fc.lr_critic = clr;
+    fc.lr_gen = glr;
+    fc.sched.kind = GL_SCHED_LINEAR; /* constant for 60% of the stages, then to a twentieth */
+    fc.sched.end = 1.0 / 20;
+    fc.sched.hold = 0.6;
+    fc.sched.pieces = NSTAGE;
+    if (!(trace = malloc(2 * steps * sizeof *trace))) {
+        s = gl_err_set(err, GL_ENOMEM, "out of memory");
+        goto done;
+    }
     double fits[NMIX][5][6]; /* direct, fgan, flow: mu sigma each */
     double dmu_max = 0, dsig_max = 0, kl_sigma_err = 0, seek_err = 0;
     size_t nrun = 0;
@@ -141,10 +161,11 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
             if ((s = gl_fit_gauss(f, P[m], NULL, &dir, err)) ||
                 (s = gl_fit_flow(f, P[m], MU0, SIGMA0, 0.05, 1e-4, 20000, &loc, err)))
                 goto done;
-            if ((s = fgan_run(c, P[m], r, steps, dsteps, batch, glr, clr, net, oc, og, MU0, SIGMA0, fg, &spread, o,
-                              (double)nrun / (NMIX * nids), 1.0 / (NMIX * nids), err)))
+            if ((s = fgan_run(c, P[m], r, &fc, net, oc, og, MU0, SIGMA0, trace, fg, &spread, err)))
                 goto done;
             nrun++;
+            if (o->progress)
+                o->progress(o->progress_ctx, "fgan-fit: f-GAN runs", (double)nrun / (NMIX * nids));
             gl_mix *Q = NULL;
             char spec[96];
             snprintf(spec, sizeof spec, "N(%.17g,%.17g)", fg[0], fg[1]);
@@ -218,6 +239,7 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
         }
     }
 done:
+    free(trace);
     gl_mix_free(P[0]);
     gl_mix_free(P[1]);
     gl_mlp_free(net);

@@ -80,9 +80,8 @@ int gl_global_optimum_k(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err
 {
     const size_t steps = 4000, seeds = o->quick ? 1 : 5, batch = 128;
     const size_t NLOG = o->quick ? 8 : NLOG_MAX;
-    const size_t gs[] = {1, 16, 16, 1}, ds[] = {1, 32, 32, 1};
-    const gl_rig_arch a = {3, gs, GL_ACT_TANH, 3, ds, GL_ACT_LEAKY, 0.2, GL_OPT_ADAM, GL_OPT_ADAM,
-                           0.5, 512};
+    gl_rig_arch a = gl_rig_arch_default(); /* G 1-16-16-1 tanh, D 1-32-32-1 leaky, Adam b1 0.5 */
+    a.dmaxbatch = 512;
     gl_mix *P = NULL;
     gl_tsv *lg, *sm;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937), *re = gsl_rng_alloc(gsl_rng_mt19937);
@@ -110,11 +109,16 @@ int gl_global_optimum_k(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err
                       jsd + ((size_t)q * seeds + sd) * NLOG, gap + ((size_t)q * seeds + sd) * NLOG,
                       (double)((size_t)q * seeds + sd) / (double)(NK * seeds), 1.0 / (double)(NK * seeds),
                       GL_OK, err};
-            gl_gan_cfg cfg = {steps, batch, KS[q], GL_LOSS_NS, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1,
-                              1e-3, 1e-3, steps / NLOG, k_hook, &c, 0, 0};
+            gl_gan_cfg cfg = gl_gan_cfg_default();
+            cfg.steps = steps;
+            cfg.batch = batch;
+            cfg.k = KS[q];
+            cfg.log_every = steps / NLOG;
+            cfg.hook = k_hook;
+            cfg.hook_ctx = &c;
             gsl_rng_set(r, seed);
             gsl_rng_set(re, seed + 7777777UL);
-            if ((s = gl_rig_alloc(&rg, &a, &cfg, r, err)))
+            if ((s = gl_rig_alloc(&rg, &a, &cfg, 1, r, err)))
                 goto done;
             c.D = rg.D;
             s = gl_pushforward_alloc(&c.pf, rg.G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err);

@@ -102,7 +102,7 @@ done:
 typedef struct {
     unsigned long seeds, steps, batch;
     double lr;
-    gl_sizes hg, hd;
+    gl_mlp_hidden hg, hd;
     size_t nlog;    /* measured steps per run (each costs ~40 ms: the exact JSD) */
 } gan_cfg;
 
@@ -111,7 +111,6 @@ typedef struct {
     const gan_cfg *c;
     const gl_mix *P;
     gl_mlp *G, *D;
-    gl_optim *og, *od;
     gl_pushforward *pf, *pf_fine;
     size_t nretry, nfail; /* JSD quadratures retried on pf_fine; still failed */
     gsl_rng *re;          /* evaluation draws: a stream of their own, so that
@@ -202,24 +201,12 @@ static int measure(gan_ctx *c, size_t step, double loss_d, double loss_g)
 static int gan_hook(void *v, const gl_gan_stats *st)
 {
     gan_ctx *c = v;
-    /* linear learning-rate decay from lr to lr/20, set at every logged step */
-    double f = (double)st->step / (double)c->c->steps, lr = c->c->lr * (1 - 0.95 * f);
-    c->og->lr = lr;
-    c->od->lr = lr;
+    double f = (double)st->step / (double)c->c->steps;
     c->status = measure(c, st->step, st->loss_d, st->loss_g);
     if (c->o->progress)
         c->o->progress(c->o->progress_ctx, "global-optimum B: training GANs",
                        c->frac0 + f / (double)c->c->seeds);
     return c->status != GL_OK;
-}
-
-static int sizes_of(size_t in, const gl_sizes *h, size_t *sz)
-{
-    sz[0] = in;
-    for (size_t k = 0; k < h->n; k++)
-        sz[k + 1] = h->v[k];
-    sz[h->n + 1] = 1;
-    return (int)h->n + 1;
 }
 
 static int run_seed(gan_ctx *c, unsigned long seed, gl_err *err)
@@ -228,8 +215,7 @@ static int run_seed(gan_ctx *c, unsigned long seed, gl_err *err)
     gl_rig rg = {0};
     gl_pushforward *pf = NULL, *pf2 = NULL;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    size_t sg[GL_MLP_MAXLAYERS + 1], sd[GL_MLP_MAXLAYERS + 1];
-    int ng = sizes_of(1, &g->hg, sg), nd = sizes_of(1, &g->hd, sd), s;
+    int s;
     size_t le = c->log_every;
     if (!r || !c->re) {
         gsl_rng_free(r);
@@ -237,22 +223,29 @@ static int run_seed(gan_ctx *c, unsigned long seed, gl_err *err)
     }
     gsl_rng_set(r, seed);
     gsl_rng_set(c->re, seed + 1000003UL);
-    gl_gan_cfg cfg = {g->steps, g->batch, 1, GL_LOSS_NS, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1,
-                      g->lr, g->lr, le, gan_hook, c, 0, 0};
-    /* D also evaluates batches of 512 (measure) */
-    const gl_rig_arch a = {(size_t)ng, sg, GL_ACT_TANH, (size_t)nd, sd, GL_ACT_LEAKY, 0.2,
-                           GL_OPT_ADAM, GL_OPT_ADAM, 0.5, 512};
-    if ((s = gl_rig_alloc(&rg, &a, &cfg, r, err)) ||
+    /* the rate falls linearly from lr to lr/20, in one piece per logged interval */
+    gl_gan_cfg cfg = gl_gan_cfg_default();
+    cfg.steps = g->steps;
+    cfg.batch = g->batch;
+    cfg.lr_d = cfg.lr_g = g->lr;
+    cfg.sched.kind = GL_SCHED_LINEAR;
+    cfg.sched.end = 0.05;
+    cfg.sched.pieces = g->steps / le >= 2 ? g->steps / le : 0;
+    cfg.log_every = le;
+    cfg.hook = gan_hook;
+    cfg.hook_ctx = c;
+    gl_rig_arch a = gl_rig_arch_default();
+    a.g = g->hg;
+    a.d = g->hd;
+    a.dmaxbatch = 512; /* D also evaluates batches of 512 (measure) */
+    if ((s = gl_rig_alloc(&rg, &a, &cfg, 1, r, err)) ||
         (s = gl_pushforward_alloc(&pf, rg.G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err)) ||
         (s = gl_pushforward_alloc(&pf2, rg.G, GL_NOISE_NORMAL, 8 * GL_PUSHFORWARD_NGRID, err)))
         goto done;
     gl_mlp *G = rg.G, *D = rg.D;
-    gl_optim *og = rg.og, *od = rg.od;
     gl_gan *w = rg.w;
     c->G = G;
     c->D = D;
-    c->og = og;
-    c->od = od;
     c->pf = pf;
     c->pf_fine = pf2;
     c->seed = (double)seed;
@@ -390,11 +383,11 @@ int gl_exp_global_optimum(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_e
                  {2, {16, 16}}, {2, {32, 32}}, o->quick ? 10 : 40};
     double lr = 0;
     unsigned long seeds = 0, steps = 0, batch = 0;
-    gl_sizes hg = {0, {0}}, hd = {0, {0}};
+    gl_mlp_hidden hg = {0, {0}}, hd = {0, {0}};
     const gl_argspec specs[] = {
-        {"seeds", GL_ARG_ULONG, &seeds}, {"steps", GL_ARG_ULONG, &steps},
-        {"batch", GL_ARG_ULONG, &batch}, {"lr", GL_ARG_DOUBLE, &lr},
-        {"hidden-g", GL_ARG_SIZES, &hg}, {"hidden-d", GL_ARG_SIZES, &hd},
+        {.name = "seeds", .type = GL_ARG_ULONG, .dst = &seeds}, {.name = "steps", .type = GL_ARG_ULONG, .dst = &steps},
+        {.name = "batch", .type = GL_ARG_ULONG, .dst = &batch}, {.name = "lr", .type = GL_ARG_DOUBLE, .dst = &lr},
+        {.name = "hidden-g", .type = GL_ARG_FN, .dst = &hg, .parse = gl_exp_arg_hidden}, {.name = "hidden-d", .type = GL_ARG_FN, .dst = &hd, .parse = gl_exp_arg_hidden},
     };
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)

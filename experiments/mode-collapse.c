@@ -19,6 +19,7 @@
 #include "mlp.h"
 #include "modes.h"
 #include "optim.h"
+#include "rig.h"
 #include "train.h"
 
 const char gl_exp_mode_collapse_overrides[] =
@@ -127,20 +128,36 @@ static int measure(gl_mlp *G, const gl_mix *P, gsl_rng *re, double *z, double *x
     return GL_OK;
 }
 
+/* the hook's state: measurement t after every steps/NT G-steps */
+typedef struct {
+    gl_mlp *G;
+    const gl_mix *P;
+    gsl_rng *re;
+    double *z, *x;
+    size_t *counts, every;
+    job *j;
+    int status;
+    gl_err *err;
+} watch;
+
+static int watch_hook(void *v, const gl_gan_stats *st)
+{
+    watch *w = v;
+    w->status = measure(w->G, w->P, w->re, w->z, w->x, w->counts, w->j, st->step / w->every, w->err);
+    return w->status != GL_OK;
+}
+
 /* One run: the same seed initialises G identically for every method (G is
  * drawn first); training draws come from r, evaluation draws from re, so
  * measuring never changes the trajectory. The learning rate falls linearly
- * from lr to lr/100 in NT pieces, one gl_gan workspace per piece (the Adam
- * state lives in the optimisers and carries over). */
+ * from lr to lr/100 in NT pieces (the schedule of gl_gan_cfg). */
 static int run_job(const settings *c, job *j, gl_err *err)
 {
     const bench *bn = &BENCH[j->b];
     const method *me = &METHOD[j->m];
     size_t H = c->hidden, B = c->batch, m = me->pack;
     gl_mix *P = NULL;
-    gl_mlp *G = NULL, *D = NULL;
-    gl_optim *og = NULL, *od = NULL;
-    gl_gan *w = NULL;
+    gl_rig rg = {0};
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937), *re = gsl_rng_alloc(gsl_rng_mt19937);
     double *buf = malloc((4 * NEVAL + 2 * NEVAL) * sizeof *buf);
     size_t counts[MAXK];
@@ -152,52 +169,52 @@ static int run_job(const settings *c, job *j, gl_err *err)
     double *z = buf, *x = buf + 2 * NEVAL, *xd = buf + 4 * NEVAL;
     gsl_rng_set(r, j->seed);
     gsl_rng_set(re, j->seed + 1000003UL);
-    size_t gmax = B * m > NEVAL ? B * m : NEVAL, d;
     j->jsd_exact = NAN;
     if ((s = gl_mix_parse(bn->spec, &P, err)))
         goto done;
+    size_t d = (size_t)P->dim;
+    watch wt = {NULL, P, re, z, x, counts, c->steps / NT, j, GL_OK, err};
+    gl_gan_cfg cfg = gl_gan_cfg_default();
+    cfg.steps = c->steps;
+    cfg.batch = B * m;
+    cfg.loss = me->loss;
+    cfg.zdim = d;
+    cfg.lr_d = c->lr * me->dlr;
+    cfg.lr_g = c->lr;
+    cfg.sched.kind = GL_SCHED_LINEAR;
+    cfg.sched.end = 0.01;
+    cfg.sched.pieces = NT;
+    cfg.log_every = c->steps / NT;
+    cfg.hook = watch_hook;
+    cfg.hook_ctx = &wt;
+    cfg.pack = m;
+    gl_rig_arch a = gl_rig_arch_default();
+    a.g.n = 3;
+    a.g.v[0] = a.g.v[1] = a.g.v[2] = H;
+    a.d.n = 2;
+    a.d.v[0] = a.d.v[1] = H;
     /* 1-D: tanh, so that p_g has a density (a ReLU G's dead stretches are atoms) */
-    d = (size_t)P->dim;
-    if ((s = gl_mlp_alloc(&G, 4, (size_t[]){d, H, H, H, d}, d == 1 ? GL_ACT_TANH : GL_ACT_RELU, 0,
-                          gmax, err)) ||
-        (s = gl_mlp_alloc(&D, 3, (size_t[]){d * m, H, H, 1}, GL_ACT_LEAKY, 0.2, 2 * B, err)))
+    a.gact = d == 1 ? GL_ACT_TANH : GL_ACT_RELU;
+    a.gmaxbatch = NEVAL;
+    if ((s = gl_rig_alloc(&rg, &a, &cfg, d, r, err)))
         goto done;
-    gl_mlp_init(G, r);
-    gl_mlp_init(D, r);
-    if ((s = gl_optim_alloc(&og, GL_OPT_ADAM, G->nparams, c->lr, err)) ||
-        (s = gl_optim_alloc(&od, GL_OPT_ADAM, D->nparams, c->lr, err)))
+    wt.G = rg.G;
+    if ((s = measure(rg.G, P, re, z, x, counts, j, 0, err)) || (s = gl_gan_train(rg.w, P, r, err)) ||
+        (s = wt.status))
         goto done;
-    og->beta1 = od->beta1 = 0.5;
-    if ((s = measure(G, P, re, z, x, counts, j, 0, err)))
-        goto done;
-    for (size_t t = 1; t <= NT; t++) {
-        double lr = c->lr * (1 - 0.99 * (double)(t - 1) / (NT - 1));
-        gl_gan_cfg cfg = {c->steps / NT, B * m, 1, me->loss, GL_UPDATE_ALT, GL_NOISE_NORMAL, d,
-                          lr * me->dlr, lr, 0, NULL, NULL, 0, m};
-        if ((s = gl_gan_alloc(&w, G, D, og, od, &cfg, d, err)) || (s = gl_gan_train(w, P, r, err)))
-            goto done;
-        gl_gan_free(w);
-        w = NULL;
-        if ((s = measure(G, P, re, z, x, counts, j, t, err)))
-            goto done;
-    }
     /* the last measurement's samples against as many data samples */
     double lo[2] = {-bn->box, -bn->box}, hi[2] = {bn->box, bn->box};
     gl_mix_sample(P, re, NEVAL, xd);
     if ((s = gl_metrics_jsd_hist(x, xd, NEVAL, (int)d, lo, hi, HBINS, &j->jsd, err)))
         goto done;
     if (j->exact) {
-        if (!(j->gparams = malloc(G->nparams * sizeof *j->gparams)))
+        if (!(j->gparams = malloc(rg.G->nparams * sizeof *j->gparams)))
             s = gl_err_set(err, GL_ENOMEM, "out of memory");
         else
-            memcpy(j->gparams, G->params, G->nparams * sizeof *j->gparams);
+            memcpy(j->gparams, rg.G->params, rg.G->nparams * sizeof *j->gparams);
     }
 done:
-    gl_gan_free(w);
-    gl_optim_free(og);
-    gl_optim_free(od);
-    gl_mlp_free(G);
-    gl_mlp_free(D);
+    gl_rig_free(&rg);
     gl_mix_free(P);
     gsl_rng_free(r);
     gsl_rng_free(re);
@@ -384,9 +401,9 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
     settings c = {o->quick ? 2 : 10, o->quick ? 4000 : 30000, 64, o->quick ? 32 : 64, 2,
                   0.001};
     const gl_argspec specs[] = {
-        {"seeds", GL_ARG_ULONG, &c.seeds},   {"steps", GL_ARG_ULONG, &c.steps},
-        {"batch", GL_ARG_ULONG, &c.batch},   {"lr", GL_ARG_DOUBLE, &c.lr},
-        {"hidden", GL_ARG_ULONG, &c.hidden}, {"threads", GL_ARG_ULONG, &c.threads},
+        {.name = "seeds", .type = GL_ARG_ULONG, .dst = &c.seeds},   {.name = "steps", .type = GL_ARG_ULONG, .dst = &c.steps},
+        {.name = "batch", .type = GL_ARG_ULONG, .dst = &c.batch},   {.name = "lr", .type = GL_ARG_DOUBLE, .dst = &c.lr},
+        {.name = "hidden", .type = GL_ARG_ULONG, .dst = &c.hidden}, {.name = "threads", .type = GL_ARG_ULONG, .dst = &c.threads},
     };
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)

@@ -34,7 +34,7 @@ const char gl_exp_optimal_d_overrides[] =
 typedef struct {
     int dim;
     const char *pdata, *pg;
-    gl_sizes hidden;
+    gl_mlp_hidden hidden;
     const char *act;
     unsigned long steps, batch;
     double lr;
@@ -200,7 +200,14 @@ static int run_panel(const panel *pc, const gl_exp_opts *o, gl_rec *rec, gl_clai
 
     hook_ctx hc = {o, dim == 1 ? "optimal-d 1-D: training D" : "optimal-d 2-D: training D",
                    D, P, G, &g, pc->steps, lg};
-    gl_dtrain_cfg cfg = {pc->steps, pc->batch, pc->lr, 0.0, pc->steps / 20 ? pc->steps / 20 : 1, hook, &hc};
+    gl_dtrain_cfg cfg = gl_dtrain_cfg_default();
+    cfg.steps = pc->steps;
+    cfg.batch = pc->batch;
+    cfg.lr = pc->lr;
+    cfg.sched.kind = GL_SCHED_LINEAR; /* to 0 */
+    cfg.log_every = pc->steps / 20 ? pc->steps / 20 : 1;
+    cfg.hook = hook;
+    cfg.hook_ctx = &hc;
     double loss;
     if ((s = gl_train_d(D, opt, P, G, r, &cfg, &loss, err)))
         goto done;
@@ -300,12 +307,12 @@ int gl_exp_optimal_d(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *e
     const char *pdata = NULL, *pg = NULL, *act = NULL;
     unsigned long steps = 0, batch = 0;
     double lr = 0;
-    gl_sizes hidden = {0, {0}};
+    gl_mlp_hidden hidden = {0, {0}};
     const gl_argspec specs[] = {
-        {"pdata", GL_ARG_STR, &pdata}, {"pg", GL_ARG_STR, &pg},
-        {"steps", GL_ARG_ULONG, &steps}, {"batch", GL_ARG_ULONG, &batch},
-        {"lr", GL_ARG_DOUBLE, &lr}, {"hidden", GL_ARG_SIZES, &hidden},
-        {"act", GL_ARG_STR, &act},
+        {.name = "pdata", .type = GL_ARG_STR, .dst = &pdata}, {.name = "pg", .type = GL_ARG_STR, .dst = &pg},
+        {.name = "steps", .type = GL_ARG_ULONG, .dst = &steps}, {.name = "batch", .type = GL_ARG_ULONG, .dst = &batch},
+        {.name = "lr", .type = GL_ARG_DOUBLE, .dst = &lr}, {.name = "hidden", .type = GL_ARG_FN, .dst = &hidden, .parse = gl_exp_arg_hidden},
+        {.name = "act", .type = GL_ARG_STR, .dst = &act},
     };
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)

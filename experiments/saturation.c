@@ -333,12 +333,19 @@ static int c_run(cctx *c, int gk, double lr_g, gl_gan_loss loss, unsigned long s
         return gl_err_set(err, GL_ENOMEM, "out of memory");
     gsl_rng_set(r, seed);
     size_t le = C_LOG_EVERY; /* also catches the early losses (claims below) */
-    gl_gan_cfg cfg = {c->steps, batch, KD, loss, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1, LR_D, lr_g, le,
-                      c_hook, c, 0, 0};
-    const gl_rig_arch a = {3, (size_t[]){1, 16, 16, 1}, GL_ACT_TANH,
-                           3, (size_t[]){1, 32, 32, 1}, GL_ACT_LEAKY, 0.2,
-                           gopts[gk].kind, GL_OPT_ADAM, 0.5, 0};
-    if ((s = gl_rig_alloc(&rg, &a, &cfg, r, err)))
+    gl_gan_cfg cfg = gl_gan_cfg_default();
+    cfg.steps = c->steps;
+    cfg.batch = batch;
+    cfg.k = KD;
+    cfg.loss = loss;
+    cfg.lr_d = LR_D;
+    cfg.lr_g = lr_g;
+    cfg.log_every = le;
+    cfg.hook = c_hook;
+    cfg.hook_ctx = c;
+    gl_rig_arch a = gl_rig_arch_default(); /* G 1-16-16-1 tanh, D 1-32-32-1 leaky */
+    a.gopt = gopts[gk].kind;
+    if ((s = gl_rig_alloc(&rg, &a, &cfg, 1, r, err)))
         goto done;
     rg.G->params[rg.G->boff[2]] += shift; /* the same bad start: G's output moved far from the data */
     if ((s = gl_pushforward_alloc(&c->pf, rg.G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err)))
@@ -437,9 +444,9 @@ int gl_exp_saturation(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *
     unsigned long steps = o->quick ? 1500 : 3000, seeds = o->quick ? 1 : 3;
     double lr_g = 0.003;
     const gl_argspec specs[] = {
-        {"pdata", GL_ARG_STR, &pdata}, {"pg", GL_ARG_STR, &pg},
-        {"steps", GL_ARG_ULONG, &steps}, {"seeds", GL_ARG_ULONG, &seeds},
-        {"lr-g", GL_ARG_DOUBLE, &lr_g},
+        {.name = "pdata", .type = GL_ARG_STR, .dst = &pdata}, {.name = "pg", .type = GL_ARG_STR, .dst = &pg},
+        {.name = "steps", .type = GL_ARG_ULONG, .dst = &steps}, {.name = "seeds", .type = GL_ARG_ULONG, .dst = &seeds},
+        {.name = "lr-g", .type = GL_ARG_DOUBLE, .dst = &lr_g},
     };
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)

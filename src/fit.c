@@ -385,12 +385,17 @@ static int check_net(const gl_mlp *net, size_t need, gl_err *err)
 }
 
 int gl_fgan_critic_train(const gl_fconj *c, gl_mlp *net, gl_optim *opt, const gl_mix *P,
-                         const gl_mix *Q, const gsl_rng *r, size_t steps, size_t batch,
+                         const gl_mix *Q, const gsl_rng *r, const gl_dtrain_cfg *cfg,
                          double *last, gl_err *err)
 {
-    if (!c || !net || !opt || !P || !Q || !r || batch == 0)
+    if (!c || !net || !opt || !P || !Q || !r || !cfg || cfg->batch == 0)
         return gl_err_set(err, GL_EINVAL, "gl_fgan_critic_train: NULL argument or batch 0");
+    size_t batch = cfg->batch, steps = cfg->steps;
     int s = check_net(net, 2 * batch, err);
+    if (!s && (!(cfg->lr > 0) || !isfinite(cfg->lr)))
+        s = gl_err_set(err, GL_EINVAL, "f-GAN critic: learning rate %g must be finite and > 0", cfg->lr);
+    if (!s)
+        s = gl_sched_check(&cfg->sched, err);
     if (s)
         return s;
     double *buf = malloc(6 * batch * sizeof *buf);
@@ -400,7 +405,11 @@ int gl_fgan_critic_train(const gl_fconj *c, gl_mlp *net, gl_optim *opt, const gl
     for (size_t it = 0; it < steps; it++) {
         gl_mix_sample(P, r, batch, x);
         gl_mix_sample(Q, r, batch, x + batch);
+        opt->lr = cfg->lr * gl_sched_factor(&cfg->sched, it, steps);
         b = critic_step(c, net, opt, x, batch, v, dv);
+        if (cfg->hook && cfg->log_every && (it + 1) % cfg->log_every == 0 &&
+            cfg->hook(cfg->hook_ctx, it + 1, b))
+            break;
     }
     free(buf);
     if (last)
@@ -460,6 +469,20 @@ double gl_fgan_critic_t(const double *x, double lp, double lq, void *params)
     return k->c->g(v);
 }
 
+gl_fgan_cfg gl_fgan_cfg_default(void)
+{
+    gl_fgan_cfg c;
+    memset(&c, 0, sizeof c);
+    c.steps = 4000;
+    c.dsteps = 8;
+    c.batch = 256;
+    c.avg_from = 0;
+    c.lr_critic = 2e-3;
+    c.lr_gen = 2e-3;
+    c.sched = gl_sched_default();
+    return c;
+}
+
 int gl_fgan_fit(const gl_fconj *c, const gl_mix *P, gl_mlp *net, gl_optim *oc, gl_optim *og,
                 const gl_fgan_cfg *cfg, const gsl_rng *r, double theta[2], double avg[2],
                 double *trace, gl_err *err)
@@ -470,6 +493,12 @@ int gl_fgan_fit(const gl_fconj *c, const gl_mix *P, gl_mlp *net, gl_optim *oc, g
         return gl_err_set(err, GL_EINVAL, "gl_fgan_fit: P must be 1-D and og must have n = 2");
     size_t b = cfg->batch;
     int s = check_net(net, 2 * b, err);
+    if (!s && (!(cfg->lr_critic > 0) || !isfinite(cfg->lr_critic) || !(cfg->lr_gen > 0) ||
+               !isfinite(cfg->lr_gen)))
+        s = gl_err_set(err, GL_EINVAL, "f-GAN: learning rates %g, %g must be finite and > 0",
+                       cfg->lr_critic, cfg->lr_gen);
+    if (!s)
+        s = gl_sched_check(&cfg->sched, err);
     if (s)
         return s;
     double *buf = malloc(7 * b * sizeof *buf);
@@ -479,7 +508,9 @@ int gl_fgan_fit(const gl_fconj *c, const gl_mix *P, gl_mlp *net, gl_optim *oc, g
     double sum[2] = {0, 0}, grad[2], ib = 1.0 / (double)b;
     size_t navg = 0;
     for (size_t it = 0; it < cfg->steps && !s; it++) {
-        double sigma = exp(theta[1]);
+        double sigma = exp(theta[1]), f = gl_sched_factor(&cfg->sched, it, cfg->steps);
+        oc->lr = cfg->lr_critic * f;
+        og->lr = cfg->lr_gen * f;
         for (size_t k = 0; k < cfg->dsteps; k++) {
             gl_mix_sample(P, r, b, x);
             for (size_t i = 0; i < b; i++)

@@ -18,6 +18,8 @@
 #include "mix.h"
 #include "mlp.h"
 #include "optim.h"
+#include "sched.h"
+#include "train.h"
 
 typedef struct {
     double mu, sigma; /* the minimiser */
@@ -58,11 +60,13 @@ int gl_fit_grad(const gl_fdiv *f, const gl_mix *P, double mu, double sigma, doub
 
 /* ---- f-GAN: the critic V (an MLP with one input and one output; T = g_f(V)) ---- */
 
-/* steps of Adam/SGD ascent of the bound on fresh samples: batch from P and
- * batch from Q per step (net->maxbatch >= 2 batch). *last (may be NULL) is
- * the minibatch bound of the last step. */
+/* cfg->steps steps of ascent of the bound by opt on fresh samples, cfg->batch
+ * from P and as many from Q per step (net->maxbatch >= 2 batch), at the rate
+ * cfg->lr times its schedule (train.h's configuration of a discriminator's
+ * training: the critic is one; its hook gets the minibatch bound as the loss).
+ * *last (may be NULL) is the minibatch bound of the last step. */
 int gl_fgan_critic_train(const gl_fconj *c, gl_mlp *net, gl_optim *opt, const gl_mix *P,
-                         const gl_mix *Q, const gsl_rng *r, size_t steps, size_t batch,
+                         const gl_mix *Q, const gsl_rng *r, const gl_dtrain_cfg *cfg,
                          double *last, gl_err *err);
 
 /* The bound estimated on n fresh samples from each of P and Q:
@@ -81,14 +85,22 @@ double gl_fgan_critic_t(const double *x, double lp, double lq, void *params);
 
 /* ---- f-GAN: a Gaussian generator x = mu + sigma z, z ~ N(0,1) ---- */
 typedef struct {
-    size_t steps;    /* generator steps */
-    size_t dsteps;   /* critic steps before each generator step */
-    size_t batch;    /* samples of P and of the generator per step */
-    size_t avg_from; /* theta is averaged over generator steps >= avg_from (Polyak) */
+    size_t steps;    /* generator steps (default 4000) */
+    size_t dsteps;   /* critic steps before each generator step (default 8) */
+    size_t batch;    /* samples of P and of the generator per step (default 256) */
+    size_t avg_from; /* theta is averaged over generator steps >= avg_from (Polyak; default 0) */
+    double lr_critic, lr_gen; /* base rates (default 2e-3 both) */
+    /* the rates at generator step t are the base rates times
+     * gl_sched_factor(&sched, t, steps), the critic's for all its steps
+     * before that generator step (default constant) */
+    gl_sched sched;
 } gl_fgan_cfg;
 
+gl_fgan_cfg gl_fgan_cfg_default(void);
+
 /* Trains theta = (mu, log sigma) (in: the start; out: the last iterate) with
- * the optimiser og (n = 2) against the critic net with oc: dsteps critic
+ * the optimiser og (n = 2) against the critic net with oc, at cfg's rates
+ * (written into oc->lr and og->lr at every generator step): dsteps critic
  * ascent steps, then one generator descent step on
  *   L_G = -mean f*(g_f(V(mu + sigma z_j))),
  * whose gradient flows through V's input (reparameterisation). avg gets the

@@ -20,7 +20,9 @@
  * position in the batch or on the batch size, bit for bit. */
 #include "mlp.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +98,60 @@ int gl_act_parse(const char *name, gl_act *act, gl_err *err)
         }
     return gl_err_set(err, GL_EINVAL, "unknown activation '%s' "
                       "(valid: linear, tanh, sigmoid, relu, leaky)", name);
+}
+
+int gl_mlp_hidden_parse(const char *text, gl_mlp_hidden *h, gl_err *err)
+{
+    const char *p = text;
+    gl_mlp_hidden out = {0, {0}};
+    for (;;) {
+        char *end;
+        if (!(*p >= '0' && *p <= '9'))
+            return gl_err_set(err, GL_EINVAL, "layer sizes \"%s\": expected a positive integer at column %d",
+                              text, (int)(p - text) + 1);
+        errno = 0;
+        unsigned long v = strtoul(p, &end, 10);
+        if (errno == ERANGE || v == 0 || v > GL_MLP_MAXWIDTH)
+            return gl_err_set(err, GL_EINVAL, "layer sizes \"%s\": each size must be 1..%d (column %d)",
+                              text, GL_MLP_MAXWIDTH, (int)(p - text) + 1);
+        if (out.n == GL_MLP_MAXHIDDEN)
+            return gl_err_set(err, GL_EINVAL, "layer sizes \"%s\": at most %d hidden layers", text,
+                              GL_MLP_MAXHIDDEN);
+        out.v[out.n++] = v;
+        p = end;
+        if (*p == '\0')
+            break;
+        if (*p != ',')
+            return gl_err_set(err, GL_EINVAL, "layer sizes \"%s\": unexpected \"%c\" at column %d",
+                              text, *p, (int)(p - text) + 1);
+        p++;
+    }
+    *h = out;
+    return GL_OK;
+}
+
+void gl_mlp_hidden_text(size_t in, const gl_mlp_hidden *h, size_t out, char *buf, size_t n)
+{
+    int k = snprintf(buf, n, "%zu", in);
+    for (size_t l = 0; l < h->n && k >= 0 && (size_t)k < n; l++)
+        k += snprintf(buf + k, n - (size_t)k, "-%zu", h->v[l]);
+    if (k >= 0 && (size_t)k < n)
+        snprintf(buf + k, n - (size_t)k, "-%zu", out);
+}
+
+int gl_mlp_alloc_hidden(gl_mlp **net, size_t in, const gl_mlp_hidden *h, size_t out, gl_act act,
+                        double leak, size_t maxbatch, gl_err *err)
+{
+    size_t sizes[GL_MLP_MAXLAYERS + 1];
+    if (h->n > GL_MLP_MAXHIDDEN) {
+        *net = NULL;
+        return gl_err_set(err, GL_EINVAL, "at most %d hidden layers, got %zu", GL_MLP_MAXHIDDEN, h->n);
+    }
+    sizes[0] = in;
+    for (size_t l = 0; l < h->n; l++)
+        sizes[l + 1] = h->v[l];
+    sizes[h->n + 1] = out;
+    return gl_mlp_alloc(net, h->n + 1, sizes, act, leak, maxbatch, err);
 }
 
 /* a*b and a+b in size_t, failing instead of wrapping. */

@@ -10,7 +10,9 @@
  * run over the batch and vectorise. Inputs and outputs at the API are
  * sample-major: x[i*in + j], y[i*out + k].
  *
- * One allocation per network; forward/backward allocate nothing. */
+ * One allocation per network; forward/backward allocate nothing. The
+ * activation type gl_act (gl_act_name, gl_act_parse) and the hidden-layer list
+ * gl_mlp_hidden live here too. */
 #ifndef GL_MLP_H
 #define GL_MLP_H
 
@@ -80,5 +82,22 @@ double gl_mlp_penalty(gl_mlp *net, size_t m, double scale, double *ws);
 /* "linear", "tanh", "sigmoid", "relu", "leaky". */
 const char *gl_act_name(gl_act act);
 int gl_act_parse(const char *name, gl_act *act, gl_err *err);
+
+/* The hidden layer widths of a network (the gl_mlp_hidden type), e.g. 32,32:
+ * at most GL_MLP_MAXLAYERS - 1 of them, each 1..4096. */
+#define GL_MLP_MAXHIDDEN (GL_MLP_MAXLAYERS - 1)
+#define GL_MLP_MAXWIDTH 4096
+typedef struct {
+    size_t n;
+    size_t v[GL_MLP_MAXHIDDEN];
+} gl_mlp_hidden;
+
+/* "32,32" -> {2, {32, 32}}; GL_EINVAL naming the column of a bad entry. */
+int gl_mlp_hidden_parse(const char *text, gl_mlp_hidden *h, gl_err *err);
+/* "in-32-32-out" into buf (n bytes). */
+void gl_mlp_hidden_text(size_t in, const gl_mlp_hidden *h, size_t out, char *buf, size_t n);
+/* gl_mlp_alloc for in -> h -> out. */
+int gl_mlp_alloc_hidden(gl_mlp **net, size_t in, const gl_mlp_hidden *h, size_t out, gl_act act,
+                        double leak, size_t maxbatch, gl_err *err);
 
 #endif

@@ -3,6 +3,25 @@
 
 #include <string.h>
 
+gl_rig_arch gl_rig_arch_default(void)
+{
+    gl_rig_arch a;
+    memset(&a, 0, sizeof a);
+    a.g.n = 2;
+    a.g.v[0] = a.g.v[1] = 16;
+    a.d.n = 2;
+    a.d.v[0] = a.d.v[1] = 32;
+    a.gact = GL_ACT_TANH;
+    a.dact = GL_ACT_LEAKY;
+    a.leak = 0.2;
+    a.gopt = a.dopt = GL_OPT_ADAM;
+    a.beta1 = 0.5;
+    a.beta2 = 0.999;
+    a.gmaxbatch = 0;
+    a.dmaxbatch = 0;
+    return a;
+}
+
 void gl_rig_free(gl_rig *g)
 {
     if (!g)
@@ -15,18 +34,26 @@ void gl_rig_free(gl_rig *g)
     memset(g, 0, sizeof *g);
 }
 
-int gl_rig_alloc(gl_rig *g, const gl_rig_arch *a, const gl_gan_cfg *cfg, const gsl_rng *r,
-                 gl_err *err)
+static size_t pack_of(const gl_gan_cfg *cfg)
+{
+    return cfg->pack > 1 ? cfg->pack : 1;
+}
+
+int gl_rig_alloc(gl_rig *g, const gl_rig_arch *a, const gl_gan_cfg *cfg, size_t data_dim,
+                 const gsl_rng *r, gl_err *err)
 {
     if (!g)
         return gl_err_set(err, GL_EINVAL, "gl_rig_alloc: g is NULL");
     memset(g, 0, sizeof *g);
-    if (!a || !cfg || !r || !a->gsizes || !a->dsizes)
-        return gl_err_set(err, GL_EINVAL, "gl_rig_alloc: arch, sizes, cfg and rng must be non-NULL");
-    size_t db = 2 * cfg->batch > a->dmaxbatch ? 2 * cfg->batch : a->dmaxbatch;
+    if (!a || !cfg || !r)
+        return gl_err_set(err, GL_EINVAL, "gl_rig_alloc: arch, cfg and rng must be non-NULL");
+    size_t gb = cfg->batch > a->gmaxbatch ? cfg->batch : a->gmaxbatch;
+    size_t db = 2 * cfg->batch / pack_of(cfg), dneed = db;
+    db = dneed > a->dmaxbatch ? dneed : a->dmaxbatch;
     int s;
-    if ((s = gl_mlp_alloc(&g->G, a->ng, a->gsizes, a->gact, a->leak, cfg->batch, err)) ||
-        (s = gl_mlp_alloc(&g->D, a->nd, a->dsizes, a->dact, a->leak, db, err)))
+    if ((s = gl_mlp_alloc_hidden(&g->G, cfg->zdim, &a->g, data_dim, a->gact, a->leak, gb, err)) ||
+        (s = gl_mlp_alloc_hidden(&g->D, pack_of(cfg) * data_dim, &a->d, 1, a->dact, a->leak, db,
+                                 err)))
         goto fail;
     gl_mlp_init(g->G, r);
     gl_mlp_init(g->D, r);
@@ -34,7 +61,8 @@ int gl_rig_alloc(gl_rig *g, const gl_rig_arch *a, const gl_gan_cfg *cfg, const g
         (s = gl_optim_alloc(&g->od, a->dopt, g->D->nparams, cfg->lr_d, err)))
         goto fail;
     g->og->beta1 = g->od->beta1 = a->beta1;
-    if ((s = gl_gan_alloc(&g->w, g->G, g->D, g->og, g->od, cfg, a->gsizes[a->ng], err)))
+    g->og->beta2 = g->od->beta2 = a->beta2;
+    if ((s = gl_gan_alloc(&g->w, g->G, g->D, g->og, g->od, cfg, data_dim, err)))
         goto fail;
     return GL_OK;
 fail:

@@ -1,10 +1,13 @@
-/* rig.h — a GAN ready to train: the generator, the discriminator, their
- * optimisers and the gl_gan workspace, built (and freed) as one.
+/* rig.h — a GAN ready to train (the gl_rig type and its architecture,
+ * gl_rig_arch): the generator, the discriminator, their optimisers and the
+ * gl_gan workspace, built (and freed) as one.
  *
- * Every GAN in the lab is built the same way: allocate G and D, initialise G
- * then D from one generator (gl_mlp_init: the order fixes the weights a seed
- * gives), an optimiser for each (Adam with beta1 = 0.5 unless said), then
- * the workspace (train.h). */
+ * Every GAN in the lab is built the same way: allocate G (zdim -> hidden ->
+ * data dim) and D (pack * data dim -> hidden -> 1), initialise G then D from
+ * one generator (gl_mlp_init: the order fixes the weights a seed gives), an
+ * optimiser for each, then the workspace (train.h). Architectures are set by
+ * field name on the default:
+ *   gl_rig_arch a = gl_rig_arch_default(); a.g.n = 3; a.g.v[2] = 16; */
 #ifndef GL_RIG_H
 #define GL_RIG_H
 
@@ -17,17 +20,16 @@
 #include "train.h"
 
 typedef struct {
-    size_t ng;              /* G's weight layers; gsizes has ng + 1 entries, zdim ... data dim */
-    const size_t *gsizes;
-    gl_act gact;
-    size_t nd;              /* D's weight layers; dsizes has nd + 1 entries, data dim ... 1 */
-    const size_t *dsizes;
-    gl_act dact;
-    double leak;            /* slope of leaky (either net) */
-    gl_opt_kind gopt, dopt; /* the optimisers; their learning rates are cfg's */
-    double beta1;           /* Adam's beta1 (momentum's mu), both nets */
-    size_t dmaxbatch;       /* D's batch capacity if more than the 2*batch training needs */
+    gl_mlp_hidden g, d;     /* hidden widths of G and D (default 16,16 and 32,32) */
+    gl_act gact, dact;      /* their hidden activations (default tanh and leaky) */
+    double leak;            /* slope of leaky for x < 0, either net (default 0.2) */
+    gl_opt_kind gopt, dopt; /* the optimisers (default Adam); their rates are the cfg's */
+    double beta1, beta2;    /* Adam's betas (momentum: beta1 is mu), both nets (default 0.5, 0.999) */
+    size_t gmaxbatch;       /* G's batch capacity if more than cfg->batch (default 0) */
+    size_t dmaxbatch;       /* D's batch capacity if more than the 2 batch / pack rows training needs */
 } gl_rig_arch;
+
+gl_rig_arch gl_rig_arch_default(void);
 
 typedef struct {
     gl_mlp *G, *D;
@@ -35,11 +37,12 @@ typedef struct {
     gl_gan *w;
 } gl_rig;
 
-/* Builds *g for cfg (cfg->zdim and the data dimension are gsizes[0] and
- * dsizes[0]); draws G's and D's initial weights from r. On failure *g is all
- * NULL (nothing leaks) and the status is returned. */
-int gl_rig_alloc(gl_rig *g, const gl_rig_arch *a, const gl_gan_cfg *cfg, const gsl_rng *r,
-                 gl_err *err);
+/* Builds *g for cfg on data_dim-dimensional data: G maps cfg->zdim inputs to
+ * data_dim, D maps (cfg->pack or 1) * data_dim to 1; draws G's and D's initial
+ * weights from r. On failure *g is all NULL (nothing leaks) and the status is
+ * returned. */
+int gl_rig_alloc(gl_rig *g, const gl_rig_arch *a, const gl_gan_cfg *cfg, size_t data_dim,
+                 const gsl_rng *r, gl_err *err);
 void gl_rig_free(gl_rig *g); /* all-NULL is a no-op */
 
 #endif

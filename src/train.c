@@ -12,6 +12,20 @@
 #include "loss.h"
 #include "num.h"
 
+gl_dtrain_cfg gl_dtrain_cfg_default(void)
+{
+    gl_dtrain_cfg c;
+    memset(&c, 0, sizeof c);
+    c.steps = 1000;
+    c.batch = 256;
+    c.lr = 0.005;
+    c.sched = gl_sched_default();
+    c.log_every = 0;
+    c.hook = NULL;
+    c.hook_ctx = NULL;
+    return c;
+}
+
 int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
                const gsl_rng *r, const gl_dtrain_cfg *cfg, double *final_loss, gl_err *err)
 {
@@ -24,8 +38,11 @@ int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
         return gl_err_set(err, GL_EINVAL, "steps and batch must be >= 1");
     if (2 * B > D->maxbatch)
         return gl_err_set(err, GL_EINVAL, "batch %zu needs a network built for %zu", B, 2 * B);
-    if (!(cfg->lr > 0) || !isfinite(cfg->lr) || !(cfg->lr_end >= 0) || !isfinite(cfg->lr_end))
-        return gl_err_set(err, GL_EINVAL, "learning rates must be finite, lr > 0, lr_end >= 0");
+    if (!(cfg->lr > 0) || !isfinite(cfg->lr))
+        return gl_err_set(err, GL_EINVAL, "learning rate %g must be finite and > 0", cfg->lr);
+    int s = gl_sched_check(&cfg->sched, err);
+    if (s)
+        return s;
     if (opt->n != D->nparams)
         return gl_err_set(err, GL_EINVAL, "optimiser has %zu parameters, network %zu", opt->n, D->nparams);
 
@@ -35,7 +52,6 @@ int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
         return gl_err_set(err, GL_ENOMEM, "out of memory for a batch of %zu", B);
     double *x = mem, *a = x + 2 * B * dim, *da = a + 2 * B;
     double loss = NAN;
-    int s = GL_OK;
     for (size_t t = 0; t < cfg->steps; t++) {
         gl_mix_sample(P, r, B, x);           /* rows 0..B-1: real, label 1 */
         gl_mix_sample(G, r, B, x + B * dim); /* rows B..2B-1: fake, label 0 */
@@ -48,8 +64,7 @@ int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
         }
         gl_mlp_zero_grad(D);
         gl_mlp_backward(D, da, NULL, 1);
-        double frac = cfg->steps > 1 ? (double)t / (double)(cfg->steps - 1) : 0.0;
-        opt->lr = cfg->lr + (cfg->lr_end - cfg->lr) * frac;
+        opt->lr = cfg->lr * gl_sched_factor(&cfg->sched, t, cfg->steps);
         gl_optim_step(opt, D->params, D->grads);
         if (cfg->hook && cfg->log_every && (t + 1) % cfg->log_every == 0 &&
             cfg->hook(cfg->hook_ctx, t + 1, loss))
@@ -81,6 +96,28 @@ struct gl_gan {
     double *dx;         /* dL_G/dx, B x dim */
     double *pen;        /* gl_mlp_penalty's workspace (r1 > 0), else NULL */
 };
+
+gl_gan_cfg gl_gan_cfg_default(void)
+{
+    gl_gan_cfg c;
+    memset(&c, 0, sizeof c);
+    c.steps = 5000;
+    c.batch = 128;
+    c.k = 1;
+    c.loss = GL_LOSS_NS;
+    c.update = GL_UPDATE_ALT;
+    c.noise = GL_NOISE_NORMAL;
+    c.zdim = 1;
+    c.lr_d = 1e-3;
+    c.lr_g = 1e-3;
+    c.sched = gl_sched_default();
+    c.log_every = 0;
+    c.hook = NULL;
+    c.hook_ctx = NULL;
+    c.r1 = 0;
+    c.pack = 0;
+    return c;
+}
 
 int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
                  const gl_gan_cfg *cfg, size_t data_dim, gl_err *err)
@@ -115,6 +152,9 @@ int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
                           cfg->lr_d, cfg->lr_g);
     if (dim == 0)
         return gl_err_set(err, GL_EINVAL, "data dimension 0, need >= 1");
+    int st = gl_sched_check(&cfg->sched, err);
+    if (st)
+        return st;
     if (!(cfg->r1 >= 0) || !isfinite(cfg->r1))
         return gl_err_set(err, GL_EINVAL, "R1 penalty weight %g must be finite and >= 0",
                           cfg->r1);
@@ -328,10 +368,11 @@ int gl_gan_train(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err)
     gl_mlp *G = w->G, *D = w->D;
     size_t B = c->batch;
     int sim = c->update == GL_UPDATE_SIM;
-    w->og->lr = c->lr_g;
-    w->od->lr = c->lr_d;
     for (size_t s = 0; s < c->steps; s++) {
         size_t t = w->t + 1;
+        double f = gl_sched_factor(&c->sched, w->t, c->steps);
+        w->og->lr = c->lr_g * f;
+        w->od->lr = c->lr_d * f;
         int log = c->hook && c->log_every && t % c->log_every == 0;
         int value = log || s + 1 == c->steps; /* statistics wanted at this step */
         double ld = 0, lg;

@@ -17,17 +17,21 @@
 #include "mix.h"
 #include "mlp.h"
 #include "optim.h"
+#include "sched.h"
 
 typedef struct {
-    size_t steps;      /* optimiser steps */
-    size_t batch;      /* samples from each of P and G per step */
-    double lr, lr_end; /* learning rate, decayed linearly from lr to lr_end */
-    size_t log_every;  /* call hook every log_every steps (0: never) */
+    size_t steps;      /* optimiser steps, >= 1 (default 1000) */
+    size_t batch;      /* samples from each of P and G per step, >= 1 (default 256) */
+    double lr;         /* base learning rate, finite and > 0 (default 0.005) */
+    gl_sched sched;    /* lr at step t = lr * gl_sched_factor(sched, t, steps) (default constant) */
+    size_t log_every;  /* call hook every log_every steps (0: never; the default) */
     /* hook(ctx, step, loss): loss is the minibatch BCE at that step;
      * return non-zero to stop early. */
     int (*hook)(void *ctx, size_t step, double loss);
     void *hook_ctx;
 } gl_dtrain_cfg;
+
+gl_dtrain_cfg gl_dtrain_cfg_default(void);
 
 /* Trains D (one output, a logit) in place with opt (sized for D's params).
  * D->maxbatch must be >= 2*batch. A non-finite loss stops training with
@@ -72,15 +76,19 @@ typedef struct {
 } gl_gan_stats;
 
 typedef struct {
-    size_t steps;      /* G-steps per call of gl_gan_train, >= 1 */
-    size_t batch;      /* samples from each of p_data and p_g per step, >= 1 */
-    size_t k;          /* D-steps per G-step, >= 1 (1 for GL_UPDATE_SIM) */
-    gl_gan_loss loss;
-    gl_update update;
-    gl_noise noise;    /* z ~ N(0, I) (GSL's ziggurat) or U(-1, 1)^zdim */
-    size_t zdim;       /* == G's number of inputs */
-    double lr_d, lr_g; /* finite, > 0; written into od->lr and og->lr */
-    size_t log_every;  /* call hook after every log_every-th step (0: never) */
+    size_t steps;      /* G-steps per call of gl_gan_train, >= 1 (default 5000) */
+    size_t batch;      /* samples from each of p_data and p_g per step, >= 1 (default 128) */
+    size_t k;          /* D-steps per G-step, >= 1 (1 for GL_UPDATE_SIM; default 1) */
+    gl_gan_loss loss;  /* default GL_LOSS_NS */
+    gl_update update;  /* default GL_UPDATE_ALT */
+    gl_noise noise;    /* z ~ N(0, I) (GSL's ziggurat; the default) or U(-1, 1)^zdim */
+    size_t zdim;       /* == G's number of inputs (default 1) */
+    double lr_d, lr_g; /* base rates, finite, > 0 (default 1e-3 both) */
+    /* the rates of step t (counted from gl_gan_alloc) are lr_d and lr_g times
+     * gl_sched_factor(&sched, t, steps), written into od->lr and og->lr
+     * before the step (default constant) */
+    gl_sched sched;
+    size_t log_every;  /* call hook after every log_every-th step (0: never; the default) */
     /* return non-zero to stop training (gl_gan_train then returns GL_OK) */
     int (*hook)(void *ctx, const gl_gan_stats *s);
     void *hook_ctx;
@@ -98,6 +106,10 @@ typedef struct {
      * statistics (gl_gan_stats) are then over packed rows. */
     size_t pack;
 } gl_gan_cfg;
+
+/* The configuration above with every default; set fields by name:
+ *   gl_gan_cfg c = gl_gan_cfg_default(); c.steps = 30000; c.pack = 2; */
+gl_gan_cfg gl_gan_cfg_default(void);
 
 typedef struct gl_gan gl_gan; /* opaque workspace */
 

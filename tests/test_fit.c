@@ -209,7 +209,9 @@ START_TEST(test_fgan_critic)
     const gl_fconj *c = gl_fconj_get(GL_F_KL);
     double est0, se0, est, se, last;
     ck_assert_int_eq(gl_fgan_bound_sample(c, net, P, Q, r, 20000, &est0, &se0, &e), GL_OK);
-    ck_assert_int_eq(gl_fgan_critic_train(c, net, op, P, Q, r, 2000, 256, &last, &e), GL_OK);
+    gl_dtrain_cfg dc = gl_dtrain_cfg_default(); /* Adam at 0.005, batch 256 */
+    dc.steps = 2000;
+    ck_assert_int_eq(gl_fgan_critic_train(c, net, op, P, Q, r, &dc, &last, &e), GL_OK);
     ck_assert_int_eq(gl_fgan_bound_sample(c, net, P, Q, r, 20000, &est, &se, &e), GL_OK);
     ck_assert(se > 0 && se < 0.05);
     ck_assert(est > est0 + 0.2); /* training raised the bound */
@@ -223,7 +225,12 @@ START_TEST(test_fgan_critic)
      * within 4 standard errors (a chance failure has probability 6e-5) */
     ck_assert_msg(fabs(est - b) <= 4 * se, "est %g, exact %g, se %g", est, b, se);
     /* errors */
-    ck_assert_int_eq(gl_fgan_critic_train(c, net, op, P, Q, r, 1, 512, NULL, &e), GL_EINVAL);
+    dc.steps = 1;
+    dc.batch = 512; /* the critic holds 512 rows, not 2 x 512 */
+    ck_assert_int_eq(gl_fgan_critic_train(c, net, op, P, Q, r, &dc, NULL, &e), GL_EINVAL);
+    dc.batch = 256;
+    dc.lr = 0;
+    ck_assert_int_eq(gl_fgan_critic_train(c, net, op, P, Q, r, &dc, NULL, &e), GL_EINVAL);
     gl_mlp_free(net);
     gl_optim_free(op);
     gsl_rng_free(r);
@@ -246,7 +253,12 @@ START_TEST(test_fgan_generator)
     ck_assert_int_eq(gl_optim_alloc(&og, GL_OPT_ADAM, 2, 0.005, &e), GL_OK);
     gl_mlp_init(net, r);
     double th[2] = {0, 0}, avg[2];
-    gl_fgan_cfg cfg = {1500, 2, 128, 1000};
+    gl_fgan_cfg cfg = gl_fgan_cfg_default();
+    cfg.steps = 1500;
+    cfg.dsteps = 2;
+    cfg.batch = 128;
+    cfg.avg_from = 1000;
+    cfg.lr_critic = cfg.lr_gen = 0.005;
     ck_assert_int_eq(gl_fgan_fit(gl_fconj_get(GL_F_KL), P, net, oc, og, &cfg, r, th, avg, NULL, &e), GL_OK);
     ASSERT_ABS(avg[0], 2, 0.1);
     ASSERT_ABS(exp(avg[1]), 0.5, 0.1);

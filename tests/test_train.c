@@ -44,8 +44,9 @@ static const arch SMALL1 = {"0.5*N(-2,0.5)+0.5*N(2,0.5)", 3, {1, 8, 8, 1}, GL_AC
 
 static gl_gan_cfg base_cfg(size_t steps)
 {
-    gl_gan_cfg c = {steps, 32, 1, GL_LOSS_NS, GL_UPDATE_ALT, GL_NOISE_NORMAL, 1,
-                    1e-3, 1e-3, 0, NULL, NULL, 0, 0};
+    gl_gan_cfg c = gl_gan_cfg_default();
+    c.steps = steps;
+    c.batch = 32;
     return c;
 }
 

@@ -121,12 +121,12 @@ static int take_pos(const char *cmd, const char *opt, const char *v, double *out
     return take_num(cmd, opt, v, 0, out);
 }
 
-static int take_layers(const char *cmd, const char *opt, const char *v, gl_sizes *out)
+static int take_layers(const char *cmd, const char *opt, const char *v, gl_mlp_hidden *out)
 {
     gl_err err;
     if (need(cmd, opt, v))
         return 2;
-    if (gl_sizes_parse(v, out, &err))
+    if (gl_mlp_hidden_parse(v, out, &err))
         return cli_fail(cmd, "--%s: %s", opt, err.msg);
     if (out->n + 1 > GL_MLP_MAXLAYERS)
         return cli_fail(cmd, "--%s: at most %d hidden layers, got %zu", opt, GL_MLP_MAXLAYERS - 1,
@@ -291,7 +291,7 @@ int cmd_train(int argc, char **argv)
     gl_update update = GL_UPDATE_ALT;
     gl_noise noise = GL_NOISE_NORMAL;
     gl_act gact = GL_ACT_TANH, dact = GL_ACT_LEAKY;
-    gl_sizes gh = {2, {16, 16}}, dh = {2, {32, 32}};
+    gl_mlp_hidden gh = {2, {16, 16}}, dh = {2, {32, 32}};
     size_t k = 1, steps = 5000, batch = 128, zdim = 0, log_every = 100;
     double lr = 1e-3, leak = 0.2, r1 = 0;
     unsigned long seed = 1;
@@ -376,15 +376,6 @@ int cmd_train(int argc, char **argv)
         zdim = dim;
     int exact = dim == 1 && zdim == 1; /* the exact p_g needs a 1-D generator */
 
-    size_t gs[GL_MLP_MAXLAYERS + 1], ds[GL_MLP_MAXLAYERS + 1];
-    gs[0] = zdim;
-    ds[0] = dim;
-    for (size_t l = 0; l < gh.n; l++)
-        gs[l + 1] = gh.v[l];
-    for (size_t l = 0; l < dh.n; l++)
-        ds[l + 1] = dh.v[l];
-    gs[gh.n + 1] = dim;
-    ds[dh.n + 1] = 1;
 
     gl_rig rg = {0};
     gl_pushforward *pf = NULL;
@@ -392,13 +383,29 @@ int cmd_train(int argc, char **argv)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     train_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
-    gl_gan_cfg cfg = {steps, batch, k, loss, update, noise, zdim, lr, lr, log_every, hook, &ctx, r1, 0};
-    const gl_rig_arch a = {gh.n + 1, gs, gact, dh.n + 1, ds, dact, leak, GL_OPT_ADAM, GL_OPT_ADAM,
-                           0.5, 0};
+    gl_gan_cfg cfg = gl_gan_cfg_default();
+    cfg.steps = steps;
+    cfg.batch = batch;
+    cfg.k = k;
+    cfg.loss = loss;
+    cfg.update = update;
+    cfg.noise = noise;
+    cfg.zdim = zdim;
+    cfg.lr_d = cfg.lr_g = lr;
+    cfg.log_every = log_every;
+    cfg.hook = hook;
+    cfg.hook_ctx = &ctx;
+    cfg.r1 = r1;
+    gl_rig_arch a = gl_rig_arch_default();
+    a.g = gh;
+    a.d = dh;
+    a.gact = gact;
+    a.dact = dact;
+    a.leak = leak;
     int s = r ? GL_OK : gl_err_set(&err, GL_ENOMEM, "out of memory");
     if (!s) {
         gsl_rng_set(r, seed);
-        s = gl_rig_alloc(&rg, &a, &cfg, r, &err);
+        s = gl_rig_alloc(&rg, &a, &cfg, dim, r, &err);
     }
     gl_mlp *G = rg.G, *D = rg.D;
     gl_gan *w = rg.w;
