@@ -77,8 +77,7 @@ static double jsd_hist(gl_mlp *G, const gl_mix *P, const gsl_rng *r)
     double z[BATCH], x[BATCH], lo = -5, hi = 5, dx = (hi - lo) / NB, js = 0;
     memset(h, 0, sizeof h);
     for (size_t done = 0; done < NS; done += BATCH) {
-        for (size_t i = 0; i < BATCH; i++)
-            z[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+        gl_noise_sample(GL_NOISE_NORMAL, r, BATCH, z);
         gl_mlp_forward(G, z, BATCH, x);
         for (size_t i = 0; i < BATCH; i++)
             if (x[i] >= lo && x[i] < hi && (x[i] - lo) / dx < NB)

@@ -156,8 +156,7 @@ static void grad_stats(gl_gan *w, gl_mlp *G, const gsl_rng *r, double *z, gstat 
 {
     double sa = 0, sb = 0, sbb = 0;
     for (size_t m = 0; m < NMB; m++) {
-        for (size_t i = 0; i < MB; i++)
-            z[i] = gsl_rng_uniform(r) * 2 - 1;
+        gl_noise_sample(GL_NOISE_UNIFORM, r, MB, z);
         gl_gan_grad_g(w, z);
         sa += G->grads[0];
         sb += G->grads[1];

@@ -155,10 +155,9 @@ int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err
             break;
         }
         double gA = 0, gB = 0;
-        for (size_t i = 0; i < NB; i++) {
-            z[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+        gl_noise_sample(GL_NOISE_NORMAL, r, NB, z);
+        for (size_t i = 0; i < NB; i++)
             x[i] = A * z[i] + B;
-        }
         ns_dx(&c, x, NB, dx);
         for (size_t i = 0; i < NB; i++) {
             gA += dx[i] * z[i];
@@ -182,8 +181,7 @@ int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err
     og->beta1 = 0.5;
     gl_mlp_init(G, r);
     for (size_t t = 0; t < net_steps; t++) {
-        for (size_t i = 0; i < NB; i++)
-            z[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+        gl_noise_sample(GL_NOISE_NORMAL, r, NB, z);
         gl_mlp_forward(G, z, NB, x);
         ns_dx(&c, x, NB, dx);
         gl_mlp_zero_grad(G);

@@ -111,8 +111,7 @@ typedef struct {
 static int measure(gl_mlp *G, const gl_mix *P, gsl_rng *re, double *z, double *x, size_t *counts,
                    job *j, size_t t, gl_err *err)
 {
-    for (size_t i = 0; i < (size_t)P->dim * NEVAL; i++)
-        z[i] = gsl_ran_gaussian_ziggurat(re, 1.0);
+    gl_noise_sample(GL_NOISE_NORMAL, re, (size_t)P->dim * NEVAL, z);
     gl_mlp_forward(G, z, NEVAL, x);
     gl_modes r;
     int s = gl_modes_score(P, x, NEVAL, counts, &r, err);

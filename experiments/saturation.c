@@ -87,17 +87,7 @@ static size_t zbreaks(const gl_mix *P, double A, double B, double *bp)
         if (fabs(z) < 12)
             bp[n++] = z;
     }
-    for (size_t i = 1; i < n; i++) /* insertion sort, drop duplicates */
-        for (size_t j = i; j > 0 && bp[j] < bp[j - 1]; j--) {
-            double t = bp[j];
-            bp[j] = bp[j - 1];
-            bp[j - 1] = t;
-        }
-    size_t m = 1;
-    for (size_t i = 1; i < n; i++)
-        if (bp[i] - bp[m - 1] > 1e-9)
-            bp[m++] = bp[i];
-    return m;
+    return gl_num_sort_unique(bp, n);
 }
 
 /* the exact gradient (dA, dB) and its norm for one loss */
@@ -200,8 +190,7 @@ static int part_b(const gl_exp_opts *o, const gl_mix *P, const gl_mix *Gm, doubl
     for (size_t k = 0; k < nck; k++) {
         if ((s = gl_exp_train_d_to(D, odt, P, Gm, r, &done_steps, ck[k], err)))
             goto done;
-        for (size_t i = 0; i < NB; i++)
-            z[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+        gl_noise_sample(GL_NOISE_NORMAL, r, NB, z);
         gl_gan_grad_g(wm, z);
         double nm = hypot(G->grads[0], G->grads[1]);
         gl_gan_grad_g(wn, z);

@@ -4,15 +4,11 @@
 #include <gsl/gsl_randist.h>
 
 #include "dirac.h"
+#include "num.h"
 
 double gl_dirac_fprime(double t)
 {
-    /* 1/(1+e^t) = e^{-t}/(1+e^{-t}): pick the form whose exponent is <= 0 */
-    if (t > 0) {
-        double e = exp(-t);
-        return e / (1 + e);
-    }
-    return 1 / (1 + exp(t));
+    return gl_sigmoid(-t); /* 1/(1+e^t), without overflow */
 }
 
 static int check_opts(const gl_dirac_opts *o, const gsl_rng *r, gl_err *err)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_sort.h>
 
 #include "num.h"
 #include "quad.h"
@@ -132,12 +133,6 @@ const gl_fdiv *gl_fdiv_find(const char *name)
 
 /* ---- supports ---- */
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Is the point x inside some uniform component of the all-uniform mixture m? */
 static int in_boxes(const gl_mix *m, const double *x)
 {
@@ -179,8 +174,8 @@ static int mass_outside(const gl_mix *P, const gl_mix *Q, int *outside)
             ey[k] = m->comp[j].lo[1], ey[k + 1] = m->comp[j].hi[1];
         }
     }
-    qsort(ex, ne, sizeof *ex, cmp_double);
-    qsort(ey, ne, sizeof *ey, cmp_double);
+    gsl_sort(ex, 1, ne);
+    gsl_sort(ey, 1, ne);
     size_t ny = P->dim == 2 ? ne - 1 : 1;
     *outside = 0;
     for (size_t i = 0; i + 1 < ne && !*outside; i++) {
@@ -371,20 +366,14 @@ static double split2(double x, double y, void *p)
     return split_at(p, xy);
 }
 
-/* Breakpoints of P and Q together along axis, sorted and distinct, into bp
- * (room for both lists); two within 1e-12 (relative) of each other are one,
- * since QAGS cannot integrate over the sliver between them (-1 - 2*0.3 and
- * 1.81 - 1.45*2.36 differ by an ulp). */
+/* Breakpoints of P and Q together along axis, sorted and merged (num.h:
+ * QAGS cannot integrate over the sliver between two that differ by an ulp,
+ * as -1 - 2*0.3 and 1.81 - 1.45*2.36 do), into bp (room for both lists). */
 static size_t joint_bp(const gl_mix *P, const gl_mix *Q, int axis, double *bp)
 {
     size_t np = gl_mix_breakpoints(P, axis, bp, gl_mix_breakpoints_max(P));
     size_t nq = gl_mix_breakpoints(Q, axis, bp + np, gl_mix_breakpoints_max(Q));
-    qsort(bp, np + nq, sizeof *bp, cmp_double);
-    size_t k = 0;
-    for (size_t i = 0; i < np + nq; i++)
-        if (k == 0 || bp[i] > bp[k - 1] + 1e-12 * fmax(1.0, fabs(bp[k - 1])))
-            bp[k++] = bp[i];
-    return k;
+    return gl_num_sort_unique(bp, np + nq);
 }
 
 int gl_fdiv_integrate(const gl_mix *P, const gl_mix *Q, gl_density_fn h, gl_density_fn split,
@@ -395,12 +384,10 @@ int gl_fdiv_integrate(const gl_mix *P, const gl_mix *Q, gl_density_fn h, gl_dens
         return gl_err_set(err, GL_EINVAL, "gl_fdiv_integrate: NULL argument");
     if (P->dim != Q->dim)
         return gl_err_set(err, GL_EINVAL, "P is %d-D but Q is %d-D", P->dim, Q->dim);
-    gl_quad_workspace *tmp = NULL;
+    gl_quad_workspace *tmp;
     int s;
-    if (!ws && (s = gl_quad_workspace_alloc(&tmp, err)))
-        return s;
-    if (!ws)
-        ws = tmp;
+    if (!(ws = gl_quad_workspace_use(ws, &tmp, err)))
+        return GL_ENOMEM;
     integrand_ctx c = {P, Q, h, split, params, 0, {0, 0}};
     /* room for both axes' lists: every axis has the same number of raw breakpoints */
     size_t nraw = gl_mix_breakpoints_max(P) + gl_mix_breakpoints_max(Q);

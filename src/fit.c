@@ -13,7 +13,8 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multimin.h>
-#include <gsl/gsl_randist.h>
+
+#include "noise.h"
 
 #define LOG_SQRT_2PI 0.91893853320467274178
 
@@ -513,17 +514,17 @@ int gl_fgan_fit(const gl_fconj *c, const gl_mix *P, gl_mlp *net, gl_optim *oc, g
         og->lr = cfg->lr_gen * f;
         for (size_t k = 0; k < cfg->dsteps; k++) {
             gl_mix_sample(P, r, b, x);
+            gl_noise_sample(GL_NOISE_NORMAL, r, b, x + b);
             for (size_t i = 0; i < b; i++)
-                x[b + i] = theta[0] + sigma * gsl_ran_gaussian_ziggurat(r, 1.0);
+                x[b + i] = theta[0] + sigma * x[b + i];
             double bound = critic_step(c, net, oc, x, b, v, dv);
             if (!isfinite(bound))
                 s = gl_err_set(err, GL_EDIVERGE, "f-GAN: the critic's bound became %g at step %zu", bound, it);
         }
         /* generator: L_G = -mean f*(g(V(x_j))), x_j = mu + sigma z_j */
-        for (size_t i = 0; i < b; i++) {
-            z[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+        gl_noise_sample(GL_NOISE_NORMAL, r, b, z);
+        for (size_t i = 0; i < b; i++)
             x[i] = theta[0] + sigma * z[i];
-        }
         gl_mlp_forward(net, x, b, v);
         for (size_t i = 0; i < b; i++)
             dv[i] = -c->dfstar_g(v[i]) * ib;

@@ -22,10 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_roots.h>
 
 #include "num.h"
@@ -38,7 +36,6 @@
  * subdivision and NSUB - 1 in each of its NSUB sub-cells (SUB_DEPTH 2) */
 #define CELL_MAX (2 + (NSUB - 1) * (1 + NSUB))
 #define NGRID_MAX ((size_t)1 << 20)
-#define LOG_SQRT_2PI 0.91893853320467274178
 
 /* z at which the images of noise quantiles become breakpoints */
 static const double q_normal[] = {-4, -2, -1, 0, 1, 2, 4};
@@ -93,28 +90,6 @@ struct gl_pushforward {
     piece *pc;                 /* pieces, maxpieces */
     gsl_root_fsolver *solver;  /* Brent */
 };
-
-/* ------------------------------------------------------------------------ */
-/* Noise */
-
-static double noise_logpdf(gl_noise noise, double z)
-{
-    if (noise == GL_NOISE_NORMAL)
-        return -0.5 * z * z - LOG_SQRT_2PI;
-    return z >= -1.0 && z <= 1.0 ? -M_LN2 : -INFINITY;
-}
-
-/* P_z(a <= z <= b), a <= b, from the side of the tail that keeps precision. */
-static double noise_mass(gl_noise noise, double a, double b)
-{
-    if (noise == GL_NOISE_UNIFORM)
-        return 0.5 * (fmin(b, 1.0) - fmax(a, -1.0));
-    if (a >= 0)
-        return gsl_cdf_ugaussian_Q(a) - gsl_cdf_ugaussian_Q(b);
-    if (b <= 0)
-        return gsl_cdf_ugaussian_P(b) - gsl_cdf_ugaussian_P(a);
-    return 1.0 - gsl_cdf_ugaussian_P(a) - gsl_cdf_ugaussian_Q(b);
-}
 
 /* ------------------------------------------------------------------------ */
 /* G and G' */
@@ -232,7 +207,7 @@ static int log_term(gl_pushforward *pf, const piece *p, double x, double *t)
     int st = solve_piece(pf, p, x, &z);
     if (st)
         return st;
-    *t = noise_logpdf(pf->noise, z) - log(fabs(deriv_at(pf->G, z)));
+    *t = gl_noise_logpdf(pf->noise, z) - log(fabs(deriv_at(pf->G, z)));
     return GSL_SUCCESS;
 }
 
@@ -431,7 +406,7 @@ static int shoulder(const gl_pushforward *pf, size_t i, double *zm, double *dm)
     int s = sgn(gp[i]);
     if (s == 0 || sgn(gp[i - 1]) != s || sgn(gp[i + 1]) != s ||
         !(s * gp[i] < s * gp[i - 1] && s * gp[i] <= s * gp[i + 1]) ||
-        noise_logpdf(pf->noise, z[i]) < SHOULDER_LOGPZ)
+        gl_noise_logpdf(pf->noise, z[i]) < SHOULDER_LOGPZ)
         return 0;
     const double gold = 0.38196601125010515; /* (3 - sqrt 5)/2 */
     double a = z[i - 1], b = z[i + 1], m = z[i], fm = s * gp[i];
@@ -457,42 +432,6 @@ static int shoulder(const gl_pushforward *pf, size_t i, double *zm, double *dm)
     *zm = m;
     *dm = s * fm;
     return 1;
-}
-
-/* Heapsort of v[0..n) ascending: in place (glibc's qsort may allocate, and
- * update allocates nothing). */
-static void sift_down(double *v, size_t root, size_t n)
-{
-    for (size_t c; (c = 2 * root + 1) < n; root = c) {
-        if (c + 1 < n && v[c + 1] > v[c])
-            c++;
-        if (!(v[c] > v[root]))
-            return;
-        double t = v[c];
-        v[c] = v[root], v[root] = t;
-    }
-}
-
-static void heapsort_d(double *v, size_t n)
-{
-    for (size_t k = n / 2; k-- > 0;)
-        sift_down(v, k, n);
-    for (size_t end = n; end-- > 1;) {
-        double t = v[0];
-        v[0] = v[end], v[end] = t;
-        sift_down(v, 0, end);
-    }
-}
-
-/* Sorts v[0..n) and drops repeats; returns the new length. */
-static size_t sort_unique(double *v, size_t n)
-{
-    heapsort_d(v, n);
-    size_t nd = 0;
-    for (size_t k = 0; k < n; k++)
-        if (nd == 0 || v[k] > v[nd - 1])
-            v[nd++] = v[k];
-    return nd;
 }
 
 /* Distance from x to the nearest of the sorted v[0..n), n >= 1. */
@@ -525,7 +464,7 @@ static double distance_to(const double *v, size_t n, double x)
 static int walk_kinks(fold_walk *w, double a, double da, double b, double db)
 {
     gl_pushforward *pf = w->pf;
-    if (noise_logpdf(pf->noise, a) < SHOULDER_LOGPZ && noise_logpdf(pf->noise, b) < SHOULDER_LOGPZ)
+    if (gl_noise_logpdf(pf->noise, a) < SHOULDER_LOGPZ && gl_noise_logpdf(pf->noise, b) < SHOULDER_LOGPZ)
         return GL_OK;
     for (int k = 0; k < KINKS_PER_CELL && da != db; k++) {
         double lo = a, hi = b, dhi = db;
@@ -629,7 +568,7 @@ static int find_pieces(gl_pushforward *pf, gl_err *err)
         p->i1 = i;
         p->lo = fmin(p->ga, p->gb);
         p->hi = fmax(p->ga, p->gb);
-        p->mass = noise_mass(pf->noise, p->za, p->zb);
+        p->mass = gl_noise_mass(pf->noise, p->za, p->zb);
         pf->lo = fmin(pf->lo, p->lo);
         pf->hi = fmax(pf->hi, p->hi);
     }
@@ -674,7 +613,7 @@ static int find_pieces(gl_pushforward *pf, gl_err *err)
         bp[np++] = pf->pc[k].ga;
     bp[np++] = pf->pc[pf->npieces - 1].gb;
     eval_net(pf->G, pf->kz, pf->nkink, bp + np, NULL);
-    np = sort_unique(bp, np + pf->nkink);
+    np = gl_num_sort_unique(bp, np + pf->nkink);
     double *sec = bp + np, sep = BP_SEP * (pf->hi - pf->lo);
     eval_net(pf->G, q, nq, sec, NULL);
     eval_net(pf->G, pf->sh, pf->nshoulder, sec + nq, NULL);
@@ -682,7 +621,7 @@ static int find_pieces(gl_pushforward *pf, gl_err *err)
     for (size_t j = 0; j < nq + pf->nshoulder; j++)
         if (distance_to(bp, np, sec[j]) > sep)
             bp[m++] = sec[j]; /* m <= np + j: compaction in place */
-    size_t nd = sort_unique(bp, m);
+    size_t nd = gl_num_sort_unique(bp, m);
     pf->nbp = nd;
     return GL_OK;
 }
@@ -751,7 +690,7 @@ double gl_pushforward_cdf(gl_pushforward *pf, double x)
             acc = NAN;
             break;
         }
-        acc += p->gb > p->ga ? noise_mass(pf->noise, p->za, z) : noise_mass(pf->noise, z, p->zb);
+        acc += p->gb > p->ga ? gl_noise_mass(pf->noise, p->za, z) : gl_noise_mass(pf->noise, z, p->zb);
     }
     return acc < 0 ? 0.0 : acc > 1 ? 1.0 : acc;
 }
@@ -787,9 +726,7 @@ void gl_pushforward_sample(gl_pushforward *pf, const gsl_rng *r, size_t n, doubl
     gl_mlp *G = pf->G;
     for (size_t off = 0, m; off < n; off += m) {
         m = n - off < G->maxbatch ? n - off : G->maxbatch;
-        for (size_t k = 0; k < m; k++)
-            x[off + k] = pf->noise == GL_NOISE_NORMAL ? gsl_ran_gaussian_ziggurat(r, 1.0)
-                                                      : gsl_ran_flat(r, -1.0, 1.0);
+        gl_noise_sample(pf->noise, r, m, x + off);
         gl_mlp_forward(G, x + off, m, x + off);
     }
 }

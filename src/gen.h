@@ -59,8 +59,8 @@
 
 #include "gl.h"
 #include "mlp.h"
+#include "noise.h"
 
-typedef enum { GL_NOISE_NORMAL, GL_NOISE_UNIFORM } gl_noise; /* N(0,1) or U(-1,1) */
 
 #define GL_PUSHFORWARD_ZMAX 8.5   /* N(0,1) noise is taken on [-ZMAX, ZMAX] */
 #define GL_PUSHFORWARD_NGRID 2048 /* a grid fine enough for most generators */

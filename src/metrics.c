@@ -124,12 +124,6 @@ static double jsd_pf_split(double x, void *p)
     return (double)gl_mix_top(c->P, &x);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws, double *jsd,
                       double *abserr, gl_err *err)
 {
@@ -138,12 +132,10 @@ int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws
     if (P->dim != 1)
         return gl_err_set(err, GL_EINVAL, "the exact JSD of a generator needs 1-D data, got %d-D",
                           P->dim);
-    gl_quad_workspace *tmp = NULL;
+    gl_quad_workspace *tmp;
     int s;
-    if (!ws && (s = gl_quad_workspace_alloc(&tmp, err)))
-        return s;
-    if (!ws)
-        ws = tmp;
+    if (!(ws = gl_quad_workspace_use(ws, &tmp, err)))
+        return GL_ENOMEM;
     size_t mp = gl_mix_breakpoints_max(P), ng = gl_pushforward_breakpoints(pf, NULL, 0);
     double *bp = gl_quad_workspace_points(ws, mp + ng, err);
     if (!bp) {
@@ -152,11 +144,7 @@ int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws
     }
     size_t np = gl_mix_breakpoints(P, 0, bp, mp);
     gl_pushforward_breakpoints(pf, bp + np, ng);
-    qsort(bp, np + ng, sizeof *bp, cmp_double);
-    size_t n = 0;
-    for (size_t i = 0; i < np + ng; i++)
-        if (isfinite(bp[i]) && (n == 0 || bp[i] > bp[n - 1]))
-            bp[n++] = bp[i];
+    size_t n = gl_num_sort_unique(bp, np + ng);
     pf_ctx c = {P, pf};
     s = n >= 2 ? gl_quad_line_split(jsd_pf_h, jsd_pf_split, &c, bp, n, ws, jsd, abserr, err)
                : gl_err_set(err, GL_EINVAL, "fewer than 2 breakpoints");

@@ -1,6 +1,7 @@
 /* mix.c — the spec parser, log densities, sampling, breakpoints and moments
  * of 1-D and 2-D mixtures (see mix.h for the grammar). */
 #include "mix.h"
+#include "num.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -778,23 +779,6 @@ static size_t bp_raw(const gl_mix *m, int axis, double *v)
     return n;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Sorts v[0..n) and removes duplicates in place; returns the new length. */
-static size_t sort_unique(double *v, size_t n)
-{
-    size_t i, u = 0;
-    qsort(v, n, sizeof *v, cmp_double);
-    for (i = 0; i < n; i++)
-        if (u == 0 || v[i] != v[u - 1])
-            v[u++] = v[i];
-    return u;
-}
-
 /* The smallest finite breakpoint > last, if any (for the no-memory path). */
 static int bp_next(const gl_mix *m, int axis, double last, double *next)
 {
@@ -834,10 +818,10 @@ size_t gl_mix_breakpoints(const gl_mix *m, int axis, double *bp, size_t maxbp)
         return 0;
     cap = bp_raw(m, axis, NULL);
     if (bp && maxbp >= cap) /* the caller's buffer holds them all: no allocation */
-        return sort_unique(bp, bp_raw(m, axis, bp));
+        return gl_num_sort_unique(bp, bp_raw(m, axis, bp));
     tmp = malloc(cap * sizeof *tmp);
     if (tmp) {
-        u = sort_unique(tmp, bp_raw(m, axis, tmp));
+        u = gl_num_sort_unique(tmp, bp_raw(m, axis, tmp));
         if (bp)
             memcpy(bp, tmp, (u < maxbp ? u : maxbp) * sizeof *bp);
         free(tmp);

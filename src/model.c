@@ -8,24 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const noise_names[] = {"normal", "uniform"};
-
-const char *gl_noise_name(gl_noise noise)
-{
-    return (unsigned)noise <= GL_NOISE_UNIFORM ? noise_names[noise] : "unknown";
-}
-
-int gl_noise_parse(const char *name, gl_noise *noise, gl_err *err)
-{
-    for (size_t i = 0; name && i < sizeof noise_names / sizeof noise_names[0]; i++)
-        if (strcmp(name, noise_names[i]) == 0) {
-            *noise = (gl_noise)i;
-            return GL_OK;
-        }
-    return gl_err_set(err, GL_EINVAL, "unknown noise '%s' (valid: normal, uniform)",
-                      name ? name : "(null)");
-}
-
 void gl_model_meta_clear(gl_model_meta *meta)
 {
     if (meta) {

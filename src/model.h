@@ -58,8 +58,4 @@ int gl_model_load(const char *path, size_t maxbatch, gl_mlp **G, gl_mlp **D, gl_
 
 void gl_model_meta_clear(gl_model_meta *meta); /* frees data, sets it NULL */
 
-/* "normal", "uniform"; "unknown" outside the enum. */
-const char *gl_noise_name(gl_noise noise);
-int gl_noise_parse(const char *name, gl_noise *noise, gl_err *err);
-
 #endif

@@ -3,7 +3,16 @@
 #define GL_NUM_H
 
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
+
+/* Breakpoint lists (quadrature's, a generator's): sorts v[0..n) ascending in
+ * place (GSL's heapsort: no allocation), drops NaN and +-inf, and keeps one
+ * of any run of values within GL_NUM_MERGE * max(1, |x|) of the last value
+ * kept (an interval of that width is a sliver no integrator resolves, and two
+ * such values are one place). Returns the new length. */
+#define GL_NUM_MERGE 1e-12
+size_t gl_num_sort_unique(double *v, size_t n);
 
 /* softplus(t) = log(1 + e^t), exact to rounding for every t, +inf at +inf. */
 static inline double gl_softplus(double t)

@@ -223,19 +223,14 @@ double *gl_quad_workspace_points(gl_quad_workspace *ws, size_t n, gl_err *err)
     return reserve(ws, &ws->pts, &ws->npts, n, err) ? NULL : ws->pts;
 }
 
-/* A caller's workspace, or a temporary one (*tmp, freed by the caller) for
- * a call without. */
-static int take_ws(gl_quad_workspace *ws, gl_quad_workspace **use, gl_quad_workspace **tmp,
-                   gl_err *err)
+gl_quad_workspace *gl_quad_workspace_use(gl_quad_workspace *ws, gl_quad_workspace **tmp,
+                                         gl_err *err)
 {
     *tmp = NULL;
-    if (ws) {
-        *use = ws;
-        return GL_OK;
-    }
-    int s = gl_quad_workspace_alloc(tmp, err);
-    *use = *tmp;
-    return s;
+    if (ws)
+        return ws;
+    gl_quad_workspace_alloc(tmp, err);
+    return *tmp;
 }
 
 int gl_quad_line_split(gl_fn1 f, gl_fn1 split, void *params, const double *bp,
@@ -244,8 +239,10 @@ int gl_quad_line_split(gl_fn1 f, gl_fn1 split, void *params, const double *bp,
 {
     gl_quad_workspace *tmp;
     int s = check_bp(bp, nbp, err);
-    if (s || (s = take_ws(ws, &ws, &tmp, err)))
+    if (s)
         return s;
+    if (!(ws = gl_quad_workspace_use(ws, &tmp, err)))
+        return GL_ENOMEM;
     if ((s = reserve(ws, &ws->kink, &ws->nkink, 2 * KINKS(nbp), err))) {
         gl_quad_workspace_free(tmp);
         return s;
@@ -314,8 +311,10 @@ int gl_quad_plane_split(gl_fn2 f, gl_fn2 split, void *params, const double *bpx,
     int s = check_bp(bpx, nx, err);
     if (!s)
         s = check_bp(bpy, ny, err);
-    if (s || (s = take_ws(ws, &ws, &tmp, err)))
+    if (s)
         return s;
+    if (!(ws = gl_quad_workspace_use(ws, &tmp, err)))
+        return GL_ENOMEM;
     /* scratch: inner (2 KINKS(ny)) then outer (2 KINKS(nx)), see line_kinks */
     if ((s = reserve(ws, &ws->kink, &ws->nkink, 2 * KINKS(nx + ny), err))) {
         gl_quad_workspace_free(tmp);

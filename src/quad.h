@@ -45,6 +45,11 @@ typedef struct gl_quad_workspace gl_quad_workspace;
 int gl_quad_workspace_alloc(gl_quad_workspace **out, gl_err *err);
 void gl_quad_workspace_free(gl_quad_workspace *ws); /* NULL is a no-op */
 size_t gl_quad_workspace_grows(const gl_quad_workspace *ws);
+/* ws itself, or (ws NULL) a new temporary workspace, also stored in *tmp for
+ * the caller to free; NULL with err set if it cannot be allocated. The idiom
+ * of every function that accepts a NULL workspace. */
+gl_quad_workspace *gl_quad_workspace_use(gl_quad_workspace *ws, gl_quad_workspace **tmp,
+                                         gl_err *err);
 /* A scratch array of at least n doubles, for the caller's breakpoints; valid
  * until the next call on ws. NULL (and err set) when it cannot grow. */
 double *gl_quad_workspace_points(gl_quad_workspace *ws, size_t n, gl_err *err);

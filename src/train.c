@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
 
 #include "loss.h"
 #include "num.h"
@@ -249,16 +248,10 @@ const gl_gan_stats *gl_gan_last(const gl_gan *w)
     return &w->last;
 }
 
-/* z ~ N(0, I) or U(-1, 1)^zdim, B rows */
+/* z ~ p_z, B rows */
 static void draw_noise(const gl_gan *w, const gsl_rng *r, double *z)
 {
-    size_t n = w->cfg.batch * w->cfg.zdim;
-    if (w->cfg.noise == GL_NOISE_NORMAL)
-        for (size_t i = 0; i < n; i++)
-            z[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
-    else
-        for (size_t i = 0; i < n; i++)
-            z[i] = 2.0 * gsl_rng_uniform(r) - 1.0;
+    gl_noise_sample(w->cfg.noise, r, w->cfg.batch * w->cfg.zdim, z);
 }
 
 /* 1 if every p[i] is finite: p*0 is 0 for a finite p and NaN for inf or NaN,

@@ -1,8 +1,8 @@
 /* wass.c — W1 between 1-D mixtures by quadrature of |F_P - F_Q|. */
 #include <math.h>
-#include <stdlib.h>
 #include <gsl/gsl_cdf.h>
 
+#include "num.h"
 #include "quad.h"
 #include "wass.h"
 
@@ -60,25 +60,21 @@ int gl_wass_w1(const gl_mix *P, const gl_mix *Q, gl_quad_workspace *ws, double *
         return gl_err_set(err, GL_EINVAL,
                           "W1 is implemented for 1-D mixtures only (integral of |F_P - F_Q|); got %d-D and %d-D",
                           P->dim, Q->dim);
-    size_t np = gl_mix_breakpoints(P, 0, NULL, 0), nq = gl_mix_breakpoints(Q, 0, NULL, 0);
-    double *bp = malloc((np + nq) * sizeof *bp);
-    if (!bp)
-        return gl_err_set(err, GL_ENOMEM, "out of memory");
-    gl_mix_breakpoints(P, 0, bp, np);
-    gl_mix_breakpoints(Q, 0, bp + np, nq);
-    size_t n = np + nq;
-    for (size_t i = 1; i < n; i++) /* insertion sort, then drop duplicates */
-        for (size_t j = i; j > 0 && bp[j] < bp[j - 1]; j--) {
-            double t = bp[j];
-            bp[j] = bp[j - 1];
-            bp[j - 1] = t;
-        }
-    size_t m = 1;
-    for (size_t i = 1; i < n; i++)
-        if (bp[i] > bp[m - 1])
-            bp[m++] = bp[i];
-    wctx c = {P, Q};
-    int s = gl_quad_line_split(abs_diff, sign_diff, &c, bp, m, ws, value, abserr, err);
-    free(bp);
+    gl_quad_workspace *tmp;
+    int s;
+    if (!(ws = gl_quad_workspace_use(ws, &tmp, err)))
+        return GL_ENOMEM;
+    size_t mp = gl_mix_breakpoints_max(P), mq = gl_mix_breakpoints_max(Q);
+    double *bp = gl_quad_workspace_points(ws, mp + mq, err);
+    if (bp) {
+        size_t np = gl_mix_breakpoints(P, 0, bp, mp);
+        size_t nq = gl_mix_breakpoints(Q, 0, bp + np, mq);
+        wctx c = {P, Q};
+        s = gl_quad_line_split(abs_diff, sign_diff, &c, bp, gl_num_sort_unique(bp, np + nq), ws,
+                               value, abserr, err);
+    } else {
+        s = GL_ENOMEM;
+    }
+    gl_quad_workspace_free(tmp);
     return s ? gl_err_prefix(err, "W1") : GL_OK;
 }

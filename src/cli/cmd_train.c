@@ -18,6 +18,7 @@
 #include "mix.h"
 #include "mlp.h"
 #include "model.h"
+#include "num.h"
 #include "optim.h"
 #include "rec.h"
 #include "rig.h"
@@ -195,9 +196,7 @@ static double jsd_estimate(train_ctx *c)
     int dim = c->P->dim;
     size_t out = (size_t)dim;
     gl_mix_sample(c->P, c->er, EST_N, c->xa);
-    for (size_t i = 0; i < EST_N * c->zdim; i++)
-        c->z[i] = c->noise == GL_NOISE_NORMAL ? gsl_ran_gaussian_ziggurat(c->er, 1.0)
-                                               : 2 * gsl_rng_uniform(c->er) - 1;
+    gl_noise_sample(c->noise, c->er, EST_N * c->zdim, c->z);
     for (size_t i = 0; i < EST_N; i += c->G->maxbatch) {
         size_t n = EST_N - i < c->G->maxbatch ? EST_N - i : c->G->maxbatch;
         gl_mlp_forward(c->G, c->z + i * c->zdim, n, c->xb + i * out);
@@ -248,7 +247,7 @@ static int hook(void *ctx, const gl_gan_stats *s)
 static double d_value(gl_mlp *D, gl_gan_loss loss, double x)
 {
     double a = gl_metrics_mlp_logit(&x, D);
-    return loss == GL_LOSS_LS ? a : 1 / (1 + exp(-a));
+    return loss == GL_LOSS_LS ? a : gl_sigmoid(a);
 }
 
 /* x p_g p_data D Dstar on 401 points over the data's mass: every Gaussian's
@@ -276,7 +275,7 @@ static int write_pg(gl_rec *rec, const gl_mix *P, gl_pushforward *pf, gl_mlp *D,
     for (int i = 0; i < NX; i++) {
         double x = lo + (hi - lo) * i / (NX - 1);
         double lp = gl_mix_logpdf(P, &x), lg = gl_pushforward_logpdf(pf, x);
-        double dstar = lp == -INFINITY && lg == -INFINITY ? NAN : 1 / (1 + exp(lg - lp));
+        double dstar = lp == -INFINITY && lg == -INFINITY ? NAN : gl_sigmoid(lp - lg);
         double row[] = {x, exp(lg), exp(lp), d_value(D, loss, x), dstar};
         if ((s = gl_tsv_row(t, 5, row)))
             return gl_err_set(err, s, "cannot write pg.tsv");
@@ -589,9 +588,7 @@ int cmd_sample(int argc, char **argv)
         gsl_rng_set(r, seed);
         for (size_t done = 0; done < n;) {
             size_t m = n - done < CHUNK ? n - done : CHUNK;
-            for (size_t i = 0; i < m * zdim; i++)
-                z[i] = meta.noise == GL_NOISE_NORMAL ? gsl_ran_gaussian_ziggurat(r, 1.0)
-                                                     : 2.0 * gsl_rng_uniform(r) - 1.0;
+            gl_noise_sample(meta.noise, r, m * zdim, z);
             gl_mlp_forward(G, z, m, x);
             for (size_t i = 0; i < m; i++) {
                 if (dim == 1)
