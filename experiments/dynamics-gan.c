@@ -128,7 +128,7 @@ int gl_dynamics_gan(const gl_exp_opts *o, const gl_dyngan_cfg *g, gl_rec *rec, g
             gl_rig_free(&rg);
             if (s)
                 goto done;
-            fputs("\n\n", gl_tsv_file(lg));
+            gl_tsv_block(lg);
         }
 
     /* per run: the final JSD (mean of the last quarter of the logged points)

@@ -45,7 +45,7 @@ static int ref_run(gl_tsv *t, int id, gl_dirac_update u, double h, double gamma,
         return s;
     for (size_t k = 0; k <= n; k++)
         gl_tsv_row(t, 5, (double[]){id, (double)k, buf[2 * k], buf[2 * k + 1], nrm(buf + 2 * k)});
-    fputs("\n\n", gl_tsv_file(t));
+    gl_tsv_block(t);
     *final = nrm(buf + 2 * n);
     return GL_OK;
 }

@@ -44,7 +44,8 @@ static int part_a(gl_rec *rec, gl_claims *cl, gl_err *err)
 {
     gl_tsv *t = NULL, *g = NULL;
     int s;
-    if ((s = gl_rec_open(rec, "catalogue.tsv", &t, err)) || (s = gl_rec_open(rec, "generators.tsv", &g, err)))
+    if ((s = gl_rec_open(rec, "catalogue.tsv", &t, err)) || (s = gl_tsv_digits(t, 17)) ||
+        (s = gl_rec_open(rec, "generators.tsv", &g, err)))
         return s;
     gl_tsv_meta(t, "convexity", "u = 10^(-3 + 6 i/%d), i = 0..%d: slopes (f(u_i+1) - f(u_i))/(u_i+1 - u_i) must not "
                                "decrease by more than their rounding, 8 eps (|f_i-1| + |f_i| + |f_i+1|)/min(du)",
@@ -77,8 +78,10 @@ static int part_a(gl_rec *rec, gl_claims *cl, gl_err *err)
             ganf1 = f1;
         else
             f1max = fmax(f1max, fabs(f1));
-        fprintf(gl_tsv_file(t), "%s\t%.17g\t%.17g\t%zu\t%g\t%g\t%s\t%s\n", f->name, f1, c->df1, viol, c->dom_lo,
-                c->dom_hi, c->fstar_formula, c->g_formula);
+        gl_tsv_cells(t, 8, (gl_tsv_cell[]){{.text = f->name}, {.num = f1}, {.num = c->df1},
+                                           {.num = (double)viol}, {.num = c->dom_lo},
+                                           {.num = c->dom_hi}, {.text = c->fstar_formula},
+                                           {.text = c->g_formula}});
     }
     for (int i = 0; i < NUG; i += 2) {
         double row[1 + GL_F_COUNT];
@@ -100,7 +103,8 @@ static int part_b(gl_rec *rec, gl_claims *cl, gl_err *err)
     static const double us[] = {1e-3, 0.01, 0.1, 0.3, 0.5, 1, 2, 3, 10, 100};
     gl_tsv *t = NULL, *t2 = NULL;
     int s;
-    if ((s = gl_rec_open(rec, "biconj.tsv", &t, err)) || (s = gl_rec_open(rec, "conj.tsv", &t2, err)))
+    if ((s = gl_rec_open(rec, "biconj.tsv", &t, err)) || (s = gl_rec_open(rec, "conj.tsv", &t2, err)) ||
+        (s = gl_tsv_digits(t, 17)) || (s = gl_tsv_digits(t2, 17)))
         return s;
     gl_tsv_meta(t, "method", "f**(u) = sup_t {u t - f*(t)}: scan of t = g_f(v), then GSL Brent (gl_fconj_biconj)");
     gl_tsv_header(t, 6, (const char *const[]){"f", "u", "f_u", "fss_u", "abs_err", "t_max"});
@@ -118,7 +122,8 @@ static int part_b(gl_rec *rec, gl_claims *cl, gl_err *err)
                 return s;
             double e = fabs(v - f->f(us[i]));
             emax = fmax(emax, e);
-            fprintf(gl_tsv_file(t), "%s\t%g\t%.17g\t%.17g\t%.3g\t%.10g\n", f->name, us[i], f->f(us[i]), v, e, tm);
+            gl_tsv_cells(t, 6, (gl_tsv_cell[]){{.text = f->name}, {.num = us[i]}, {.num = f->f(us[i])},
+                                               {.num = v}, {.num = e}, {.num = tm}});
         }
         for (int j = -6; j <= 6; j++) {
             double tt = c->g(j), v;
@@ -128,7 +133,8 @@ static int part_b(gl_rec *rec, gl_claims *cl, gl_err *err)
                 return s;
             double e = fabs(v - c->fstar(tt));
             cmax = fmax(cmax, e);
-            fprintf(gl_tsv_file(t2), "%s\t%.10g\t%.17g\t%.17g\t%.3g\n", f->name, tt, c->fstar(tt), v, e);
+            gl_tsv_cells(t2, 5, (gl_tsv_cell[]){{.text = f->name}, {.num = tt}, {.num = c->fstar(tt)},
+                                                {.num = v}, {.num = e}});
         }
     }
     /* 1e-8 (the target): Brent stops at 1e-12 relative in t, so the value is
@@ -177,7 +183,8 @@ static int part_c(gl_rec *rec, gl_claims *cl, gl_err *err)
     gl_mix *P = NULL, *Q = NULL;
     int s;
     if ((s = gl_rec_open(rec, "js-conj.tsv", &t, err)) || (s = gl_rec_open(rec, "js-div.tsv", &t2, err)) ||
-        (s = gl_mix_parse(PSPEC, &P, err)) || (s = gl_mix_parse(QSPEC, &Q, err)))
+        (s = gl_tsv_digits(t2, 17)) || (s = gl_mix_parse(PSPEC, &P, err)) ||
+        (s = gl_mix_parse(QSPEC, &Q, err)))
         goto done;
     gl_tsv_meta(t, "generators", "notes: u log u - (u+1) log(u+1) + log 4; fgan: -(u+1) log((1+u)/2) + u log u "
                                  "= notes + log 2 (u-1); shift: notes + 1 (u-1)");
@@ -213,14 +220,15 @@ static int part_c(gl_rec *rec, gl_claims *cl, gl_err *err)
     gl_tsv_meta(t2, "P", PSPEC);
     gl_tsv_meta(t2, "Q", QSPEC);
     gl_tsv_meta(t2, "columns", "D_f = integral q f(p/q) by quadrature for each generator; 2 JSD from the catalogue");
-    gl_tsv_header(t2, 4, (const char *const[]){"c", "D_f", "two_JSD", "diff"});
+    gl_tsv_header(t2, 5, (const char *const[]){"c", "D_f", "two_JSD", "diff", "generator"});
     for (int k = 0; k < 3; k++) {
         gen_ctx g = {gens[k]};
         double d;
         if ((s = gl_fdiv_integrate(P, Q, h_gen, NULL, &g, NULL, &d, &ae, err)))
             goto done;
         dmax = fmax(dmax, fabs(d - 2 * jsd));
-        fprintf(gl_tsv_file(t2), "%.17g\t%.17g\t%.17g\t%.3g\t# %s\n", cs[k], d, 2 * jsd, d - 2 * jsd, names[k]);
+        gl_tsv_cells(t2, 5, (gl_tsv_cell[]){{.num = cs[k]}, {.num = d}, {.num = 2 * jsd},
+                                            {.num = d - 2 * jsd}, {.text = names[k]}});
     }
     gl_claims_add(cl, "C_js_conjugates_closed_vs_sup_max_err", GL_CLAIM_EQ, 0, emax, 1e-8);
     /* rounding of the two formulas, relative to the size of their terms */
@@ -268,8 +276,9 @@ static int part_d(const gl_exp_opts *o, unsigned long nrand, double dfs[GL_F_COU
     if (!r)
         return gl_err_set(err, GL_ENOMEM, "out of memory");
     gsl_rng_set(r, o->seed * 13 + 1);
-    if ((s = gl_rec_open(rec, "bound.tsv", &t, err)) || (s = gl_rec_open(rec, "bound-eps.tsv", &t2, err)) ||
-        (s = gl_mix_parse(PSPEC, &P, err)) || (s = gl_mix_parse(QSPEC, &Q, err)))
+    if ((s = gl_rec_open(rec, "bound.tsv", &t, err)) || (s = gl_tsv_digits(t, 17)) ||
+        (s = gl_rec_open(rec, "bound-eps.tsv", &t2, err)) || (s = gl_mix_parse(PSPEC, &P, err)) ||
+        (s = gl_mix_parse(QSPEC, &Q, err)))
         goto done;
     gl_tsv_meta(t, "P", PSPEC);
     gl_tsv_meta(t, "Q", QSPEC);
@@ -304,8 +313,9 @@ static int part_d(const gl_exp_opts *o, unsigned long nrand, double dfs[GL_F_COU
             gmin = fmin(gmin, d - b);
         }
         rmax = fmax(rmax, worst);
-        fprintf(gl_tsv_file(t), "%s\t%.17g\t%.17g\t%.3g\t%.6g\t%.6g\n", gl_fdiv_get(all_ids[k])->name, d, bstar,
-                bstar - d, worst, gmin);
+        gl_tsv_cells(t, 6, (gl_tsv_cell[]){{.text = gl_fdiv_get(all_ids[k])->name}, {.num = d},
+                                           {.num = bstar}, {.num = bstar - d}, {.num = worst},
+                                           {.num = gmin}});
         if (all_ids[k] == GL_F_TV)
             continue; /* T* = +-1/2 sits on the closed ends of dom f*: g^-1(T*) = +-inf */
         for (size_t e = 0; e < sizeof epss / sizeof epss[0]; e++) {
@@ -430,7 +440,8 @@ static int part_e(const gl_exp_opts *o, unsigned long steps, unsigned long ntest
             l2 += (i == 0 || i == 3200 ? 0.5 : 1) * h * 0.5 * (exp(lp) + exp(lq)) * dt * dt;
         }
         l2 = sqrt(l2);
-        fprintf(gl_tsv_file(t), "%s\t%.10g\t%.10g\t%.4g\t%.10g\t%.4g\t%.4g\n", name, df, est, se, b, df - b, l2);
+        gl_tsv_cells(t, 7, (gl_tsv_cell[]){{.text = name}, {.num = df}, {.num = est}, {.num = se},
+                                           {.num = b}, {.num = df - b}, {.num = l2}});
         for (int i = 0; i < NXT; i++)
             tcol[j][1][i] = gl_fgan_critic_t(&tx[i], 0, 0, &crit);
         char cn[GL_CLAIM_NAMELEN];

@@ -174,9 +174,11 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
                 goto done;
             }
             gl_mix_free(Q);
-            fprintf(gl_tsv_file(t), "%s\t%s\t%.10g\t%.10g\t%.10g\t%.6g\t%.6g\t%.10g\t%.10g\t%.10g\t%.10g\t%.3g\t%.4g\n",
-                    mixnames[m], f->name, dir.mu, dir.sigma, dir.value, fg[0], fg[1], fd, loc.mu, loc.sigma,
-                    loc.value, spread, mu0);
+            gl_tsv_cells(t, 13, (gl_tsv_cell[]){{.text = mixnames[m]}, {.text = f->name},
+                                                {.num = dir.mu}, {.num = dir.sigma}, {.num = dir.value},
+                                                {.num = fg[0]}, {.num = fg[1]}, {.num = fd},
+                                                {.num = loc.mu}, {.num = loc.sigma}, {.num = loc.value},
+                                                {.num = spread}, {.num = mu0}});
             fits[m][j][0] = dir.mu, fits[m][j][1] = dir.sigma, fits[m][j][2] = fg[0], fits[m][j][3] = fg[1];
             fits[m][j][4] = loc.mu, fits[m][j][5] = loc.sigma;
             dmu_max = fmax(dmu_max, fabs(fg[0] - loc.mu));

@@ -74,7 +74,7 @@ static int convexity(gl_rec *rec, gl_claims *cl, gl_err *err)
             d2min_t = fmin(d2min_t, d2);
         gl_tsv_row(t, 3, (double[]){ht * (i + 1), Ct[i], d2});
     }
-    fputs("\n\n", gl_tsv_file(t));
+    gl_tsv_block(t);
     for (int i = 0; i < NMU; i++) {
         double d2 = i > 0 && i + 1 < NMU ? Cm[i - 1] - 2 * Cm[i] + Cm[i + 1] : NAN;
         if (!isnan(d2))

@@ -136,7 +136,7 @@ int gl_global_optimum_k(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err
                 gl_err_prefix(err, pre);
                 goto done;
             }
-            fputs("\n\n", gl_tsv_file(lg));
+            gl_tsv_block(lg);
         }
 
     /* per run: the mean gap over the second half, the mean JSD over the last quarter */

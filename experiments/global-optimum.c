@@ -80,7 +80,7 @@ static int landscape(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *e
                 c01 = C;
             gl_tsv_row(t, 4, (double[]){mu, sg, C, J});
         }
-        fputc('\n', gl_tsv_file(t)); /* gnuplot scan lines */
+        gl_tsv_scan(t); /* gnuplot scan lines */
         if (o->progress)
             o->progress(o->progress_ctx, "global-optimum A: C(G) landscape", (double)(i + 1) / nmu);
     }
@@ -258,7 +258,7 @@ static int run_seed(gan_ctx *c, unsigned long seed, gl_err *err)
         s = c->status;
     if (!s && c->last[4] != (double)g->steps) /* the last step is always measured */
         s = measure(c, g->steps, gl_gan_last(w)->loss_d, gl_gan_last(w)->loss_g);
-    fputs("\n\n", gl_tsv_file(c->log)); /* one gnuplot index per seed */
+    gl_tsv_block(c->log); /* one gnuplot index per seed */
 done:
     gl_pushforward_free(pf);
     gl_pushforward_free(pf2);

@@ -390,7 +390,7 @@ static void write_modes(gl_tsv *t)
         for (size_t j = 0; j < P->n; j++)
             gl_tsv_row(t, 5, (double[]){(double)b, (double)j, P->comp[j].mu[0], P->comp[j].mu[1],
                                         3 * P->comp[j].sd[0]});
-        fputs("\n\n", gl_tsv_file(t));
+        gl_tsv_block(t);
         gl_mix_free(P);
     }
 }
@@ -472,7 +472,6 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
 
     /* table.tsv: means and sds, next to the published numbers */
     summary u[NSLOT];
-    FILE *f;
     if ((s = gl_rec_open(rec, "table.tsv", &t, err)))
         goto done;
     gl_tsv_meta(t, "published", "paper_*: PacGAN Table 1 (Lin et al. 2018) for gan and pack2; "
@@ -481,16 +480,19 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
                                                "hq_mean", "hq_sd", "rkl_mean", "rkl_sd",
                                                "rkl_undefined", "jsd_hist_mean", "paper_modes",
                                                "paper_hq", "paper_rkl", "K", "jsd_exact_mean"});
-    f = gl_tsv_file(t);
+    gl_tsv_digits(t, 4);
     for (size_t i = 0; i < NSLOT; i++) {
         size_t b = SLOT[i].b, m = SLOT[i].m;
         summarise(jobs, ns, i * ns, &u[i]);
         const double *pp = m == 0 ? BENCH[b].pac_gan : m == 1 ? BENCH[b].pac2 : NULL;
         const summary *v = &u[i];
-        fprintf(f, "%s\t%s\t%zu\t%.4g\t%.3g\t%.4g\t%.3g\t%.4g\t%.3g\t%zu\t%.4g\t%.4g\t%.4g\t%.4g\t%zu\t%.4g\n",
-                BENCH[b].name, METHOD[m].name, ns, v->mean[0], v->sd[0], v->mean[1], v->sd[1],
-                v->mean[2], v->sd[2], v->nbad, v->jsd, pp ? pp[0] : NAN, pp ? pp[1] : NAN,
-                pp ? pp[2] : NAN, NMODES[b], v->jsd_exact);
+        gl_tsv_cells(t, 16, (gl_tsv_cell[]){{.text = BENCH[b].name}, {.text = METHOD[m].name},
+                                            {.num = (double)ns}, {.num = v->mean[0]}, {.num = v->sd[0]},
+                                            {.num = v->mean[1]}, {.num = v->sd[1]}, {.num = v->mean[2]},
+                                            {.num = v->sd[2]}, {.num = (double)v->nbad}, {.num = v->jsd},
+                                            {.num = pp ? pp[0] : NAN}, {.num = pp ? pp[1] : NAN},
+                                            {.num = pp ? pp[2] : NAN}, {.num = (double)NMODES[b]},
+                                            {.num = v->jsd_exact}});
     }
 
     /* curves.tsv: the means over seeds at every measurement, one index per slot */
@@ -509,7 +511,7 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
                 mean_sd(v[a], ns, &mean[a], &sd, NULL);
             gl_tsv_row(t, 4, (double[]){(double)(p * c.steps / NT), mean[0], mean[1], mean[2]});
         }
-        fputs("\n\n", gl_tsv_file(t));
+        gl_tsv_block(t);
     }
 
     /* occupancy.tsv: the first seed's fraction of samples that are HQ at each
@@ -526,9 +528,9 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
             for (size_t j = 0; j < K; j++)
                 gl_tsv_row(t, 3, (double[]){(double)(p * c.steps / NT), (double)j,
                                             (double)oc[p * K + j] / NEVAL});
-            fputc('\n', gl_tsv_file(t));
+            gl_tsv_scan(t);
         }
-        fputc('\n', gl_tsv_file(t));
+        gl_tsv_scan(t);
     }
 
     /* frames.tsv: the first seed's first NSHOW samples at every measurement */
@@ -537,12 +539,12 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
     gl_tsv_meta(t, "columns", "seed %lu; %d samples per frame; index s*%d + i for the row s of "
                 "table.tsv and measurement i (step i*%lu)", o->seed, NSHOW, NT + 1, c.steps / NT);
     gl_tsv_header(t, 2, (const char *const[]){"x", "y"});
-    f = gl_tsv_file(t);
+    gl_tsv_digits(t, 5); /* 22,550 rows: the figures need no more */
     for (size_t k = 0; k < NSLOT2 * (NT + 1); k++) { /* the 2-D slots */
         const double *x = frames + k * NSHOW * 2;
         for (size_t i = 0; i < NSHOW; i++)
-            fprintf(f, "%.5g\t%.5g\n", x[2 * i], x[2 * i + 1]);
-        fputs("\n\n", f);
+            gl_tsv_row(t, 2, x + 2 * i);
+        gl_tsv_block(t);
     }
     if ((s = gl_rec_open(rec, "modes.tsv", &t, err)))
         goto done;

@@ -272,7 +272,7 @@ static int run_panel(const panel *pc, const gl_exp_opts *o, gl_rec *rec, gl_clai
         row[k++] = exp(g.lq[i]);
         gl_tsv_row(out, k, row);
         if (dim == 2 && (i + 1) % g.n == 0)
-            fputc('\n', gl_tsv_file(out)); /* gnuplot scan lines */
+            gl_tsv_scan(out); /* gnuplot scan lines */
     }
 
     char cn[GL_CLAIM_NAMELEN];

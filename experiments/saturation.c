@@ -351,7 +351,7 @@ static int c_run(cctx *c, int gk, double lr_g, gl_gan_loss loss, unsigned long s
     s = gl_gan_train(rg.w, c->P, r, err);
     if (!s && c->status)
         s = c->status;
-    fputs("\n\n", gl_tsv_file(c->log)); /* one gnuplot index per run */
+    gl_tsv_block(c->log); /* one gnuplot index per run */
 done:
     gl_pushforward_free(c->pf);
     c->pf = NULL;

@@ -14,6 +14,8 @@ enum { MAXFILES = 64, MAXMETA = 32, PATHLEN = 4096, METALEN = 1024 };
 
 struct gl_tsv {
     FILE *f;
+    int digits; /* significant digits of numbers */
+    int bad;    /* a write failed */
     char final[PATHLEN], tmp[PATHLEN];
 };
 
@@ -112,11 +114,21 @@ int gl_rec_open(gl_rec *rec, const char *name, gl_tsv **t, gl_err *err)
     f->f = fopen(f->tmp, "w");
     if (!f->f)
         return gl_err_set(err, GL_EIO, "cannot write \"%s\": %s", f->tmp, strerror(errno));
+    f->digits = 10;
+    f->bad = 0;
     rec->nfiles++;
     for (size_t i = 0; i < rec->nmeta; i++)
-        fprintf(f->f, "%s\n", rec->meta[i]);
+        f->bad |= fprintf(f->f, "%s\n", rec->meta[i]) < 0;
     *t = f;
+    if (f->bad)
+        return gl_err_set(err, GL_EIO, "cannot write \"%s\": %s", f->tmp, strerror(errno));
     return GL_OK;
+}
+
+/* GL_EIO once a write to t has failed */
+static int status(const gl_tsv *t)
+{
+    return t->bad ? GL_EIO : GL_OK;
 }
 
 int gl_tsv_meta(gl_tsv *t, const char *key, const char *fmt, ...)
@@ -127,37 +139,81 @@ int gl_tsv_meta(gl_tsv *t, const char *key, const char *fmt, ...)
     int s = vmeta(line, sizeof line, key, fmt, ap);
     va_end(ap);
     if (!s)
-        fprintf(t->f, "%s\n", line);
-    return s;
+        t->bad |= fprintf(t->f, "%s\n", line) < 0;
+    return s ? s : status(t);
+}
+
+int gl_tsv_digits(gl_tsv *t, int digits)
+{
+    if (digits < 1 || digits > 17)
+        return GL_EINVAL;
+    t->digits = digits;
+    return GL_OK;
+}
+
+/* a text cell: tabs and line breaks would break the table */
+static void put_text(gl_tsv *t, const char *s)
+{
+    for (; *s && !t->bad; s++)
+        t->bad |= fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, t->f) == EOF;
+}
+
+static void put_num(gl_tsv *t, double v)
+{
+    if (isnan(v))
+        t->bad |= fputs("nan", t->f) == EOF;
+    else if (isinf(v))
+        t->bad |= fputs(v > 0 ? "inf" : "-inf", t->f) == EOF;
+    else
+        t->bad |= fprintf(t->f, "%.*g", t->digits, v) < 0;
+}
+
+static void put_sep(gl_tsv *t, size_t i, size_t n)
+{
+    t->bad |= fputc(i + 1 < n ? '\t' : '\n', t->f) == EOF;
 }
 
 int gl_tsv_header(gl_tsv *t, size_t n, const char *const *cols)
 {
-    for (size_t i = 0; i < n; i++)
-        fprintf(t->f, "%s%s", cols[i], i + 1 < n ? "\t" : "\n");
-    return GL_OK;
-}
-
-static void put_num(FILE *f, double v)
-{
-    if (isnan(v))
-        fputs("nan", f);
-    else if (isinf(v))
-        fputs(v > 0 ? "inf" : "-inf", f);
-    else
-        fprintf(f, "%.10g", v);
+    for (size_t i = 0; i < n; i++) {
+        put_text(t, cols[i]);
+        put_sep(t, i, n);
+    }
+    return status(t);
 }
 
 int gl_tsv_row(gl_tsv *t, size_t n, const double *v)
 {
     for (size_t i = 0; i < n; i++) {
-        put_num(t->f, v[i]);
-        fputc(i + 1 < n ? '\t' : '\n', t->f);
+        put_num(t, v[i]);
+        put_sep(t, i, n);
     }
-    return GL_OK;
+    return status(t);
 }
 
-FILE *gl_tsv_file(gl_tsv *t) { return t->f; }
+int gl_tsv_cells(gl_tsv *t, size_t n, const gl_tsv_cell *c)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].text)
+            put_text(t, c[i].text);
+        else
+            put_num(t, c[i].num);
+        put_sep(t, i, n);
+    }
+    return status(t);
+}
+
+int gl_tsv_block(gl_tsv *t)
+{
+    t->bad |= fputs("\n\n", t->f) == EOF;
+    return status(t);
+}
+
+int gl_tsv_scan(gl_tsv *t)
+{
+    t->bad |= fputc('\n', t->f) == EOF;
+    return status(t);
+}
 
 int gl_rec_commit(gl_rec *rec, gl_err *err)
 {
@@ -165,7 +221,7 @@ int gl_rec_commit(gl_rec *rec, gl_err *err)
     for (size_t i = 0; i < rec->nfiles; i++) {
         gl_tsv *f = &rec->files[i];
         if (f->f) {
-            int bad = ferror(f->f);
+            int bad = ferror(f->f) || f->bad;
             if (fclose(f->f) != 0 || bad)
                 s = s ? s : gl_err_set(err, GL_EIO, "error writing \"%s\"", f->tmp);
             f->f = NULL;
@@ -246,13 +302,10 @@ int gl_rec_claims(gl_rec *rec, const gl_claims *cl, gl_err *err)
     gl_tsv_header(t, 6, cols);
     for (size_t i = 0; i < cl->n && i < GL_MAXCLAIMS; i++) {
         const gl_claim *c = &cl->c[i];
-        fprintf(t->f, "%s\t", c->name);
-        put_num(t->f, c->expected);
-        fputc('\t', t->f);
-        put_num(t->f, c->measured);
-        fputc('\t', t->f);
-        put_num(t->f, c->tol);
-        fprintf(t->f, "\t%s\t%s\n", c->pass ? "PASS" : "FAIL", gl_claim_rel_text(c->rel));
+        gl_tsv_cells(t, 6, (gl_tsv_cell[]){{.text = c->name}, {.num = c->expected},
+                                           {.num = c->measured}, {.num = c->tol},
+                                           {.text = c->pass ? "PASS" : "FAIL"},
+                                           {.text = gl_claim_rel_text(c->rel)}});
     }
-    return GL_OK;
+    return status(t) ? gl_err_set(err, GL_EIO, "cannot write claims.tsv") : GL_OK;
 }

@@ -6,7 +6,14 @@
  * gl_rec_commit, so an interrupted or failed run never leaves a half-written
  * file and leaves the previous results untouched. gl_rec_free on an
  * uncommitted transaction removes its temporary files. No timestamps are
- * written: the same seed gives byte-identical files. */
+ * written: the same seed gives byte-identical files.
+ *
+ * Every number goes through one policy: %.Ng with N significant digits (10
+ * unless gl_tsv_digits says otherwise for the file; 17 reads back to the same
+ * double), and nan, inf, -inf spelled so. Text cells have tabs and newlines
+ * replaced by spaces. Every writer returns GL_EIO once a write has failed
+ * (and gl_rec_commit refuses to rename such a file). This header also defines
+ * gl_tsv (gl_tsv_*), gl_claim and gl_claims (gl_claims_*). */
 #ifndef GL_REC_H
 #define GL_REC_H
 
@@ -40,12 +47,23 @@ int gl_tsv_meta(gl_tsv *t, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* Significant digits (1..17) of the numbers written to t from now on. */
+int gl_tsv_digits(gl_tsv *t, int digits);
 /* The header row: n column names. */
 int gl_tsv_header(gl_tsv *t, size_t n, const char *const *cols);
-/* One row of n numbers, %.10g (inf, -inf and nan spelled so). */
+/* One row of n numbers. */
 int gl_tsv_row(gl_tsv *t, size_t n, const double *v);
-/* The raw stream, for rows with text cells; write errors are caught at commit. */
-FILE *gl_tsv_file(gl_tsv *t);
+/* One row of n cells, each a text (text != NULL) or a number:
+ *   gl_tsv_cells(t, 3, (gl_tsv_cell[]){{.text = "ring"}, {.num = 8}, {.num = 0.97}}); */
+typedef struct {
+    const char *text;
+    double num;
+} gl_tsv_cell;
+int gl_tsv_cells(gl_tsv *t, size_t n, const gl_tsv_cell *c);
+/* The end of a gnuplot data block (two blank lines: the next rows are the
+ * next "index"), and the end of a scan line of a surface (one blank line). */
+int gl_tsv_block(gl_tsv *t);
+int gl_tsv_scan(gl_tsv *t);
 
 /* ---- claims ---- */
 

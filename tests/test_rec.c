@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rec.h"
@@ -50,6 +53,77 @@ START_TEST(test_commit_writes_meta_header_rows)
     gl_rec_free(r);
     ck_assert_str_eq(slurp(path), "# experiment: demo\n# note: two lines\nx\ty\tz\n1.5\tinf\tnan\n");
     ck_assert_int_eq(count_files(gl_test_dir), 1); /* no temporary left */
+}
+END_TEST
+
+/* the one number policy (digits), text cells with tabs and newlines made
+ * spaces, gnuplot blocks and scan lines */
+START_TEST(test_cells_digits_blocks)
+{
+    gl_rec *r;
+    gl_tsv *t;
+    char path[128];
+    ck_assert_int_eq(gl_rec_begin(&r, gl_test_dir, NULL), GL_OK);
+    ck_assert_int_eq(gl_rec_open(r, "c.tsv", &t, NULL), GL_OK);
+    gl_tsv_header(t, 2, (const char *const[]){"name", "v"});
+    ck_assert_int_eq(gl_tsv_cells(t, 2, (gl_tsv_cell[]){{.text = "a\tb\nc"}, {.num = 1.0 / 3}}), GL_OK);
+    ck_assert_int_eq(gl_tsv_digits(t, 17), GL_OK);
+    ck_assert_int_eq(gl_tsv_cells(t, 2, (gl_tsv_cell[]){{.text = "x"}, {.num = 0.1}}), GL_OK);
+    ck_assert_int_eq(gl_tsv_digits(t, 0), GL_EINVAL);
+    ck_assert_int_eq(gl_tsv_digits(t, 18), GL_EINVAL);
+    ck_assert_int_eq(gl_tsv_digits(t, 3), GL_OK);
+    ck_assert_int_eq(gl_tsv_block(t), GL_OK);
+    ck_assert_int_eq(gl_tsv_row(t, 2, (const double[]){-INFINITY, 2.0 / 3}), GL_OK);
+    ck_assert_int_eq(gl_tsv_scan(t), GL_OK);
+    ck_assert_int_eq(gl_rec_commit(r, NULL), GL_OK);
+    gl_rec_free(r);
+    snprintf(path, sizeof path, "%s/c.tsv", gl_test_dir);
+    ck_assert_str_eq(slurp(path), "name\tv\na b c\t0.3333333333\nx\t0.10000000000000001\n\n\n"
+                                  "-inf\t0.667\n\n");
+}
+END_TEST
+
+/* A write that fails (here: the file size limit, as a full disk would) makes
+ * every later writer return GL_EIO and the commit refuse to rename: the
+ * previous file stays, no temporary is left. In a child process, so that the
+ * limit cannot touch the test runner. */
+START_TEST(test_write_error_reported)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/big.tsv", gl_test_dir);
+    FILE *f = fopen(path, "w");
+    fputs("previous\n", f);
+    fclose(f);
+    pid_t pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        struct rlimit rl = {4096, 4096};
+        signal(SIGXFSZ, SIG_IGN);
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+            _exit(10);
+        gl_rec *r;
+        gl_tsv *t;
+        gl_err e;
+        if (gl_rec_begin(&r, gl_test_dir, &e) || gl_rec_open(r, "big.tsv", &t, &e))
+            _exit(11);
+        int first_eio = -1;
+        for (int i = 0; i < 5000 && first_eio < 0; i++)
+            if (gl_tsv_row(t, 3, (const double[]){i, i * 0.5, i * 0.25}) == GL_EIO)
+                first_eio = i;
+        if (first_eio < 0)
+            _exit(12); /* the failure was never reported */
+        if (gl_tsv_row(t, 1, (const double[]){1}) != GL_EIO || gl_tsv_block(t) != GL_EIO)
+            _exit(13); /* not sticky */
+        if (gl_rec_commit(r, &e) != GL_EIO || !strstr(e.msg, "big.tsv"))
+            _exit(14);
+        gl_rec_free(r);
+        _exit(0);
+    }
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child exit %d", WEXITSTATUS(st));
+    ck_assert_str_eq(slurp(path), "previous\n");
+    ck_assert_int_eq(count_files(gl_test_dir), 1); /* the temporary was removed */
 }
 END_TEST
 
@@ -127,12 +201,14 @@ Suite *rec_suite(void)
     TCase *c = tcase_create("core");
     tcase_add_checked_fixture(c, gl_test_mkdir, gl_test_rmdir);
     tcase_add_test(c, test_commit_writes_meta_header_rows);
+    tcase_add_test(c, test_cells_digits_blocks);
     tcase_add_test(c, test_uncommitted_leaves_previous_results);
     tcase_add_test(c, test_claims);
     suite_add_tcase(s, c);
     TCase *e = tcase_create("errors");
     tcase_add_checked_fixture(e, gl_test_mkdir, gl_test_rmdir);
     tcase_add_test(e, test_errors);
+    tcase_add_test(e, test_write_error_reported);
     suite_add_tcase(s, e);
     return s;
 }

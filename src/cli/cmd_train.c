@@ -495,7 +495,7 @@ int cmd_train(int argc, char **argv)
     }
     if (ts == GL_EDIVERGE) {
         /* keep the rows logged before the divergence, and say why they stop */
-        fprintf(gl_tsv_file(ctx.log), "# stopped: %s\n", err.msg);
+        gl_tsv_meta(ctx.log, "stopped", "%s", err.msg);
         gl_err cerr;
         if (gl_rec_commit(rec, &cerr))
             cli_fail_err("train", &cerr);
