@@ -80,7 +80,7 @@ static size_t maxima(const dstar_ctx *c, double *xm)
 static void ns_dx(const dstar_ctx *c, const double *x, size_t n, double *dx)
 {
     for (size_t i = 0; i < n; i++)
-        dx[i] = -gl_sigmoid(-logit(c, x[i])) * dlogit(c, x[i]) / (double)n;
+        dx[i] = -gl_num_sigmoid(-logit(c, x[i])) * dlogit(c, x[i]) / (double)n;
 }
 
 static int jsd_normal(const gl_mix *P, double mu, double sd, double *j, gl_err *err)
@@ -141,7 +141,7 @@ int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err
             if (t == 0)
                 j0 = j;
             jl = j;
-            gl_tsv_row(tl, 5, (double[]){(double)t, A, B, j, gl_sigmoid(logit(&c, B))});
+            gl_tsv_row(tl, 5, (double[]){(double)t, A, B, j, gl_num_sigmoid(logit(&c, B))});
         }
         if (t == lin_steps || fabs(A) < A_STOP) {
             if (t % every) { /* the last row, off the cadence */
@@ -149,7 +149,7 @@ int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err
                 if ((s = jsd_normal(P, B, fabs(A), &j, err)))
                     goto done;
                 jl = j;
-                gl_tsv_row(tl, 5, (double[]){(double)t, A, B, j, gl_sigmoid(logit(&c, B))});
+                gl_tsv_row(tl, 5, (double[]){(double)t, A, B, j, gl_num_sigmoid(logit(&c, B))});
             }
             t_stop = t;
             break;
@@ -208,7 +208,7 @@ int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err
     for (size_t i = 0; i < NXG; i++) {
         double xx = -6 + 12.0 * (double)i / (NXG - 1);
         gl_tsv_row(td, 5, (double[]){xx, gl_mix_pdf(P, &xx), gl_mix_pdf(Q, &xx),
-                                     gl_sigmoid(logit(&c, xx)), exp(gl_pushforward_logpdf(pf, xx))});
+                                     gl_num_sigmoid(logit(&c, xx)), exp(gl_pushforward_logpdf(pf, xx))});
     }
 
     /* Claims. (i) collapse: the linear G's scale falls from 1.5 to <= 0.05

@@ -65,7 +65,7 @@ static int hook(void *v, const gl_gan_stats *st)
     return 0;
 }
 
-int gl_dynamics_gan(const gl_exp_opts *o, const gl_dyngan_cfg *g, gl_rec *rec, gl_claims *cl,
+int gl_dynamics_gan(const gl_exp_opts *o, const gl_dynamics_gan_cfg *g, gl_rec *rec, gl_claims *cl,
                     gl_err *err)
 {
     gl_rig_arch a = gl_rig_arch_default(); /* G 1-16-16-1 tanh, D 1-32-32-1 leaky */

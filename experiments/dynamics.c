@@ -73,7 +73,7 @@ int gl_exp_dynamics(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
         return gl_err_set(err, GL_EINVAL, "--gamma must be in (0, 1) (complex eigenvalues), got %g", gamma);
     if (!(sigma > 0 && sigma <= 10))
         return gl_err_set(err, GL_EINVAL, "--sigma must be in (0, 10], got %g", sigma);
-    gl_dyngan_cfg gc = {.steps = gsteps, .batch = 128, .seeds = gseeds, .nlog = o->quick ? 10 : 40,
+    gl_dynamics_gan_cfg gc = {.steps = gsteps, .batch = 128, .seeds = gseeds, .nlog = o->quick ? 10 : 40,
                         .lr = glr, .r1 = gr1, .opt = GL_OPT_ADAM, .alt_only = o->quick};
     if (strcmp(gopt, "sgd") == 0)
         gc.opt = GL_OPT_SGD;

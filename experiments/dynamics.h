@@ -11,9 +11,9 @@ typedef struct {
     double lr, r1;                    /* learning rate of both nets; R1 weight gamma */
     gl_opt_kind opt;
     int alt_only;                     /* only the alternating runs (quick) */
-} gl_dyngan_cfg;
+} gl_dynamics_gan_cfg;
 
-int gl_dynamics_gan(const gl_exp_opts *o, const gl_dyngan_cfg *g, gl_rec *rec, gl_claims *cl,
+int gl_dynamics_gan(const gl_exp_opts *o, const gl_dynamics_gan_cfg *g, gl_rec *rec, gl_claims *cl,
                     gl_err *err);
 
 /* part C (dynamics-br.c): the generator's best response to a frozen D* */

@@ -68,7 +68,7 @@ int gl_exp_train_d_to(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G
 {
     if (target <= *done)
         return GL_OK;
-    gl_dtrain_cfg dc = gl_dtrain_cfg_default();
+    gl_train_d_cfg dc = gl_train_d_cfg_default();
     dc.steps = target - *done;
     dc.batch = 256;
     dc.lr = 0.005;

@@ -109,7 +109,7 @@ static int part_b(gl_rec *rec, gl_claims *cl, gl_err *err)
     gl_tsv_meta(t, "method", "f**(u) = sup_t {u t - f*(t)}: scan of t = g_f(v), then GSL Brent (gl_fconj_biconj)");
     gl_tsv_header(t, 6, (const char *const[]){"f", "u", "f_u", "fss_u", "abs_err", "t_max"});
     gl_tsv_meta(t2, "method", "f*(t) closed form vs sup_{u>=0} {t u - f(u)} by a scan of log u and GSL Brent "
-                              "(gl_conj_numeric); t = g_f(v), v = -6..6 step 1 (pearson: t >= -2, where the "
+                              "(gl_fconj_numeric); t = g_f(v), v = -6..6 step 1 (pearson: t >= -2, where the "
                               "whole-line conjugate and the u >= 0 one agree)");
     gl_tsv_header(t2, 5, (const char *const[]){"f", "t", "closed", "numeric", "abs_err"});
     double emax = 0, cmax = 0;
@@ -129,7 +129,7 @@ static int part_b(gl_rec *rec, gl_claims *cl, gl_err *err)
             double tt = c->g(j), v;
             if (all_ids[k] == GL_F_PEARSON && tt < -2)
                 continue;
-            if ((s = gl_conj_numeric(fof, (void *)f, tt, &v, NULL, err)))
+            if ((s = gl_fconj_numeric(fof, (void *)f, tt, &v, NULL, err)))
                 return s;
             double e = fabs(v - c->fstar(tt));
             cmax = fmax(cmax, e);
@@ -190,7 +190,7 @@ static int part_c(gl_rec *rec, gl_claims *cl, gl_err *err)
                                  "= notes + log 2 (u-1); shift: notes + 1 (u-1)");
     gl_tsv_meta(t, "closed", "notes* = -log(1-e^t) - log 4 (t<0); fgan* = -log(2-e^t) (t<log 2); "
                              "shift* = notes*(t-1) + 1 (t<1)");
-    gl_tsv_meta(t, "numeric", "sup_{u>=0} {t u - f(u)}, gl_conj_numeric; nan outside the domain");
+    gl_tsv_meta(t, "numeric", "sup_{u>=0} {t u - f(u)}, gl_fconj_numeric; nan outside the domain");
     gl_tsv_header(t, 7, (const char *const[]){"t", "notes_closed", "notes_num", "fgan_closed", "fgan_num",
                                               "shift_closed", "shift_num"});
     double emax = 0, dmax = 0, gmax = 0;
@@ -200,7 +200,7 @@ static int part_c(gl_rec *rec, gl_claims *cl, gl_err *err)
         for (int k = 0; k < 3; k++) {
             double v = NAN, c = stars[k](tt);
             if (isfinite(c)) {
-                if ((s = gl_conj_numeric(gen_of, (void *)gens[k], tt, &v, NULL, err)))
+                if ((s = gl_fconj_numeric(gen_of, (void *)gens[k], tt, &v, NULL, err)))
                     goto done;
                 emax = fmax(emax, fabs(v - c));
             }
@@ -416,7 +416,7 @@ static int part_e(const gl_exp_opts *o, unsigned long steps, unsigned long ntest
         gl_optim_reset(op);
         /* lr 2e-3 -> 1e-4 linearly, in 20 stages */
         critic_progress cp = {o, (double)j / (double)nids, 1.0 / (double)(nids * steps)};
-        gl_dtrain_cfg dc = gl_dtrain_cfg_default();
+        gl_train_d_cfg dc = gl_train_d_cfg_default();
         dc.steps = steps;
         dc.batch = BATCH;
         dc.lr = 2e-3;
@@ -426,24 +426,24 @@ static int part_e(const gl_exp_opts *o, unsigned long steps, unsigned long ntest
         dc.log_every = steps / 20 ? steps / 20 : 1;
         dc.hook = critic_hook;
         dc.hook_ctx = &cp;
-        if ((s = gl_fgan_critic_train(c, net, op, P, Q, r, &dc, &last, err)))
+        if ((s = gl_fit_critic_train(c, net, op, P, Q, r, &dc, &last, err)))
             goto done;
-        gl_fgan_critic crit = {c, net};
-        if ((s = gl_fgan_bound_sample(c, net, P, Q, r, ntest, &est, &se, err)) ||
-            (s = gl_fconj_bound(c, P, Q, gl_fgan_critic_t, &crit, INFINITY, NULL, &b, &be, err)))
+        gl_fit_critic crit = {c, net};
+        if ((s = gl_fit_critic_bound(c, net, P, Q, r, ntest, &est, &se, err)) ||
+            (s = gl_fconj_bound(c, P, Q, gl_fit_critic_t, &crit, INFINITY, NULL, &b, &be, err)))
             goto done;
         /* L2(M) distance of T from T* on a grid (|x| <= 8 holds all but 1e-12 of M) */
         double l2 = 0, h = 16.0 / 3200;
         for (int i = 0; i <= 3200; i++) {
             double x = -8 + h * i, lp = gl_mix_logpdf(P, &x), lq = gl_mix_logpdf(Q, &x);
-            double dt = gl_fgan_critic_t(&x, lp, lq, &crit) - gl_fconj_tstar(c, lp, lq);
+            double dt = gl_fit_critic_t(&x, lp, lq, &crit) - gl_fconj_tstar(c, lp, lq);
             l2 += (i == 0 || i == 3200 ? 0.5 : 1) * h * 0.5 * (exp(lp) + exp(lq)) * dt * dt;
         }
         l2 = sqrt(l2);
         gl_tsv_cells(t, 7, (gl_tsv_cell[]){{.text = name}, {.num = df}, {.num = est}, {.num = se},
                                            {.num = b}, {.num = df - b}, {.num = l2}});
         for (int i = 0; i < NXT; i++)
-            tcol[j][1][i] = gl_fgan_critic_t(&tx[i], 0, 0, &crit);
+            tcol[j][1][i] = gl_fit_critic_t(&tx[i], 0, 0, &crit);
         char cn[GL_CLAIM_NAMELEN];
         /* sampling: the held-out estimate is within 4 standard errors (up to
          * 7 such claims per run: 4 sigma keeps the chance that any fails by

@@ -45,7 +45,7 @@ static const char *const mixnames[NMIX] = {"1:1", "3:1"};
  * generator trains with the rates held for 60% of the NSTAGE stages and then
  * decayed linearly to a twentieth; out: the average of (mu, log sigma) over
  * the last quarter of the stages, and the sd of the per-stage averages there */
-static int fgan_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, const gl_fgan_cfg *cfg,
+static int fgan_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, const gl_fit_fgan_cfg *cfg,
                     gl_mlp *net, gl_optim *oc, gl_optim *og, double mu0, double sigma0, double *trace,
                     double out[2], double *spread, gl_err *err)
 {
@@ -57,15 +57,15 @@ static int fgan_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, const 
     gl_optim_reset(og);
     /* warm-up: the critic first learns T* of the starting generator, so that
      * the generator's first steps follow a gradient, not an untrained critic */
-    gl_fgan_cfg warm = *cfg;
+    gl_fit_fgan_cfg warm = *cfg;
     warm.steps = 1;
     warm.dsteps = WARMUP;
     warm.lr_gen = 1e-3;
     warm.sched = gl_sched_default();
-    gl_fgan_cfg run = *cfg;
+    gl_fit_fgan_cfg run = *cfg;
     run.steps = per * NSTAGE;
-    if ((s = gl_fgan_fit(c, P, net, oc, og, &warm, r, th, avg, NULL, err)) ||
-        (s = gl_fgan_fit(c, P, net, oc, og, &run, r, th, avg, trace, err)))
+    if ((s = gl_fit_fgan(c, P, net, oc, og, &warm, r, th, avg, NULL, err)) ||
+        (s = gl_fit_fgan(c, P, net, oc, og, &run, r, th, avg, trace, err)))
         return s;
     for (int st = NSTAGE - NSTAGE / 4; st < NSTAGE; st++) {
         double a[2] = {0, 0};
@@ -135,7 +135,7 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
     gl_tsv_header(t, 13, (const char *const[]){"mix", "f", "direct_mu", "direct_sigma", "direct_D",
                                                "fgan_mu", "fgan_sigma", "fgan_D", "flow_mu", "flow_sigma",
                                                "flow_D", "fgan_mu_spread", "mu0"});
-    gl_fgan_cfg fc = gl_fgan_cfg_default();
+    gl_fit_fgan_cfg fc = gl_fit_fgan_cfg_default();
     fc.steps = steps;
     fc.dsteps = dsteps;
     fc.batch = batch;

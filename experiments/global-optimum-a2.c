@@ -32,7 +32,7 @@ static int c_of(const gl_mix *P, const char *spec, double *C, gl_err *err)
     double e;
     int s = gl_mix_parse(spec, &G, err);
     if (!s)
-        s = gl_value_dstar(P, G, NULL, C, &e, err);
+        s = gl_fdiv_value_dstar(P, G, NULL, C, &e, err);
     gl_mix_free(G);
     return s;
 }
@@ -106,7 +106,7 @@ static double env_h(const double *x, double lp, double lq, void *v)
     const env_ctx *c = v;
     double u = (x[0] - c->mu) / c->sigma;
     double dlogq = c->which == 0 ? u / c->sigma : (u * u - 1) / c->sigma;
-    double l = c->ns ? gl_logaddexp(lp, lq) - lp : lq - gl_logaddexp(lp, lq);
+    double l = c->ns ? gl_num_logaddexp(lp, lq) - lp : lq - gl_num_logaddexp(lp, lq);
     return exp(lq) * dlogq * l;
 }
 
@@ -119,7 +119,7 @@ static int objective(const gl_mix *P, double mu, double sigma, int ns, double *v
     snprintf(spec, sizeof spec, "N(%.17g,%.17g)", mu, sigma);
     int s = gl_mix_parse(spec, &G, err);
     if (!s && !ns)
-        s = gl_value_dstar(P, G, NULL, val, &e, err);
+        s = gl_fdiv_value_dstar(P, G, NULL, val, &e, err);
     if (!s && ns && !(s = gl_fdiv_eval(gl_fdiv_get(GL_F_KL), G, P, NULL, &kl, &e, err)) &&
         !(s = gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, NULL, &js, &e, err)))
         *val = kl - 2 * js;
@@ -194,10 +194,10 @@ static int collapse(gl_rec *rec, gl_claims *cl, gl_err *err)
         char spec[64];
         double C, J, e, x = 4;
         snprintf(spec, sizeof spec, "N(4,%.17g)", sv[k]);
-        if ((s = gl_mix_parse(spec, &G, err)) || (s = gl_value_dstar(P, G, NULL, &C, &e, err)) ||
+        if ((s = gl_mix_parse(spec, &G, err)) || (s = gl_fdiv_value_dstar(P, G, NULL, &C, &e, err)) ||
             (s = gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, NULL, &J, &e, err)))
             goto done;
-        double d = gl_dstar(P, G, &x), want = sv[k] / (1 + sv[k]);
+        double d = gl_fdiv_dstar(P, G, &x), want = sv[k] / (1 + sv[k]);
         gl_mix_free(G);
         G = NULL;
         dworst = fmax(dworst, fabs(d - want) / want);

@@ -60,8 +60,8 @@ static int k_hook(void *v, const gl_gan_stats *st)
     double gap = 0;
     for (size_t i = 0; i < 2 * NMC; i++) {
         double x = c->xs[i], lq = gl_pushforward_logpdf(c->pf, x);
-        double dstar = gl_sigmoid(gl_mix_logpdf(c->P, &x) - lq);
-        gap += fabs(gl_sigmoid(c->as[i]) - dstar);
+        double dstar = gl_num_sigmoid(gl_mix_logpdf(c->P, &x) - lq);
+        gap += fabs(gl_num_sigmoid(c->as[i]) - dstar);
     }
     gap /= 2 * NMC;
     if (c->nl < c->nlog) {

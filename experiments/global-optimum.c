@@ -64,7 +64,7 @@ static int landscape(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *e
             double mu = (i - ic) * hmu, sg = 1.0 + (j - jc) * hs, C, J, eC, eJ;
             char spec[96];
             snprintf(spec, sizeof spec, "N(%.17g,%.17g)", mu, sg);
-            if ((s = gl_mix_parse(spec, &G, err)) || (s = gl_value_dstar(P, G, NULL, &C, &eC, err)) ||
+            if ((s = gl_mix_parse(spec, &G, err)) || (s = gl_fdiv_value_dstar(P, G, NULL, &C, &eC, err)) ||
                 (s = gl_fdiv_eval(js, P, G, NULL, &J, &eJ, err)))
                 goto done;
             gl_mix_free(G);
@@ -167,9 +167,9 @@ static int measure(gan_ctx *c, size_t step, double loss_d, double loss_g)
     }
     double mabs = 0, acc = 0, m[2] = {0, 0}, m2[2] = {0, 0};
     for (size_t i = 0; i < 2 * NEVAL; i++) {
-        double a = c->ds[i], d = gl_sigmoid(a);
+        double a = c->ds[i], d = gl_num_sigmoid(a);
         int fake = i >= NEVAL;
-        double l = fake ? -gl_softplus(a) : -gl_softplus(-a); /* log(1-D) or log D */
+        double l = fake ? -gl_num_softplus(a) : -gl_num_softplus(-a); /* log(1-D) or log D */
         m[fake] += l;
         m2[fake] += l * l;
         mabs += fabs(d - 0.5);

@@ -59,7 +59,7 @@ static const size_t NMODES[] = {8, 25, 4};
 
 typedef struct {
     const char *name;
-    gl_gan_loss loss;
+    gl_loss_kind loss;
     size_t pack;
     double dlr;     /* D's learning rate / G's */
 } method;

@@ -68,7 +68,7 @@ static void grid_eval(gl_mlp *D, grid *g)
         double a[n];
         gl_mlp_forward(D, g->x + i * D->sizes[0], n, a);
         for (size_t k = 0; k < n; k++)
-            g->d[i + k] = gl_sigmoid(a[k]);
+            g->d[i + k] = gl_num_sigmoid(a[k]);
     }
 }
 
@@ -84,12 +84,12 @@ static void grid_sums(int dim, const grid *g, double *l1, double *vd, double *vs
     for (size_t i = 0; i < g->npts; i++) {
         double lp = g->lp[i], lq = g->lq[i];
         double p = exp(lp), q = exp(lq), d = g->d[i];
-        double ds = gl_sigmoid(lp - lq), a = log(d) - log1p(-d);
+        double ds = gl_num_sigmoid(lp - lq), a = log(d) - log1p(-d);
         s_m += 0.5 * (p + q);
         if (p + q > 0)
             s_l1 += 0.5 * (p + q) * fabs(d - ds);
-        s_vd += -p * gl_softplus(-a) - q * gl_softplus(a);
-        s_vs += (p > 0 ? -p * gl_softplus(-(lp - lq)) : 0) + (q > 0 ? -q * gl_softplus(lp - lq) : 0);
+        s_vd += -p * gl_num_softplus(-a) - q * gl_num_softplus(a);
+        s_vs += (p > 0 ? -p * gl_num_softplus(-(lp - lq)) : 0) + (q > 0 ? -q * gl_num_softplus(lp - lq) : 0);
     }
     *l1 = s_l1 * cell;
     *vd = s_vd * cell;
@@ -200,7 +200,7 @@ static int run_panel(const panel *pc, const gl_exp_opts *o, gl_rec *rec, gl_clai
 
     hook_ctx hc = {o, dim == 1 ? "optimal-d 1-D: training D" : "optimal-d 2-D: training D",
                    D, P, G, &g, pc->steps, lg};
-    gl_dtrain_cfg cfg = gl_dtrain_cfg_default();
+    gl_train_d_cfg cfg = gl_train_d_cfg_default();
     cfg.steps = pc->steps;
     cfg.batch = pc->batch;
     cfg.lr = pc->lr;
@@ -215,7 +215,7 @@ static int run_panel(const panel *pc, const gl_exp_opts *o, gl_rec *rec, gl_clai
 
     /* the exact side */
     double V_star, e_star, J, eJ, V_d, e_d, l1, e_l1;
-    if ((s = gl_value_dstar(P, G, NULL, &V_star, &e_star, err)) ||
+    if ((s = gl_fdiv_value_dstar(P, G, NULL, &V_star, &e_star, err)) ||
         (s = gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, NULL, &J, &eJ, err)))
         goto done;
     double l1g, vdg, vsg, mass, maxerr, mmax;
@@ -223,7 +223,7 @@ static int run_panel(const panel *pc, const gl_exp_opts *o, gl_rec *rec, gl_clai
     grid_sums(dim, &g, &l1g, &vdg, &vsg, &mass);
     gl_metrics_d_max(P, G, g.x, g.d, g.npts, MFRAC, &maxerr, &at, &mmax);
     if (dim == 1) { /* D's own integrals by quadrature */
-        if ((s = gl_value_eval_split(P, G, gl_metrics_mlp_logit, gl_metrics_mlp_regime, D, NULL, &V_d,
+        if ((s = gl_fdiv_value_split(P, G, gl_metrics_mlp_logit, gl_metrics_mlp_regime, D, NULL, &V_d,
                                      &e_d, err)) ||
             (s = gl_metrics_d_l1(P, G, gl_metrics_mlp_logit, gl_metrics_mlp_regime, D, NULL, &l1, &e_l1,
                                  err)))
@@ -267,7 +267,7 @@ static int run_panel(const panel *pc, const gl_exp_opts *o, gl_rec *rec, gl_clai
         for (int a = 0; a < dim; a++)
             row[k++] = x[a];
         row[k++] = g.d[i];
-        row[k++] = gl_sigmoid(g.lp[i] - g.lq[i]); /* D*, NaN where both vanish */
+        row[k++] = gl_num_sigmoid(g.lp[i] - g.lq[i]); /* D*, NaN where both vanish */
         row[k++] = exp(g.lp[i]);
         row[k++] = exp(g.lq[i]);
         gl_tsv_row(out, k, row);

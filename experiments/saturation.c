@@ -44,7 +44,7 @@ typedef struct {
     const gl_mix *P, *Gm;
     gl_mlp *net;
     double t, A, B;
-    gl_gan_loss loss;
+    gl_loss_kind loss;
     int which;
 } gctx;
 
@@ -72,7 +72,7 @@ static double dmean_integrand(double z, void *v)
     gctx *c = v;
     double x = c->A * z + c->B;
     double a = c->t * (gl_mix_logpdf(c->P, &x) - gl_mix_logpdf(c->Gm, &x));
-    return exp(-0.5 * z * z) * INV_SQRT_2PI * gl_sigmoid(a);
+    return exp(-0.5 * z * z) * INV_SQRT_2PI * gl_num_sigmoid(a);
 }
 
 /* breakpoints in z: a grid over the noise's mass and the preimages of the
@@ -206,7 +206,7 @@ static int part_b(const gl_exp_opts *o, const gl_mix *P, const gl_mix *Gm, doubl
         gl_loss_g_grad(GL_LOSS_MINIMAX, a, NB, (double)NB, dm);
         gl_loss_g_grad(GL_LOSS_NS, a, NB, (double)NB, da);
         for (size_t i = 0; i < NB; i++) {
-            double d = gl_sigmoid(a[i]);
+            double d = gl_num_sigmoid(a[i]);
             maxdev = fmax(maxdev, fmax(fabs(dm[i] + d), fabs(da[i] + (1 - d))));
             if (i < NPTS)
                 gl_tsv_row(pts, 4, (double[]){(double)ck[k], d, dm[i], da[i]});
@@ -311,7 +311,7 @@ static int c_hook(void *v, const gl_gan_stats *st)
 }
 
 /* one GAN run: G 1-16-16-1 tanh shifted by shift, D 1-32-32-1 leaky */
-static int c_run(cctx *c, int gk, double lr_g, gl_gan_loss loss, unsigned long seed, double shift,
+static int c_run(cctx *c, int gk, double lr_g, gl_loss_kind loss, unsigned long seed, double shift,
                  gl_err *err)
 {
     gl_rig rg = {0};
@@ -389,7 +389,7 @@ static int part_c(const gl_exp_opts *o, const gl_mix *P, size_t steps, size_t se
     for (int p = 0; p < 3; p++)
         for (size_t k = 0; k < seeds; k++, run++) {
             int gk = plan[p][0], l = plan[p][1];
-            gl_gan_loss loss = l ? GL_LOSS_NS : GL_LOSS_MINIMAX;
+            gl_loss_kind loss = l ? GL_LOSS_NS : GL_LOSS_MINIMAX;
             c.frac0 = (double)run * c.fspan;
             if ((s = c_run(&c, gk, gk ? LR_G_ADAM : lr_sgd, loss, o->seed + 1000 * k, shift, err)))
                 return s;

@@ -8,7 +8,7 @@
 
 double gl_dirac_fprime(double t)
 {
-    return gl_sigmoid(-t); /* 1/(1+e^t), without overflow */
+    return gl_num_sigmoid(-t); /* 1/(1+e^t), without overflow */
 }
 
 static int check_opts(const gl_dirac_opts *o, const gsl_rng *r, gl_err *err)

@@ -29,7 +29,7 @@
 
 #define LOG2 0.69314718055994530942
 
-double gl_lambert_w0_exp(double a)
+double gl_fconj_lambert_w0_exp(double a)
 {
     if (a < -40) { /* W(x) = x - x^2 + O(x^3); GSL returns 0 for x below ~1e-100 */
         double x = exp(a);
@@ -94,10 +94,10 @@ static double he_ts(double d) { return -expm1(-0.5 * d); }
 /* ---- jeffreys ---- */
 static double je_fs(double t)
 {
-    double w = gl_lambert_w0_exp(1 - t);
+    double w = gl_fconj_lambert_w0_exp(1 - t);
     return 1 / w - log(w) - 1;
 }
-static double je_dfs(double t) { return 1 / gl_lambert_w0_exp(1 - t); }
+static double je_dfs(double t) { return 1 / gl_fconj_lambert_w0_exp(1 - t); }
 static double je_df(double u) { return log(u) + 1 - 1 / u; }
 static double je_ts(double d) { return d - expm1(-d); }
 
@@ -115,24 +115,24 @@ static double js_dfs(double t)
     double e = exp(2 * t);
     return e / (2 - e);
 }
-static double js_g(double v) { return 0.5 * (LOG2 - gl_softplus(-v)); }
-static double js_dg(double v) { return 0.5 * gl_sigmoid(-v); }
+static double js_g(double v) { return 0.5 * (LOG2 - gl_num_softplus(-v)); }
+static double js_dg(double v) { return 0.5 * gl_num_sigmoid(-v); }
 static double js_gi(double t) { return -log(expm1(LOG2 - 2 * t)); }
-static double js_fsg(double v) { return 0.5 * (gl_softplus(v) - LOG2); }
-static double js_dfsg(double v) { return 0.5 * gl_sigmoid(v); }
+static double js_fsg(double v) { return 0.5 * (gl_num_softplus(v) - LOG2); }
+static double js_dfsg(double v) { return 0.5 * gl_num_sigmoid(v); }
 static double js_df(double u) { return 0.5 * (LOG2 + log(u) - log1p(u)); }
-static double js_ts(double d) { return 0.5 * (LOG2 - gl_softplus(-d)); }
+static double js_ts(double d) { return 0.5 * (LOG2 - gl_num_softplus(-d)); }
 
 /* ---- gan ---- */
 static double gan_fs(double t) { return t < 0 ? -log(-expm1(t)) : INFINITY; }
 static double gan_dfs(double t) { return t < 0 ? 1 / expm1(-t) : NAN; }
-static double gan_g(double v) { return -gl_softplus(-v); }
-static double gan_dg(double v) { return gl_sigmoid(-v); }
+static double gan_g(double v) { return -gl_num_softplus(-v); }
+static double gan_dg(double v) { return gl_num_sigmoid(-v); }
 static double gan_gi(double t) { return -log(expm1(-t)); }
-static double gan_fsg(double v) { return gl_softplus(v); }
-static double gan_dfsg(double v) { return gl_sigmoid(v); }
+static double gan_fsg(double v) { return gl_num_softplus(v); }
+static double gan_dfsg(double v) { return gl_num_sigmoid(v); }
 static double gan_df(double u) { return log(u) - log1p(u); }
-static double gan_ts(double d) { return -gl_softplus(-d); }
+static double gan_ts(double d) { return -gl_num_softplus(-d); }
 
 /* ---- tv ---- */
 static double tv_fs(double t) { return fabs(t) <= 0.5 ? t : INFINITY; }
@@ -199,8 +199,8 @@ double gl_fconj_qstar(const gl_fconj *c, double lp, double lq)
     case GL_F_NEYMAN: return 2 * q - 2 * exp(2 * lq - lp);
     case GL_F_HELLINGER: return exp(0.5 * (lp + lq)) - q;
     case GL_F_JEFFREYS: return q * d + exp(lp) - q;
-    case GL_F_JS: return 0.5 * q * (gl_softplus(d) - LOG2);
-    case GL_F_GAN: return q * gl_softplus(d);
+    case GL_F_JS: return 0.5 * q * (gl_num_softplus(d) - LOG2);
+    case GL_F_GAN: return q * gl_num_softplus(d);
     case GL_F_TV: return 0.5 * q * (d > 0 ? 1 : (d < 0 ? -1 : 0));
     default: return NAN;
     }
@@ -325,12 +325,12 @@ static double neg_conj(double s, void *p)
 #define SCAN_S 40.0
 #define SCAN_NS 401
 
-int gl_conj_numeric(gl_real_fn f, void *params, double t, double *value, double *umax, gl_err *err)
+int gl_fconj_numeric(gl_real_fn f, void *params, double t, double *value, double *umax, gl_err *err)
 {
     if (!f || !value)
-        return gl_err_set(err, GL_EINVAL, "gl_conj_numeric: NULL argument");
+        return gl_err_set(err, GL_EINVAL, "gl_fconj_numeric: NULL argument");
     if (!isfinite(t))
-        return gl_err_set(err, GL_EINVAL, "gl_conj_numeric: t must be finite, got %g", t);
+        return gl_err_set(err, GL_EINVAL, "gl_fconj_numeric: t must be finite, got %g", t);
     conj_ctx k = {f, params, t};
     double ss[SCAN_NS], fv[SCAN_NS], fbest = INFINITY;
     size_t best = 0;

@@ -1,4 +1,5 @@
-/* fconj.h — the conjugate side of the f-divergence catalogue (fdiv.h):
+/* fconj.h — the conjugate side of the f-divergence catalogue (fdiv.h; the
+ * gl_fconj type; gl_critic_fn and gl_real_fn are the functions it takes):
  * Fenchel conjugates, output activations, optimal critics, the variational
  * bound (Nowozin, Cseke & Tomioka 2016, "f-GAN", Tables 1-2 conventions).
  *
@@ -73,7 +74,7 @@ double gl_fconj_qstar(const gl_fconj *c, double lp, double lq);
 /* W0(e^a), the principal Lambert W at e^a, for every real a: GSL's
  * gsl_sf_lambert_W0 for -40 <= a < 700, x(1-x) with x = e^a below (GSL returns
  * 0 for x < ~1e-100), Newton on w + log w = a above. */
-double gl_lambert_w0_exp(double a);
+double gl_fconj_lambert_w0_exp(double a);
 
 /* f**(u) = sup_t { u t - f*(t) }, computed numerically: a scan of t = g_f(v)
  * over v in [-40, 40] (widened 8-fold up to 4 times while the best point is an end) brackets the maximiser, GSL's Brent minimiser refines it
@@ -87,7 +88,7 @@ int gl_fconj_biconj(const gl_fconj *c, double u, double *value, double *tmax, gl
  * 1e-12 relative); +inf when the best scan point is u = e^40 (t beyond dom f*).
  * *umax (may be NULL) is the maximiser. */
 typedef double (*gl_real_fn)(double u, void *params);
-int gl_conj_numeric(gl_real_fn f, void *params, double t, double *value, double *umax, gl_err *err);
+int gl_fconj_numeric(gl_real_fn f, void *params, double t, double *value, double *umax, gl_err *err);
 
 /* A critic T(x); lp, lq are log p(x), log q(x) (for T* itself). Its values
  * must lie in dom f*. */

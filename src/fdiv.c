@@ -29,7 +29,7 @@ static double log_abs_expm1(double d)
 /* l(d) = log(2/(1+e^-d)), accurate near 0 (where js's terms cancel). */
 static double js_l(double d)
 {
-    return fabs(d) < 1 ? log1p(tanh(0.5 * d)) : LOG2 - gl_softplus(-d);
+    return fabs(d) < 1 ? log1p(tanh(0.5 * d)) : LOG2 - gl_num_softplus(-d);
 }
 
 /* ---- generators f(u) ---- */
@@ -93,7 +93,7 @@ static double h_gan(double lp, double lq)
     if (lp == -INFINITY || lq == -INFINITY)
         return 0.0; /* p log(p/(p+0)) = 0 */
     double d = lp - lq;
-    return -(exp(lp) * gl_softplus(-d) + exp(lq) * gl_softplus(d));
+    return -(exp(lp) * gl_num_softplus(-d) + exp(lq) * gl_num_softplus(d));
 }
 
 static double h_tv(double lp, double lq)
@@ -349,14 +349,14 @@ static double fn2(double x, double y, void *p)
  * changes the label, barring a 2^-52 collision. */
 static double split_at(integrand_ctx *c, const double *x)
 {
-    uint64_t h = GL_FNV_OFFSET, user = 0;
-    h = gl_fnv1a(h, gl_mix_top(c->P, x));
-    h = gl_fnv1a(h, gl_mix_top(c->Q, x));
+    uint64_t h = GL_NUM_FNV_OFFSET, user = 0;
+    h = gl_num_fnv1a(h, gl_mix_top(c->P, x));
+    h = gl_num_fnv1a(h, gl_mix_top(c->Q, x));
     if (c->split) {
         double u = c->split(x, gl_mix_logpdf(c->P, x), gl_mix_logpdf(c->Q, x), c->params);
         memcpy(&user, &u, sizeof u);
     }
-    h = gl_fnv1a(h, user);
+    h = gl_num_fnv1a(h, user);
     return (double)(h >> 12);
 }
 static double split1(double x, void *p) { return split_at(p, &x); }
@@ -445,7 +445,7 @@ int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q, gl_quad_wor
     return s;
 }
 
-double gl_dstar_logit(const gl_mix *P, const gl_mix *Q, const double *x)
+double gl_fdiv_dstar_logit(const gl_mix *P, const gl_mix *Q, const double *x)
 {
     double lp = gl_mix_logpdf(P, x), lq = gl_mix_logpdf(Q, x);
     if (lp == -INFINITY && lq == -INFINITY)
@@ -453,9 +453,9 @@ double gl_dstar_logit(const gl_mix *P, const gl_mix *Q, const double *x)
     return lp - lq; /* +-inf where only one of them vanishes */
 }
 
-double gl_dstar(const gl_mix *P, const gl_mix *Q, const double *x)
+double gl_fdiv_dstar(const gl_mix *P, const gl_mix *Q, const double *x)
 {
-    return gl_sigmoid(gl_dstar_logit(P, Q, x));
+    return gl_num_sigmoid(gl_fdiv_dstar_logit(P, Q, x));
 }
 
 typedef struct {
@@ -469,8 +469,8 @@ static double value_h(const double *x, double lp, double lq, void *params)
 {
     const logit_ctx *c = params;
     double a = c->logit(x, c->params);
-    return (lp == -INFINITY ? 0.0 : -exp(lp) * gl_softplus(-a)) +
-           (lq == -INFINITY ? 0.0 : -exp(lq) * gl_softplus(a));
+    return (lp == -INFINITY ? 0.0 : -exp(lp) * gl_num_softplus(-a)) +
+           (lq == -INFINITY ? 0.0 : -exp(lq) * gl_num_softplus(a));
 }
 
 static double value_split(const double *x, double lp, double lq, void *params)
@@ -480,21 +480,21 @@ static double value_split(const double *x, double lp, double lq, void *params)
     return c->regime(x, c->params);
 }
 
-int gl_value_eval_split(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,
+int gl_fdiv_value_split(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,
                         gl_logit_fn regime, void *params, gl_quad_workspace *ws, double *value,
                         double *abserr, gl_err *err)
 {
     if (!logit)
-        return gl_err_set(err, GL_EINVAL, "gl_value_eval: NULL logit");
+        return gl_err_set(err, GL_EINVAL, "gl_fdiv_value: NULL logit");
     logit_ctx c = {logit, regime, params};
     return gl_fdiv_integrate(P, G, value_h, regime ? value_split : NULL, &c, ws, value, abserr,
                              err);
 }
 
-int gl_value_eval(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,
+int gl_fdiv_value(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,
                   void *params, gl_quad_workspace *ws, double *value, double *abserr, gl_err *err)
 {
-    return gl_value_eval_split(P, G, logit, NULL, params, ws, value, abserr, err);
+    return gl_fdiv_value_split(P, G, logit, NULL, params, ws, value, abserr, err);
 }
 
 typedef struct {
@@ -504,12 +504,12 @@ typedef struct {
 static double dstar_logit_fn(const double *x, void *p)
 {
     const pair *pg = p;
-    return gl_dstar_logit(pg->P, pg->G, x);
+    return gl_fdiv_dstar_logit(pg->P, pg->G, x);
 }
 
-int gl_value_dstar(const gl_mix *P, const gl_mix *G, gl_quad_workspace *ws, double *value,
+int gl_fdiv_value_dstar(const gl_mix *P, const gl_mix *G, gl_quad_workspace *ws, double *value,
                    double *abserr, gl_err *err)
 {
     pair pg = {P, G};
-    return gl_value_eval(P, G, dstar_logit_fn, &pg, ws, value, abserr, err);
+    return gl_fdiv_value(P, G, dstar_logit_fn, &pg, ws, value, abserr, err);
 }

@@ -1,4 +1,6 @@
-/* fdiv.h — f-divergences, the optimal discriminator and the GAN value function.
+/* fdiv.h — f-divergences, the optimal discriminator and the GAN value function
+ * (the catalogue type gl_fdiv, indexed by gl_f_id; gl_logit_fn and
+ * gl_density_fn are the integrands it takes).
  *
  *   D_f(P||Q) = integral of q f(p/q)
  *
@@ -59,15 +61,15 @@ int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q, gl_quad_wor
 
 /* The optimal discriminator D*(x) = p(x)/(p(x)+q(x)) and its logit
  * log p(x) - log q(x); NaN where both densities vanish. */
-double gl_dstar(const gl_mix *P, const gl_mix *Q, const double *x);
-double gl_dstar_logit(const gl_mix *P, const gl_mix *Q, const double *x);
+double gl_fdiv_dstar(const gl_mix *P, const gl_mix *Q, const double *x);
+double gl_fdiv_dstar_logit(const gl_mix *P, const gl_mix *Q, const double *x);
 
 /* A discriminator given by its logit a(x): D(x) = 1/(1+exp(-a(x))). */
 typedef double (*gl_logit_fn)(const double *x, void *params);
 
 /* V(D,G) = E_P[log D] + E_G[log(1-D)], by quadrature (log D = -softplus(-a),
  * log(1-D) = -softplus(a), so a confident D never produces log 0). */
-int gl_value_eval(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,
+int gl_fdiv_value(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,
                   void *params, gl_quad_workspace *ws, double *value, double *abserr, gl_err *err);
 
 /* Integral over the line (1-D) or plane (2-D) of h(x, log p(x), log q(x)),
@@ -84,12 +86,12 @@ int gl_fdiv_integrate(const gl_mix *P, const gl_mix *Q, gl_density_fn h, gl_dens
 
 /* The same for a logit with corners (a ReLU network): regime(x) returns a
  * label that changes where the logit has a corner (see gl_fdiv_integrate). */
-int gl_value_eval_split(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,
+int gl_fdiv_value_split(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,
                         gl_logit_fn regime, void *params, gl_quad_workspace *ws, double *value,
                         double *abserr, gl_err *err);
 
-/* C(G) = V(D*,G), integrated with D* passed through gl_value_eval. */
-int gl_value_dstar(const gl_mix *P, const gl_mix *G, gl_quad_workspace *ws, double *value,
+/* C(G) = V(D*,G), integrated with D* passed through gl_fdiv_value. */
+int gl_fdiv_value_dstar(const gl_mix *P, const gl_mix *G, gl_quad_workspace *ws, double *value,
                    double *abserr, gl_err *err);
 
 #endif

@@ -385,12 +385,12 @@ static int check_net(const gl_mlp *net, size_t need, gl_err *err)
     return GL_OK;
 }
 
-int gl_fgan_critic_train(const gl_fconj *c, gl_mlp *net, gl_optim *opt, const gl_mix *P,
-                         const gl_mix *Q, const gsl_rng *r, const gl_dtrain_cfg *cfg,
+int gl_fit_critic_train(const gl_fconj *c, gl_mlp *net, gl_optim *opt, const gl_mix *P,
+                         const gl_mix *Q, const gsl_rng *r, const gl_train_d_cfg *cfg,
                          double *last, gl_err *err)
 {
     if (!c || !net || !opt || !P || !Q || !r || !cfg || cfg->batch == 0)
-        return gl_err_set(err, GL_EINVAL, "gl_fgan_critic_train: NULL argument or batch 0");
+        return gl_err_set(err, GL_EINVAL, "gl_fit_critic_train: NULL argument or batch 0");
     size_t batch = cfg->batch, steps = cfg->steps;
     int s = check_net(net, 2 * batch, err);
     if (!s && (!(cfg->lr > 0) || !isfinite(cfg->lr)))
@@ -420,11 +420,11 @@ int gl_fgan_critic_train(const gl_fconj *c, gl_mlp *net, gl_optim *opt, const gl
     return GL_OK;
 }
 
-int gl_fgan_bound_sample(const gl_fconj *c, gl_mlp *net, const gl_mix *P, const gl_mix *Q,
+int gl_fit_critic_bound(const gl_fconj *c, gl_mlp *net, const gl_mix *P, const gl_mix *Q,
                          const gsl_rng *r, size_t n, double *est, double *se, gl_err *err)
 {
     if (!c || !net || !P || !Q || !r || n < 2)
-        return gl_err_set(err, GL_EINVAL, "gl_fgan_bound_sample: NULL argument or n < 2");
+        return gl_err_set(err, GL_EINVAL, "gl_fit_critic_bound: NULL argument or n < 2");
     int s = check_net(net, 1, err);
     if (s)
         return s;
@@ -461,18 +461,18 @@ int gl_fgan_bound_sample(const gl_fconj *c, gl_mlp *net, const gl_mix *P, const 
     return GL_OK;
 }
 
-double gl_fgan_critic_t(const double *x, double lp, double lq, void *params)
+double gl_fit_critic_t(const double *x, double lp, double lq, void *params)
 {
     (void)lp, (void)lq;
-    const gl_fgan_critic *k = params;
+    const gl_fit_critic *k = params;
     double v;
     gl_mlp_forward(k->net, x, 1, &v);
     return k->c->g(v);
 }
 
-gl_fgan_cfg gl_fgan_cfg_default(void)
+gl_fit_fgan_cfg gl_fit_fgan_cfg_default(void)
 {
-    gl_fgan_cfg c;
+    gl_fit_fgan_cfg c;
     memset(&c, 0, sizeof c);
     c.steps = 4000;
     c.dsteps = 8;
@@ -484,14 +484,14 @@ gl_fgan_cfg gl_fgan_cfg_default(void)
     return c;
 }
 
-int gl_fgan_fit(const gl_fconj *c, const gl_mix *P, gl_mlp *net, gl_optim *oc, gl_optim *og,
-                const gl_fgan_cfg *cfg, const gsl_rng *r, double theta[2], double avg[2],
+int gl_fit_fgan(const gl_fconj *c, const gl_mix *P, gl_mlp *net, gl_optim *oc, gl_optim *og,
+                const gl_fit_fgan_cfg *cfg, const gsl_rng *r, double theta[2], double avg[2],
                 double *trace, gl_err *err)
 {
     if (!c || !P || !net || !oc || !og || !cfg || !r || !theta || !avg || cfg->batch == 0)
-        return gl_err_set(err, GL_EINVAL, "gl_fgan_fit: NULL argument or batch 0");
+        return gl_err_set(err, GL_EINVAL, "gl_fit_fgan: NULL argument or batch 0");
     if (P->dim != 1 || og->n != 2)
-        return gl_err_set(err, GL_EINVAL, "gl_fgan_fit: P must be 1-D and og must have n = 2");
+        return gl_err_set(err, GL_EINVAL, "gl_fit_fgan: P must be 1-D and og must have n = 2");
     size_t b = cfg->batch;
     int s = check_net(net, 2 * b, err);
     if (!s && (!(cfg->lr_critic > 0) || !isfinite(cfg->lr_critic) || !(cfg->lr_gen > 0) ||

@@ -1,5 +1,6 @@
 /* fit.h — fitting a Gaussian Q = N(mu, sigma) to a 1-D mixture P by an
- * f-divergence, directly (quadrature + GSL multimin) or as an f-GAN (Nowozin,
+ * f-divergence (gl_fit_*, with the types gl_fit_result, gl_fit_fgan_cfg and
+ * gl_fit_critic), directly (quadrature + GSL multimin) or as an f-GAN (Nowozin,
  * Cseke & Tomioka 2016: a critic and a generator playing the variational bound
  *   F(theta, w) = E_P[g_f(V_w(x))] - E_{Q_theta}[f*(g_f(V_w(x)))]
  * which the critic V_w maximises and the generator minimises).
@@ -65,23 +66,23 @@ int gl_fit_grad(const gl_fdiv *f, const gl_mix *P, double mu, double sigma, doub
  * cfg->lr times its schedule (train.h's configuration of a discriminator's
  * training: the critic is one; its hook gets the minibatch bound as the loss).
  * *last (may be NULL) is the minibatch bound of the last step. */
-int gl_fgan_critic_train(const gl_fconj *c, gl_mlp *net, gl_optim *opt, const gl_mix *P,
-                         const gl_mix *Q, const gsl_rng *r, const gl_dtrain_cfg *cfg,
+int gl_fit_critic_train(const gl_fconj *c, gl_mlp *net, gl_optim *opt, const gl_mix *P,
+                         const gl_mix *Q, const gsl_rng *r, const gl_train_d_cfg *cfg,
                          double *last, gl_err *err);
 
 /* The bound estimated on n fresh samples from each of P and Q:
  * est = mean g(V(x_P)) - mean f*(g(V(x_Q))), se = sqrt(var_P/n + var_Q/n)
  * (the sample variances of the two terms). */
-int gl_fgan_bound_sample(const gl_fconj *c, gl_mlp *net, const gl_mix *P, const gl_mix *Q,
+int gl_fit_critic_bound(const gl_fconj *c, gl_mlp *net, const gl_mix *P, const gl_mix *Q,
                          const gsl_rng *r, size_t n, double *est, double *se, gl_err *err);
 
 /* T(x) = g_f(V(x)) of a critic, as a gl_critic_fn for gl_fconj_bound
- * (params: a gl_fgan_critic). One forward pass of batch 1 per point. */
+ * (params: a gl_fit_critic). One forward pass of batch 1 per point. */
 typedef struct {
     const gl_fconj *c;
     gl_mlp *net;
-} gl_fgan_critic;
-double gl_fgan_critic_t(const double *x, double lp, double lq, void *params);
+} gl_fit_critic;
+double gl_fit_critic_t(const double *x, double lp, double lq, void *params);
 
 /* ---- f-GAN: a Gaussian generator x = mu + sigma z, z ~ N(0,1) ---- */
 typedef struct {
@@ -94,9 +95,9 @@ typedef struct {
      * gl_sched_factor(&sched, t, steps), the critic's for all its steps
      * before that generator step (default constant) */
     gl_sched sched;
-} gl_fgan_cfg;
+} gl_fit_fgan_cfg;
 
-gl_fgan_cfg gl_fgan_cfg_default(void);
+gl_fit_fgan_cfg gl_fit_fgan_cfg_default(void);
 
 /* Trains theta = (mu, log sigma) (in: the start; out: the last iterate) with
  * the optimiser og (n = 2) against the critic net with oc, at cfg's rates
@@ -107,8 +108,8 @@ gl_fgan_cfg gl_fgan_cfg_default(void);
  * average of (mu, log sigma) over steps >= avg_from; trace (may be NULL,
  * 2*steps doubles) the iterates. GL_EDIVERGE if theta or the bound turns
  * non-finite. */
-int gl_fgan_fit(const gl_fconj *c, const gl_mix *P, gl_mlp *net, gl_optim *oc, gl_optim *og,
-                const gl_fgan_cfg *cfg, const gsl_rng *r, double theta[2], double avg[2],
+int gl_fit_fgan(const gl_fconj *c, const gl_mix *P, gl_mlp *net, gl_optim *oc, gl_optim *og,
+                const gl_fit_fgan_cfg *cfg, const gsl_rng *r, double theta[2], double avg[2],
                 double *trace, gl_err *err);
 
 #endif

@@ -663,7 +663,7 @@ double gl_pushforward_logpdf(gl_pushforward *pf, double x)
             acc = t;
             break;
         }
-        acc = gl_logaddexp(acc, t);
+        acc = gl_num_logaddexp(acc, t);
     }
     return acc;
 }

@@ -1,4 +1,5 @@
-/* gen.h — the exact density of a 1-D generator x = G(z), z ~ p_z.
+/* gen.h — the exact density of a 1-D generator x = G(z), z ~ p_z: the
+ * gl_pushforward type and its functions gl_pushforward_*.
  *
  * For G: R -> R and noise z ~ N(0,1) or U(-1,1), the pushforward density is a
  * sum over *all* preimages (a non-monotone G folds mass onto itself):

@@ -19,13 +19,13 @@ double gl_loss_bce_logits(const double *a, size_t n, double y, double scale, dou
     for (size_t i = 0; i < n; i++) {
         /* a term with a zero label weight is skipped, so that an infinite
          * logit on the right side costs 0 rather than 0 * inf = NaN */
-        double pos = y != 0 ? y * gl_softplus(-a[i]) : 0;
-        double neg = y != 1 ? (1.0 - y) * gl_softplus(a[i]) : 0;
+        double pos = y != 0 ? y * gl_num_softplus(-a[i]) : 0;
+        double neg = y != 1 ? (1.0 - y) * gl_num_softplus(a[i]) : 0;
         sum += pos + neg;
     }
     if (da)
         for (size_t i = 0; i < n; i++)
-            da[i] = scale * (gl_sigmoid(a[i]) - y) / (double)n;
+            da[i] = scale * (gl_num_sigmoid(a[i]) - y) / (double)n;
     return sum / (double)n;
 }
 
@@ -34,19 +34,19 @@ double gl_loss_bce_logits(const double *a, size_t n, double y, double scale, dou
 static const char *const gan_loss_names[] = {"ns", "minimax", "ls"};
 #define NGANLOSS (sizeof gan_loss_names / sizeof gan_loss_names[0])
 
-const char *gl_gan_loss_name(gl_gan_loss loss)
+const char *gl_loss_name(gl_loss_kind loss)
 {
     return (unsigned)loss < NGANLOSS ? gan_loss_names[loss] : "unknown";
 }
 
-int gl_gan_loss_parse(const char *name, gl_gan_loss *loss, gl_err *err)
+int gl_loss_parse(const char *name, gl_loss_kind *loss, gl_err *err)
 {
     if (!name)
         return gl_err_set(err, GL_EINVAL, "GAN loss name is NULL (valid: ns, minimax, ls)");
     for (size_t i = 0; i < NGANLOSS; i++)
         if (strcmp(name, gan_loss_names[i]) == 0) {
             if (loss)
-                *loss = (gl_gan_loss)i;
+                *loss = (gl_loss_kind)i;
             return GL_OK;
         }
     return gl_err_set(err, GL_EINVAL, "unknown GAN loss '%s' (valid: ns, minimax, ls)", name);
@@ -56,7 +56,7 @@ int gl_gan_loss_parse(const char *name, gl_gan_loss *loss, gl_err *err)
  * e = exp(-|a|) and l = log1p(e),
  *   softplus(a)  = a + l (a > 0), l otherwise;   softplus(-a) = -a + l (a < 0), l otherwise;
  *   sigmoid(a)   = 1/(1 + e) (a >= 0), e/(1 + e) otherwise,
- * the same operations on the same operands as gl_softplus and gl_sigmoid in
+ * the same operations on the same operands as gl_num_softplus and gl_num_sigmoid in
  * num.h, so the results agree with them bit for bit (a NaN a gives NaN). */
 static inline double sp_pos(double a, double l) /* softplus(a) */
 {
@@ -100,7 +100,7 @@ static double half_sq(const double *a, size_t n, double c, double scale, double 
     return 0.5 * sum / dn;
 }
 
-double gl_loss_g(gl_gan_loss loss, const double *a, size_t n, double scale, double *da)
+double gl_loss_g(gl_loss_kind loss, const double *a, size_t n, double scale, double *da)
 {
     if (n == 0)
         return NAN;
@@ -122,7 +122,7 @@ double gl_loss_g(gl_gan_loss loss, const double *a, size_t n, double scale, doub
     return NAN;
 }
 
-double gl_loss_d(gl_gan_loss loss, const double *a_real, size_t nr, const double *a_fake,
+double gl_loss_d(gl_loss_kind loss, const double *a_real, size_t nr, const double *a_fake,
                  size_t nf, double scale, double *da_real, double *da_fake)
 {
     if (nr == 0 || nf == 0)
@@ -164,7 +164,7 @@ static void half_sq_grad(const double *a, size_t n, double c, double scale, doub
         da[i] = scale * (a[i] - c) / dn;
 }
 
-void gl_loss_g_grad(gl_gan_loss loss, const double *a, size_t n, double scale, double *da)
+void gl_loss_g_grad(gl_loss_kind loss, const double *a, size_t n, double scale, double *da)
 {
     if (n == 0)
         return;
@@ -183,7 +183,7 @@ void gl_loss_g_grad(gl_gan_loss loss, const double *a, size_t n, double scale, d
     }
 }
 
-void gl_loss_d_grad(gl_gan_loss loss, const double *a_real, size_t nr, const double *a_fake,
+void gl_loss_d_grad(gl_loss_kind loss, const double *a_real, size_t nr, const double *a_fake,
                     size_t nf, double scale, double *da_real, double *da_fake)
 {
     if (nr == 0 || nf == 0)

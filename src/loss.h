@@ -1,4 +1,5 @@
-/* loss.h — GAN losses written on logits, so that no log(sigmoid(.)) underflows.
+/* loss.h — GAN losses written on logits, so that no log(sigmoid(.)) underflows
+ * (which loss: the gl_loss_kind type).
  *
  * With D = sigmoid(a):  -log D = softplus(-a),  -log(1-D) = softplus(a),
  * d softplus(-a)/da = -(1-D),  d softplus(a)/da = D. */
@@ -30,16 +31,16 @@ double gl_loss_bce_logits(const double *a, size_t n, double y, double scale, dou
  *
  * Minimax saturates: when D confidently rejects the fakes (a << 0) its
  * gradient -sigmoid(a)/n vanishes, while the non-saturating one tends to -1/n. */
-typedef enum { GL_LOSS_NS, GL_LOSS_MINIMAX, GL_LOSS_LS } gl_gan_loss;
+typedef enum { GL_LOSS_NS, GL_LOSS_MINIMAX, GL_LOSS_LS } gl_loss_kind;
 
 /* "ns", "minimax", "ls"; "unknown" for a code outside the enum. */
-const char *gl_gan_loss_name(gl_gan_loss loss);
-int gl_gan_loss_parse(const char *name, gl_gan_loss *loss, gl_err *err);
+const char *gl_loss_name(gl_loss_kind loss);
+int gl_loss_parse(const char *name, gl_loss_kind *loss, gl_err *err);
 
 /* The generator's loss L_G of n outputs a of D on fake samples (the mean
  * above); if da != NULL writes da[i] = scale * dL_G/da_i. NaN for n = 0 or an
  * unknown loss. */
-double gl_loss_g(gl_gan_loss loss, const double *a, size_t n, double scale, double *da);
+double gl_loss_g(gl_loss_kind loss, const double *a, size_t n, double scale, double *da);
 
 /* The discriminator's loss L_D on nr outputs a_real for real samples and nf
  * outputs a_fake for fake ones (the sum of the two means above); if da_real /
@@ -47,7 +48,7 @@ double gl_loss_g(gl_gan_loss loss, const double *a, size_t n, double scale, doub
  * or the loss is unknown. For NS and minimax this is
  * gl_loss_bce_logits(a_real, nr, 1, ..) + gl_loss_bce_logits(a_fake, nf, 0, ..)
  * bit for bit. */
-double gl_loss_d(gl_gan_loss loss, const double *a_real, size_t nr, const double *a_fake,
+double gl_loss_d(gl_loss_kind loss, const double *a_real, size_t nr, const double *a_fake,
                  size_t nf, double scale, double *da_real, double *da_fake);
 
 /* The same gradients without the values: gl_loss_g_grad writes exactly the
@@ -55,8 +56,8 @@ double gl_loss_d(gl_gan_loss loss, const double *a_real, size_t nr, const double
  * (bit for bit), skipping the logarithms the values need; a training loop
  * that only logs the loss now and then calls these in between. For
  * n, nr or nf = 0, or an unknown loss, nothing is written. */
-void gl_loss_g_grad(gl_gan_loss loss, const double *a, size_t n, double scale, double *da);
-void gl_loss_d_grad(gl_gan_loss loss, const double *a_real, size_t nr, const double *a_fake,
+void gl_loss_g_grad(gl_loss_kind loss, const double *a, size_t n, double scale, double *da);
+void gl_loss_d_grad(gl_loss_kind loss, const double *a_real, size_t nr, const double *a_fake,
                     size_t nf, double scale, double *da_real, double *da_fake);
 
 #endif

@@ -22,10 +22,10 @@ double gl_metrics_mlp_regime(const double *x, void *net)
         return 0.0;
     double y;
     gl_mlp_forward(m, x, 1, &y);
-    uint64_t h = GL_FNV_OFFSET; /* over the sign bits of the hidden units */
+    uint64_t h = GL_NUM_FNV_OFFSET; /* over the sign bits of the hidden units */
     for (size_t l = 1; l < m->nlayers; l++)
         for (size_t u = 0; u < m->sizes[l]; u++)
-            h = gl_fnv1a(h, m->h[l][u] > 0);
+            h = gl_num_fnv1a(h, m->h[l][u] > 0);
     return (double)(h >> 14); /* < 2^50: room for l1_split's 4 r + 2, exactly */
 }
 
@@ -34,7 +34,7 @@ double gl_metrics_mean_d(gl_mlp *D, const double *x, size_t n, double *a)
     double m = 0;
     gl_mlp_forward(D, x, n, a);
     for (size_t i = 0; i < n; i++)
-        m += gl_sigmoid(a[i]) / (double)n;
+        m += gl_num_sigmoid(a[i]) / (double)n;
     return m;
 }
 
@@ -47,10 +47,10 @@ typedef struct {
 static double l1_h(const double *x, double lp, double lq, void *p)
 {
     const l1_ctx *c = p;
-    double lm = gl_logaddexp(lp, lq);
+    double lm = gl_num_logaddexp(lp, lq);
     if (lm == -INFINITY)
         return 0.0;
-    double d = gl_sigmoid(c->logit(x, c->params)), ds = gl_sigmoid(lp - lq);
+    double d = gl_num_sigmoid(c->logit(x, c->params)), ds = gl_num_sigmoid(lp - lq);
     return 0.5 * exp(lm) * fabs(d - ds);
 }
 
@@ -95,7 +95,7 @@ void gl_metrics_d_max(const gl_mix *P, const gl_mix *G, const double *x, const d
         double m = 0.5 * (gl_mix_pdf(P, xi) + gl_mix_pdf(G, xi));
         if (m < frac * mmax)
             continue;
-        double e = fabs(d[i] - gl_dstar(P, G, xi));
+        double e = fabs(d[i] - gl_fdiv_dstar(P, G, xi));
         if (e > worst) {
             worst = e;
             at = i;

@@ -1,4 +1,5 @@
-/* mix.h — 1-D and 2-D mixtures of Gaussians and uniforms, parsed from a spec.
+/* mix.h — 1-D and 2-D mixtures of Gaussians and uniforms, parsed from a spec
+ * (the gl_mix type, made of gl_comp components of a gl_comp_kind).
  *
  *   mixture := term ('+' term)*            whitespace anywhere is ignored
  *   term    := [weight '*'] atom

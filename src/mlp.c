@@ -509,7 +509,7 @@ static void act_forward(gl_act act, double leak, const double *restrict b, size_
             break;
         case GL_ACT_SIGMOID:
             for (; j < n; j++)
-                h[j] = gl_sigmoid(h[j] + br);
+                h[j] = gl_num_sigmoid(h[j] + br);
             break;
         case GL_ACT_RELU:
             for (; j + VB <= n; j += VB)

@@ -1,4 +1,5 @@
-/* num.h — small numerically stable scalar helpers shared by the modules. */
+/* num.h — small numerically stable scalar helpers shared by the modules
+ * (gl_num_*), and the sort-and-merge of breakpoint lists (num.c). */
 #ifndef GL_NUM_H
 #define GL_NUM_H
 
@@ -15,13 +16,13 @@
 size_t gl_num_sort_unique(double *v, size_t n);
 
 /* softplus(t) = log(1 + e^t), exact to rounding for every t, +inf at +inf. */
-static inline double gl_softplus(double t)
+static inline double gl_num_softplus(double t)
 {
     return t > 0 ? t + log1p(exp(-t)) : log1p(exp(t));
 }
 
 /* sigmoid(t) = 1/(1 + e^-t) without overflow. */
-static inline double gl_sigmoid(double t)
+static inline double gl_num_sigmoid(double t)
 {
     if (t >= 0)
         return 1.0 / (1.0 + exp(-t));
@@ -30,7 +31,7 @@ static inline double gl_sigmoid(double t)
 }
 
 /* log(e^a + e^b), with -inf as the log of zero. */
-static inline double gl_logaddexp(double a, double b)
+static inline double gl_num_logaddexp(double a, double b)
 {
     if (a == -INFINITY)
         return b;
@@ -40,9 +41,9 @@ static inline double gl_logaddexp(double a, double b)
 }
 
 /* The 64-bit FNV-1a hash of h extended by the 8 bytes of v (start from
- * GL_FNV_OFFSET): regime labels for quadrature are hashes of a few integers. */
-#define GL_FNV_OFFSET 14695981039346656037u
-static inline uint64_t gl_fnv1a(uint64_t h, uint64_t v)
+ * GL_NUM_FNV_OFFSET): regime labels for quadrature are hashes of a few integers. */
+#define GL_NUM_FNV_OFFSET 14695981039346656037u
+static inline uint64_t gl_num_fnv1a(uint64_t h, uint64_t v)
 {
     for (int b = 0; b < 8; b++)
         h = (h ^ ((v >> (8 * b)) & 0xff)) * 1099511628211u;

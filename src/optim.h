@@ -1,4 +1,5 @@
-/* optim.h — first-order optimisers over a flat parameter buffer (minimisation).
+/* optim.h — first-order optimisers over a flat parameter buffer (minimisation;
+ * the gl_optim type, of a gl_opt_kind).
  *
  *   sgd       p -= lr g
  *   momentum  v = mu v + g;  p -= lr v                        (PyTorch's form)

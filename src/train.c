@@ -11,9 +11,9 @@
 #include "loss.h"
 #include "num.h"
 
-gl_dtrain_cfg gl_dtrain_cfg_default(void)
+gl_train_d_cfg gl_train_d_cfg_default(void)
 {
-    gl_dtrain_cfg c;
+    gl_train_d_cfg c;
     memset(&c, 0, sizeof c);
     c.steps = 1000;
     c.batch = 256;
@@ -26,7 +26,7 @@ gl_dtrain_cfg gl_dtrain_cfg_default(void)
 }
 
 int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
-               const gsl_rng *r, const gl_dtrain_cfg *cfg, double *final_loss, gl_err *err)
+               const gsl_rng *r, const gl_train_d_cfg *cfg, double *final_loss, gl_err *err)
 {
     size_t B = cfg->batch, dim = (size_t)P->dim;
     if (P->dim != G->dim)
@@ -336,8 +336,8 @@ static void d_stats(gl_gan *w, gl_gan_stats *s)
     size_t right = 0;
     for (size_t i = 0; i < B; i++) {
         double ar = w->ad[i], af = w->ad[B + i];
-        sr += ls ? ar : gl_sigmoid(ar);
-        sf += ls ? af : gl_sigmoid(af);
+        sr += ls ? ar : gl_num_sigmoid(ar);
+        sf += ls ? af : gl_num_sigmoid(af);
         right += (ar > thr) + !(af > thr);
     }
     s->D_real = sr / (double)B;

@@ -1,4 +1,6 @@
-/* train.h — training loops over flat buffers.
+/* train.h — training loops over flat buffers: gl_train_d (configured by
+ * gl_train_d_cfg) and the GAN workspace type gl_gan (gl_gan_*, configured by
+ * gl_gan_cfg, reporting gl_gan_stats; gl_update is its update order).
  *
  * gl_train_d: the inner loop of Algorithm 1 of Goodfellow et al. (2014) with
  * the generator held fixed: ascend E_p[log D] + E_g[log(1-D)], i.e. descend the
@@ -29,15 +31,15 @@ typedef struct {
      * return non-zero to stop early. */
     int (*hook)(void *ctx, size_t step, double loss);
     void *hook_ctx;
-} gl_dtrain_cfg;
+} gl_train_d_cfg;
 
-gl_dtrain_cfg gl_dtrain_cfg_default(void);
+gl_train_d_cfg gl_train_d_cfg_default(void);
 
 /* Trains D (one output, a logit) in place with opt (sized for D's params).
  * D->maxbatch must be >= 2*batch. A non-finite loss stops training with
  * GL_EDIVERGE naming the step; D then holds the last parameters. */
 int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
-               const gsl_rng *r, const gl_dtrain_cfg *cfg, double *final_loss, gl_err *err);
+               const gsl_rng *r, const gl_train_d_cfg *cfg, double *final_loss, gl_err *err);
 
 
 /* ------------------------------------------------------------------------
@@ -79,7 +81,7 @@ typedef struct {
     size_t steps;      /* G-steps per call of gl_gan_train, >= 1 (default 5000) */
     size_t batch;      /* samples from each of p_data and p_g per step, >= 1 (default 128) */
     size_t k;          /* D-steps per G-step, >= 1 (1 for GL_UPDATE_SIM; default 1) */
-    gl_gan_loss loss;  /* default GL_LOSS_NS */
+    gl_loss_kind loss;  /* default GL_LOSS_NS */
     gl_update update;  /* default GL_UPDATE_ALT */
     gl_noise noise;    /* z ~ N(0, I) (GSL's ziggurat; the default) or U(-1, 1)^zdim */
     size_t zdim;       /* == G's number of inputs (default 1) */

@@ -88,10 +88,10 @@ static double cstar(const char *p, const char *g)
     gl_err err;
     gl_err_clear(&err);
     double v = NAN, ae = NAN;
-    int st = gl_value_dstar(P, G, NULL, &v, &ae, &err);
-    ck_assert_msg(st == GL_OK, "gl_value_dstar(%s, %s): status %d: %s", p, g,
+    int st = gl_fdiv_value_dstar(P, G, NULL, &v, &ae, &err);
+    ck_assert_msg(st == GL_OK, "gl_fdiv_value_dstar(%s, %s): status %d: %s", p, g,
                   st, err.msg);
-    ck_assert_msg(ae >= 0 && isfinite(ae), "gl_value_dstar abserr %g", ae);
+    ck_assert_msg(ae >= 0 && isfinite(ae), "gl_fdiv_value_dstar abserr %g", ae);
     gl_mix_free(P);
     gl_mix_free(G);
     return v;
@@ -103,10 +103,10 @@ static double value(const char *p, const char *g, gl_logit_fn a, void *par)
     gl_err err;
     gl_err_clear(&err);
     double v = NAN, ae = NAN;
-    int st = gl_value_eval(P, G, a, par, NULL, &v, &ae, &err);
-    ck_assert_msg(st == GL_OK, "gl_value_eval(%s, %s): status %d: %s", p, g,
+    int st = gl_fdiv_value(P, G, a, par, NULL, &v, &ae, &err);
+    ck_assert_msg(st == GL_OK, "gl_fdiv_value(%s, %s): status %d: %s", p, g,
                   st, err.msg);
-    ck_assert_msg(ae >= 0 && isfinite(ae), "gl_value_eval abserr %g", ae);
+    ck_assert_msg(ae >= 0 && isfinite(ae), "gl_fdiv_value abserr %g", ae);
     gl_mix_free(P);
     gl_mix_free(G);
     return v;
@@ -455,8 +455,8 @@ START_TEST(test_dstar_points)
     static const double xs[] = { -1, 0, 0.5, 3 };
     for (size_t k = 0; k < sizeof xs / sizeof xs[0]; k++) {
         double x = xs[k];
-        ASSERT_REL(gl_dstar(P, Q, &x), 1 / (1 + exp(x - 0.5)), 1e-13);
-        ASSERT_ABS(gl_dstar_logit(P, Q, &x), 0.5 - x, 1e-13);
+        ASSERT_REL(gl_fdiv_dstar(P, Q, &x), 1 / (1 + exp(x - 0.5)), 1e-13);
+        ASSERT_ABS(gl_fdiv_dstar_logit(P, Q, &x), 0.5 - x, 1e-13);
     }
     gl_mix_free(P);
     gl_mix_free(Q);
@@ -470,8 +470,8 @@ START_TEST(test_dstar_points)
         double p = 0.5 * exp(-2 * (x + 2) * (x + 2)) / (0.5 * sqrt(2 * M_PI)) +
                    0.5 * exp(-2 * (x - 2) * (x - 2)) / (0.5 * sqrt(2 * M_PI));
         double q = exp(-x * x / 4.5) / (1.5 * sqrt(2 * M_PI));
-        ASSERT_REL(gl_dstar(P, Q, &x), p / (p + q), 1e-13);
-        ASSERT_REL(gl_dstar_logit(P, Q, &x), log(p / q), 1e-13);
+        ASSERT_REL(gl_fdiv_dstar(P, Q, &x), p / (p + q), 1e-13);
+        ASSERT_REL(gl_fdiv_dstar_logit(P, Q, &x), log(p / q), 1e-13);
     }
     gl_mix_free(P);
     gl_mix_free(Q);
@@ -480,8 +480,8 @@ START_TEST(test_dstar_points)
     P = mk("N2(0,0,1,1)");
     Q = mk("N2(1,0,1,1)");
     double z[2] = { 0.3, 7 };
-    ASSERT_ABS(gl_dstar_logit(P, Q, z), 0.2, 1e-12);
-    ASSERT_REL(gl_dstar(P, Q, z), 1 / (1 + exp(-0.2)), 1e-12);
+    ASSERT_ABS(gl_fdiv_dstar_logit(P, Q, z), 0.2, 1e-12);
+    ASSERT_REL(gl_fdiv_dstar(P, Q, z), 1 / (1 + exp(-0.2)), 1e-12);
     gl_mix_free(P);
     gl_mix_free(Q);
 }
@@ -516,7 +516,7 @@ typedef struct {
 static double logit_dstar(const double *x, void *par)
 {
     const dstar_par *d = par;
-    return gl_dstar_logit(d->P, d->Q, x) + d->shift;
+    return gl_fdiv_dstar_logit(d->P, d->Q, x) + d->shift;
 }
 
 START_TEST(test_value_dstar_identity)
@@ -555,17 +555,17 @@ START_TEST(test_value_eval)
     ck_assert_msg(vl <= cg && vs <= cg, "V(D,G) = %.17g, %.17g exceeds "
                   "V(D*,G) = %.17g", vl, vs, cg);
 
-    /* the optimal logit passed through gl_value_eval gives C(G); shifting it
+    /* the optimal logit passed through gl_fdiv_value gives C(G); shifting it
      * by 0.1 loses about 0.005 int pq/(p+q) > 0 */
     gl_mix *P = mk(BIMODAL), *G = mk(BIMODAL_Q);
     gl_err err;
     gl_err_clear(&err);
     dstar_par d = { P, G, 0.0 };
     double v0 = NAN, v1 = NAN, ae = NAN;
-    ck_assert_int_eq(gl_value_eval(P, G, logit_dstar, &d, NULL, &v0, &ae, &err), GL_OK);
+    ck_assert_int_eq(gl_fdiv_value(P, G, logit_dstar, &d, NULL, &v0, &ae, &err), GL_OK);
     ASSERT_ABS(v0, cg, 1e-11);
     d.shift = 0.1;
-    ck_assert_int_eq(gl_value_eval(P, G, logit_dstar, &d, NULL, &v1, &ae, &err), GL_OK);
+    ck_assert_int_eq(gl_fdiv_value(P, G, logit_dstar, &d, NULL, &v1, &ae, &err), GL_OK);
     ck_assert_msg(v1 < cg - 1e-5, "V(D*+0.1 shift) = %.17g not below C(G) = "
                   "%.17g by 1e-5", v1, cg);
     gl_mix_free(P);
@@ -736,13 +736,13 @@ START_TEST(test_far_apart)
     static const double xs[] = { 30, -35, 0.25 };
     for (size_t k = 0; k < sizeof xs / sizeof xs[0]; k++) {
         double x = xs[k];
-        double a = gl_dstar_logit(P, Q, &x);
+        double a = gl_fdiv_dstar_logit(P, Q, &x);
         ck_assert_msg(isfinite(a), "logit(%g) = %g", x, a);
         ASSERT_REL(a, -80 * x, 1e-12);
     }
     double x = 30, y = -35;
-    ASSERT_ABS(gl_dstar(P, Q, &x), 0.0, 1e-300);
-    ASSERT_REL(gl_dstar(P, Q, &y), 1.0, 1e-15);
+    ASSERT_ABS(gl_fdiv_dstar(P, Q, &x), 0.0, 1e-300);
+    ASSERT_REL(gl_fdiv_dstar(P, Q, &y), 1.0, 1e-15);
     gl_mix_free(P);
     gl_mix_free(Q);
 }
@@ -820,14 +820,14 @@ START_TEST(test_disjoint_uniform)
 
     gl_mix *mp = mk(P), *mq = mk(Q);
     double a = 0.5, b = 2.5, c = 1.5;
-    ck_assert(gl_dstar(mp, mq, &a) == 1.0);
-    ck_assert(gl_dstar(mp, mq, &b) == 0.0);
-    ck_assert_msg(isnan(gl_dstar(mp, mq, &c)), "D*(1.5) = %g, want NaN",
-                  gl_dstar(mp, mq, &c));
-    double la = gl_dstar_logit(mp, mq, &a), lb = gl_dstar_logit(mp, mq, &b);
+    ck_assert(gl_fdiv_dstar(mp, mq, &a) == 1.0);
+    ck_assert(gl_fdiv_dstar(mp, mq, &b) == 0.0);
+    ck_assert_msg(isnan(gl_fdiv_dstar(mp, mq, &c)), "D*(1.5) = %g, want NaN",
+                  gl_fdiv_dstar(mp, mq, &c));
+    double la = gl_fdiv_dstar_logit(mp, mq, &a), lb = gl_fdiv_dstar_logit(mp, mq, &b);
     ck_assert_msg(isinf(la) && la > 0, "logit(0.5) = %g", la);
     ck_assert_msg(isinf(lb) && lb < 0, "logit(2.5) = %g", lb);
-    ck_assert(isnan(gl_dstar_logit(mp, mq, &c)));
+    ck_assert(isnan(gl_fdiv_dstar_logit(mp, mq, &c)));
     gl_mix_free(mp);
     gl_mix_free(mq);
 }
@@ -902,16 +902,16 @@ START_TEST(test_dimension_mismatch)
     ck_assert_msg(err.msg[0] != '\0', "no message");
 
     gl_err_clear(&err);
-    ck_assert_int_eq(gl_value_eval(P, Q, logit_zero, NULL, NULL, &v, &ae, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_fdiv_value(P, Q, logit_zero, NULL, NULL, &v, &ae, &err), GL_EINVAL);
     ck_assert_msg(err.msg[0] != '\0', "no message");
 
     gl_err_clear(&err);
-    ck_assert_int_eq(gl_value_dstar(P, Q, NULL, &v, &ae, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_fdiv_value_dstar(P, Q, NULL, &v, &ae, &err), GL_EINVAL);
     ck_assert_msg(err.msg[0] != '\0', "no message");
 
     /* err may be NULL: the status alone */
     ck_assert_int_eq(gl_fdiv_eval(f, P, Q, NULL, &v, &ae, NULL), GL_EINVAL);
-    ck_assert_int_eq(gl_value_dstar(P, Q, NULL, &v, &ae, NULL), GL_EINVAL);
+    ck_assert_int_eq(gl_fdiv_value_dstar(P, Q, NULL, &v, &ae, NULL), GL_EINVAL);
 
     gl_mix_free(P);
     gl_mix_free(Q);

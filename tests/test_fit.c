@@ -208,18 +208,18 @@ START_TEST(test_fgan_critic)
     /* KL(N(1,1)||N(0,1)) = 1/2; T* = 1 + x - 1/2 is affine, easy for the net */
     const gl_fconj *c = gl_fconj_get(GL_F_KL);
     double est0, se0, est, se, last;
-    ck_assert_int_eq(gl_fgan_bound_sample(c, net, P, Q, r, 20000, &est0, &se0, &e), GL_OK);
-    gl_dtrain_cfg dc = gl_dtrain_cfg_default(); /* Adam at 0.005, batch 256 */
+    ck_assert_int_eq(gl_fit_critic_bound(c, net, P, Q, r, 20000, &est0, &se0, &e), GL_OK);
+    gl_train_d_cfg dc = gl_train_d_cfg_default(); /* Adam at 0.005, batch 256 */
     dc.steps = 2000;
-    ck_assert_int_eq(gl_fgan_critic_train(c, net, op, P, Q, r, &dc, &last, &e), GL_OK);
-    ck_assert_int_eq(gl_fgan_bound_sample(c, net, P, Q, r, 20000, &est, &se, &e), GL_OK);
+    ck_assert_int_eq(gl_fit_critic_train(c, net, op, P, Q, r, &dc, &last, &e), GL_OK);
+    ck_assert_int_eq(gl_fit_critic_bound(c, net, P, Q, r, 20000, &est, &se, &e), GL_OK);
     ck_assert(se > 0 && se < 0.05);
     ck_assert(est > est0 + 0.2); /* training raised the bound */
     /* the exact bound of the learned critic by quadrature: <= D_f, and close
      * (T* is affine, which a 1-16-1 tanh net fits well on the samples' range) */
-    gl_fgan_critic k = {c, net};
+    gl_fit_critic k = {c, net};
     double b, be;
-    ck_assert_int_eq(gl_fconj_bound(c, P, Q, gl_fgan_critic_t, &k, INFINITY, NULL, &b, &be, &e), GL_OK);
+    ck_assert_int_eq(gl_fconj_bound(c, P, Q, gl_fit_critic_t, &k, INFINITY, NULL, &b, &be, &e), GL_OK);
     ck_assert_msg(b <= 0.5 + 1e-10 && b > 0.47, "exact bound %g", b);
     /* the held-out estimate differs from that exact value by sampling only:
      * within 4 standard errors (a chance failure has probability 6e-5) */
@@ -227,10 +227,10 @@ START_TEST(test_fgan_critic)
     /* errors */
     dc.steps = 1;
     dc.batch = 512; /* the critic holds 512 rows, not 2 x 512 */
-    ck_assert_int_eq(gl_fgan_critic_train(c, net, op, P, Q, r, &dc, NULL, &e), GL_EINVAL);
+    ck_assert_int_eq(gl_fit_critic_train(c, net, op, P, Q, r, &dc, NULL, &e), GL_EINVAL);
     dc.batch = 256;
     dc.lr = 0;
-    ck_assert_int_eq(gl_fgan_critic_train(c, net, op, P, Q, r, &dc, NULL, &e), GL_EINVAL);
+    ck_assert_int_eq(gl_fit_critic_train(c, net, op, P, Q, r, &dc, NULL, &e), GL_EINVAL);
     gl_mlp_free(net);
     gl_optim_free(op);
     gsl_rng_free(r);
@@ -253,13 +253,13 @@ START_TEST(test_fgan_generator)
     ck_assert_int_eq(gl_optim_alloc(&og, GL_OPT_ADAM, 2, 0.005, &e), GL_OK);
     gl_mlp_init(net, r);
     double th[2] = {0, 0}, avg[2];
-    gl_fgan_cfg cfg = gl_fgan_cfg_default();
+    gl_fit_fgan_cfg cfg = gl_fit_fgan_cfg_default();
     cfg.steps = 1500;
     cfg.dsteps = 2;
     cfg.batch = 128;
     cfg.avg_from = 1000;
     cfg.lr_critic = cfg.lr_gen = 0.005;
-    ck_assert_int_eq(gl_fgan_fit(gl_fconj_get(GL_F_KL), P, net, oc, og, &cfg, r, th, avg, NULL, &e), GL_OK);
+    ck_assert_int_eq(gl_fit_fgan(gl_fconj_get(GL_F_KL), P, net, oc, og, &cfg, r, th, avg, NULL, &e), GL_OK);
     ASSERT_ABS(avg[0], 2, 0.1);
     ASSERT_ABS(exp(avg[1]), 0.5, 0.1);
     gl_mlp_free(net);

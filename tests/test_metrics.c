@@ -35,7 +35,7 @@ typedef struct {
 static double logit_dstar(const double *x, void *p)
 {
     const pair *pg = p;
-    return gl_dstar_logit(pg->P, pg->G, x);
+    return gl_fdiv_dstar_logit(pg->P, pg->G, x);
 }
 
 static double logit_half(const double *x, void *p)
@@ -141,7 +141,7 @@ START_TEST(test_d_max)
     size_t at;
     for (int i = 0; i < N; i++) {
         x[i] = -6 + 12.0 * i / (N - 1);
-        d[i] = gl_dstar(P, G, &x[i]);
+        d[i] = gl_fdiv_dstar(P, G, &x[i]);
         mmax = fmax(mmax, 0.5 * (gl_mix_pdf(P, &x[i]) + gl_mix_pdf(G, &x[i])));
     }
     gl_metrics_d_max(P, G, x, d, N, 0.05, &err, &at, &mm);
@@ -157,7 +157,7 @@ START_TEST(test_d_max)
     gl_metrics_d_max(P, G, x, d, N, 0.05, &err, &at, &mm);
     ASSERT_ABS(err, worst, 1e-15);
     ck_assert(worst > 0.4); /* D* is near 0 at x = 0, inside the core */
-    ASSERT_ABS(fabs(0.5 - gl_dstar(P, G, &x[at])), worst, 1e-15);
+    ASSERT_ABS(fabs(0.5 - gl_fdiv_dstar(P, G, &x[at])), worst, 1e-15);
     gl_mix_free(P);
     gl_mix_free(G);
 }

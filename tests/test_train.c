@@ -101,7 +101,7 @@ static const double LOGITS[] = {-3.0, -0.7, 0.0, 0.4, 2.5, 6.0};
 #define NL (sizeof LOGITS / sizeof LOGITS[0])
 
 /* the definitions, through D = sigmoid(a); fine for moderate logits */
-static double lg_ref(gl_gan_loss l, const double *a, size_t n)
+static double lg_ref(gl_loss_kind l, const double *a, size_t n)
 {
     double s = 0;
     for (size_t i = 0; i < n; i++) {
@@ -112,7 +112,7 @@ static double lg_ref(gl_gan_loss l, const double *a, size_t n)
     return s / (double)n;
 }
 
-static double ld_ref(gl_gan_loss l, const double *ar, size_t nr, const double *af, size_t nf)
+static double ld_ref(gl_loss_kind l, const double *ar, size_t nr, const double *af, size_t nf)
 {
     double sr = 0, sf = 0;
     for (size_t i = 0; i < nr; i++)
@@ -128,17 +128,17 @@ static void assert_rel(double got, double want, double rtol, const char *what)
                   want);
 }
 
-static const gl_gan_loss LOSSES[] = {GL_LOSS_NS, GL_LOSS_MINIMAX, GL_LOSS_LS};
+static const gl_loss_kind LOSSES[] = {GL_LOSS_NS, GL_LOSS_MINIMAX, GL_LOSS_LS};
 
 START_TEST(test_loss_values)
 {
     for (int k = 0; k < 3; k++) {
-        gl_gan_loss l = LOSSES[k];
+        gl_loss_kind l = LOSSES[k];
         assert_rel(gl_loss_g(l, LOGITS, NL, 1.0, NULL), lg_ref(l, LOGITS, NL), 1e-14,
-                   gl_gan_loss_name(l));
+                   gl_loss_name(l));
         /* real = the first 4 logits, fake = the last 2: unequal sizes */
         assert_rel(gl_loss_d(l, LOGITS, 4, LOGITS + 4, 2, 1.0, NULL, NULL),
-                   ld_ref(l, LOGITS, 4, LOGITS + 4, 2), 1e-14, gl_gan_loss_name(l));
+                   ld_ref(l, LOGITS, 4, LOGITS + 4, 2), 1e-14, gl_loss_name(l));
     }
     /* the signs: NS and LS losses are positive, minimax's is log(1-D) < 0 */
     ck_assert(gl_loss_g(GL_LOSS_NS, LOGITS, NL, 1, NULL) > 0.1);
@@ -170,12 +170,12 @@ START_TEST(test_loss_bitwise)
         memset(g2, 0, sizeof g2);
         gl_loss_g_grad(LOSSES[k], a12, 12, -1.5, g2);
         ck_assert_msg(memcmp(g1, g2, sizeof g1) == 0, "G gradient-only, %s",
-                      gl_gan_loss_name(LOSSES[k]));
+                      gl_loss_name(LOSSES[k]));
         gl_loss_d(LOSSES[k], a12, 5, a12 + 5, 7, 2.0, g1, g1 + 5);
         memset(g2, 0, sizeof g2);
         gl_loss_d_grad(LOSSES[k], a12, 5, a12 + 5, 7, 2.0, g2, g2 + 5);
         ck_assert_msg(memcmp(g1, g2, sizeof g1) == 0, "D gradient-only, %s",
-                      gl_gan_loss_name(LOSSES[k]));
+                      gl_loss_name(LOSSES[k]));
     }
 }
 END_TEST
@@ -187,7 +187,7 @@ START_TEST(test_loss_gradients)
 {
     const double h = 1e-5, scale = 1.7;
     for (int k = 0; k < 3; k++) {
-        gl_gan_loss l = LOSSES[k];
+        gl_loss_kind l = LOSSES[k];
         double a[NL], da[NL], dd[NL];
         memcpy(a, LOGITS, sizeof a);
         gl_loss_g(l, a, NL, scale, da);
@@ -203,9 +203,9 @@ START_TEST(test_loss_gradients)
             a[i] = LOGITS[i];
             double fg = scale * (gp - gm) / (2 * h), fd = scale * (dp - dm) / (2 * h);
             ck_assert_msg(fabs(da[i] - fg) <= 1e-7 * fabs(fg) + 1e-10,
-                          "%s dL_G/da[%zu]: %.17g vs fd %.17g", gl_gan_loss_name(l), i, da[i], fg);
+                          "%s dL_G/da[%zu]: %.17g vs fd %.17g", gl_loss_name(l), i, da[i], fg);
             ck_assert_msg(fabs(dd[i] - fd) <= 1e-7 * fabs(fd) + 1e-10,
-                          "%s dL_D/da[%zu]: %.17g vs fd %.17g", gl_gan_loss_name(l), i, dd[i], fd);
+                          "%s dL_D/da[%zu]: %.17g vs fd %.17g", gl_loss_name(l), i, dd[i], fd);
             gmax = fmax(gmax, fabs(da[i]));
         }
         ck_assert(gmax > 0.05); /* not vacuous */
@@ -228,21 +228,21 @@ START_TEST(test_loss_tails)
     assert_rel(da, -1, 1e-15, "minimax gradient at 800");
     ck_assert(isnan(gl_loss_g(GL_LOSS_NS, &a, 0, 1, NULL)));
     ck_assert(isnan(gl_loss_d(GL_LOSS_LS, &a, 1, &a, 0, 1, NULL, NULL)));
-    ck_assert(isnan(gl_loss_g((gl_gan_loss)7, &a, 1, 1, NULL)));
+    ck_assert(isnan(gl_loss_g((gl_loss_kind)7, &a, 1, 1, NULL)));
 }
 END_TEST
 
 START_TEST(test_loss_names)
 {
     for (int k = 0; k < 3; k++) {
-        gl_gan_loss l = (gl_gan_loss)-1;
-        ck_assert_int_eq(gl_gan_loss_parse(gl_gan_loss_name(LOSSES[k]), &l, NULL), 0);
+        gl_loss_kind l = (gl_loss_kind)-1;
+        ck_assert_int_eq(gl_loss_parse(gl_loss_name(LOSSES[k]), &l, NULL), 0);
         ck_assert_int_eq(l, LOSSES[k]);
     }
-    ck_assert_str_eq(gl_gan_loss_name(GL_LOSS_NS), "ns");
-    ck_assert_str_eq(gl_gan_loss_name(GL_LOSS_MINIMAX), "minimax");
-    ck_assert_str_eq(gl_gan_loss_name(GL_LOSS_LS), "ls");
-    ck_assert_str_eq(gl_gan_loss_name((gl_gan_loss)9), "unknown");
+    ck_assert_str_eq(gl_loss_name(GL_LOSS_NS), "ns");
+    ck_assert_str_eq(gl_loss_name(GL_LOSS_MINIMAX), "minimax");
+    ck_assert_str_eq(gl_loss_name(GL_LOSS_LS), "ls");
+    ck_assert_str_eq(gl_loss_name((gl_loss_kind)9), "unknown");
 }
 END_TEST
 
@@ -300,9 +300,9 @@ START_TEST(test_grad_g_fd)
             emax = fmax(emax, fabs(grad[j] - fd));
         }
         ck_assert_msg(gmax > 1e-3, "%s: gradient ~0 (max %g), test vacuous",
-                      gl_gan_loss_name(LOSSES[k]), gmax);
+                      gl_loss_name(LOSSES[k]), gmax);
         ck_assert_msg(emax <= 1e-6 * gmax, "%s: max |grad - fd| = %g, max |grad| = %g",
-                      gl_gan_loss_name(LOSSES[k]), emax, gmax);
+                      gl_loss_name(LOSSES[k]), emax, gmax);
         ck_assert(memcmp(dp0, D->params, nd * sizeof *dp0) == 0);
         for (size_t i = 0; i < nd; i++)
             ck_assert(D->grads[i] == 7.0);
@@ -394,7 +394,7 @@ END_TEST
 typedef struct {
     size_t calls, last, stop_at;
     int bad;
-    gl_gan_loss loss;
+    gl_loss_kind loss;
 } hook_rec;
 
 static int rec_hook(void *ctx, const gl_gan_stats *s)
@@ -728,7 +728,7 @@ START_TEST(test_alloc_errors)
     cases[5].c.lr_g = NAN;
     cases[6].c.lr_d = INFINITY;
     cases[7].c.update = (gl_update)2;
-    cases[8].c.loss = (gl_gan_loss)3;
+    cases[8].c.loss = (gl_loss_kind)3;
     cases[9].c.noise = (gl_noise)2;
     cases[10].c.zdim = 2;
     cases[13].c.batch = 33; /* G holds 32 */
@@ -806,13 +806,13 @@ END_TEST
 START_TEST(test_loss_parse_errors)
 {
     gl_err err;
-    gl_gan_loss l = GL_LOSS_LS;
-    ck_assert_int_eq(gl_gan_loss_parse("wgan", &l, &err), GL_EINVAL);
+    gl_loss_kind l = GL_LOSS_LS;
+    ck_assert_int_eq(gl_loss_parse("wgan", &l, &err), GL_EINVAL);
     ck_assert_str_eq(err.msg, "unknown GAN loss 'wgan' (valid: ns, minimax, ls)");
     ck_assert_int_eq(l, GL_LOSS_LS); /* untouched */
-    ck_assert_int_eq(gl_gan_loss_parse(NULL, &l, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_loss_parse(NULL, &l, &err), GL_EINVAL);
     ck_assert(strstr(err.msg, "NULL") != NULL);
-    ck_assert_int_eq(gl_gan_loss_parse("NS", &l, NULL), GL_EINVAL); /* case matters */
+    ck_assert_int_eq(gl_loss_parse("NS", &l, NULL), GL_EINVAL); /* case matters */
 }
 END_TEST
 
@@ -850,7 +850,7 @@ START_TEST(test_pack_grad_fd)
         double want = gl_loss_g(LOSSES[k], out, 8, 1.0, NULL);
         double L = gl_gan_grad_g(g.w, z);
         ck_assert_msg(memcmp(&L, &want, sizeof L) == 0, "%s: L_G %.17g, by hand %.17g",
-                      gl_gan_loss_name(LOSSES[k]), L, want);
+                      gl_loss_name(LOSSES[k]), L, want);
         size_t np = G->nparams;
         double *grad = malloc(np * sizeof *grad);
         ck_assert(grad != NULL);
@@ -867,9 +867,9 @@ START_TEST(test_pack_grad_fd)
             emax = fmax(emax, fabs(grad[j] - (lp - lm) / (2 * h)));
         }
         ck_assert_msg(gmax > 1e-3, "%s: gradient ~0 (max %g), test vacuous",
-                      gl_gan_loss_name(LOSSES[k]), gmax);
+                      gl_loss_name(LOSSES[k]), gmax);
         ck_assert_msg(emax <= 1e-6 * gmax, "%s: max |grad - fd| = %g, max |grad| = %g",
-                      gl_gan_loss_name(LOSSES[k]), emax, gmax);
+                      gl_loss_name(LOSSES[k]), emax, gmax);
         free(grad);
         rig_free(&g);
     }

@@ -151,7 +151,7 @@ int cmd_value(int argc, char **argv)
     if (!rc) {
         double V, eV, J, eJ;
         gl_err err;
-        if (gl_value_dstar(P, G, NULL, &V, &eV, &err) ||
+        if (gl_fdiv_value_dstar(P, G, NULL, &V, &eV, &err) ||
             gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, NULL, &J, &eJ, &err)) {
             rc = cli_fail_err("value", &err);
         } else {

@@ -169,7 +169,7 @@ typedef struct {
     gl_tsv *log;
     const gl_mix *P;
     gl_pushforward *pf;   /* non-NULL when the exact p_g exists (1-D, zdim 1) */
-    gl_gan_loss loss;
+    gl_loss_kind loss;
     size_t steps;
     int tty;
     size_t logged;        /* last step written */
@@ -244,16 +244,16 @@ static int hook(void *ctx, const gl_gan_stats *s)
     return log_row(ctx, s);
 }
 
-static double d_value(gl_mlp *D, gl_gan_loss loss, double x)
+static double d_value(gl_mlp *D, gl_loss_kind loss, double x)
 {
     double a = gl_metrics_mlp_logit(&x, D);
-    return loss == GL_LOSS_LS ? a : gl_sigmoid(a);
+    return loss == GL_LOSS_LS ? a : gl_num_sigmoid(a);
 }
 
 /* x p_g p_data D Dstar on 401 points over the data's mass: every Gaussian's
  * mu +- 4 sd, every uniform's [a, b]. */
 static int write_pg(gl_rec *rec, const gl_mix *P, gl_pushforward *pf, gl_mlp *D,
-                    gl_gan_loss loss, gl_err *err)
+                    gl_loss_kind loss, gl_err *err)
 {
     enum { NX = 401 };
     double lo = INFINITY, hi = -INFINITY;
@@ -275,7 +275,7 @@ static int write_pg(gl_rec *rec, const gl_mix *P, gl_pushforward *pf, gl_mlp *D,
     for (int i = 0; i < NX; i++) {
         double x = lo + (hi - lo) * i / (NX - 1);
         double lp = gl_mix_logpdf(P, &x), lg = gl_pushforward_logpdf(pf, x);
-        double dstar = lp == -INFINITY && lg == -INFINITY ? NAN : gl_sigmoid(lp - lg);
+        double dstar = lp == -INFINITY && lg == -INFINITY ? NAN : gl_num_sigmoid(lp - lg);
         double row[] = {x, exp(lg), exp(lp), d_value(D, loss, x), dstar};
         if ((s = gl_tsv_row(t, 5, row)))
             return gl_err_set(err, s, "cannot write pg.tsv");
@@ -286,7 +286,7 @@ static int write_pg(gl_rec *rec, const gl_mix *P, gl_pushforward *pf, gl_mlp *D,
 int cmd_train(int argc, char **argv)
 {
     const char *spec = NULL, *outdir = "out/train", *save = NULL;
-    gl_gan_loss loss = GL_LOSS_NS;
+    gl_loss_kind loss = GL_LOSS_NS;
     gl_update update = GL_UPDATE_ALT;
     gl_noise noise = GL_NOISE_NORMAL;
     gl_act gact = GL_ACT_TANH, dact = GL_ACT_LEAKY;
@@ -306,7 +306,7 @@ int cmd_train(int argc, char **argv)
             rc = need("train", "data", v);
             spec = v;
         } else if (cli_opt(argc, argv, &i, "loss", &v)) {
-            if (!(rc = need("train", "loss", v)) && gl_gan_loss_parse(v, &loss, &err))
+            if (!(rc = need("train", "loss", v)) && gl_loss_parse(v, &loss, &err))
                 rc = cli_fail("train", "--loss: unknown loss \"%s\" (ns, minimax, ls)", v);
         } else if (cli_opt(argc, argv, &i, "update", &v)) {
             if (!(rc = need("train", "update", v))) {
@@ -440,7 +440,7 @@ int cmd_train(int argc, char **argv)
     sizes_text(dtxt, sizeof dtxt, D);
     gl_rec_meta(rec, "command", "train");
     gl_rec_meta(rec, "data", "%s", spec);
-    gl_rec_meta(rec, "loss", "%s", gl_gan_loss_name(loss));
+    gl_rec_meta(rec, "loss", "%s", gl_loss_name(loss));
     gl_rec_meta(rec, "k", "%zu", k);
     gl_rec_meta(rec, "update", "%s", update == GL_UPDATE_SIM ? "sim" : "alt");
     gl_rec_meta(rec, "r1", "%.10g", r1);
