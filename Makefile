@@ -54,7 +54,8 @@ else
 endif
 TESTBIN := $(BUILD)/ganlab_tests
 
-EXPERIMENTS := $(patsubst plots/%.gp,%,$(filter-out plots/style.gp,$(wildcard plots/*.gp)))
+# The experiments are the names in experiments/list.h, the one list.
+EXPERIMENTS := $(shell awk -F'"' '/^GL_EXPERIMENT/ {print $$2}' experiments/list.h)
 
 .PHONY: all check deps clean exps bench $(EXPERIMENTS:%=exp-%)
 .DELETE_ON_ERROR:

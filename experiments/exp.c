@@ -16,6 +16,21 @@
 #define GL_GIT_REV "unknown"
 #endif
 
+gl_exp_opts gl_exp_opts_default(void)
+{
+    gl_exp_opts o;
+    memset(&o, 0, sizeof o);
+    o.quick = 0;
+    o.seed = 1;
+    o.outdir = NULL;
+    o.threads = 2;
+    o.argc = 0;
+    o.argv = NULL;
+    o.progress = NULL;
+    o.progress_ctx = NULL;
+    return o;
+}
+
 const gl_experiment *gl_exp_find(const char *name)
 {
     for (size_t i = 0; name && i < gl_nexperiments; i++)

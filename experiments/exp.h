@@ -1,4 +1,7 @@
-/* exp.h — the experiment registry and what every experiment receives.
+/* exp.h — the experiment registry and what every experiment receives (the
+ * types gl_experiment, gl_exp_opts and gl_exp_probe; gl_exp_NAME is defined
+ * in experiments/NAME.c, the catalogue gl_experiments in registry.c from the
+ * one list, list.h).
  *
  * An experiment measures claims of the theory with the library and writes its
  * results through a gl_rec; it has no numerics of its own beyond wiring. */
@@ -18,15 +21,19 @@
 #include "train.h"
 
 typedef struct {
-    int quick;              /* the reduced --quick setting (seconds, for make check) */
-    unsigned long seed;
-    const char *outdir;     /* where the results go */
+    int quick;              /* the reduced --quick setting (seconds, for make check; default 0) */
+    unsigned long seed;     /* default 1 */
+    const char *outdir;     /* where the results go (no default: set it) */
+    size_t threads;         /* threads of the experiment's sweeps, 1..64 (default 2);
+                             * the results do not depend on it */
     int argc;               /* overrides: --key value pairs, experiment-specific */
     char **argv;
     /* progress report (may be NULL): fraction done of the current stage */
     void (*progress)(void *ctx, const char *stage, double frac);
     void *progress_ctx;
 } gl_exp_opts;
+
+gl_exp_opts gl_exp_opts_default(void);
 
 typedef struct {
     const char *name;

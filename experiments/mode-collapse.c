@@ -30,8 +30,7 @@ const char gl_exp_mode_collapse_overrides[] =
     "                PacGAN-m, as in Lin et al. 2018 (default 64)\n"
     "  --lr X        Adam learning rate of both nets (b1 0.5), decayed linearly to\n"
     "                lr/100 in 40 pieces (default 0.001)\n"
-    "  --hidden N    width of G's 3 and D's 2 hidden layers (default 64; --quick 32)\n"
-    "  --threads N   worker threads, 1..64; results do not depend on it (default 2)\n";
+    "  --hidden N    width of G's 3 and D's 2 hidden layers (default 64; --quick 32)\n";
 
 #define NT 40       /* measurements per run: after each 1/NT of training (and at 0) */
 #define NEVAL 2500  /* generator samples per measurement (VEEGAN, PacGAN) */
@@ -397,12 +396,12 @@ static void write_modes(gl_tsv *t)
 
 int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
 {
-    settings c = {o->quick ? 2 : 10, o->quick ? 4000 : 30000, 64, o->quick ? 32 : 64, 2,
+    settings c = {o->quick ? 2 : 10, o->quick ? 4000 : 30000, 64, o->quick ? 32 : 64, o->threads,
                   0.001};
     const gl_argspec specs[] = {
         {.name = "seeds", .type = GL_ARG_ULONG, .dst = &c.seeds},   {.name = "steps", .type = GL_ARG_ULONG, .dst = &c.steps},
         {.name = "batch", .type = GL_ARG_ULONG, .dst = &c.batch},   {.name = "lr", .type = GL_ARG_DOUBLE, .dst = &c.lr},
-        {.name = "hidden", .type = GL_ARG_ULONG, .dst = &c.hidden}, {.name = "threads", .type = GL_ARG_ULONG, .dst = &c.threads},
+        {.name = "hidden", .type = GL_ARG_ULONG, .dst = &c.hidden},
     };
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)
@@ -418,8 +417,6 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
         return gl_err_set(err, GL_EINVAL, "--lr must be in (0, 1], got %g", c.lr);
     if (c.hidden < 1 || c.hidden > 4096)
         return gl_err_set(err, GL_EINVAL, "--hidden must be in 1..4096, got %lu", c.hidden);
-    if (c.threads < 1 || c.threads > 64)
-        return gl_err_set(err, GL_EINVAL, "--threads must be in 1..64, got %lu", c.threads);
     if ((s = data_check(o, cl, err)))
         return s;
 

@@ -12,7 +12,11 @@
 
 static int run(const char *name, const char *out, int argc, char **argv, gl_claims *cl, gl_err *e)
 {
-    gl_exp_opts o = {1, 1, out, argc, argv, NULL, NULL};
+    gl_exp_opts o = gl_exp_opts_default();
+    o.quick = 1;
+    o.outdir = out;
+    o.argc = argc;
+    o.argv = argv;
     const gl_experiment *x = gl_exp_find(name);
     ck_assert_ptr_nonnull(x);
     return gl_exp_run(x, &o, cl, e);

@@ -323,14 +323,22 @@ START_TEST(test_exp_threads_identical)
 {
     const gl_experiment *x = gl_exp_find("mode-collapse");
     ck_assert_ptr_nonnull(x);
-    char *a1[] = {"--seeds", "2", "--steps", "120", "--hidden", "8", "--threads", "1"};
-    char *a3[] = {"--seeds", "2", "--steps", "120", "--hidden", "8", "--threads", "3"};
+    char *a1[] = {"--seeds", "2", "--steps", "120", "--hidden", "8"};
     char d1[128], d3[128];
     snprintf(d1, sizeof d1, "%s/t1", gl_test_dir);
     snprintf(d3, sizeof d3, "%s/t3", gl_test_dir);
     gl_claims cl;
     gl_err e;
-    gl_exp_opts o1 = {1, 5, d1, 8, a1, NULL, NULL}, o3 = {1, 5, d3, 8, a3, NULL, NULL};
+    gl_exp_opts o1 = gl_exp_opts_default();
+    o1.quick = 1;
+    o1.seed = 5;
+    o1.outdir = d1;
+    o1.argc = 6;
+    o1.argv = a1;
+    o1.threads = 1;
+    gl_exp_opts o3 = o1;
+    o3.outdir = d3;
+    o3.threads = 3;
     ck_assert_msg(gl_exp_run(x, &o1, &cl, &e) == GL_OK, "%s", e.msg);
     ck_assert_msg(gl_exp_run(x, &o3, &cl, &e) == GL_OK, "%s", e.msg);
     const char *files[] = {"runs.tsv", "frames.tsv", "occupancy.tsv", "curves.tsv"};
@@ -348,7 +356,9 @@ START_TEST(test_exp_threads_identical)
     }
     /* and a bad override fails cleanly */
     char *bad[] = {"--steps", "100"};
-    gl_exp_opts ob = {1, 5, d1, 2, bad, NULL, NULL};
+    gl_exp_opts ob = o1;
+    ob.argc = 2;
+    ob.argv = bad;
     ck_assert_int_eq(gl_exp_run(x, &ob, &cl, &e), GL_EINVAL);
     ck_assert_msg(strstr(e.msg, "multiple of 40") != NULL, "%s", e.msg);
 }

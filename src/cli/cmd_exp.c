@@ -17,9 +17,11 @@ static const char exp_usage[] =
     "out/NAME), prints the claims table, exits 1 if a claim fails, 2 on an error\n"
     "(then no file in DIR is replaced). 'make exp-NAME' also draws the figures.\n"
     "\n"
-    "  --quick    the reduced setting used by 'make check' (seconds)\n"
-    "  --seed N   random seed (default 1); the same seed gives identical files\n"
-    "  --out DIR  output directory\n";
+    "  --quick      the reduced setting used by 'make check' (seconds)\n"
+    "  --seed N     random seed (default 1); the same seed gives identical files\n"
+    "  --out DIR    output directory\n"
+    "  --threads N  threads for the experiment's runs, 1..64 (default 2); the files\n"
+    "               do not depend on it\n";
 
 static void list(void)
 {
@@ -63,7 +65,8 @@ int cmd_exp(int argc, char **argv)
 
     char outbuf[4096];
     snprintf(outbuf, sizeof outbuf, "out/%s", e->name);
-    gl_exp_opts o = {0, 1, outbuf, 0, NULL, NULL, NULL};
+    gl_exp_opts o = gl_exp_opts_default();
+    o.outdir = outbuf;
     char **rest = malloc((size_t)argc * sizeof *rest);
     if (!rest)
         return cli_fail("exp", "out of memory");
@@ -82,6 +85,12 @@ int cmd_exp(int argc, char **argv)
             errno = 0;
             if (!v || !(*v >= '0' && *v <= '9') || (o.seed = strtoul(v, &end, 10), *end) || errno)
                 rc = cli_fail("exp", "--seed: expected a non-negative integer, got \"%s\"", v ? v : "");
+        } else if (cli_opt(argc, argv, &i, "threads", &v)) {
+            gl_err e;
+            if (!v || gl_args_size("--threads", v, &o.threads, &e))
+                rc = cli_fail("exp", "%s", v ? e.msg : "option --threads needs a value");
+            else if (o.threads < 1 || o.threads > 64)
+                rc = cli_fail("exp", "--threads must be in 1..64, got %zu", o.threads);
         } else if (cli_opt(argc, argv, &i, "out", &v)) {
             if (!v || !*v)
                 rc = cli_fail("exp", "option --out needs a directory");
