@@ -136,3 +136,26 @@ fail:
     gl_exp_probe_free(p);
     return s;
 }
+
+void gl_exp_gan_free(gl_exp_gan *g)
+{
+    gl_metrics_gen_free(g->ex);
+    gl_rig_free(&g->rig);
+    gsl_rng_free(g->r);
+    memset(g, 0, sizeof *g);
+}
+
+int gl_exp_gan_alloc(gl_exp_gan *g, const gl_rig_arch *a, const gl_gan_cfg *cfg, const gl_mix *P,
+                     unsigned long seed, gl_err *err)
+{
+    memset(g, 0, sizeof *g);
+    if (!(g->r = gsl_rng_alloc(gsl_rng_mt19937)))
+        return gl_err_set(err, GL_ENOMEM, "out of memory");
+    gsl_rng_set(g->r, seed);
+    int s = gl_rig_alloc(&g->rig, a, cfg, (size_t)P->dim, g->r, err);
+    if (!s && P->dim == 1 && cfg->zdim == 1)
+        s = gl_metrics_gen_alloc(&g->ex, g->rig.G, cfg->noise, err);
+    if (s)
+        gl_exp_gan_free(g);
+    return s;
+}

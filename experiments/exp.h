@@ -14,10 +14,12 @@
 
 #include "args.h"
 #include "gl.h"
+#include "metrics.h"
 #include "mix.h"
 #include "mlp.h"
 #include "optim.h"
 #include "rec.h"
+#include "rig.h"
 #include "train.h"
 
 typedef struct {
@@ -78,6 +80,20 @@ typedef struct {
 int gl_exp_probe_alloc(gl_exp_probe *p, double a, double b, gl_noise noise, size_t batch,
                        size_t dcap, const gsl_rng *r, gl_err *err);
 void gl_exp_probe_free(gl_exp_probe *p); /* all-NULL is a no-op */
+
+/* One GAN of a sweep's run: G, D, their optimisers and workspace (a gl_rig
+ * for a and cfg on P's dimension), the training stream r seeded with seed
+ * (G's then D's initial weights are its first draws), and, when P is 1-D and
+ * cfg->zdim is 1, the exact side of G (ex, else NULL). gl_gan_train(g.rig.w,
+ * P, g.r, err) trains it. On failure everything is freed and *g is all NULL. */
+typedef struct {
+    gl_rig rig;
+    gsl_rng *r;
+    gl_metrics_gen *ex;
+} gl_exp_gan;
+int gl_exp_gan_alloc(gl_exp_gan *g, const gl_rig_arch *a, const gl_gan_cfg *cfg, const gl_mix *P,
+                     unsigned long seed, gl_err *err);
+void gl_exp_gan_free(gl_exp_gan *g); /* all-NULL is a no-op */
 
 /* The median of v[0..n-1] (n >= 1), sorting v in place; NaNs sort last. */
 double gl_exp_median(double *v, size_t n);

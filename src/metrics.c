@@ -161,6 +161,63 @@ int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws
     return s;
 }
 
+struct gl_metrics_gen {
+    gl_pushforward *pf, *fine;
+    gl_quad_workspace *ws;
+};
+
+void gl_metrics_gen_free(gl_metrics_gen *m)
+{
+    if (!m)
+        return;
+    gl_pushforward_free(m->pf);
+    gl_pushforward_free(m->fine);
+    gl_quad_workspace_free(m->ws);
+    free(m);
+}
+
+int gl_metrics_gen_alloc(gl_metrics_gen **out, gl_mlp *G, gl_noise noise, gl_err *err)
+{
+    gl_metrics_gen *m = calloc(1, sizeof *m);
+    int s = m ? GL_OK : gl_err_set(err, GL_ENOMEM, "out of memory");
+    if (!s && !(s = gl_pushforward_alloc(&m->pf, G, noise, GL_PUSHFORWARD_NGRID, err)) &&
+        !(s = gl_pushforward_alloc(&m->fine, G, noise, 8 * GL_PUSHFORWARD_NGRID, err)))
+        s = gl_quad_workspace_alloc(&m->ws, err);
+    if (s) {
+        gl_metrics_gen_free(m);
+        m = NULL;
+    }
+    *out = m;
+    return s;
+}
+
+gl_pushforward *gl_metrics_gen_pf(gl_metrics_gen *m)
+{
+    return m->pf;
+}
+
+gl_quad_workspace *gl_metrics_gen_ws(gl_metrics_gen *m)
+{
+    return m->ws;
+}
+
+int gl_metrics_gen_jsd(gl_metrics_gen *m, const gl_mix *P, double *jsd, double *abserr,
+                       int *retried, gl_err *err)
+{
+    if (retried)
+        *retried = 0;
+    int s = gl_pushforward_update(m->pf, err);
+    if (s)
+        return s;
+    if ((s = gl_metrics_jsd_pf(P, m->pf, m->ws, jsd, abserr, err)) != GL_ENOCONV)
+        return s;
+    if (retried)
+        *retried = 1;
+    if ((s = gl_pushforward_update(m->fine, err)))
+        return s;
+    return gl_metrics_jsd_pf(P, m->fine, m->ws, jsd, abserr, err);
+}
+
 /* cell index of x, or ncells - 1 (the outside cell) */
 static size_t cell_of(const double *x, int dim, const double *lo, const double *hi, size_t bins)
 {

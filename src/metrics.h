@@ -44,6 +44,25 @@ int gl_metrics_d_l1(const gl_mix *P, const gl_mix *G, gl_logit_fn logit, gl_logi
 int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws, double *jsd,
                       double *abserr, gl_err *err);
 
+/* The exact side of a 1-D generator during training (the gl_metrics_gen
+ * type): G's pushforward, a second one on an 8 times finer fold search for
+ * retries, and a quadrature workspace, allocated once, so that evaluating G
+ * at every logged step allocates nothing. It holds a pointer to G. */
+typedef struct gl_metrics_gen gl_metrics_gen;
+int gl_metrics_gen_alloc(gl_metrics_gen **out, gl_mlp *G, gl_noise noise, gl_err *err);
+void gl_metrics_gen_free(gl_metrics_gen *m); /* NULL is a no-op */
+/* JSD(P || p_g) for G's current parameters (gl_metrics_jsd_pf). QUADPACK
+ * occasionally gives up on p_g's steep flanks (GL_ENOCONV); the same integral
+ * on the breakpoints of the finer fold search usually converges, and is then
+ * returned with *retried = 1 (retried may be NULL). A failure of both is
+ * returned as the finer one's status. */
+int gl_metrics_gen_jsd(gl_metrics_gen *m, const gl_mix *P, double *jsd, double *abserr,
+                       int *retried, gl_err *err);
+/* G's pushforward (the one on the default grid), as the last gl_metrics_gen_jsd
+ * updated it; and the workspace, for other integrals of the same loop. */
+gl_pushforward *gl_metrics_gen_pf(gl_metrics_gen *m);
+gl_quad_workspace *gl_metrics_gen_ws(gl_metrics_gen *m);
+
 /* An ESTIMATE of a JSD from samples: the JSD between the histograms of two
  * samples xa and xb (n points each, row-major, dim 1 or 2), with bins cells
  * per axis over the box [lo, hi] (lo[a], hi[a] per axis) and one more cell
