@@ -92,8 +92,13 @@ $(TESTBIN): $(TST_OBJ) $(EXPLIB) $(LIB)
 	$(CC) $(LDSAN) -o $@ $(TST_OBJ) $(EXPLIB) $(LIB) $(CHECK_LIBS) $(LDLIBS)
 
 # Check's summary line is the last thing printed.
+# Under the sanitizers everything runs several times slower: Check's
+# per-test timeouts are scaled to match.
+ifeq ($(SANITIZE),1)
+  CHECK_ENV := CK_TIMEOUT_MULTIPLIER=4
+endif
 check: $(TESTBIN) $(GANLAB)
-	@GL_BIN=$(GANLAB) $(TESTBIN)
+	@$(CHECK_ENV) GL_BIN=$(GANLAB) $(TESTBIN)
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

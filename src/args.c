@@ -40,10 +40,10 @@ size_t gl_args_number_len(const char *s)
 int gl_args_double(const char *what, const char *text, double *x, gl_err *err)
 {
     size_t n = gl_args_number_len(text);
-    char *end;
-    errno = 0;
+    char *end = NULL;
     double v = n ? strtod(text, &end) : 0;
-    if (n == 0 || text[n] != '\0' || end != text + n || errno == ERANGE || !isfinite(v))
+    /* overflow is +-inf (refused); underflow to a subnormal or 0 is a number */
+    if (n == 0 || text[n] != '\0' || end != text + n || !isfinite(v))
         return gl_err_set(err, GL_EINVAL, "%s: expected a finite number, got \"%s\"", what, text);
     *x = v;
     return GL_OK;
@@ -81,26 +81,53 @@ int gl_args_ulong(const char *what, const char *text, unsigned long *x, gl_err *
     return s;
 }
 
-/* v against sp's range; the message names the option */
-static int in_range(const gl_argspec *sp, double v, int integral, gl_err *err)
+/* Is the range of sp in force? min = max = 0 without open_min means any;
+ * max <= min means no maximum. */
+static int ranged(const gl_argspec *sp)
 {
-    if (sp->min == 0 && sp->max == 0)
+    return sp->min != 0 || sp->max != 0 || sp->open_min;
+}
+
+static int has_max(const gl_argspec *sp)
+{
+    return sp->max > sp->min;
+}
+
+static int double_range(const gl_argspec *sp, double v, gl_err *err)
+{
+    if (!ranged(sp) || ((sp->open_min ? v > sp->min : v >= sp->min) && (!has_max(sp) || v <= sp->max)))
         return GL_OK;
-    int low = sp->open_min ? v > sp->min : v >= sp->min;
-    if (low && v <= sp->max)
-        return GL_OK;
-    if (integral)
-        return gl_err_set(err, GL_EINVAL, "--%s must be in %.0f..%.0f, got %.0f", sp->name, sp->min,
-                          sp->max, v);
+    if (!has_max(sp))
+        return gl_err_set(err, GL_EINVAL, "--%s must be %s %g, got %g", sp->name,
+                          sp->open_min ? ">" : ">=", sp->min, v);
     return gl_err_set(err, GL_EINVAL, "--%s must be in %s%g, %g], got %g", sp->name,
                       sp->open_min ? "(" : "[", sp->min, sp->max, v);
 }
 
+/* integers compare as integers (a double would round 2^53 + 1) */
+static int int_range(const gl_argspec *sp, unsigned long long v, gl_err *err)
+{
+    if (!ranged(sp))
+        return GL_OK;
+    double lo = sp->open_min ? floor(sp->min) + 1 : ceil(sp->min);
+    unsigned long long ulo = lo <= 0 ? 0 : (unsigned long long)lo;
+    unsigned long long uhi = (unsigned long long)floor(sp->max);
+    if (v >= ulo && (!has_max(sp) || sp->max >= 18446744073709551615.0 || v <= uhi))
+        return GL_OK;
+    if (!has_max(sp))
+        return gl_err_set(err, GL_EINVAL, "--%s must be >= %llu, got %llu", sp->name, ulo, v);
+    return gl_err_set(err, GL_EINVAL, "--%s must be in %llu..%llu, got %llu", sp->name, ulo, uhi, v);
+}
+
+/* parses v for sp; sp->dst changes only when the value is good */
 static int take(const gl_argspec *sp, const char *v, gl_err *err)
 {
     char what[64];
     snprintf(what, sizeof what, "--%s", sp->name);
     int s = GL_OK;
+    size_t z;
+    unsigned long u;
+    double d;
     switch (sp->type) {
     case GL_ARG_STR:
         if (!*v)
@@ -108,16 +135,16 @@ static int take(const gl_argspec *sp, const char *v, gl_err *err)
         *(const char **)sp->dst = v;
         break;
     case GL_ARG_SIZE:
-        if (!(s = gl_args_size(what, v, sp->dst, err)))
-            s = in_range(sp, (double)*(size_t *)sp->dst, 1, err);
+        if (!(s = gl_args_size(what, v, &z, err)) && !(s = int_range(sp, z, err)))
+            *(size_t *)sp->dst = z;
         break;
     case GL_ARG_ULONG:
-        if (!(s = gl_args_ulong(what, v, sp->dst, err)))
-            s = in_range(sp, (double)*(unsigned long *)sp->dst, 1, err);
+        if (!(s = gl_args_ulong(what, v, &u, err)) && !(s = int_range(sp, u, err)))
+            *(unsigned long *)sp->dst = u;
         break;
     case GL_ARG_DOUBLE:
-        if (!(s = gl_args_double(what, v, sp->dst, err)))
-            s = in_range(sp, *(double *)sp->dst, 0, err);
+        if (!(s = gl_args_double(what, v, &d, err)) && !(s = double_range(sp, d, err)))
+            *(double *)sp->dst = d;
         break;
     case GL_ARG_FLAG:
         *(int *)sp->dst = 1;
@@ -152,7 +179,8 @@ int gl_args_parse(int argc, char **argv, const gl_argspec *specs, size_t nspecs,
                 return gl_err_set(err, GL_EINVAL, "option --%s takes no value", sp->name);
             v = "";
         } else {
-            v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+            /* "--out --quick": the next option is not a value */
+            v = eq ? eq + 1 : (i + 1 < argc && strncmp(argv[i + 1], "--", 2) ? argv[++i] : NULL);
             if (!v)
                 return gl_err_set(err, GL_EINVAL, "option --%s needs a value", sp->name);
         }

@@ -15,8 +15,9 @@
  *       {.name = "lr", .type = GL_ARG_DOUBLE, .dst = &lr, .min = 0, .max = 1, .open_min = 1,
  *        .seen = &seen},
  *   };
- * An unknown option, a missing value, a malformed number or one out of its
- * range is GL_EINVAL with a message that names the option. */
+ * An unknown option, a missing value (the next argument is another --option),
+ * a malformed number or one out of its range is GL_EINVAL with a message that
+ * names the option, and leaves the destination as it was. */
 #ifndef GL_ARGS_H
 #define GL_ARGS_H
 
@@ -46,7 +47,8 @@ typedef struct {
     const char *name;  /* without the leading "--" */
     gl_arg_type type;
     void *dst;
-    double min, max;   /* numbers: the accepted range, inclusive; min = max = 0: any */
+    double min, max;   /* numbers: the accepted range, inclusive; min = max = 0 (and no
+                        * open_min): any; max <= min: no maximum */
     int open_min;      /* the range excludes min (x > min) */
     int *seen;         /* set to 1 when the option is given (may be NULL) */
     int (*parse)(const char *text, void *dst, gl_err *err); /* GL_ARG_FN */

@@ -487,7 +487,8 @@ static int walk_kinks(fold_walk *w, double a, double da, double b, double db)
 
 /* The pieces from the grid: folds, then each piece's grid points, image and
  * mass, the range of G and the breakpoints. */
-static int find_pieces(gl_pushforward *pf, gl_err *err)
+/* G and G' on the grid, finite and not blown up */
+static int grid_values(gl_pushforward *pf, gl_err *err)
 {
     size_t n = pf->ngrid;
     eval_net(pf->G, pf->z, n, pf->g, pf->gp);
@@ -500,7 +501,12 @@ static int find_pieces(gl_pushforward *pf, gl_err *err)
         if (!(fabs(pf->g[i]) < GL_PUSHFORWARD_GMAX))
             return gl_err_set(err, GL_EDIVERGE, "generator output G(%g) = %g exceeds %g",
                               pf->z[i], pf->g[i], GL_PUSHFORWARD_GMAX);
+    return GL_OK;
+}
 
+static int walk_folds(gl_pushforward *pf, gl_err *err)
+{
+    size_t n = pf->ngrid;
     /* The walk: each grid point, and inside each cell the extra points that
      * locate folds the grid stepped over: the minimum of a shoulder where G'
      * changed sign, or a sub-grid where G' is not monotone. */
@@ -553,7 +559,12 @@ static int find_pieces(gl_pushforward *pf, gl_err *err)
     piece *last = &pf->pc[pf->npieces++];
     last->zb = pf->zhi;
     last->gb = pf->g[n - 1];
+    return GL_OK;
+}
 
+static void piece_ranges(gl_pushforward *pf)
+{
+    size_t n = pf->ngrid;
     /* grid points inside each piece, image, mass, range */
     size_t i = 0;
     pf->lo = INFINITY;
@@ -573,6 +584,10 @@ static int find_pieces(gl_pushforward *pf, gl_err *err)
         pf->hi = fmax(pf->hi, p->hi);
     }
 
+}
+
+static int fold_laws(gl_pushforward *pf, gl_err *err)
+{
     /* power laws at the folds: end 0 of every piece but the first, end 1 of
      * every piece but the last */
     for (size_t k = 0; k < pf->npieces; k++)
@@ -598,6 +613,11 @@ static int find_pieces(gl_pushforward *pf, gl_err *err)
             }
         }
 
+    return GL_OK;
+}
+
+static void find_breakpoints(gl_pushforward *pf)
+{
     /* breakpoints: the piece ends (folds and z range ends); then the images
      * of the noise quantiles and of the shoulders, except those within
      * BP_SEP (hi - lo) of a piece end: QUADPACK takes the steep flank of a
@@ -623,6 +643,19 @@ static int find_pieces(gl_pushforward *pf, gl_err *err)
             bp[m++] = sec[j]; /* m <= np + j: compaction in place */
     size_t nd = gl_num_sort_unique(bp, m);
     pf->nbp = nd;
+}
+
+static int find_pieces(gl_pushforward *pf, gl_err *err)
+{
+    int st = grid_values(pf, err);
+    if (!st)
+        st = walk_folds(pf, err);
+    if (st)
+        return st;
+    piece_ranges(pf);
+    if ((st = fold_laws(pf, err)))
+        return st;
+    find_breakpoints(pf);
     return GL_OK;
 }
 

@@ -70,7 +70,7 @@ double gl_sched_factor(const gl_sched *s, size_t t, size_t T)
         f = s->end + (1 - s->end) * 0.5 * (1 + cos(M_PI * num / den));
         break;
     case GL_SCHED_STEP:
-        f = pow(s->gamma, (double)(t / s->every));
+        f = pow(s->gamma, (double)(t / (s->every ? s->every : 1)));
         break;
     }
     if (t < s->warmup)
@@ -120,6 +120,8 @@ int gl_sched_parse(const char *text, gl_sched *s, gl_err *err)
 void gl_sched_text(const gl_sched *s, char *buf, size_t n)
 {
     int k = 0;
+    if (n)
+        buf[0] = '\0';
     switch (s->kind) {
     case GL_SCHED_CONST: k = snprintf(buf, n, "constant"); break;
     case GL_SCHED_LINEAR: k = snprintf(buf, n, "linear to %g", s->end); break;

@@ -10,10 +10,12 @@
  *   step     gamma^floor(t / every)
  *
  * where u in [0, 1] is the position in the decay. With pieces = 0 it moves every
- * step, u = t / (T - 1), so the last step runs at `end` exactly. With pieces = N
+ * step, u = t / (T - 1), so the last step runs at `end` (to rounding: 1 - (1 - end)
+ * is end to an ulp or so; T = 1 runs at 1). With pieces = N
  * the rate is a staircase: training is cut into N equal pieces, piece
- * p = floor(t N / T), and u = p / (N - 1): the first piece runs at the base rate,
- * the last at `end`. hold (a fraction in [0, 1)) keeps u = 0 over the first
+ * p = floor(t N / T), and u = p / (N - 1), evaluated as (1 - end) p / (N - 1) in
+ * that order: the first piece runs at the base rate, the last at `end` (with
+ * T < N steps some pieces are empty and the last step may come before it). hold (a fraction in [0, 1)) keeps u = 0 over the first
  * floor(hold (n - 1)) positions (n = T, or N with pieces), then decays over
  * the rest. warmup > 0 multiplies the factor by (t + 1) / warmup for t < warmup
  * (a linear warm-up from base / warmup).

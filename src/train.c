@@ -118,21 +118,12 @@ gl_gan_cfg gl_gan_cfg_default(void)
     return c;
 }
 
-int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
-                 const gl_gan_cfg *cfg, size_t data_dim, gl_err *err)
+/* the configuration alone */
+static int check_cfg(const gl_gan_cfg *cfg, size_t dim, gl_err *err)
 {
-    if (!out)
-        return gl_err_set(err, GL_EINVAL, "gl_gan_alloc: out is NULL");
-    *out = NULL;
-    if (!G || !D || !og || !od || !cfg)
-        return gl_err_set(err, GL_EINVAL, "gl_gan_alloc: G, D, og, od and cfg must be non-NULL");
-    if (G == D || og == od)
-        return gl_err_set(err, GL_EINVAL,
-                          "G and D (and their optimisers) must be distinct objects");
-    size_t B = cfg->batch, dim = data_dim, zdim = cfg->zdim;
     if (cfg->steps == 0)
         return gl_err_set(err, GL_EINVAL, "steps = 0, need >= 1");
-    if (B == 0)
+    if (cfg->batch == 0)
         return gl_err_set(err, GL_EINVAL, "batch = 0, need >= 1");
     if (cfg->k == 0)
         return gl_err_set(err, GL_EINVAL,
@@ -158,8 +149,16 @@ int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
         return gl_err_set(err, GL_EINVAL, "R1 penalty weight %g must be finite and >= 0",
                           cfg->r1);
     size_t m = cfg->pack > 1 ? cfg->pack : 1;
-    if (B % m)
-        return gl_err_set(err, GL_EINVAL, "batch %zu is not a multiple of pack %zu", B, m);
+    if (cfg->batch % m)
+        return gl_err_set(err, GL_EINVAL, "batch %zu is not a multiple of pack %zu", cfg->batch, m);
+    return GL_OK;
+}
+
+/* the networks and optimisers against the configuration */
+static int check_nets(const gl_mlp *G, const gl_mlp *D, const gl_optim *og, const gl_optim *od,
+                      const gl_gan_cfg *cfg, size_t dim, gl_err *err)
+{
+    size_t B = cfg->batch, zdim = cfg->zdim, m = cfg->pack > 1 ? cfg->pack : 1;
     size_t gin = G->sizes[0], gout = G->sizes[G->nlayers];
     size_t din = D->sizes[0], dout = D->sizes[D->nlayers];
     if (gin != zdim || gout != dim)
@@ -190,6 +189,24 @@ int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
         return gl_err_set(err, GL_EINVAL,
                           "discriminator optimiser has %zu parameters, the discriminator %zu",
                           od->n, D->nparams);
+    return GL_OK;
+}
+
+int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
+                 const gl_gan_cfg *cfg, size_t data_dim, gl_err *err)
+{
+    if (!out)
+        return gl_err_set(err, GL_EINVAL, "gl_gan_alloc: out is NULL");
+    *out = NULL;
+    if (!G || !D || !og || !od || !cfg)
+        return gl_err_set(err, GL_EINVAL, "gl_gan_alloc: G, D, og, od and cfg must be non-NULL");
+    if (G == D || og == od)
+        return gl_err_set(err, GL_EINVAL,
+                          "G and D (and their optimisers) must be distinct objects");
+    int st = check_cfg(cfg, data_dim, err);
+    if (st || (st = check_nets(G, D, og, od, cfg, data_dim, err)))
+        return st;
+    size_t B = cfg->batch, dim = data_dim, zdim = cfg->zdim, m = cfg->pack > 1 ? cfg->pack : 1;
 
     /* B fits the networks' (already allocated) buffers, so these sizes do
      * not overflow: 2B dim + 2B + 2B + B zdim + B dim + B + B + B dim, then
