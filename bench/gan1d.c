@@ -25,6 +25,7 @@
 #endif
 
 #include "gl.h"
+#include "metrics.h"
 #include "mix.h"
 #include "mlp.h"
 #include "optim.h"
@@ -261,6 +262,27 @@ int main(int argc, char **argv)
                "achieved %.1f%% of it\n", PEAK_WIDTH, peak, 100 * flops * sps / 1e9 / peak);
     else
         printf("  no FMA in this build's target: peak not measured\n");
+
+    /* the cost of one exact-JSD log row of `ganlab train`: the pushforward of
+     * the trained G updated, then JSD(p_data || p_g) by quadrature, on a
+     * workspace allocated once (as the training log does) */
+    gl_metrics_gen *ex = NULL;
+    double jsd = NAN, ae = NAN, trow = INFINITY;
+    enum { NROW = 20 };
+    s = gl_metrics_gen_alloc(&ex, G, GL_NOISE_NORMAL, &err);
+    for (int i = 0; i < NROW && !s; i++) {
+        double t0 = now();
+        s = gl_metrics_gen_jsd(ex, P, &jsd, &ae, NULL, &err);
+        trow = fmin(trow, now() - t0);
+    }
+    if (s) {
+        fprintf(stderr, "gan1d: exact JSD: %s\n", err.msg);
+        return 2;
+    }
+    printf("exact-JSD log row: %.2f ms (best of %d; JSD %.6f, abserr %.1e; %zu breakpoints)\n",
+           1e3 * trow, NROW, jsd, ae,
+           gl_pushforward_breakpoints(gl_metrics_gen_pf(ex), NULL, 0));
+    gl_metrics_gen_free(ex);
 
     if (torch) {
         double tsps = run_torch(steps);
