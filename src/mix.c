@@ -1,7 +1,6 @@
 /* mix.c — the spec parser, log densities, sampling, breakpoints and moments
  * of 1-D and 2-D mixtures (see mix.h for the grammar). */
 #include "mix.h"
-#include "num.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -11,6 +10,9 @@
 
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_randist.h>
+
+#include "args.h"
+#include "num.h"
 
 /* A cap on the number of components after preset expansion, so that a typo
  * such as ring(1e9, 2, 0.1) is an error rather than gigabytes of modes. */
@@ -159,30 +161,16 @@ static int parse_number(parser *p, const char *what, int before_atom, double *v,
                         int *len)
 {
     const char *s = p->s;
-    size_t start = p->pos, i = start, end;
-    int digits = 0;
+    size_t start = p->pos, end, nlen = gl_args_number_len(s + start), i = start + nlen;
     char *endp;
 
-    if (s[i] == '+' || s[i] == '-')
-        i++;
-    while (is_digit(s[i])) {
-        i++;
-        digits++;
-    }
-    if (s[i] == '.') {
-        i++;
-        while (is_digit(s[i])) {
-            i++;
-            digits++;
-        }
-    }
     /* The malformed token, for messages: a sign, then everything that glues. */
     end = start + (s[start] == '+' || s[start] == '-');
     while (is_word(s[end]) || ((s[end] == '+' || s[end] == '-') && end > start &&
                                (s[end - 1] == 'e' || s[end - 1] == 'E')))
         end++;
 
-    if (digits == 0) {
+    if (nlen == 0) {
         char tmp[WORD_MAX + 4], buf[WORD_MAX + 8], low[10] = {0};
         size_t k, w = start + (s[start] == '+' || s[start] == '-');
         if (end == start) /* punctuation or the end: no token to glue */
@@ -194,16 +182,6 @@ static int parse_number(parser *p, const char *what, int before_atom, double *v,
         if (w + k == end && (!strcmp(low, "nan") || !strcmp(low, "inf") || !strcmp(low, "infinity")))
             return perr(p, "%s must be a finite number, got %s (column %zu)", what, tmp, start + 1);
         return perr(p, "expected a number for %s, got \"%s\" (column %zu)", what, tmp, start + 1);
-    }
-    if (s[i] == 'e' || s[i] == 'E') {
-        size_t j = i + 1;
-        if (s[j] == '+' || s[j] == '-')
-            j++;
-        if (is_digit(s[j])) {
-            while (is_digit(s[j]))
-                j++;
-            i = j;
-        }
     }
     /* "0x10", "1e" and "1.2.3" are one malformed number, not a number
      * followed by other text. */

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
+
 void gl_model_meta_clear(gl_model_meta *meta)
 {
     if (meta) {
@@ -146,25 +148,17 @@ static int get_key(reader *r, const char *key, const char **val)
 
 static int parse_size(reader *r, const char *what, const char *v, size_t *out)
 {
-    char *end;
-    errno = 0;
-    if (!(*v >= '0' && *v <= '9'))
+    size_t x = 0;
+    if (gl_args_size(what, v, &x, NULL) || x > (size_t)-1 / 16)
         return bad(r, "%s: expected a non-negative integer, got \"%.60s\"", what, v);
-    unsigned long long x = strtoull(v, &end, 10);
-    if (*end != '\0' || errno == ERANGE || x > (size_t)-1 / 16)
-        return bad(r, "%s: expected a non-negative integer, got \"%.60s\"", what, v);
-    *out = (size_t)x;
+    *out = x;
     return GL_OK;
 }
 
 static int parse_double(reader *r, const char *what, const char *v, double *out)
 {
-    char *end;
-    errno = 0;
-    double x = strtod(v, &end);
-    if (end == v || *end != '\0' || !isfinite(x))
+    if (gl_args_double(what, v, out, NULL))
         return bad(r, "%s: expected a finite number, got \"%.60s\"", what, v);
-    *out = x;
     return GL_OK;
 }
 
@@ -215,7 +209,7 @@ static int get_params(reader *r, char which, gl_mlp *net)
 {
     char key[16];
     const char *v;
-    size_t n;
+    size_t n = 0;
     snprintf(key, sizeof key, "%c.params", which);
     int s = get_key(r, key, &v);
     if (!s)

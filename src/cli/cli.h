@@ -18,6 +18,10 @@ int cli_fail_err(const char *cmd, const gl_err *err);
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 int cli_is_help(const char *a);
 
+/* A GL_ARG_FN parser (args.h) of a mixture spec into *(gl_mix **)dst,
+ * refusing a second one ("given twice"). */
+int cli_arg_spec(const char *v, void *dst, gl_err *err);
+
 int cmd_div(int argc, char **argv);
 int cmd_value(int argc, char **argv);
 int cmd_exp(int argc, char **argv);

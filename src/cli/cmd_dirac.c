@@ -1,11 +1,10 @@
 /* cmd_dirac.c — `ganlab dirac`: gradient play on the Dirac-GAN, as TSV. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_rng.h>
 
+#include "args.h"
 #include "cli.h"
 #include "dirac.h"
 
@@ -27,83 +26,46 @@ static const char dirac_usage[] =
     "  --psi P           start psi (default 1)\n"
     "  --seed N          seed of the instance noise (default 1)\n";
 
-static int num(const char *opt, const char *v, double lo, double *out)
+static int p_update(const char *t, void *dst, gl_err *err)
 {
-    if (!v)
-        return cli_fail("dirac", "option --%s needs a value", opt);
-    char *end;
-    errno = 0;
-    double x = strtod(v, &end);
-    if (end == v || *end || errno == ERANGE || !isfinite(x) || x < lo)
-        return lo == -INFINITY ? cli_fail("dirac", "--%s: expected a finite number, got \"%s\"", opt, v)
-                               : cli_fail("dirac", "--%s: expected a finite number >= %g, got \"%s\"", opt, lo, v);
-    *out = x;
-    return 0;
-}
-
-static int uint_opt(const char *opt, const char *v, unsigned long *out)
-{
-    if (!v)
-        return cli_fail("dirac", "option --%s needs a value", opt);
-    char *end;
-    errno = 0;
-    unsigned long x = (*v >= '0' && *v <= '9') ? strtoul(v, &end, 10) : 0;
-    if (!(*v >= '0' && *v <= '9') || *end || errno == ERANGE)
-        return cli_fail("dirac", "--%s: expected a non-negative integer, got \"%s\"", opt, v);
-    *out = x;
-    return 0;
+    if (strcmp(t, "sim") && strcmp(t, "alt"))
+        return gl_err_set(err, GL_EINVAL, "expected sim or alt, got \"%s\"", t);
+    *(gl_dirac_update *)dst = t[0] == 's' ? GL_DIRAC_SIM : GL_DIRAC_ALT;
+    return GL_OK;
 }
 
 int cmd_dirac(int argc, char **argv)
 {
-    gl_dirac_opts o = {GL_DIRAC_SIM, NAN, 0, 0};
-    double x[2] = {1, 1};
-    unsigned long steps = 0, seed = 1;
-    int have_update = 0, have_steps = 0, rc = 0;
-    for (int i = 0; i < argc && !rc; i++) {
-        const char *v;
+    for (int i = 0; i < argc; i++)
         if (cli_is_help(argv[i])) {
             fputs(dirac_usage, stdout);
             return 0;
-        } else if (cli_opt(argc, argv, &i, "update", &v)) {
-            if (v && strcmp(v, "sim") == 0)
-                o.update = GL_DIRAC_SIM;
-            else if (v && strcmp(v, "alt") == 0)
-                o.update = GL_DIRAC_ALT;
-            else
-                rc = cli_fail("dirac", "--update: expected sim or alt, got \"%s\"", v ? v : "");
-            have_update = 1;
-        } else if (cli_opt(argc, argv, &i, "h", &v)) {
-            if (!(rc = num("h", v, -INFINITY, &o.h)) && !(o.h > 0))
-                rc = cli_fail("dirac", "--h: expected a finite number > 0, got \"%s\"", v);
-        } else if (cli_opt(argc, argv, &i, "steps", &v)) {
-            rc = uint_opt("steps", v, &steps);
-            have_steps = 1;
-            if (!rc && steps > 100000000UL)
-                rc = cli_fail("dirac", "--steps: at most 100000000, got %lu", steps);
-        } else if (cli_opt(argc, argv, &i, "gamma", &v)) {
-            rc = num("gamma", v, 0, &o.gamma);
-        } else if (cli_opt(argc, argv, &i, "noise", &v)) {
-            rc = num("noise", v, 0, &o.sigma);
-        } else if (cli_opt(argc, argv, &i, "theta", &v)) {
-            rc = num("theta", v, -INFINITY, &x[0]);
-        } else if (cli_opt(argc, argv, &i, "psi", &v)) {
-            rc = num("psi", v, -INFINITY, &x[1]);
-        } else if (cli_opt(argc, argv, &i, "seed", &v)) {
-            rc = uint_opt("seed", v, &seed);
-        } else {
-            rc = cli_fail("dirac", "unknown option \"%s\" (try 'ganlab dirac --help')", argv[i]);
         }
-    }
-    if (rc)
-        return rc;
-    if (!have_update || isnan(o.h) || !have_steps)
+    gl_dirac_opts o = {.update = GL_DIRAC_SIM, .h = NAN, .gamma = 0, .sigma = 0};
+    double x[2] = {1, 1};
+    unsigned long steps = 0, seed = 1;
+    int have_update = 0, have_h = 0, have_steps = 0, rc = 0;
+    const gl_argspec specs[] = {
+        {.name = "update", .type = GL_ARG_FN, .dst = &o.update, .parse = p_update,
+         .seen = &have_update},
+        {.name = "h", .type = GL_ARG_DOUBLE, .dst = &o.h, .open_min = 1, .seen = &have_h},
+        {.name = "steps", .type = GL_ARG_ULONG, .dst = &steps, .min = 0, .max = 1e8,
+         .seen = &have_steps},
+        {.name = "gamma", .type = GL_ARG_DOUBLE, .dst = &o.gamma, .min = 0, .max = -1},
+        {.name = "noise", .type = GL_ARG_DOUBLE, .dst = &o.sigma, .min = 0, .max = -1},
+        {.name = "theta", .type = GL_ARG_DOUBLE, .dst = &x[0]},
+        {.name = "psi", .type = GL_ARG_DOUBLE, .dst = &x[1]},
+        {.name = "seed", .type = GL_ARG_ULONG, .dst = &seed},
+    };
+    gl_err err;
+    if (gl_args_parse(argc, argv, specs, sizeof specs / sizeof specs[0], &err))
+        return cli_fail("dirac", "%s (try 'ganlab dirac --help')", err.msg);
+    if (!have_update || !have_h || !have_steps)
         return cli_fail("dirac", "--update, --h and --steps are required (try 'ganlab dirac --help')");
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!r)
         return cli_fail("dirac", "out of memory");
     gsl_rng_set(r, seed);
-    gl_err err;
     printf("step\ttheta\tpsi\n");
     printf("0\t%.17g\t%.17g\n", x[0], x[1]);
     for (unsigned long k = 1; k <= steps && !rc; k++) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "args.h"
 #include "cli.h"
 #include "fdiv.h"
 #include "mix.h"
@@ -42,19 +43,6 @@ static const char value_usage[] =
     "  --p SPEC   the data distribution p_data\n"
     "  --g SPEC   the generator's distribution p_g, same dimension\n";
 
-/* Parses --NAME SPEC into *m (NULL if absent); returns 0 or an exit status. */
-static int take_spec(const char *cmd, const char *opt, const char *val, gl_mix **m)
-{
-    gl_err err;
-    if (!val)
-        return cli_fail(cmd, "option --%s needs a value", opt);
-    if (*m)
-        return cli_fail(cmd, "option --%s given twice", opt);
-    if (gl_mix_parse(val, m, &err))
-        return cli_fail(cmd, "--%s: %s", opt, err.msg);
-    return 0;
-}
-
 static int check_pair(const char *cmd, const char *a, const gl_mix *P, const char *b,
                       const gl_mix *Q)
 {
@@ -65,63 +53,72 @@ static int check_pair(const char *cmd, const char *a, const gl_mix *P, const cha
     return 0;
 }
 
+/* the --f list: divergences of the catalogue, and w1 */
+typedef struct {
+    const gl_fdiv *fs[GL_F_COUNT * 4];
+    size_t n;
+    int w1;
+} f_list;
+
+static int p_f(const char *v, void *dst, gl_err *err)
+{
+    f_list *l = dst;
+    const gl_fdiv *f = gl_fdiv_find(v);
+    if (!strcmp(v, "w1"))
+        l->w1 = 1;
+    else if (!f)
+        return gl_err_set(err, GL_EINVAL, "unknown divergence \"%s\" (kl rkl pearson neyman "
+                          "hellinger jeffreys js gan tv w1)", v);
+    else if (l->n == sizeof l->fs / sizeof l->fs[0])
+        return gl_err_set(err, GL_EINVAL, "too many --f options");
+    else
+        l->fs[l->n++] = f;
+    return GL_OK;
+}
+
 int cmd_div(int argc, char **argv)
 {
-    gl_mix *P = NULL, *Q = NULL;
-    const gl_fdiv *fs[GL_F_COUNT * 4];
-    size_t nf = 0;
-    int rc = 0, want_w1 = 0;
-    for (int i = 0; i < argc && !rc; i++) {
-        const char *v;
+    for (int i = 0; i < argc; i++)
         if (cli_is_help(argv[i])) {
             fputs(div_usage, stdout);
-            gl_mix_free(P);
-            gl_mix_free(Q);
             return 0;
-        } else if (cli_opt(argc, argv, &i, "p", &v)) {
-            rc = take_spec("div", "p", v, &P);
-        } else if (cli_opt(argc, argv, &i, "q", &v)) {
-            rc = take_spec("div", "q", v, &Q);
-        } else if (cli_opt(argc, argv, &i, "f", &v)) {
-            const gl_fdiv *f = v ? gl_fdiv_find(v) : NULL;
-            if (!v)
-                rc = cli_fail("div", "option --f needs a value");
-            else if (!strcmp(v, "w1"))
-                want_w1 = 1;
-            else if (!f)
-                rc = cli_fail("div", "unknown divergence \"%s\" (kl rkl pearson neyman hellinger jeffreys js gan tv w1)", v);
-            else if (nf == sizeof fs / sizeof fs[0])
-                rc = cli_fail("div", "too many --f options");
-            else
-                fs[nf++] = f;
-        } else {
-            rc = cli_fail("div", "unknown option \"%s\" (try 'ganlab div --help')", argv[i]);
         }
-    }
+    gl_mix *P = NULL, *Q = NULL;
+    f_list fl = {.n = 0, .w1 = 0};
+    const gl_argspec specs[] = {
+        {.name = "p", .type = GL_ARG_FN, .dst = &P, .parse = cli_arg_spec},
+        {.name = "q", .type = GL_ARG_FN, .dst = &Q, .parse = cli_arg_spec},
+        {.name = "f", .type = GL_ARG_FN, .dst = &fl, .parse = p_f},
+    };
+    gl_err err;
+    int rc = 0;
+    if (gl_args_parse(argc, argv, specs, 3, &err))
+        rc = cli_fail("div", "%s (try 'ganlab div --help')", err.msg);
     if (!rc)
         rc = check_pair("div", "p", P, "q", Q);
-    if (!rc && nf == 0 && !want_w1) {
-        want_w1 = P->dim == 1; /* the default table adds w1 where it is defined */
+    if (!rc && fl.n == 0 && !fl.w1) {
+        fl.w1 = P->dim == 1; /* the default table adds w1 where it is defined */
         for (int k = 0; k < GL_F_COUNT; k++)
-            fs[nf++] = gl_fdiv_get(k);
+            fl.fs[fl.n++] = gl_fdiv_get(k);
     }
-    if (!rc) {
-        /* compute everything first: an error prints no partial table */
-        double val[sizeof fs / sizeof fs[0]], ae[sizeof fs / sizeof fs[0]], w1 = 0, w1e = 0;
-        gl_err err;
-        for (size_t k = 0; k < nf && !rc; k++)
-            if (gl_fdiv_eval(fs[k], P, Q, NULL, &val[k], &ae[k], &err))
-                rc = cli_fail_err("div", &err);
-        if (!rc && want_w1 && gl_wass_w1(P, Q, NULL, &w1, &w1e, &err))
+    /* compute everything first: an error prints no partial table */
+    double val[sizeof fl.fs / sizeof fl.fs[0]], ae[sizeof fl.fs / sizeof fl.fs[0]], w1 = 0, w1e = 0;
+    gl_quad_workspace *ws = NULL;
+    if (!rc && gl_quad_workspace_alloc(&ws, &err))
+        rc = cli_fail_err("div", &err);
+    for (size_t k = 0; k < fl.n && !rc; k++)
+        if (gl_fdiv_eval(fl.fs[k], P, Q, ws, &val[k], &ae[k], &err))
             rc = cli_fail_err("div", &err);
-        if (!rc) {
-            printf("f\tvalue\tabserr\n");
-            for (size_t k = 0; k < nf; k++)
-                printf("%s\t%.17g\t%.3g\n", fs[k]->name, val[k], ae[k]);
-            if (want_w1)
-                printf("w1\t%.17g\t%.3g\n", w1, w1e);
-        }
+    if (!rc && fl.w1 && gl_wass_w1(P, Q, ws, &w1, &w1e, &err))
+        rc = cli_fail_err("div", &err);
+    if (!rc) {
+        printf("f\tvalue\tabserr\n");
+        for (size_t k = 0; k < fl.n; k++)
+            printf("%s\t%.17g\t%.3g\n", fl.fs[k]->name, val[k], ae[k]);
+        if (fl.w1)
+            printf("w1\t%.17g\t%.3g\n", w1, w1e);
     }
+    gl_quad_workspace_free(ws);
     gl_mix_free(P);
     gl_mix_free(Q);
     return rc;
@@ -129,28 +126,24 @@ int cmd_div(int argc, char **argv)
 
 int cmd_value(int argc, char **argv)
 {
-    gl_mix *P = NULL, *G = NULL;
-    int rc = 0;
-    for (int i = 0; i < argc && !rc; i++) {
-        const char *v;
+    for (int i = 0; i < argc; i++)
         if (cli_is_help(argv[i])) {
             fputs(value_usage, stdout);
-            gl_mix_free(P);
-            gl_mix_free(G);
             return 0;
-        } else if (cli_opt(argc, argv, &i, "p", &v)) {
-            rc = take_spec("value", "p", v, &P);
-        } else if (cli_opt(argc, argv, &i, "g", &v)) {
-            rc = take_spec("value", "g", v, &G);
-        } else {
-            rc = cli_fail("value", "unknown option \"%s\" (try 'ganlab value --help')", argv[i]);
         }
-    }
+    gl_mix *P = NULL, *G = NULL;
+    const gl_argspec specs[] = {
+        {.name = "p", .type = GL_ARG_FN, .dst = &P, .parse = cli_arg_spec},
+        {.name = "g", .type = GL_ARG_FN, .dst = &G, .parse = cli_arg_spec},
+    };
+    gl_err err;
+    int rc = 0;
+    if (gl_args_parse(argc, argv, specs, 2, &err))
+        rc = cli_fail("value", "%s (try 'ganlab value --help')", err.msg);
     if (!rc)
         rc = check_pair("value", "p", P, "g", G);
     if (!rc) {
         double V, eV, J, eJ;
-        gl_err err;
         if (gl_fdiv_value_dstar(P, G, NULL, &V, &eV, &err) ||
             gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, G, NULL, &J, &eJ, &err)) {
             rc = cli_fail_err("value", &err);

@@ -1,10 +1,10 @@
 /* cmd_exp.c — `ganlab exp`: run an experiment, print its claims table. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "cli.h"
 #include "exp.h"
 
@@ -81,10 +81,9 @@ int cmd_exp(int argc, char **argv)
         } else if (strcmp(argv[i], "--quick") == 0) {
             o.quick = 1;
         } else if (cli_opt(argc, argv, &i, "seed", &v)) {
-            char *end;
-            errno = 0;
-            if (!v || !(*v >= '0' && *v <= '9') || (o.seed = strtoul(v, &end, 10), *end) || errno)
-                rc = cli_fail("exp", "--seed: expected a non-negative integer, got \"%s\"", v ? v : "");
+            gl_err e;
+            if (!v || gl_args_ulong("--seed", v, &o.seed, &e))
+                rc = cli_fail("exp", "%s", v ? e.msg : "option --seed needs a value");
         } else if (cli_opt(argc, argv, &i, "threads", &v)) {
             gl_err e;
             if (!v || gl_args_size("--threads", v, &o.threads, &e))

@@ -1,10 +1,8 @@
 /* cmd_fit.c — `ganlab fit`: the Gaussian closest to P in an f-divergence. */
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "cli.h"
 #include "fdiv.h"
 #include "fit.h"
@@ -25,58 +23,53 @@ static const char fit_usage[] =
     "                   moment-matching Gaussian and each Gaussian of P, the best\n"
     "                   kept (mode-seeking divergences have a minimum per mode)\n";
 
-static int parse_init(const char *v, double init[2])
+/* "MU,SIGMA" */
+static int p_init(const char *v, void *dst, gl_err *err)
 {
-    if (!v)
-        return cli_fail("fit", "option --init needs a value");
-    char *end;
-    errno = 0;
-    init[0] = strtod(v, &end);
-    if (end == v || *end != ',')
-        return cli_fail("fit", "--init: expected MU,SIGMA, got \"%s\"", v);
-    const char *s2 = end + 1;
-    init[1] = strtod(s2, &end);
-    if (end == s2 || *end || errno == ERANGE || !isfinite(init[0]) || !isfinite(init[1]))
-        return cli_fail("fit", "--init: expected MU,SIGMA with finite numbers, got \"%s\"", v);
+    double *init = dst;
+    const char *comma = strchr(v, ',');
+    char mu[64];
+    size_t n = comma ? (size_t)(comma - v) : 0;
+    if (!comma || n >= sizeof mu)
+        return gl_err_set(err, GL_EINVAL, "expected MU,SIGMA, got \"%s\"", v);
+    memcpy(mu, v, n);
+    mu[n] = '\0';
+    if (gl_args_double("MU", mu, &init[0], NULL) || gl_args_double("SIGMA", comma + 1, &init[1], NULL))
+        return gl_err_set(err, GL_EINVAL, "expected MU,SIGMA with finite numbers, got \"%s\"", v);
     if (!(init[1] > 0))
-        return cli_fail("fit", "--init: sigma must be > 0, got %g", init[1]);
-    return 0;
+        return gl_err_set(err, GL_EINVAL, "sigma must be > 0, got %g", init[1]);
+    return GL_OK;
+}
+
+static int p_f(const char *v, void *dst, gl_err *err)
+{
+    const gl_fdiv **f = dst;
+    if (*f)
+        return gl_err_set(err, GL_EINVAL, "given twice");
+    if (!(*f = gl_fdiv_find(v)))
+        return gl_err_set(err, GL_EINVAL, "unknown divergence \"%s\"", v);
+    return GL_OK;
 }
 
 int cmd_fit(int argc, char **argv)
 {
+    for (int i = 0; i < argc; i++)
+        if (cli_is_help(argv[i])) {
+            fputs(fit_usage, stdout);
+            return 0;
+        }
     gl_mix *P = NULL;
     const gl_fdiv *f = NULL;
     double init[2];
     int have_init = 0, rc = 0;
     gl_err err;
-    for (int i = 0; i < argc && !rc; i++) {
-        const char *v;
-        if (cli_is_help(argv[i])) {
-            fputs(fit_usage, stdout);
-            gl_mix_free(P);
-            return 0;
-        } else if (cli_opt(argc, argv, &i, "p", &v)) {
-            if (!v)
-                rc = cli_fail("fit", "option --p needs a value");
-            else if (P)
-                rc = cli_fail("fit", "option --p given twice");
-            else if (gl_mix_parse(v, &P, &err))
-                rc = cli_fail("fit", "--p: %s", err.msg);
-        } else if (cli_opt(argc, argv, &i, "f", &v)) {
-            if (!v)
-                rc = cli_fail("fit", "option --f needs a value");
-            else if (f)
-                rc = cli_fail("fit", "option --f given twice");
-            else if (!(f = gl_fdiv_find(v)))
-                rc = cli_fail("fit", "--f: unknown divergence \"%s\" (try 'ganlab fit --help')", v);
-        } else if (cli_opt(argc, argv, &i, "init", &v)) {
-            rc = parse_init(v, init);
-            have_init = 1;
-        } else {
-            rc = cli_fail("fit", "unknown option \"%s\" (try 'ganlab fit --help')", argv[i]);
-        }
-    }
+    const gl_argspec specs[] = {
+        {.name = "p", .type = GL_ARG_FN, .dst = &P, .parse = cli_arg_spec},
+        {.name = "f", .type = GL_ARG_FN, .dst = &f, .parse = p_f},
+        {.name = "init", .type = GL_ARG_FN, .dst = init, .parse = p_init, .seen = &have_init},
+    };
+    if (gl_args_parse(argc, argv, specs, 3, &err))
+        rc = cli_fail("fit", "%s (try 'ganlab fit --help')", err.msg);
     if (!rc && (!P || !f))
         rc = cli_fail("fit", "--p and --f are required (try 'ganlab fit --help')");
     if (!rc && P->dim != 1)

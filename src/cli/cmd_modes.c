@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "cli.h"
 #include "mix.h"
 #include "modes.h"
@@ -45,14 +46,15 @@ static int parse_line(char *line, int dim, double *x, char *why, size_t nwhy)
             p++;
         if (!*p)
             break;
-        char *end;
-        errno = 0;
-        double v = strtod(p, &end);
         size_t len = strcspn(p, " \t\r\n");
-        if (end == p || (size_t)(end - p) != len || errno == ERANGE || !isfinite(v)) {
+        char tok[64];
+        double v;
+        if (len >= sizeof tok || (memcpy(tok, p, len), tok[len] = '\0',
+                                  gl_args_double("", tok, &v, NULL))) {
             snprintf(why, nwhy, "\"%.*s\" is not a finite number", (int)(len > 40 ? 40 : len), p);
             return -1;
         }
+        char *end = p + len;
         if (k == dim) {
             snprintf(why, nwhy, "more than %d coordinate%s (the data are %d-D)", dim,
                      dim == 1 ? "" : "s", dim);
@@ -110,26 +112,20 @@ static int read_samples(FILE *f, const char *name, int dim, double **xs, size_t 
 int cmd_modes(int argc, char **argv)
 {
     const char *spec = NULL, *path = NULL;
-    for (int i = 0; i < argc; i++) {
-        const char *v;
+    for (int i = 0; i < argc; i++)
         if (cli_is_help(argv[i])) {
             fputs(modes_usage, stdout);
             return 0;
-        } else if (cli_opt(argc, argv, &i, "data", &v)) {
-            if (!v)
-                return cli_fail("modes", "option --data needs a value");
-            spec = v;
-        } else if (cli_opt(argc, argv, &i, "samples", &v)) {
-            if (!v)
-                return cli_fail("modes", "option --samples needs a value");
-            path = v;
-        } else {
-            return cli_fail("modes", "unknown option \"%s\" (try 'ganlab modes --help')", argv[i]);
         }
-    }
+    const gl_argspec specs[] = {
+        {.name = "data", .type = GL_ARG_STR, .dst = &spec},
+        {.name = "samples", .type = GL_ARG_STR, .dst = &path},
+    };
+    gl_err err;
+    if (gl_args_parse(argc, argv, specs, 2, &err))
+        return cli_fail("modes", "%s (try 'ganlab modes --help')", err.msg);
     if (!spec || !path)
         return cli_fail("modes", "--data and --samples are required (try 'ganlab modes --help')");
-    gl_err err;
     gl_mix *m = NULL;
     if (gl_mix_parse(spec, &m, &err) || gl_modes_check(m, &err)) {
         gl_err_prefix(&err, "--data");

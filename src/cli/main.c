@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mix.h"
 
 static const char usage[] =
     "usage: ganlab COMMAND [options]\n"
@@ -60,6 +61,14 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **val)
         return 0;
     *val = *i + 1 < argc ? argv[++*i] : NULL;
     return 1;
+}
+
+int cli_arg_spec(const char *v, void *dst, gl_err *err)
+{
+    gl_mix **m = dst;
+    if (*m)
+        return gl_err_set(err, GL_EINVAL, "given twice");
+    return gl_mix_parse(v, m, err);
 }
 
 int main(int argc, char **argv)
