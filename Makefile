@@ -57,7 +57,7 @@ TESTBIN := $(BUILD)/ganlab_tests
 # The experiments are the names in experiments/list.h, the one list.
 EXPERIMENTS := $(shell awk -F'"' '/^GL_EXPERIMENT/ {print $$2}' experiments/list.h)
 
-.PHONY: all check deps clean exps bench $(EXPERIMENTS:%=exp-%)
+.PHONY: all check deps digests clean exps bench $(EXPERIMENTS:%=exp-%)
 .DELETE_ON_ERROR:
 
 all: $(GANLAB)
@@ -99,6 +99,17 @@ ifeq ($(SANITIZE),1)
 endif
 check: $(TESTBIN) $(GANLAB)
 	@$(CHECK_ENV) GL_BIN=$(GANLAB) $(TESTBIN)
+
+# make digests: record the digests of every experiment's --quick outputs
+# (seed 1) in tests/digests.tsv, which make check compares against. Run it
+# after a change that is meant to change outputs, and say why in the commit.
+digests: $(TESTBIN) $(GANLAB)
+	@rm -f tests/digests.tsv.new
+	@GL_DIGESTS_WRITE=$(CURDIR)/tests/digests.tsv.new CK_RUN_SUITE=experiments CK_RUN_CASE=core \
+	  GL_BIN=$(GANLAB) $(TESTBIN) | tail -1
+	@{ echo "# the --quick outputs of every experiment (seed 1): make digests"; \
+	  echo "experiment	file	digest"; sort -u tests/digests.tsv.new; } > tests/digests.tsv
+	@rm -f tests/digests.tsv.new; echo "tests/digests.tsv: $$(grep -c '	' tests/digests.tsv) lines"
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

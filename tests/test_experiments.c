@@ -1,6 +1,13 @@
-/* Regression suite: every experiment in --quick mode must pass every claim;
- * results are deterministic; bad overrides fail cleanly. */
+/* Regression suite: every experiment in --quick mode must pass every claim
+ * and write exactly the files it wrote when tests/digests.tsv was made (a
+ * digest per file, the version line aside: `make digests` remakes the list
+ * after a change that is meant); results are deterministic; bad overrides fail
+ * cleanly. */
 #include <check.h>
+#include <dirent.h>
+#include <gnu/libc-version.h>
+#include <gsl/gsl_version.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +29,126 @@ static int run(const char *name, const char *out, int argc, char **argv, gl_clai
     return gl_exp_run(x, &o, cl, e);
 }
 
+/* ---- the digests of the outputs ---- */
+
+/* FNV-1a (64 bits) of the file's bytes, its "# ganlab: VERSION (REV)" line left out */
+static uint64_t file_digest(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    uint64_t h = 14695981039346656037u;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        if (strncmp(line, "# ganlab: ", 10) == 0)
+            continue;
+        for (ssize_t i = 0; i < n; i++)
+            h = (h ^ (unsigned char)line[i]) * 1099511628211u;
+    }
+    free(line);
+    fclose(f);
+    return h;
+}
+
+/* what the digests depend on besides the code: libm, GSL, the CPU's FMA */
+static void machine_key(char *buf, size_t n)
+{
+    __builtin_cpu_init();
+    snprintf(buf, n, "glibc %s, GSL %s, fma %d", gnu_get_libc_version(), GSL_VERSION,
+             __builtin_cpu_supports("fma") ? 1 : 0);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* the .tsv files of dir, sorted; *n of them */
+static char **tsv_files(const char *dir, size_t *n)
+{
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot list %s", dir);
+    char **v = NULL;
+    *n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".tsv"))
+            continue;
+        v = realloc(v, (*n + 1) * sizeof *v);
+        v[(*n)++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(v, *n, sizeof *v, cmp_str);
+    return v;
+}
+
+/* the digest recorded for name/file in the list, or 0 if there is none; the
+ * list's machine key into key */
+static uint64_t recorded(const char *list, const char *name, const char *file, char *key, size_t nk)
+{
+    FILE *f = fopen(list, "r");
+    ck_assert_msg(f != NULL, "cannot read %s (make digests writes it)", list);
+    char line[512], a[128], b[128];
+    unsigned long long d = 0, got = 0;
+    key[0] = '\0';
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "# machine: ", 11) == 0) {
+            size_t len = strcspn(line + 11, "\n");
+            len = len < nk - 1 ? len : nk - 1;
+            memcpy(key, line + 11, len);
+            key[len] = '\0';
+        } else if (sscanf(line, "%127s %127s %llx", a, b, &d) == 3 && !strcmp(a, name) &&
+                   !strcmp(b, file)) {
+            got = d;
+        }
+    }
+    fclose(f);
+    return got;
+}
+
+/* Compares (or, with GL_DIGESTS_WRITE set, appends) the digest of every
+ * output of the experiment name in dir. The comparison needs the machine the
+ * list was made on (the key): elsewhere the last bits of libm's results may
+ * differ, and the test says so instead of failing. */
+static void check_digests(const char *name, const char *dir)
+{
+    const char *w = getenv("GL_DIGESTS_WRITE"), *list = getenv("GL_DIGESTS");
+    char key[256], here[256], path[512];
+    machine_key(here, sizeof here);
+    size_t n;
+    char **files = tsv_files(dir, &n);
+    ck_assert_msg(n >= 2, "%s wrote %zu files", name, n);
+    FILE *out = w ? fopen(w, "a") : NULL;
+    ck_assert_msg(!w || out, "cannot append to %s", w);
+    if (out)
+        fprintf(out, "# machine: %s\n", here);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        uint64_t d = file_digest(path);
+        if (out) {
+            fprintf(out, "%s\t%s\t%016llx\n", name, files[i], (unsigned long long)d);
+        } else {
+            uint64_t want = recorded(list ? list : "tests/digests.tsv", name, files[i], key, sizeof key);
+            if (strcmp(key, here)) {
+                fprintf(stderr, "digests of %s not compared: made on \"%s\", this is \"%s\"\n",
+                        name, key, here);
+                break;
+            }
+            ck_assert_msg(want != 0, "%s/%s has no recorded digest: a new output? (make digests)",
+                          name, files[i]);
+            ck_assert_msg(d == want, "%s/%s changed: digest %016llx, recorded %016llx (if the "
+                          "change is meant: make digests, and say why in the commit)", name,
+                          files[i], (unsigned long long)d, (unsigned long long)want);
+        }
+    }
+    if (out)
+        fclose(out);
+    for (size_t i = 0; i < n; i++)
+        free(files[i]);
+    free(files);
+}
+
 START_TEST(test_quick_claims_pass)
 {
     const gl_experiment *x = &gl_experiments[_i];
@@ -36,6 +163,7 @@ START_TEST(test_quick_claims_pass)
         ck_assert_msg(cl.c[i].pass, "%s: claim %s failed: measured %g, expected %g, tol %g (%s)",
                       x->name, cl.c[i].name, cl.c[i].measured, cl.c[i].expected, cl.c[i].tol,
                       gl_claim_rel_text(cl.c[i].rel));
+    check_digests(x->name, out);
 }
 END_TEST
 
