@@ -114,12 +114,11 @@ static void eval_net(gl_mlp *G, const double *z, size_t n, double *g, double *gp
     }
 }
 
-/* G'(z) by one forward and one backward pass of batch 1 */
+/* G'(z): a forward and a backward pass of batch 1, as gl_mlp_eval1 does them */
 static double deriv_at(gl_mlp *G, double z)
 {
-    double y, one = 1.0, d;
-    gl_mlp_forward(G, &z, 1, &y);
-    gl_mlp_backward(G, &one, &d, 0);
+    double d;
+    gl_mlp_eval1(G, z, &d);
     return d;
 }
 
@@ -142,9 +141,7 @@ static double root_fn(double z, void *params)
         return c->fb;
     if (c->deriv)
         return deriv_at(c->G, z);
-    double y;
-    gl_mlp_forward(c->G, &z, 1, &y);
-    return y - c->x;
+    return gl_mlp_eval1(c->G, z, NULL) - c->x;
 }
 
 /* Brent on c over [c->a, c->b] (values of opposite signs) until the bracket is

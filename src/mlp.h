@@ -64,6 +64,12 @@ void gl_mlp_backward(gl_mlp *net, const double *dy, double *dx, int param_grads)
 
 void gl_mlp_zero_grad(gl_mlp *net);
 
+/* A network with one input and one output on one sample: returns y = net(x)
+ * and, if dydx is not NULL, stores dy/dx there -- bit for bit the results of
+ * gl_mlp_forward and of gl_mlp_backward with dy = 1 on a batch of 1, at a
+ * fraction of their cost. Leaves the activations of that forward pass. */
+double gl_mlp_eval1(gl_mlp *net, double x, double *dydx);
+
 /* The input-gradient penalty of a network with one output y, on the first m
  * samples of the last forward pass (1 <= m <= its batch):
  *   P = sum_{s<m} |grad_x y(x_s)|^2,

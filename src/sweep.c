@@ -226,8 +226,9 @@ int gl_sweep_run(gl_sweep **out, const gl_sweep_cfg *cfg, gl_err *err)
                     gl_err_set(err, r->status, "%s", gl_strerror(r->status));
             }
             gl_err_prefix(err, what);
+            int status = r->status; /* r lives in s */
             gl_sweep_free(s);
-            return r->status;
+            return status;
         }
     *out = s;
     return GL_OK;
@@ -261,9 +262,11 @@ double gl_sweep_value(const gl_sweep *s, const char *config, size_t seed_index, 
     return v ? v[0] : NAN;
 }
 
-typedef enum { S_MEAN, S_SD, S_MEDIAN, S_MIN, S_MAX, S_FMEAN, S_FSD, S_FMEDIAN, S_N, S_NFINITE } stat;
-static const char *const stat_names[] = {"mean", "sd", "median", "min", "max", "fmean",
-                                          "fsd", "fmedian", "n", "nfinite"};
+typedef enum {
+    S_MEAN, S_SD, S_MEDIAN, S_MIN, S_MAX, S_SUM, S_FMEAN, S_FSD, S_FMEDIAN, S_N, S_NFINITE
+} stat;
+static const char *const stat_names[] = {"mean", "sd",  "median", "min", "max",    "sum",
+                                          "fmean", "fsd", "fmedian", "n", "nfinite"};
 #define NSTAT (sizeof stat_names / sizeof stat_names[0])
 
 /* "hq_mean" -> metric "hq", S_MEAN; -1 if no known statistic ends it */
@@ -308,8 +311,11 @@ static double compute(stat st, double *v, size_t n)
     switch (st) {
     case S_MEAN:
     case S_SD:
+    case S_SUM:
         for (size_t i = 0; i < n; i++)
             sum += v[i];
+        if (st == S_SUM)
+            return sum;
         if (st == S_MEAN)
             return sum / (double)n;
         for (size_t i = 0; i < n; i++)

@@ -21,8 +21,8 @@
  * statistic over runs: its first argument is a pattern over configuration
  * names (fnmatch: "*" + "/grid" pools every method on the grid) and its second
  * is METRIC_STAT, the metric's key, an underscore and one of
- *   mean sd median min max  over every matching run (NaN if any value is NaN,
- *                           so that a failed run fails a claim)
+ *   mean sd median min max sum  over every matching run (NaN if any value is
+ *                           NaN, so that a failed run fails a claim)
  *   fmean fsd fmedian       over the finite values only
  *   n nfinite               how many runs match, how many values are finite
  * mean is the sum in table order (configuration, then seed) over n; sd the

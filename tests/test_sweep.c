@@ -57,6 +57,7 @@ START_TEST(test_values_and_stats)
     ck_assert(gl_sweep_get(s, "a/x", "v_min") == 1 && gl_sweep_get(s, "a/x", "v_max") == 4);
     ASSERT_REL(gl_sweep_get(s, "a/x", "v_sd"), sqrt(5.0 / 3.0), 1e-15);
     ck_assert(gl_sweep_get(s, "a/x", "v_n") == 4);
+    ck_assert(gl_sweep_get(s, "a/x", "v_sum") == 10);
     /* a pattern pools: a/x and a/y = 1..4 and 201..204 */
     ck_assert(gl_sweep_get(s, "a/*", "v_n") == 8);
     ck_assert(gl_sweep_get(s, "a/*", "v_median") == 0.5 * (4 + 201));
