@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "mlp.h"
@@ -752,6 +753,38 @@ START_TEST(test_penalty_linear_exact)
 }
 END_TEST
 
+/* gl_mlp_eval1 gives bit for bit what a forward and a backward pass of
+ * batch 1 give, for every activation, at points across the range (the
+ * generator's exact density relies on it agreeing with its grid values) */
+START_TEST(test_eval1_matches_batch)
+{
+    static const gl_act acts[] = {GL_ACT_LINEAR, GL_ACT_TANH, GL_ACT_SIGMOID, GL_ACT_RELU,
+                                  GL_ACT_LEAKY};
+    static const size_t sizes[] = {1, 16, 7, 16, 1};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    for (size_t a = 0; a < sizeof acts / sizeof acts[0]; a++) {
+        gl_mlp *net = make_net(4, sizes, acts[a], 0.2, 8, 100 + a);
+        for (size_t i = 0; i < net->nparams; i++) /* biases too, so corners move */
+            net->params[i] += 0.3 * gsl_ran_gaussian(r, 1.0);
+        int nonzero = 0;
+        for (int k = -40; k <= 40; k++) {
+            double x = 0.137 * k, y, d, one = 1.0, y1, d1;
+            gl_mlp_forward(net, &x, 1, &y);
+            gl_mlp_backward(net, &one, &d, 0);
+            y1 = gl_mlp_eval1(net, x, &d1);
+            ck_assert_msg(y1 == y && d1 == d, "%s at %g: eval1 %.17g %.17g, batch %.17g %.17g",
+                          gl_act_name(acts[a]), x, y1, d1, y, d);
+            ck_assert(gl_mlp_eval1(net, x, NULL) == y);
+            nonzero += d != 0;
+        }
+        ck_assert_int_gt(nonzero, 40); /* a real derivative, not a dead net */
+        gl_mlp_free(net);
+    }
+    gsl_rng_free(r);
+}
+END_TEST
+
 Suite *mlp_suite(void)
 {
     Suite *s = suite_create("mlp");
@@ -766,6 +799,7 @@ Suite *mlp_suite(void)
     tcase_add_test(core, test_forward_reference);
     tcase_add_test(core, test_reproducible);
     tcase_add_test(core, test_batch_independent);
+    tcase_add_test(core, test_eval1_matches_batch);
     tcase_add_test(core, test_penalty_tanh);
     tcase_add_test(core, test_penalty_sigmoid_leaky);
     tcase_add_test(core, test_penalty_linear_exact);
