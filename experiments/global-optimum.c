@@ -46,11 +46,19 @@ const char gl_exp_global_optimum_overrides[] =
 
 /* ------------------------------------------------------------------ part A */
 
+/* the grid of p_g = N(mu, sigma): mu = -3..3 step hmu, sigma = 0.25..3 step hs */
+typedef struct {
+    double hmu, hs;
+} a_grid;
+
+static const a_grid A_QUICK = {.hmu = 0.5, .hs = 0.25}, A_FULL = {.hmu = 0.125, .hs = 0.0625};
+
 static int landscape(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
 {
     /* mu = (i - ic) hmu and sigma = 1 + (j - jc) hs: the optimum (0, 1) is a
      * grid point exactly, not up to rounding */
-    double hmu = o->quick ? 0.5 : 0.125, hs = o->quick ? 0.25 : 0.0625;
+    const a_grid *gr = o->quick ? &A_QUICK : &A_FULL;
+    double hmu = gr->hmu, hs = gr->hs;
     int ic = (int)lround(3.0 / hmu), jc = (int)lround(0.75 / hs);
     int nmu = 2 * ic + 1, ns = (int)lround(2.75 / hs) + 1;
     gl_mix *P = NULL, *G = NULL;
@@ -89,7 +97,10 @@ static int landscape(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *e
         if (o->progress)
             o->progress(o->progress_ctx, "global-optimum A: C(G) landscape", (double)(i + 1) / nmu);
     }
-    gl_tsv_meta(t, "argmin", "%g %g", amu, asg);
+    if ((s = gl_tsv_meta(t, "argmin", "%g %g", amu, asg))) {
+        s = gl_err_set(err, s, "cannot write landscape.tsv");
+        goto done;
+    }
     gl_claims_add(cl, "A_argmin_mu", GL_CLAIM_EQ, 0, amu, 0);
     gl_claims_add(cl, "A_argmin_sigma", GL_CLAIM_EQ, 1, asg, 0);
     gl_claims_add(cl, "A_C(0,1)+log4", GL_CLAIM_EQ, 0, c01 + log(4.0), 1e-10);
@@ -122,7 +133,9 @@ enum { L_STEP, L_JSD, L_V, L_SE, L_MABS, L_ACC, L_LOSSD, L_LOSSG, NLOGCOL };
 /* its final values (the last logged row), the columns of gan-final.tsv after the seed */
 static const char *const B_FINAL[] = {"final_JSD", "final_V", "final_mean_abs_D-half",
                                       "final_accuracy", "final_(V-C(G))/se_V"};
-enum { NFINAL = sizeof B_FINAL / sizeof B_FINAL[0] };
+enum { F_JSD, F_V, F_MABS, F_ACC, F_Z, NFINAL };
+typedef char b_tables_match[sizeof B_LOG / sizeof B_LOG[0] == NLOGCOL &&
+                            sizeof B_FINAL / sizeof B_FINAL[0] == NFINAL ? 1 : -1];
 
 /* what every run of part B shares, read-only */
 typedef struct {
@@ -255,8 +268,8 @@ static int b_record(gl_run *run, const b_watch *w, gl_err *err)
 {
     size_t l = w->nl - 1;
     double J = w->col[L_JSD][l], V = w->col[L_V][l], se = w->col[L_SE][l];
-    const double v[NFINAL] = {J, V, w->col[L_MABS][l], w->col[L_ACC][l],
-                              (V - (-log(4.0) + 2 * J)) / se};
+    const double v[NFINAL] = {[F_JSD] = J, [F_V] = V, [F_MABS] = w->col[L_MABS][l],
+                              [F_ACC] = w->col[L_ACC][l], [F_Z] = (V - (-log(4.0) + 2 * J)) / se};
     int s = GL_OK;
     for (size_t k = 0; !s && k < NFINAL; k++)
         s = gl_run_put(run, B_FINAL[k], v[k], err);
