@@ -10,6 +10,10 @@
  *  (3) a collapsed generator N(x1, s) on one mode x1 of the data: D*(x1) =
  *      s/(1+s) -> 0 (not 1), and C(G) rises towards its ceiling 0 but stays
  *      bounded (it is never "very large").
+ * setup: p_data = 0.5 N(-2,0.5) + 0.5 N(2,0.5) against the path from
+ * N(-1,0.8) to N(2.5,1.2) and against N(mu, sigma) at three points; N(0,1)
+ * against N(mu, 1), mu = 0..6; 0.5 N(-4,0.5) + 0.5 N(4,0.5) against N(4, s),
+ * s = 0.5 .. 1e-4. Every number by quadrature (fdiv.h), no training.
  * theory: theory/global-optimum.md */
 #include <math.h>
 #include <stdio.h>
