@@ -10,6 +10,10 @@
  *  (3) a collapsed generator N(x1, s) on one mode x1 of the data: D*(x1) =
  *      s/(1+s) -> 0 (not 1), and C(G) rises towards its ceiling 0 but stays
  *      bounded (it is never "very large").
+ * setup: p_data = 0.5 N(-2,0.5) + 0.5 N(2,0.5) against the path from
+ * N(-1,0.8) to N(2.5,1.2) and against N(mu, sigma) at three points; N(0,1)
+ * against N(mu, 1), mu = 0..6; 0.5 N(-4,0.5) + 0.5 N(4,0.5) against N(4, s),
+ * s = 0.5 .. 1e-4. Every number by quadrature (fdiv.h), no training.
  * theory: theory/global-optimum.md */
 #include <math.h>
 #include <stdio.h>
@@ -81,7 +85,10 @@ static int convexity(gl_rec *rec, gl_claims *cl, gl_err *err)
             d2min_mu = fmin(d2min_mu, d2);
         gl_tsv_row(t, 3, (double[]){hmu * i, Cm[i], d2});
     }
-    gl_tsv_meta(t, "min_d2", "path %.6g, mu %.6g", d2min_t, d2min_mu);
+    if ((s = gl_tsv_meta(t, "min_d2", "path %.6g, mu %.6g", d2min_t, d2min_mu))) {
+        s = gl_err_set(err, s, "cannot write convexity.tsv");
+        goto done;
+    }
     /* each C is good to ~1e-13 (abserr), so a second difference to ~1e-12:
      * convexity along the path is "d2 >= -1e-10"; the concave tail in mu is
      * a second difference of order h^2 C'' ~ 0.06 * 0.1, far from rounding */
@@ -150,7 +157,7 @@ static int envelope(gl_rec *rec, gl_claims *cl, gl_err *err)
                 const double off[4] = {-2 * h, -h, h, 2 * h};
                 char spec[96];
                 snprintf(spec, sizeof spec, "N(%.17g,%.17g)", mu, sg);
-                env_ctx c = {mu, sg, which, ns};
+                env_ctx c = {.mu = mu, .sigma = sg, .which = which, .ns = ns};
                 if ((s = gl_mix_parse(spec, &G, err)) ||
                     (s = gl_fdiv_integrate(P, G, env_h, NULL, &c, NULL, &g, &e, err)))
                     goto done;
@@ -163,7 +170,10 @@ static int envelope(gl_rec *rec, gl_claims *cl, gl_err *err)
                 /* the five-point derivative: truncation h^4 f^(5)/30 */
                 double fd = (8 * (f[2] - f[1]) - (f[3] - f[0])) / (12 * h), ae = fabs(g - fd);
                 worst[ns] = fmax(worst[ns], ae);
-                gl_tsv_row(t, 7, (double[]){mu, sg, which, ns, g, fd, ae});
+                if ((s = gl_tsv_row(t, 7, (double[]){mu, sg, which, ns, g, fd, ae}))) {
+                    s = gl_err_set(err, s, "cannot write envelope.tsv");
+                    goto done;
+                }
             }
     /* gradients of size 3e-4..2.3; the five-point difference's truncation
      * ~h^4 f^(5)/30 ~ 1e-17 and its rounding ~ 1.5 x 1e-14 / h ~ 1e-10 (each
@@ -206,7 +216,10 @@ static int collapse(gl_rec *rec, gl_claims *cl, gl_err *err)
         cmax = fmax(cmax, C);
         if (k == 0)
             j05 = J;
-        gl_tsv_row(t, 5, (double[]){sv[k], d, want, C, J});
+        if ((s = gl_tsv_row(t, 5, (double[]){sv[k], d, want, C, J}))) {
+            s = gl_err_set(err, s, "cannot write collapse.tsv");
+            goto done;
+        }
     }
     /* D*(4) = p(4)/(p(4)+q(4)) with p(4) = 0.5/(0.5 sqrt(2 pi)) (the other mode
      * adds e^-128) and q(4) = 1/(s sqrt(2 pi)): s/(1+s), to rounding */

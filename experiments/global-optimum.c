@@ -3,12 +3,14 @@
  * Theorem 1); a trained GAN approaches it: V ~ -log 4, D ~ 1/2, accuracy ~ 0.5.
  * setup: A, p_data = N(0,1) against p_g = N(mu,sigma) on a grid, by quadrature;
  * B, 1-D GANs (G 1-16-16-1 tanh, z ~ N(0,1); D 1-32-32-1 leaky ReLU; NS loss)
- * on 0.5 N(-2,0.5)+0.5 N(2,0.5) over several seeds, claims on the median; the
- * generator's density exact by pushforward, so its JSD is exact.
+ * on 0.5 N(-2,0.5)+0.5 N(2,0.5), one sweep over several seeds, claims on the
+ * medians; the generator's density exact by pushforward, so its JSD is exact.
+ * Parts A2 (convexity, envelope, collapse) and C (k = 1 against k = 5) are in
+ * global-optimum-a2.c and global-optimum-k.c.
  * theory: theory/global-optimum.md */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <gsl/gsl_rng.h>
 
 #include "exp.h"
@@ -21,6 +23,7 @@
 #include "num.h"
 #include "optim.h"
 #include "rig.h"
+#include "sweep.h"
 #include "train.h"
 
 const char gl_exp_global_optimum_overrides[] =
@@ -37,15 +40,25 @@ const char gl_exp_global_optimum_overrides[] =
 #define PDATA_B "0.5*N(-2,0.5)+0.5*N(2,0.5)"
 #define NEVAL 10000  /* fresh samples per class for mean |D-1/2| and the accuracy */
 #define NSNAP 5      /* p_g snapshots of the first seed */
-#define NXD 401      /* x grid of the snapshots */
+#define NXD 401      /* x grid of the snapshots: x = XLO + XH i */
+#define XLO (-5.0)
+#define XH (10.0 / (NXD - 1))
 
 /* ------------------------------------------------------------------ part A */
+
+/* the grid of p_g = N(mu, sigma): mu = -3..3 step hmu, sigma = 0.25..3 step hs */
+typedef struct {
+    double hmu, hs;
+} a_grid;
+
+static const a_grid A_QUICK = {.hmu = 0.5, .hs = 0.25}, A_FULL = {.hmu = 0.125, .hs = 0.0625};
 
 static int landscape(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
 {
     /* mu = (i - ic) hmu and sigma = 1 + (j - jc) hs: the optimum (0, 1) is a
      * grid point exactly, not up to rounding */
-    double hmu = o->quick ? 0.5 : 0.125, hs = o->quick ? 0.25 : 0.0625;
+    const a_grid *gr = o->quick ? &A_QUICK : &A_FULL;
+    double hmu = gr->hmu, hs = gr->hs;
     int ic = (int)lround(3.0 / hmu), jc = (int)lround(0.75 / hs);
     int nmu = 2 * ic + 1, ns = (int)lround(2.75 / hs) + 1;
     gl_mix *P = NULL, *G = NULL;
@@ -84,7 +97,10 @@ static int landscape(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *e
         if (o->progress)
             o->progress(o->progress_ctx, "global-optimum A: C(G) landscape", (double)(i + 1) / nmu);
     }
-    gl_tsv_meta(t, "argmin", "%g %g", amu, asg);
+    if ((s = gl_tsv_meta(t, "argmin", "%g %g", amu, asg))) {
+        s = gl_err_set(err, s, "cannot write landscape.tsv");
+        goto done;
+    }
     gl_claims_add(cl, "A_argmin_mu", GL_CLAIM_EQ, 0, amu, 0);
     gl_claims_add(cl, "A_argmin_sigma", GL_CLAIM_EQ, 1, asg, 0);
     gl_claims_add(cl, "A_C(0,1)+log4", GL_CLAIM_EQ, 0, c01 + log(4.0), 1e-10);
@@ -99,324 +115,382 @@ done:
 
 /* ------------------------------------------------------------------ part B */
 
+/* part B's one configuration (a sweep over seeds of it); overrides set it */
 typedef struct {
-    unsigned long seeds, steps, batch;
+    size_t seeds, steps, batch;
     double lr;
     gl_mlp_hidden hg, hd;
     size_t nlog;    /* measured steps per run (each costs ~40 ms: the exact JSD) */
-} gan_cfg;
+} b_settings;
 
+#define B_NAME "gan"
+
+/* a run's logged rows, one array each under these names: the columns of
+ * gan-log.tsv after the seed */
+static const char *const B_LOG[] = {"step", "JSD", "V", "se_V", "mean_abs_D-half", "accuracy",
+                                    "loss_d", "loss_g"};
+enum { L_STEP, L_JSD, L_V, L_SE, L_MABS, L_ACC, L_LOSSD, L_LOSSG, NLOGCOL };
+/* its final values (the last logged row), the columns of gan-final.tsv after the seed */
+static const char *const B_FINAL[] = {"final_JSD", "final_V", "final_mean_abs_D-half",
+                                      "final_accuracy", "final_(V-C(G))/se_V"};
+enum { F_JSD, F_V, F_MABS, F_ACC, F_Z, NFINAL };
+typedef char b_tables_match[sizeof B_LOG / sizeof B_LOG[0] == NLOGCOL &&
+                            sizeof B_FINAL / sizeof B_FINAL[0] == NFINAL ? 1 : -1];
+
+/* what every run of part B shares, read-only */
 typedef struct {
-    const gl_exp_opts *o;
-    const gan_cfg *c;
+    b_settings g;
     const gl_mix *P;
-    gl_mlp *G, *D;
-    gl_pushforward *pf, *pf_fine;
-    size_t nretry, nfail; /* JSD quadratures retried on pf_fine; still failed */
-    gsl_rng *re;          /* evaluation draws: a stream of their own, so that
-                           * logging never changes the training trajectory */
-    gl_tsv *log;
-    double seed;
-    size_t log_every;
-    double *snap;         /* NSNAP x NXD p_g of the first seed, or NULL */
-    size_t snap_step[NSNAP];
-    double xlo, xh;
-    double *xs, *ds;      /* 2 NEVAL scratch */
-    double last[6];       /* jsd V meanabs acc step se(V) */
+    size_t le;               /* G-steps between logged steps */
+    size_t nrows;            /* logged rows per run: step 0, every le-th step, the last */
+    size_t snap_step[NSNAP]; /* the p_g snapshots of the first seed ("density") */
+} b_plan;
+
+static b_plan b_make_plan(const b_settings *g, const gl_mix *P)
+{
+    b_plan p = {.g = *g, .P = P};
+    p.le = g->steps >= g->nlog ? g->steps / g->nlog : 1;
+    p.nrows = 1 + g->steps / p.le + (g->steps % p.le != 0);
+    for (int k = 0; k < NSNAP; k++) /* 0, 1/8, 1/4, 1/2, 1 of training, on logged steps */
+        p.snap_step[k] = k == 0 ? 0 : (g->steps >> (NSNAP - 1 - k)) / p.le * p.le;
+    p.snap_step[NSNAP - 1] = g->steps;
+    return p;
+}
+
+/* one run's state while it trains */
+typedef struct {
+    const b_plan *p;
+    gl_exp_gan *gan;
+    gsl_rng *re;           /* evaluation draws: a stream of their own, so that
+                            * logging never changes the training trajectory */
+    double *xs, *ds;       /* 2 NEVAL samples, D's logits */
+    double *col[NLOGCOL];  /* the run's arrays B_LOG */
+    double *snap;          /* NSNAP x NXD p_g (the first seed), or NULL */
+    size_t nl;             /* rows logged */
+    size_t nretry, nfail;  /* JSD quadratures retried on the finer grid; still failed */
     int status;
     gl_err *err;
-    double frac0;
-} gan_ctx;
+} b_watch;
 
-/* the measurements of one logged step: the exact JSD by quadrature, and on
- * NEVAL fresh samples of each class (x ~ p_data, x = G(z) with z ~ N(0,1))
- * V(D,G) = E_p[log D] + E_g[log(1-D)] as two sample means, with its
- * standard error, the mean |D - 1/2| and D's accuracy. (V by quadrature was
- * tried: QUADPACK reports roundoff at 1e-12 relative on the corners of a
- * leaky-ReLU D composed with G, so V is a Monte Carlo mean, error ~1e-3.) */
-static int measure(gan_ctx *c, size_t step, double loss_d, double loss_g)
+/* on NEVAL fresh samples of each class (x ~ p_data, x = G(z) with z ~ N(0,1)):
+ * V(D,G) = E_p[log D] + E_g[log(1-D)] as two sample means, with its standard
+ * error, the mean |D - 1/2| and D's accuracy */
+static void b_sample_stats(b_watch *w, double *V, double *se, double *mabs, double *acc)
 {
-    gl_err *err = c->err;
-    double J, eJ;
-    int s;
-    if ((s = gl_pushforward_update(c->pf, err)))
-        return s;
-    /* QUADPACK occasionally gives up on p_g's steep flanks (GL_ENOCONV); the
-     * same integral on the breakpoints of an 8x finer fold search usually
-     * converges. A logged step where neither does is recorded as NaN and
-     * counted; at the last step it is an error. */
-    s = gl_metrics_jsd_pf(c->P, c->pf, NULL, &J, &eJ, err);
-    if (s == GL_ENOCONV) {
-        c->nretry++;
-        if (!(s = gl_pushforward_update(c->pf_fine, err)))
-            s = gl_metrics_jsd_pf(c->P, c->pf_fine, NULL, &J, &eJ, err);
-        if (s == GL_ENOCONV && step != c->c->steps) {
-            c->nfail++;
-            J = NAN;
-            s = GL_OK;
-        }
-    }
-    if (s)
-        return s;
-    gl_mix_sample(c->P, c->re, NEVAL, c->xs);
-    gl_pushforward_sample(c->pf, c->re, NEVAL, c->xs + NEVAL);
-    size_t mb = c->D->maxbatch;
+    gl_mlp *D = w->gan->rig.D;
+    gl_mix_sample(w->p->P, w->re, NEVAL, w->xs);
+    gl_pushforward_sample(gl_metrics_gen_pf(w->gan->ex), w->re, NEVAL, w->xs + NEVAL);
+    size_t mb = D->maxbatch;
     for (size_t i = 0; i < 2 * NEVAL; i += mb) {
         size_t n = 2 * NEVAL - i < mb ? 2 * NEVAL - i : mb;
-        gl_mlp_forward(c->D, c->xs + i, n, c->ds + i);
+        gl_mlp_forward(D, w->xs + i, n, w->ds + i);
     }
-    double mabs = 0, acc = 0, m[2] = {0, 0}, m2[2] = {0, 0};
+    double ma = 0, ac = 0, m[2] = {0, 0}, m2[2] = {0, 0};
     for (size_t i = 0; i < 2 * NEVAL; i++) {
-        double a = c->ds[i], d = gl_num_sigmoid(a);
+        double a = w->ds[i], d = gl_num_sigmoid(a);
         int fake = i >= NEVAL;
         double l = fake ? -gl_num_softplus(a) : -gl_num_softplus(-a); /* log(1-D) or log D */
         m[fake] += l;
         m2[fake] += l * l;
-        mabs += fabs(d - 0.5);
-        acc += fake ? a <= 0 : a > 0;
+        ma += fabs(d - 0.5);
+        ac += fake ? a <= 0 : a > 0;
     }
-    mabs /= 2 * NEVAL;
-    acc /= 2 * NEVAL;
-    double V = 0, se2 = 0;
+    *mabs = ma / (2 * NEVAL);
+    *acc = ac / (2 * NEVAL);
+    double v = 0, se2 = 0;
     for (int k = 0; k < 2; k++) {
         double mu = m[k] / NEVAL;
-        V += mu;
+        v += mu;
         se2 += (m2[k] / NEVAL - mu * mu) / (NEVAL - 1);
     }
-    double row[9] = {c->seed, (double)step, J, V, sqrt(se2), mabs, acc, loss_d, loss_g};
-    gl_tsv_row(c->log, 9, row);
-    c->last[5] = sqrt(se2);
-    c->last[0] = J;
-    c->last[1] = V;
-    c->last[2] = mabs;
-    c->last[3] = acc;
-    c->last[4] = (double)step;
-    for (int k = 0; c->snap && k < NSNAP; k++)
-        if (c->snap_step[k] == step)
+    *V = v;
+    *se = sqrt(se2);
+}
+
+/* the measurements of one logged step: the exact JSD by quadrature and the
+ * sample statistics above, as row nl of the run's arrays. (V by quadrature
+ * was tried: QUADPACK reports roundoff at 1e-12 relative on the corners of a
+ * leaky-ReLU D composed with G, so V is a Monte Carlo mean, error ~1e-3.) */
+static int b_measure(b_watch *w, size_t step, double loss_d, double loss_g)
+{
+    double J, eJ, V, se, mabs, acc;
+    int retried;
+    /* gl_metrics_gen_jsd retries on the finer fold search; a logged step
+     * where neither converges is recorded as NaN and counted; at the last
+     * step it is an error */
+    int s = gl_metrics_gen_jsd(w->gan->ex, w->p->P, &J, &eJ, &retried, w->err);
+    w->nretry += (size_t)retried;
+    if (s == GL_ENOCONV && step != w->p->g.steps) {
+        w->nfail++;
+        J = NAN;
+        s = GL_OK;
+        gl_err_clear(w->err);
+    }
+    if (s)
+        return s;
+    if (w->nl == w->p->nrows)
+        return gl_err_set(w->err, GL_EINVAL, "more than %zu logged steps", w->p->nrows);
+    b_sample_stats(w, &V, &se, &mabs, &acc);
+    const double row[NLOGCOL] = {[L_STEP] = (double)step, [L_JSD] = J, [L_V] = V, [L_SE] = se,
+                                 [L_MABS] = mabs, [L_ACC] = acc, [L_LOSSD] = loss_d,
+                                 [L_LOSSG] = loss_g};
+    for (int c = 0; c < NLOGCOL; c++)
+        w->col[c][w->nl] = row[c];
+    w->nl++;
+    gl_pushforward *pf = gl_metrics_gen_pf(w->gan->ex);
+    for (int k = 0; w->snap && k < NSNAP; k++)
+        if (w->p->snap_step[k] == step)
             for (size_t i = 0; i < NXD; i++)
-                c->snap[k * NXD + i] = exp(gl_pushforward_logpdf(c->pf, c->xlo + c->xh * (double)i));
+                w->snap[k * NXD + i] = exp(gl_pushforward_logpdf(pf, XLO + XH * (double)i));
     return GL_OK;
 }
 
-static int gan_hook(void *v, const gl_gan_stats *st)
+static int b_hook(void *v, const gl_gan_stats *st)
 {
-    gan_ctx *c = v;
-    double f = (double)st->step / (double)c->c->steps;
-    c->status = measure(c, st->step, st->loss_d, st->loss_g);
-    if (c->o->progress)
-        c->o->progress(c->o->progress_ctx, "global-optimum B: training GANs",
-                       c->frac0 + f / (double)c->c->seeds);
-    return c->status != GL_OK;
+    b_watch *w = v;
+    w->status = b_measure(w, st->step, st->loss_d, st->loss_g);
+    return w->status != GL_OK;
 }
 
-static int run_seed(gan_ctx *c, unsigned long seed, gl_err *err)
+/* the run's arrays, and the density snapshots for the first seed */
+static int b_arrays(gl_run *run, b_watch *w, gl_err *err)
 {
-    const gan_cfg *g = c->c;
-    gl_rig rg = {0};
-    gl_pushforward *pf = NULL, *pf2 = NULL;
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    int s;
-    size_t le = c->log_every;
-    if (!r || !c->re) {
-        gsl_rng_free(r);
-        return gl_err_set(err, GL_ENOMEM, "out of memory");
-    }
-    gsl_rng_set(r, seed);
-    gsl_rng_set(c->re, seed + 1000003UL);
-    /* the rate falls linearly from lr to lr/20, in one piece per logged interval */
-    gl_gan_cfg cfg = gl_gan_cfg_default();
-    cfg.steps = g->steps;
-    cfg.batch = g->batch;
-    cfg.lr_d = cfg.lr_g = g->lr;
-    cfg.sched.kind = GL_SCHED_LINEAR;
-    cfg.sched.end = 0.05;
-    cfg.sched.pieces = g->steps / le >= 2 ? g->steps / le : 0;
-    cfg.log_every = le;
-    cfg.hook = gan_hook;
-    cfg.hook_ctx = c;
-    gl_rig_arch a = gl_rig_arch_default();
-    a.g = g->hg;
-    a.d = g->hd;
-    a.dmaxbatch = 512; /* D also evaluates batches of 512 (measure) */
-    if ((s = gl_rig_alloc(&rg, &a, &cfg, 1, r, err)) ||
-        (s = gl_pushforward_alloc(&pf, rg.G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err)) ||
-        (s = gl_pushforward_alloc(&pf2, rg.G, GL_NOISE_NORMAL, 8 * GL_PUSHFORWARD_NGRID, err)))
-        goto done;
-    gl_mlp *G = rg.G, *D = rg.D;
-    gl_gan *w = rg.w;
-    c->G = G;
-    c->D = D;
-    c->pf = pf;
-    c->pf_fine = pf2;
-    c->seed = (double)seed;
-    c->status = GL_OK;
-    c->err = err;
-    if ((s = measure(c, 0, NAN, NAN)))
-        goto done;
-    s = gl_gan_train(w, c->P, r, err);
-    if (!s && c->status)
-        s = c->status;
-    if (!s && c->last[4] != (double)g->steps) /* the last step is always measured */
-        s = measure(c, g->steps, gl_gan_last(w)->loss_d, gl_gan_last(w)->loss_g);
-    gl_tsv_block(c->log); /* one gnuplot index per seed */
-done:
-    gl_pushforward_free(pf);
-    gl_pushforward_free(pf2);
-    gl_rig_free(&rg);
-    gsl_rng_free(r);
+    for (int c = 0; c < NLOGCOL; c++)
+        if (!(w->col[c] = gl_run_array(run, B_LOG[c], w->p->nrows, err)))
+            return err->status;
+    if (gl_run_seed_index(run) == 0 && !(w->snap = gl_run_array(run, "density", NSNAP * NXD, err)))
+        return err->status;
+    return GL_OK;
+}
+
+/* the final values (the last row) and the quadrature counts */
+static int b_record(gl_run *run, const b_watch *w, gl_err *err)
+{
+    size_t l = w->nl - 1;
+    double J = w->col[L_JSD][l], V = w->col[L_V][l], se = w->col[L_SE][l];
+    const double v[NFINAL] = {[F_JSD] = J, [F_V] = V, [F_MABS] = w->col[L_MABS][l],
+                              [F_ACC] = w->col[L_ACC][l], [F_Z] = (V - (-log(4.0) + 2 * J)) / se};
+    int s = GL_OK;
+    for (size_t k = 0; !s && k < NFINAL; k++)
+        s = gl_run_put(run, B_FINAL[k], v[k], err);
+    if (!s && !(s = gl_run_put(run, "jsd_retried", (double)w->nretry, err)))
+        s = gl_run_put(run, "jsd_failed", (double)w->nfail, err);
     return s;
 }
 
-/* the median of column q of n rows of 5; t is scratch for n values */
-static double median(const double *res, size_t n, int q, double *t)
+/* One run: G's then D's weights from the seed's stream, evaluation draws from
+ * seed + 1000003; the rate falls linearly from lr to lr/20, in one piece per
+ * logged interval. Measured at step 0, every le-th step and the last. */
+static int b_run(gl_run *run, const void *ctx, gl_err *err)
 {
-    for (size_t k = 0; k < n; k++)
-        t[k] = res[5 * k + q];
-    return gl_exp_median(t, n);
+    const b_plan *p = ctx;
+    unsigned long seed = gl_run_seed(run);
+    gl_exp_gan g = {0};
+    b_watch w = {.p = p, .gan = &g, .err = err};
+    double *buf = malloc(4 * NEVAL * sizeof *buf);
+    w.re = gsl_rng_alloc(gsl_rng_mt19937);
+    int s = buf && w.re ? GL_OK : gl_err_set(err, GL_ENOMEM, "out of memory");
+    if (s || (s = b_arrays(run, &w, err)))
+        goto done;
+    w.xs = buf;
+    w.ds = buf + 2 * NEVAL;
+    gsl_rng_set(w.re, seed + 1000003UL);
+    gl_gan_cfg cfg = gl_gan_cfg_default();
+    cfg.steps = p->g.steps;
+    cfg.batch = p->g.batch;
+    cfg.lr_d = cfg.lr_g = p->g.lr;
+    cfg.sched.kind = GL_SCHED_LINEAR;
+    cfg.sched.end = 0.05;
+    cfg.sched.pieces = p->g.steps / p->le >= 2 ? p->g.steps / p->le : 0;
+    cfg.log_every = p->le;
+    cfg.hook = b_hook;
+    cfg.hook_ctx = &w;
+    gl_rig_arch a = gl_rig_arch_default();
+    a.g = p->g.hg;
+    a.d = p->g.hd;
+    a.dmaxbatch = 512; /* D also evaluates batches of 512 (b_sample_stats) */
+    if ((s = gl_exp_gan_alloc(&g, &a, &cfg, p->P, seed, err)) || (s = b_measure(&w, 0, NAN, NAN)))
+        goto done;
+    s = gl_gan_train(g.rig.w, p->P, g.r, err);
+    if (!s && w.status)
+        s = w.status;
+    if (!s && w.col[L_STEP][w.nl - 1] != (double)p->g.steps) /* the last step is always measured */
+        s = b_measure(&w, p->g.steps, gl_gan_last(g.rig.w)->loss_d, gl_gan_last(g.rig.w)->loss_g);
+    if (!s && w.nl != p->nrows)
+        s = gl_err_set(err, GL_EINVAL, "%zu logged steps, expected %zu", w.nl, p->nrows);
+    if (!s)
+        s = b_record(run, &w, err);
+done:
+    gl_exp_gan_free(&g);
+    gsl_rng_free(w.re);
+    free(buf);
+    return s;
 }
 
-static int trained(const gl_exp_opts *o, const gan_cfg *g, gl_rec *rec, gl_claims *cl, gl_err *err)
+/* gan-log.tsv: every run's rows, one gnuplot index per seed */
+static int b_write_log(gl_rec *rec, const gl_sweep *sw, const b_plan *p, unsigned long seed0,
+                       gl_err *err)
 {
-    gl_mix *P = NULL;
-    gl_tsv *lg = NULL, *fin = NULL, *dens = NULL;
-    size_t ns = g->seeds;
-    double *buf = malloc((4 * NEVAL + NSNAP * NXD + 5 * ns) * sizeof *buf);
-    gan_ctx c = {0};
-    int s;
-    if (!buf)
-        return gl_err_set(err, GL_ENOMEM, "out of memory");
-    if ((s = gl_mix_parse(PDATA_B, &P, err)) || (s = gl_rec_open(rec, "gan-log.tsv", &lg, err)))
-        goto done;
-    c.o = o;
-    c.c = g;
-    c.P = P;
-    c.re = gsl_rng_alloc(gsl_rng_mt19937);
-    c.log = lg;
-    c.log_every = g->steps >= g->nlog ? g->steps / g->nlog : 1;
-    c.xs = buf;
-    c.ds = buf + 2 * NEVAL;
-    c.snap = buf + 4 * NEVAL;
-    c.xlo = -5;
-    c.xh = 10.0 / (NXD - 1);
-    for (int k = 0; k < NSNAP; k++) /* 0, 1/8, 1/4, 1/2, 1 of training, on logged steps */
-        c.snap_step[k] = k == 0 ? 0 : (g->steps >> (NSNAP - 1 - k)) / c.log_every * c.log_every;
-    c.snap_step[NSNAP - 1] = g->steps;
-    double *res = buf + 4 * NEVAL + NSNAP * NXD; /* ns x {J, V, mabs, acc, V-C} */
-    gl_tsv_meta(lg, "pdata", "%s", PDATA_B);
-    gl_tsv_meta(lg, "seeds", "%zu", ns);
-    gl_tsv_meta(lg, "training",
-                "NS loss, k = 1, alternating, z ~ N(0,1), batch %lu, Adam (b1 0.5) lr %g decayed "
-                "linearly to %g, %lu steps", g->batch, g->lr, g->lr / 20, g->steps);
-    gl_tsv_meta(lg, "columns", "JSD exact (pushforward + quadrature); V(D,G) (and its standard "
+    gl_tsv *t;
+    int s = gl_rec_open(rec, "gan-log.tsv", &t, err);
+    if (s)
+        return s;
+    gl_tsv_meta(t, "pdata", "%s", PDATA_B);
+    gl_tsv_meta(t, "seeds", "%zu", p->g.seeds);
+    gl_tsv_meta(t, "training",
+                "NS loss, k = 1, alternating, z ~ N(0,1), batch %zu, Adam (b1 0.5) lr %g decayed "
+                "linearly to %g, %zu steps", p->g.batch, p->g.lr, p->g.lr / 20, p->g.steps);
+    gl_tsv_meta(t, "columns", "JSD exact (pushforward + quadrature); V(D,G) (and its standard "
                 "error), mean |D-1/2| and accuracy on %d fresh samples per class", NEVAL);
-    gl_tsv_header(lg, 9, (const char *const[]){"seed", "step", "JSD", "V", "se_V", "mean_abs_D-half",
-                                               "accuracy", "loss_d", "loss_g"});
-    for (size_t k = 0; k < ns; k++) {
-        c.frac0 = (double)k / (double)ns;
-        if ((s = run_seed(&c, o->seed + k, err)))
-            goto done;
-        c.snap = NULL; /* snapshots of the first seed only */
-        memcpy(res + 5 * k, c.last, 4 * sizeof *res);
-        res[5 * k + 4] = (c.last[1] - (-log(4.0) + 2 * c.last[0])) / c.last[5];
+    const char *cols[1 + NLOGCOL] = {"seed"};
+    for (int c = 0; c < NLOGCOL; c++)
+        cols[1 + c] = B_LOG[c];
+    gl_tsv_header(t, 1 + NLOGCOL, cols);
+    for (size_t k = 0; k < p->g.seeds; k++) {
+        const double *v[NLOGCOL];
+        size_t n[NLOGCOL];
+        for (int c = 0; c < NLOGCOL; c++)
+            v[c] = gl_sweep_array(sw, B_NAME, k, B_LOG[c], &n[c]);
+        for (size_t i = 0; i < n[0]; i++) {
+            double row[1 + NLOGCOL] = {(double)(seed0 + k)};
+            for (int c = 0; c < NLOGCOL; c++)
+                row[1 + c] = i < n[c] ? v[c][i] : NAN;
+            gl_tsv_row(t, 1 + NLOGCOL, row);
+        }
+        s = gl_tsv_block(t);
     }
-    c.snap = buf + 4 * NEVAL;
+    return s ? gl_err_set(err, s, "cannot write gan-log.tsv") : GL_OK;
+}
 
-    if ((s = gl_rec_open(rec, "gan-final.tsv", &fin, err)))
-        goto done;
-    gl_tsv_meta(fin, "pdata", "%s", PDATA_B);
-    gl_tsv_header(fin, 6, (const char *const[]){"seed", "JSD", "V", "mean_abs_D-half", "accuracy",
-                                                "(V-C(G))/se_V"});
-    for (size_t k = 0; k < ns; k++)
-        gl_tsv_row(fin, 6, (double[]){(double)(o->seed + k), res[5 * k], res[5 * k + 1],
-                                      res[5 * k + 2], res[5 * k + 3], res[5 * k + 4]});
-    if ((s = gl_rec_open(rec, "gan-density.tsv", &dens, err)))
-        goto done;
-    gl_tsv_meta(dens, "pdata", "%s", PDATA_B);
-    gl_tsv_meta(dens, "steps", "%zu %zu %zu %zu %zu", c.snap_step[0], c.snap_step[1],
-                c.snap_step[2], c.snap_step[3], c.snap_step[4]);
-    gl_tsv_header(dens, 2 + NSNAP, (const char *const[]){"x", "p_data", "p_g_a", "p_g_b", "p_g_c",
-                                                         "p_g_d", "p_g_e"});
+/* gan-density.tsv: p_data and the first seed's p_g snapshots on the x grid */
+static int b_write_density(gl_rec *rec, const gl_sweep *sw, const b_plan *p, gl_err *err)
+{
+    gl_tsv *t;
+    size_t n;
+    const double *snap = gl_sweep_array(sw, B_NAME, 0, "density", &n);
+    int s = gl_rec_open(rec, "gan-density.tsv", &t, err);
+    if (s)
+        return s;
+    if (n != NSNAP * NXD)
+        return gl_err_set(err, GL_EINVAL, "the first seed recorded %zu density values, not %d", n,
+                          NSNAP * NXD);
+    gl_tsv_meta(t, "pdata", "%s", PDATA_B);
+    gl_tsv_meta(t, "steps", "%zu %zu %zu %zu %zu", p->snap_step[0], p->snap_step[1],
+                p->snap_step[2], p->snap_step[3], p->snap_step[4]);
+    gl_tsv_header(t, 2 + NSNAP, (const char *const[]){"x", "p_data", "p_g_a", "p_g_b", "p_g_c",
+                                                      "p_g_d", "p_g_e"});
     for (size_t i = 0; i < NXD; i++) {
-        double row[2 + NSNAP], x = c.xlo + c.xh * (double)i;
+        double row[2 + NSNAP], x = XLO + XH * (double)i;
         row[0] = x;
-        row[1] = gl_mix_pdf(P, &x);
+        row[1] = gl_mix_pdf(p->P, &x);
         for (int k = 0; k < NSNAP; k++)
-            row[2 + k] = c.snap[k * NXD + i];
-        gl_tsv_row(dens, 2 + NSNAP, row);
+            row[2 + k] = snap[k * NXD + i];
+        s = gl_tsv_row(t, 2 + NSNAP, row);
     }
+    return s ? gl_err_set(err, s, "cannot write gan-density.tsv") : GL_OK;
+}
 
+/* gan-final.tsv (every seed's final values, the medians) and the claims */
+static int b_final_claims(const gl_exp_opts *o, gl_rec *rec, const gl_sweep *sw,
+                          const b_plan *p, gl_claims *cl, gl_err *err)
+{
+    gl_tsv *t;
+    int s = gl_rec_open(rec, "gan-final.tsv", &t, err);
+    if (s)
+        return s;
+    gl_tsv_meta(t, "pdata", "%s", PDATA_B);
+    gl_tsv_header(t, 1 + NFINAL, (const char *const[]){"seed", "JSD", "V", "mean_abs_D-half",
+                                                       "accuracy", "(V-C(G))/se_V"});
+    size_t nretry = 0, nfail = 0;
+    for (size_t k = 0; k < p->g.seeds; k++) {
+        double row[1 + NFINAL] = {(double)(o->seed + k)};
+        for (size_t q = 0; q < NFINAL; q++)
+            row[1 + q] = gl_sweep_value(sw, B_NAME, k, B_FINAL[q]);
+        gl_tsv_row(t, 1 + NFINAL, row);
+        nretry += (size_t)gl_sweep_value(sw, B_NAME, k, "jsd_retried");
+        nfail += (size_t)gl_sweep_value(sw, B_NAME, k, "jsd_failed");
+    }
     /* tolerances from the JSD threshold tau (theory/global-optimum.md):
      * best accuracy - 1/2 and E_m|D* - 1/2| are <= sqrt(tau/2); D's own error
      * adds EST; the accuracy's binomial error is 0.5/sqrt(2 NEVAL) (3 sd);
      * V <= C(G) <= -log 4 + 2 tau above, and V >= C(G) - GAP below */
     double tau = o->quick ? 0.1 : 0.02, est = 0.02, gap = 0.02;
     double bound = sqrt(tau / 2), binom = 3 * 0.5 / sqrt(2.0 * NEVAL);
-    double *t = buf; /* the sample scratch is free again */
-    double mJ = median(res, ns, 0, t), mV = median(res, ns, 1, t), mA = median(res, ns, 2, t),
-           mC = median(res, ns, 3, t), worst = -INFINITY;
-    double jmax = -INFINITY;
-    for (size_t k = 0; k < ns; k++) {
-        /* a NaN (se_V = 0: a constant D) must fail the claim, not vanish in fmax */
-        worst = isnan(res[5 * k + 4]) ? NAN : isnan(worst) ? worst : fmax(worst, res[5 * k + 4]);
-        jmax = fmax(jmax, res[5 * k]);
-    }
-    gl_tsv_meta(fin, "jsd_quadrature", "%zu of the logged steps retried on the finer grid, "
-                "%zu of them still failed (NaN in gan-log.tsv)", c.nretry, c.nfail);
-    gl_tsv_meta(fin, "median", "JSD %.6g V %.6g mean_abs %.6g accuracy %.6g", mJ, mV, mA, mC);
-    gl_tsv_meta(fin, "worst_JSD", "%.6g", jmax);
+    double mJ = gl_sweep_get(sw, B_NAME, "final_JSD_median");
+    double mV = gl_sweep_get(sw, B_NAME, "final_V_median");
+    double mA = gl_sweep_get(sw, B_NAME, "final_mean_abs_D-half_median");
+    double mC = gl_sweep_get(sw, B_NAME, "final_accuracy_median");
+    /* "_max" is NaN if any value is: a NaN (se_V = 0: a constant D) fails the claim */
+    double worst = gl_sweep_get(sw, B_NAME, "final_(V-C(G))/se_V_max");
+    gl_tsv_meta(t, "jsd_quadrature", "%zu of the logged steps retried on the finer grid, "
+                "%zu of them still failed (NaN in gan-log.tsv)", nretry, nfail);
+    gl_tsv_meta(t, "median", "JSD %.6g V %.6g mean_abs %.6g accuracy %.6g", mJ, mV, mA, mC);
+    s = gl_tsv_meta(t, "worst_JSD", "%.6g", gl_sweep_get(sw, B_NAME, "final_JSD_max"));
     gl_claims_add(cl, "B_median_JSD", GL_CLAIM_LE, 0, mJ, tau);
     gl_claims_add(cl, "B_median_V+log4", GL_CLAIM_EQ, 0, mV + log(4.0), 2 * tau + gap);
     gl_claims_add(cl, "B_median_mean|D-1/2|", GL_CLAIM_EQ, 0, mA, bound + est);
     gl_claims_add(cl, "B_median_accuracy", GL_CLAIM_EQ, 0.5, mC, bound + est + binom);
     gl_claims_add(cl, "B_max_(V-C(G))/se_V", GL_CLAIM_LE, 0, worst, 4);
-done:
-    gsl_rng_free(c.re);
+    return s ? gl_err_set(err, s, "cannot write gan-final.tsv") : GL_OK;
+}
+
+/* part B: one sweep over seeds, then its tables and claims */
+static int trained(const gl_exp_opts *o, const b_settings *g, gl_rec *rec, gl_claims *cl,
+                   gl_err *err)
+{
+    gl_mix *P = NULL;
+    gl_sweep *sw = NULL;
+    int s = gl_mix_parse(PDATA_B, &P, err);
+    if (s)
+        return s;
+    b_plan p = b_make_plan(g, P);
+    gl_sweep_cfg sc = gl_sweep_cfg_default();
+    sc.nconfigs = 1;
+    sc.names = (const char *const[]){B_NAME};
+    sc.seed0 = o->seed;
+    sc.nseeds = g->seeds;
+    sc.threads = o->threads;
+    sc.run = b_run;
+    sc.ctx = &p;
+    sc.progress = o->progress;
+    sc.progress_ctx = o->progress_ctx;
+    sc.stage = "global-optimum B: training GANs";
+    if (!(s = gl_sweep_run(&sw, &sc, err)) && !(s = b_write_log(rec, sw, &p, o->seed, err)) &&
+        !(s = b_final_claims(o, rec, sw, &p, cl, err)))
+        s = b_write_density(rec, sw, &p, err);
+    gl_sweep_free(sw);
     gl_mix_free(P);
-    free(buf);
     return s;
+}
+
+/* the overrides, on part B's settings; the ranges are the options' */
+static int b_overrides(const gl_exp_opts *o, b_settings *g, gl_err *err)
+{
+    const gl_argspec specs[] = {
+        {.name = "seeds", .type = GL_ARG_SIZE, .dst = &g->seeds, .min = 1, .max = 100},
+        {.name = "steps", .type = GL_ARG_SIZE, .dst = &g->steps, .min = 1, .max = 1e9},
+        {.name = "batch", .type = GL_ARG_SIZE, .dst = &g->batch, .min = 1, .max = 100000},
+        {.name = "lr", .type = GL_ARG_DOUBLE, .dst = &g->lr, .min = 0, .max = 1, .open_min = 1},
+        {.name = "hidden-g", .type = GL_ARG_FN, .dst = &g->hg, .parse = gl_exp_arg_hidden},
+        {.name = "hidden-d", .type = GL_ARG_FN, .dst = &g->hd, .parse = gl_exp_arg_hidden},
+    };
+    return gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
 }
 
 int gl_exp_global_optimum(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
 {
-    gan_cfg g = {o->quick ? 3 : 5, o->quick ? 5000 : 30000, o->quick ? 64 : 256,
-                 o->quick ? 3e-3 : 2e-3,
-                 {2, {16, 16}}, {2, {32, 32}}, o->quick ? 10 : 40};
-    double lr = 0;
-    unsigned long seeds = 0, steps = 0, batch = 0;
-    gl_mlp_hidden hg = {0, {0}}, hd = {0, {0}};
-    const gl_argspec specs[] = {
-        {.name = "seeds", .type = GL_ARG_ULONG, .dst = &seeds}, {.name = "steps", .type = GL_ARG_ULONG, .dst = &steps},
-        {.name = "batch", .type = GL_ARG_ULONG, .dst = &batch}, {.name = "lr", .type = GL_ARG_DOUBLE, .dst = &lr},
-        {.name = "hidden-g", .type = GL_ARG_FN, .dst = &hg, .parse = gl_exp_arg_hidden}, {.name = "hidden-d", .type = GL_ARG_FN, .dst = &hd, .parse = gl_exp_arg_hidden},
+    b_settings g = {
+        .seeds = o->quick ? 3 : 5,
+        .steps = o->quick ? 5000 : 30000,
+        .batch = o->quick ? 64 : 256,
+        .lr = o->quick ? 3e-3 : 2e-3,
+        .hg = {.n = 2, .v = {16, 16}},
+        .hd = {.n = 2, .v = {32, 32}},
+        .nlog = o->quick ? 10 : 40,
     };
-    int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
-    if (s)
-        return s;
-    for (int i = 0; i < o->argc; i++) {
-        const char *a = o->argv[i];
-        if (!strncmp(a, "--seeds", 7) && (seeds == 0 || seeds > 100))
-            return gl_err_set(err, GL_EINVAL, "--seeds must be 1..100");
-        if (!strncmp(a, "--steps", 7) && steps == 0)
-            return gl_err_set(err, GL_EINVAL, "--steps must be >= 1");
-        if (!strncmp(a, "--batch", 7) && (batch == 0 || batch > 100000))
-            return gl_err_set(err, GL_EINVAL, "--batch must be 1..100000");
-        if (!strncmp(a, "--lr", 4) && !(lr > 0))
-            return gl_err_set(err, GL_EINVAL, "--lr must be > 0, got %g", lr);
-    }
-    if (seeds)
-        g.seeds = seeds;
-    if (steps)
-        g.steps = steps;
-    if (batch)
-        g.batch = batch;
-    if (lr > 0)
-        g.lr = lr;
-    if (hg.n)
-        g.hg = hg;
-    if (hd.n)
-        g.hd = hd;
-    if ((s = landscape(o, rec, cl, err)) || (s = gl_global_optimum_a2(o, rec, cl, err)) ||
-        (s = trained(o, &g, rec, cl, err)))
+    int s;
+    if ((s = b_overrides(o, &g, err)) || (s = landscape(o, rec, cl, err)) ||
+        (s = gl_global_optimum_a2(o, rec, cl, err)) || (s = trained(o, &g, rec, cl, err)))
         return s;
     return gl_global_optimum_k(o, rec, cl, err);
 }
