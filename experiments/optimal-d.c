@@ -26,8 +26,8 @@ const char gl_exp_optimal_d_overrides[] =
     "  --pg SPEC      p_g, the same dimension as p_data\n"
     "  --steps N      Adam steps (default 12000; --quick 3000 in 1-D, 2500 in 2-D)\n"
     "  --batch N      samples from each of p_data and p_g per step (default 256)\n"
-    "  --lr X         initial learning rate in (0, 1], decayed linearly to 0 (default\n"
-    "                 0.005; --quick 0.01)\n"
+    "  --lr X         initial learning rate, decayed linearly to 0 (default 0.005;\n"
+    "                 --quick 0.01)\n"
     "  --hidden LIST  hidden layer widths (default 32,32)\n"
     "  --act NAME     hidden activation: tanh, sigmoid, relu, leaky (default tanh)\n";
 
@@ -409,8 +409,8 @@ static int make_plan(const gl_exp_opts *o, plan *pl, gl_err *err)
          .seen = &has_steps},
         {.name = "batch", .type = GL_ARG_ULONG, .dst = &ov.batch, .min = 1, .max = 100000,
          .seen = &has_batch},
-        {.name = "lr", .type = GL_ARG_DOUBLE, .dst = &ov.lr, .min = 0, .max = 1, .open_min = 1,
-         .seen = &has_lr},
+        {.name = "lr", .type = GL_ARG_DOUBLE, .dst = &ov.lr, .min = 0, .max = INFINITY,
+         .open_min = 1, .seen = &has_lr},
         {.name = "hidden", .type = GL_ARG_FN, .dst = &ov.hidden, .parse = gl_exp_arg_hidden},
         {.name = "act", .type = GL_ARG_STR, .dst = &ov.act},
     };

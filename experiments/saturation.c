@@ -30,7 +30,7 @@ const char gl_exp_saturation_overrides[] =
     "  --pg SPEC      the fixed bad generator's p_g = N(b, a) of G(z) = a z + b (default N(-6,0.5))\n"
     "  --steps N      GAN training steps of part C, >= 100 (default 3000; --quick 1500)\n"
     "  --seeds N      seeds of part C, 1..20 (default 3; --quick 1)\n"
-    "  --lr-g X       SGD learning rate of G in part C, in (0, 1] (default 0.003)\n";
+    "  --lr-g X       SGD learning rate of G in part C, > 0 (default 0.003)\n";
 
 #define NT 10           /* sharpening levels t of part A */
 #define NCK 8           /* D-training checkpoints of part B */
@@ -508,7 +508,8 @@ int gl_exp_saturation(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *
         {.name = "pg", .type = GL_ARG_STR, .dst = &pg},
         {.name = "steps", .type = GL_ARG_ULONG, .dst = &steps, .min = 2 * C_LOG_EVERY, .max = 1e8},
         {.name = "seeds", .type = GL_ARG_ULONG, .dst = &seeds, .min = 1, .max = 20},
-        {.name = "lr-g", .type = GL_ARG_DOUBLE, .dst = &lr_g, .min = 0, .max = 1, .open_min = 1},
+        {.name = "lr-g", .type = GL_ARG_DOUBLE, .dst = &lr_g, .min = 0, .max = INFINITY,
+         .open_min = 1},
     };
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)
