@@ -352,7 +352,7 @@ static int c_run(gl_run *run, const void *ctx, gl_err *err)
 {
     const cset *c = ctx;
     const race *rc = &RACES[gl_run_config(run)];
-    unsigned long seed = c->seed + 1000 * gl_run_seed(run);
+    unsigned long seed = gl_run_seed(run); /* o->seed + 1000 k */
     cwatch w = {.P = c->P, .nlog = c->steps / C_LOG_EVERY + 1, .jsd_race = NAN,
                 .first_below = (double)(c->steps + 1), .first_loss = {NAN, NAN}, .err = err};
     gl_exp_gan g = {0};
@@ -423,7 +423,8 @@ static int part_c(const gl_exp_opts *o, const cset *c, size_t seeds, gl_rec *rec
         names[p] = RACES[p].name;
     sc.nconfigs = NRACES;
     sc.names = names;
-    sc.seed0 = 0; /* the seed index: c_run's seed is c->seed + 1000 k */
+    sc.seed0 = c->seed;
+    sc.stride = 1000;
     sc.nseeds = seeds;
     sc.threads = o->threads;
     sc.run = c_run;

@@ -40,6 +40,7 @@ gl_sweep_cfg gl_sweep_cfg_default(void)
     c.names = NULL;
     c.seed0 = 1;
     c.nseeds = 1;
+    c.stride = 1;
     c.threads = 1;
     c.run = NULL;
     c.ctx = NULL;
@@ -51,7 +52,10 @@ gl_sweep_cfg gl_sweep_cfg_default(void)
 
 size_t gl_run_config(const gl_run *r) { return r->config; }
 const char *gl_run_name(const gl_run *r) { return r->s->names[r->config]; }
-unsigned long gl_run_seed(const gl_run *r) { return r->s->cfg.seed0 + r->seed_index; }
+unsigned long gl_run_seed(const gl_run *r)
+{
+    return r->s->cfg.seed0 + r->s->cfg.stride * r->seed_index;
+}
 size_t gl_run_seed_index(const gl_run *r) { return r->seed_index; }
 size_t gl_sweep_nseeds(const gl_sweep *s) { return s->cfg.nseeds; }
 unsigned long gl_sweep_seed0(const gl_sweep *s) { return s->cfg.seed0; }
@@ -150,9 +154,9 @@ static int check_cfg(const gl_sweep_cfg *c, gl_err *err)
 {
     if (!c->run || !c->names || c->nconfigs == 0)
         return gl_err_set(err, GL_EINVAL, "sweep: needs a run function and >= 1 named configuration");
-    if (c->nseeds == 0 || c->threads == 0 || c->threads > 64)
-        return gl_err_set(err, GL_EINVAL, "sweep: needs >= 1 seed and 1..64 threads, got %zu, %zu",
-                          c->nseeds, c->threads);
+    if (c->nseeds == 0 || c->threads == 0 || c->threads > 64 || c->stride == 0)
+        return gl_err_set(err, GL_EINVAL, "sweep: needs >= 1 seed, 1..64 threads and a seed stride "
+                          ">= 1, got %zu, %zu, %lu", c->nseeds, c->threads, c->stride);
     if (c->nconfigs > (size_t)-1 / c->nseeds / sizeof(gl_run))
         return gl_err_set(err, GL_EINVAL, "sweep: too many runs");
     for (size_t i = 0; i < c->nconfigs; i++) {

@@ -50,8 +50,9 @@ typedef int (*gl_run_fn)(gl_run *run, const void *ctx, gl_err *err);
 typedef struct {
     size_t nconfigs;
     const char *const *names; /* nconfigs distinct names */
-    unsigned long seed0;      /* the seeds seed0 .. seed0 + nseeds - 1 (default 1) */
+    unsigned long seed0;      /* the seeds seed0 + k stride, k = 0 .. nseeds - 1 (default 1) */
     size_t nseeds;            /* >= 1 (default 1) */
+    unsigned long stride;     /* >= 1 (default 1) */
     size_t threads;           /* 1..64, the caller included (default 1) */
     gl_run_fn run;
     const void *ctx;          /* shared by every run, read-only while the sweep runs */
@@ -72,7 +73,7 @@ void gl_sweep_free(gl_sweep *s); /* NULL is a no-op */
 size_t gl_run_config(const gl_run *r);       /* index into cfg->names */
 const char *gl_run_name(const gl_run *r);
 unsigned long gl_run_seed(const gl_run *r);
-size_t gl_run_seed_index(const gl_run *r);   /* seed - seed0 */
+size_t gl_run_seed_index(const gl_run *r);   /* k: the seed is seed0 + k stride */
 /* key = v; a key recorded twice keeps the last value */
 int gl_run_put(gl_run *r, const char *key, double v, gl_err *err);
 /* n doubles under key, NaN until written, owned by the sweep; NULL (err set)

@@ -77,6 +77,18 @@ START_TEST(test_values_and_stats)
     ck_assert(isnan(gl_sweep_value(s, "a/x", 0, "nope")));
     ck_assert_ptr_null(gl_sweep_array(s, "zz", 0, "arr", &n));
     ck_assert_uint_eq(n, 0);
+    /* a seed stride: seeds 5, 105, 205 */
+    gl_sweep_cfg c = gl_sweep_cfg_default();
+    c.nconfigs = 1;
+    c.names = NAMES;
+    c.seed0 = 5;
+    c.stride = 100;
+    c.nseeds = 3;
+    c.run = fake_run;
+    gl_sweep *t;
+    ck_assert_int_eq(gl_sweep_run(&t, &c, NULL), GL_OK);
+    ck_assert(gl_sweep_value(t, "a/x", 2, "v") == 205);
+    gl_sweep_free(t);
     /* element-wise over seeds: median of {s, 2s, 3s}[i] over s = 1..4 */
     double cur[3];
     gl_err e;
