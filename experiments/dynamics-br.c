@@ -43,6 +43,15 @@ typedef struct {
     const gl_mix *P, *Q;
 } dstar_ctx;
 
+/* what both halves share: the frozen D*, its maxima, and the one stream r
+ * ((ii) continues it where (i) stopped) */
+typedef struct {
+    dstar_ctx c;
+    double xm[MAXMAX];
+    size_t nm;
+    gsl_rng *r;
+} br_ctx;
+
 /* the frozen logit a = log p - log q0 and its derivative */
 static double logit(const dstar_ctx *c, double x)
 {
@@ -96,69 +105,58 @@ static int jsd_normal(const gl_mix *P, double mu, double sd, double *j, gl_err *
     return s;
 }
 
-int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
+/* one row of br-linear.tsv at step `step`: the exact JSD of N(B, |A|), D* at B */
+static int lin_row(gl_tsv *t, const br_ctx *b, size_t step, double A, double B, double *j,
+                   gl_err *err)
 {
-    const size_t lin_steps = 3000, net_steps = o->quick ? 1500 : 4000, every = 100;
-    const double lr_lin = 0.05, lr_net = 2e-3;
-    gl_mix *P = NULL, *Q = NULL;
-    gl_mlp *G = NULL;
-    gl_optim *og = NULL;
-    gl_pushforward *pf = NULL;
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    double *buf = malloc(3 * NB * sizeof *buf);
-    gl_tsv *tl, *td;
-    int s;
-    if (!r || !buf) {
-        s = gl_err_set(err, GL_ENOMEM, "out of memory");
-        goto done;
-    }
-    double *z = buf, *x = z + NB, *dx = x + NB;
-    if ((s = gl_mix_parse(BR_P, &P, err)) || (s = gl_mix_parse(BR_Q0, &Q, err)))
-        goto done;
-    dstar_ctx c = {P, Q};
-    double xm[MAXMAX];
-    size_t nm = maxima(&c, xm);
-    if (nm == 0) {
-        s = gl_err_set(err, GL_ENOCONV, "no local maximum of D on [%g, %g]", XLO, XHI);
-        goto done;
-    }
-    gsl_rng_set(r, o->seed);
+    int s = jsd_normal(b->c.P, B, fabs(A), j, err);
+    if (!s)
+        gl_tsv_row(t, 5, (double[]){(double)step, A, B, *j, gl_num_sigmoid(logit(&b->c, B))});
+    return s;
+}
 
-    /* (i) the linear generator, from p_g0 itself */
-    if ((s = gl_rec_open(rec, "br-linear.tsv", &tl, err)))
-        goto done;
-    gl_tsv_meta(tl, "setup", "p_data = %s; D = D* of p_data against p_g0 = %s, frozen; G(z) = A z + B "
+/* what (i) ends with: the final parameters, the first and last JSDs, the
+ * distance of B from the nearest maximum of D */
+typedef struct {
+    double A, B, j0, jl, dB;
+} lin_result;
+
+/* (i) the linear generator, from p_g0 itself: SGD on (A, B) until lin_steps
+ * or until it is a point mass; br-linear.tsv every `every` steps and at the
+ * end */
+static int br_linear(const br_ctx *b, gl_rec *rec, lin_result *res, gl_err *err)
+{
+    const size_t lin_steps = 3000, every = 100;
+    const double lr_lin = 0.05;
+    double z[NB], x[NB], dx[NB];
+    gl_tsv *t;
+    int s = gl_rec_open(rec, "br-linear.tsv", &t, err);
+    if (s)
+        return s;
+    gl_tsv_meta(t, "setup", "p_data = %s; D = D* of p_data against p_g0 = %s, frozen; G(z) = A z + B "
                 "from (%g, %g), SGD lr %g on -mean log D(G(z)), batch %d", BR_P, BR_Q0, A0, B0,
                 lr_lin, NB);
-    gl_tsv_header(tl, 5, (const char *const[]){"step", "A", "B", "jsd", "Dstar_at_B"});
+    gl_tsv_header(t, 5, (const char *const[]){"step", "A", "B", "jsd", "Dstar_at_B"});
     double A = A0, B = B0, j0 = NAN, jl = NAN;
     size_t t_stop = lin_steps;
-    for (size_t t = 0; t <= lin_steps; t++) {
-        if (t % every == 0) {
-            double j;
-            if ((s = jsd_normal(P, B, fabs(A), &j, err)))
-                goto done;
-            if (t == 0)
-                j0 = j;
-            jl = j;
-            gl_tsv_row(tl, 5, (double[]){(double)t, A, B, j, gl_num_sigmoid(logit(&c, B))});
+    for (size_t k = 0; k <= lin_steps; k++) {
+        if (k % every == 0) {
+            if ((s = lin_row(t, b, k, A, B, &jl, err)))
+                return s;
+            if (k == 0)
+                j0 = jl;
         }
-        if (t == lin_steps || fabs(A) < A_STOP) {
-            if (t % every) { /* the last row, off the cadence */
-                double j;
-                if ((s = jsd_normal(P, B, fabs(A), &j, err)))
-                    goto done;
-                jl = j;
-                gl_tsv_row(tl, 5, (double[]){(double)t, A, B, j, gl_num_sigmoid(logit(&c, B))});
-            }
-            t_stop = t;
+        if (k == lin_steps || fabs(A) < A_STOP) {
+            if (k % every && (s = lin_row(t, b, k, A, B, &jl, err))) /* the last row, off the cadence */
+                return s;
+            t_stop = k;
             break;
         }
         double gA = 0, gB = 0;
-        gl_noise_sample(GL_NOISE_NORMAL, r, NB, z);
+        gl_noise_sample(GL_NOISE_NORMAL, b->r, NB, z);
         for (size_t i = 0; i < NB; i++)
             x[i] = A * z[i] + B;
-        ns_dx(&c, x, NB, dx);
+        ns_dx(&b->c, x, NB, dx);
         for (size_t i = 0; i < NB; i++) {
             gA += dx[i] * z[i];
             gB += dx[i];
@@ -167,49 +165,96 @@ int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err
         B -= lr_lin * gB;
     }
     double dB = INFINITY;
-    for (size_t k = 0; k < nm; k++)
-        dB = fmin(dB, fabs(B - xm[k]));
-    gl_tsv_meta(tl, "maxima_of_D", "%zu local maxima; the nearest to the final B is %.4g away", nm, dB);
-    gl_tsv_meta(tl, "result", "A %.4g -> %.4g (step %zu; the run stops once |A| < %g), B %.4g -> %.6g; "
-                "JSD %.4g -> %.4g", A0, A, t_stop, A_STOP, B0, B, j0, jl);
+    for (size_t k = 0; k < b->nm; k++)
+        dB = fmin(dB, fabs(B - b->xm[k]));
+    *res = (lin_result){.A = A, .B = B, .j0 = j0, .jl = jl, .dB = dB};
+    gl_tsv_meta(t, "maxima_of_D", "%zu local maxima; the nearest to the final B is %.4g away", b->nm,
+                dB);
+    s = gl_tsv_meta(t, "result", "A %.4g -> %.4g (step %zu; the run stops once |A| < %g), B %.4g -> "
+                    "%.6g; JSD %.4g -> %.4g", A0, A, t_stop, A_STOP, B0, B, j0, jl);
+    return gl_dynamics_wrote(s, "br-linear.tsv", err);
+}
 
-    /* (ii) a network generator from its random init */
-    const size_t gs[] = {1, 16, 16, 1};
-    if ((s = gl_mlp_alloc(&G, 3, gs, GL_ACT_TANH, 0, NB, err)) ||
+/* (ii) a network generator from its random init (Adam on the NS loss against
+ * the frozen D*), then its exact side (gl_metrics_gen): the JSD, the mass
+ * within 0.1 of the maxima of D (*mass), and br-density.tsv */
+static int br_net(const gl_exp_opts *o, const br_ctx *b, gl_rec *rec, double *mass, gl_err *err)
+{
+    const size_t net_steps = o->quick ? 1500 : 4000;
+    const double lr_net = 2e-3;
+    const gl_mix *P = b->c.P, *Q = b->c.Q;
+    gl_mlp *G = NULL;
+    gl_optim *og = NULL;
+    gl_metrics_gen *ex = NULL;
+    double z[NB], x[NB], dx[NB], jn, je;
+    gl_tsv *t;
+    int s;
+    if ((s = gl_mlp_alloc(&G, 3, (const size_t[]){1, 16, 16, 1}, GL_ACT_TANH, 0, NB, err)) ||
         (s = gl_optim_alloc(&og, GL_OPT_ADAM, G->nparams, lr_net, err)))
         goto done;
     og->beta1 = 0.5;
-    gl_mlp_init(G, r);
-    for (size_t t = 0; t < net_steps; t++) {
-        gl_noise_sample(GL_NOISE_NORMAL, r, NB, z);
+    gl_mlp_init(G, b->r);
+    for (size_t k = 0; k < net_steps; k++) {
+        gl_noise_sample(GL_NOISE_NORMAL, b->r, NB, z);
         gl_mlp_forward(G, z, NB, x);
-        ns_dx(&c, x, NB, dx);
+        ns_dx(&b->c, x, NB, dx);
         gl_mlp_zero_grad(G);
         gl_mlp_backward(G, dx, NULL, 1);
         gl_optim_step(og, G->params, G->grads);
-        if (o->progress && (t + 1) % 500 == 0)
+        if (o->progress && (k + 1) % 500 == 0)
             o->progress(o->progress_ctx, "dynamics C: best response to a frozen D",
-                        (double)(t + 1) / (double)net_steps);
+                        (double)(k + 1) / (double)net_steps);
     }
-    double jn, je, mass = 0;
-    if ((s = gl_pushforward_alloc(&pf, G, GL_NOISE_NORMAL, GL_PUSHFORWARD_NGRID, err)) ||
-        (s = gl_metrics_jsd_pf(P, pf, NULL, &jn, &je, err)))
+    if ((s = gl_metrics_gen_alloc(&ex, G, GL_NOISE_NORMAL, err)) ||
+        (s = gl_metrics_gen_jsd(ex, P, &jn, &je, NULL, err)))
         goto done;
-    for (size_t k = 0; k < nm; k++) /* the windows are disjoint: the maxima are > 0.2 apart */
-        mass += gl_pushforward_cdf(pf, xm[k] + 0.1) - gl_pushforward_cdf(pf, xm[k] - 0.1);
-
-    if ((s = gl_rec_open(rec, "br-density.tsv", &td, err)))
+    gl_pushforward *pf = gl_metrics_gen_pf(ex);
+    const double *xm = b->xm;
+    *mass = 0;
+    for (size_t k = 0; k < b->nm; k++) /* the windows are disjoint: the maxima are > 0.2 apart */
+        *mass += gl_pushforward_cdf(pf, xm[k] + 0.1) - gl_pushforward_cdf(pf, xm[k] - 0.1);
+    if ((s = gl_rec_open(rec, "br-density.tsv", &t, err)))
         goto done;
-    gl_tsv_meta(td, "maxima_of_D", "%zu: %.6g %.6g %.6g %.6g", nm, xm[0], nm > 1 ? xm[1] : NAN,
-                nm > 2 ? xm[2] : NAN, nm > 3 ? xm[3] : NAN);
-    gl_tsv_meta(td, "network", "G 1-16-16-1 tanh, Adam lr %g beta1 0.5, %zu steps; mass of p_g "
-                "within 0.1 of a maximum of D: %.6g; exact JSD %.6g", lr_net, net_steps, mass, jn);
-    gl_tsv_header(td, 5, (const char *const[]){"x", "p_data", "p_g0", "Dstar", "p_g_net"});
+    gl_tsv_meta(t, "maxima_of_D", "%zu: %.6g %.6g %.6g %.6g", b->nm, xm[0], b->nm > 1 ? xm[1] : NAN,
+                b->nm > 2 ? xm[2] : NAN, b->nm > 3 ? xm[3] : NAN);
+    gl_tsv_meta(t, "network", "G 1-16-16-1 tanh, Adam lr %g beta1 0.5, %zu steps; mass of p_g "
+                "within 0.1 of a maximum of D: %.6g; exact JSD %.6g", lr_net, net_steps, *mass, jn);
+    gl_tsv_header(t, 5, (const char *const[]){"x", "p_data", "p_g0", "Dstar", "p_g_net"});
     for (size_t i = 0; i < NXG; i++) {
         double xx = -6 + 12.0 * (double)i / (NXG - 1);
-        gl_tsv_row(td, 5, (double[]){xx, gl_mix_pdf(P, &xx), gl_mix_pdf(Q, &xx),
-                                     gl_num_sigmoid(logit(&c, xx)), exp(gl_pushforward_logpdf(pf, xx))});
+        s = gl_tsv_row(t, 5, (double[]){xx, gl_mix_pdf(P, &xx), gl_mix_pdf(Q, &xx),
+                                        gl_num_sigmoid(logit(&b->c, xx)),
+                                        exp(gl_pushforward_logpdf(pf, xx))});
     }
+    s = gl_dynamics_wrote(s, "br-density.tsv", err);
+done:
+    gl_metrics_gen_free(ex);
+    gl_optim_free(og);
+    gl_mlp_free(G);
+    return s;
+}
+
+int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
+{
+    gl_mix *P = NULL, *Q = NULL;
+    br_ctx b = {.r = gsl_rng_alloc(gsl_rng_mt19937)};
+    lin_result lin;
+    double mass;
+    int s;
+    if (!b.r) {
+        s = gl_err_set(err, GL_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((s = gl_mix_parse(BR_P, &P, err)) || (s = gl_mix_parse(BR_Q0, &Q, err)))
+        goto done;
+    b.c = (dstar_ctx){.P = P, .Q = Q};
+    if ((b.nm = maxima(&b.c, b.xm)) == 0) {
+        s = gl_err_set(err, GL_ENOCONV, "no local maximum of D on [%g, %g]", XLO, XHI);
+        goto done;
+    }
+    gsl_rng_set(b.r, o->seed);
+    if ((s = br_linear(&b, rec, &lin, err)) || (s = br_net(o, &b, rec, &mass, err)))
+        goto done;
 
     /* Claims. (i) collapse: the linear G's scale falls from 1.5 to <= 0.05
      * (30x) and its centre ends within 0.01 of a local maximum of D (the
@@ -217,17 +262,13 @@ int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err
      * from p_data by at least 0.05 nats (a best response is not progress).
      * (ii) the network puts >= 90 % of its mass within 0.1 of the maxima of
      * D: a point mass, up to what 16 tanh units and finite training give. */
-    gl_claims_add(cl, "C_linear_scale_collapses", GL_CLAIM_LE, 0.05, fabs(A), 0);
-    gl_claims_add(cl, "C_linear_centre_at_argmax_D", GL_CLAIM_LE, 0.01, dB, 0);
-    gl_claims_add(cl, "C_linear_jsd_increase", GL_CLAIM_GE, 0.05, jl - j0, 0);
+    gl_claims_add(cl, "C_linear_scale_collapses", GL_CLAIM_LE, 0.05, fabs(lin.A), 0);
+    gl_claims_add(cl, "C_linear_centre_at_argmax_D", GL_CLAIM_LE, 0.01, lin.dB, 0);
+    gl_claims_add(cl, "C_linear_jsd_increase", GL_CLAIM_GE, 0.05, lin.jl - lin.j0, 0);
     gl_claims_add(cl, "C_net_mass_near_argmax_D", GL_CLAIM_GE, 0.9, mass, 0);
 done:
-    gl_pushforward_free(pf);
-    gl_optim_free(og);
-    gl_mlp_free(G);
     gl_mix_free(P);
     gl_mix_free(Q);
-    gsl_rng_free(r);
-    free(buf);
+    gsl_rng_free(b.r);
     return s;
 }

@@ -1,5 +1,7 @@
-/* dynamics.h — the two parts of exp dynamics: the Dirac-GAN (dynamics.c)
- * and the same comparison on a real 1-D GAN (dynamics-gan.c). */
+/* dynamics.h — the three parts of exp dynamics: the Dirac-GAN (dynamics.c),
+ * the same comparison on a real 1-D GAN, one sweep of configurations x seeds
+ * (dynamics-gan.c, configured by gl_dynamics_gan_cfg), and the best response
+ * to a frozen D* (dynamics-br.c). */
 #ifndef GL_DYNAMICS_H
 #define GL_DYNAMICS_H
 
@@ -10,13 +12,18 @@ typedef struct {
     size_t steps, batch, seeds, nlog; /* nlog exact-JSD points per run, steps % nlog == 0 */
     double lr, r1;                    /* learning rate of both nets; R1 weight gamma */
     gl_opt_kind opt;
-    int alt_only;                     /* only the alternating runs (quick) */
+    int alt_only;                     /* only the alternating configurations (quick) */
 } gl_dynamics_gan_cfg;
 
+/* part B: the sweep, gan-jsd.tsv, gan-summary.tsv, gan-median.tsv, its claims */
 int gl_dynamics_gan(const gl_exp_opts *o, const gl_dynamics_gan_cfg *g, gl_rec *rec, gl_claims *cl,
                     gl_err *err);
 
 /* part C (dynamics-br.c): the generator's best response to a frozen D* */
 int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
+
+/* status, the last return of a file's writers (a failed write is sticky),
+ * as an error naming file */
+int gl_dynamics_wrote(int status, const char *file, gl_err *err);
 
 #endif
