@@ -215,6 +215,11 @@ int gl_tsv_scan(gl_tsv *t)
     return status(t);
 }
 
+int gl_tsv_done(gl_tsv *t, gl_err *err)
+{
+    return t->bad ? gl_err_set(err, GL_EIO, "cannot write %s", t->final) : GL_OK;
+}
+
 int gl_rec_commit(gl_rec *rec, gl_err *err)
 {
     int s = GL_OK;

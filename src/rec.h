@@ -64,6 +64,9 @@ int gl_tsv_cells(gl_tsv *t, size_t n, const gl_tsv_cell *c);
  * next "index"), and the end of a scan line of a surface (one blank line). */
 int gl_tsv_block(gl_tsv *t);
 int gl_tsv_scan(gl_tsv *t);
+/* GL_OK, or GL_EIO with "cannot write DIR/NAME" in err if a write to t failed:
+ * the check after writing a file. */
+int gl_tsv_done(gl_tsv *t, gl_err *err);
 
 /* ---- claims ---- */
 

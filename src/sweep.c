@@ -340,13 +340,31 @@ static double compute(stat st, double *v, size_t n)
     }
 }
 
+/* does name match pattern, a comma-separated list of fnmatch patterns? */
+static int matches(const char *pattern, const char *name)
+{
+    char one[128];
+    for (const char *p = pattern;;) {
+        size_t n = strcspn(p, ",");
+        if (n < sizeof one) {
+            memcpy(one, p, n);
+            one[n] = '\0';
+            if (fnmatch(one, name, 0) == 0)
+                return 1;
+        }
+        if (!p[n])
+            return 0;
+        p += n + 1;
+    }
+}
+
 /* element i of metric over the runs matching pattern, into v; their count */
 static size_t gather(const gl_sweep *s, const char *pattern, const char *metric, size_t i,
                      double *v)
 {
     size_t n = 0;
     for (size_t c = 0; c < s->cfg.nconfigs; c++) {
-        if (fnmatch(pattern, s->names[c], 0) != 0)
+        if (!matches(pattern, s->names[c]))
             continue;
         for (size_t q = 0; q < s->cfg.nseeds; q++) {
             const entry *e = find(&s->runs[c * s->cfg.nseeds + q], metric);

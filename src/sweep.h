@@ -19,7 +19,8 @@
  * (gl_run_array) under keys of at most GL_RUN_KEYLEN - 1 characters. After the
  * sweep, gl_sweep_value / gl_sweep_array read one run's; gl_sweep_get gives a
  * statistic over runs: its first argument is a pattern over configuration
- * names (fnmatch: "*" + "/grid" pools every method on the grid) and its second
+ * names (fnmatch: "*" + "/grid" pools every method on the grid; a comma-separated
+ * list such as "alt,sim" pools the names any of them matches) and its second
  * is METRIC_STAT, the metric's key, an underscore and one of
  *   mean sd median min max sum  over every matching run (NaN if any value is
  *                           NaN, so that a failed run fails a claim)

@@ -75,6 +75,7 @@ START_TEST(test_cells_digits_blocks)
     ck_assert_int_eq(gl_tsv_block(t), GL_OK);
     ck_assert_int_eq(gl_tsv_row(t, 2, (const double[]){-INFINITY, 2.0 / 3}), GL_OK);
     ck_assert_int_eq(gl_tsv_scan(t), GL_OK);
+    ck_assert_int_eq(gl_tsv_done(t, NULL), GL_OK);
     ck_assert_int_eq(gl_rec_commit(r, NULL), GL_OK);
     gl_rec_free(r);
     snprintf(path, sizeof path, "%s/c.tsv", gl_test_dir);
@@ -114,6 +115,8 @@ START_TEST(test_write_error_reported)
             _exit(12); /* the failure was never reported */
         if (gl_tsv_row(t, 1, (const double[]){1}) != GL_EIO || gl_tsv_block(t) != GL_EIO)
             _exit(13); /* not sticky */
+        if (gl_tsv_done(t, &e) != GL_EIO || !strstr(e.msg, "big.tsv"))
+            _exit(15);
         if (gl_rec_commit(r, &e) != GL_EIO || !strstr(e.msg, "big.tsv"))
             _exit(14);
         gl_rec_free(r);

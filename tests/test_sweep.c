@@ -62,6 +62,8 @@ START_TEST(test_values_and_stats)
     ck_assert(gl_sweep_get(s, "a/*", "v_n") == 8);
     ck_assert(gl_sweep_get(s, "a/*", "v_median") == 0.5 * (4 + 201));
     ck_assert(gl_sweep_get(s, "*/x", "v_max") == 104);
+    ck_assert(gl_sweep_get(s, "a/x,a/y", "v_n") == 8); /* a list */
+    ck_assert(gl_sweep_get(s, "b/x,zz", "v_n") == 4);
     /* NaN: strict statistics fail, the finite ones skip it */
     ck_assert(isnan(gl_sweep_get(s, "a/x", "half_mean")));
     ck_assert(isnan(gl_sweep_get(s, "a/x", "half_max")));
