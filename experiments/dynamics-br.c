@@ -172,7 +172,7 @@ static int br_linear(const br_ctx *b, gl_rec *rec, lin_result *res, gl_err *err)
                 dB);
     s = gl_tsv_meta(t, "result", "A %.4g -> %.4g (step %zu; the run stops once |A| < %g), B %.4g -> "
                     "%.6g; JSD %.4g -> %.4g", A0, A, t_stop, A_STOP, B0, B, j0, jl);
-    return gl_dynamics_wrote(s, "br-linear.tsv", err);
+    return gl_tsv_done(t, err);
 }
 
 /* (ii) a network generator from its random init (Adam on the NS loss against
@@ -226,7 +226,7 @@ static int br_net(const gl_exp_opts *o, const br_ctx *b, gl_rec *rec, double *ma
                                         gl_num_sigmoid(logit(&b->c, xx)),
                                         exp(gl_pushforward_logpdf(pf, xx))});
     }
-    s = gl_dynamics_wrote(s, "br-density.tsv", err);
+    s = gl_tsv_done(t, err);
 done:
     gl_metrics_gen_free(ex);
     gl_optim_free(og);

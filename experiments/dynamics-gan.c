@@ -212,7 +212,7 @@ static int write_jsd(gl_rec *rec, const gl_sweep *s, const gl_dynamics_gan_cfg *
                                             ld[k]});
             st = gl_tsv_block(t);
         }
-    return gl_dynamics_wrote(st, "gan-jsd.tsv", err);
+    return gl_tsv_done(t, err);
 }
 
 /* gan-summary.tsv: every run's final and swing, each configuration's
@@ -241,7 +241,7 @@ static int write_summary(gl_rec *rec, const gl_sweep *s, const gl_dynamics_gan_c
     st = gl_tsv_meta(t, "pooled", "median final JSD %.4g without R1, %.4g with; median swing %.4g "
                      "without, %.4g with; worst final %.4g without, %.4g with", fin->plain, fin->r1,
                      swing->plain, swing->r1, worst->plain, worst->r1);
-    return gl_dynamics_wrote(st, "gan-summary.tsv", err);
+    return gl_tsv_done(t, err);
 }
 
 /* gan-median.tsv: the median curves, one column per configuration (nan: not run) */
@@ -274,7 +274,7 @@ static int write_median(gl_rec *rec, const gl_sweep *s, const gl_dynamics_gan_cf
         st = gl_tsv_row(t, 1 + NCONF, row);
     }
     free(m);
-    return gl_dynamics_wrote(st, "gan-median.tsv", err);
+    return gl_tsv_done(t, err);
 }
 
 /* Claims (pooled over the update rules run). Measured at the defaults on

@@ -22,8 +22,4 @@ int gl_dynamics_gan(const gl_exp_opts *o, const gl_dynamics_gan_cfg *g, gl_rec *
 /* part C (dynamics-br.c): the generator's best response to a frozen D* */
 int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
 
-/* status, the last return of a file's writers (a failed write is sticky),
- * as an error naming file */
-int gl_dynamics_wrote(int status, const char *file, gl_err *err);
-
 #endif

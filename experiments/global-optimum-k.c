@@ -173,7 +173,7 @@ static int k_write_log(const gl_exp_opts *o, gl_rec *rec, const gl_sweep *sw, co
                                             g[i]});
             s = gl_tsv_block(t);
         }
-    return s ? gl_err_set(err, s, "cannot write k-log.tsv") : GL_OK;
+    return gl_tsv_done(t, err);
 }
 
 /* k-summary.tsv (every run's summaries, the medians per k) and the claims */
@@ -206,7 +206,7 @@ static int k_summary_claims(const gl_exp_opts *o, gl_rec *rec, const gl_sweep *s
                   gl_sweep_get(sw, "k5", "gap_late_median") / gl_sweep_get(sw, "k1", "gap_late_median"), 0);
     gl_claims_add(cl, "C_k5_over_k1_median_final_jsd", GL_CLAIM_LE, bj,
                   gl_sweep_get(sw, "k5", "jsd_final_median") / gl_sweep_get(sw, "k1", "jsd_final_median"), 0);
-    return s ? gl_err_set(err, s, "cannot write k-summary.tsv") : GL_OK;
+    return gl_tsv_done(t, err);
 }
 
 int gl_global_optimum_k(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)

@@ -359,7 +359,7 @@ static int b_write_log(gl_rec *rec, const gl_sweep *sw, const b_plan *p, unsigne
         }
         s = gl_tsv_block(t);
     }
-    return s ? gl_err_set(err, s, "cannot write gan-log.tsv") : GL_OK;
+    return gl_tsv_done(t, err);
 }
 
 /* gan-density.tsv: p_data and the first seed's p_g snapshots on the x grid */
@@ -387,7 +387,7 @@ static int b_write_density(gl_rec *rec, const gl_sweep *sw, const b_plan *p, gl_
             row[2 + k] = snap[k * NXD + i];
         s = gl_tsv_row(t, 2 + NSNAP, row);
     }
-    return s ? gl_err_set(err, s, "cannot write gan-density.tsv") : GL_OK;
+    return gl_tsv_done(t, err);
 }
 
 /* gan-final.tsv (every seed's final values, the medians) and the claims */
@@ -431,7 +431,7 @@ static int b_final_claims(const gl_exp_opts *o, gl_rec *rec, const gl_sweep *sw,
     gl_claims_add(cl, "B_median_mean|D-1/2|", GL_CLAIM_EQ, 0, mA, bound + est);
     gl_claims_add(cl, "B_median_accuracy", GL_CLAIM_EQ, 0.5, mC, bound + est + binom);
     gl_claims_add(cl, "B_max_(V-C(G))/se_V", GL_CLAIM_LE, 0, worst, 4);
-    return s ? gl_err_set(err, s, "cannot write gan-final.tsv") : GL_OK;
+    return gl_tsv_done(t, err);
 }
 
 /* part B: one sweep over seeds, then its tables and claims */
