@@ -54,9 +54,11 @@ static int part_a(gl_rec *rec, gl_claims *cl, gl_err *err)
                                   "has f(1) = -log 4");
     gl_tsv_header(t, 8, (const char *const[]){"f", "f_at_1", "fprime_at_1", "convexity_violations", "dom_lo",
                                               "dom_hi", "fstar", "g_f"});
+    const char *cols[1 + GL_F_COUNT] = {"u"};
+    for (int k = 0; k < GL_F_COUNT; k++)
+        cols[1 + k] = gl_fdiv_get(all_ids[k])->name;
     gl_tsv_meta(g, "columns", "f(u) of every entry");
-    gl_tsv_header(g, 1 + GL_F_COUNT, (const char *const[]){"u", "kl", "rkl", "pearson", "neyman", "hellinger",
-                                                           "jeffreys", "js", "gan", "tv"});
+    gl_tsv_header(g, 1 + GL_F_COUNT, cols);
     double u[NUG], fv[NUG], f1max = 0, ganf1 = NAN;
     size_t nviol = 0;
     for (int i = 0; i < NUG; i++)
@@ -158,6 +160,20 @@ static double fs_notes(double t) { return t < 0 ? -log(-expm1(t)) - 2 * LOG2 : I
 static double fs_fgan(double t) { return t < LOG2 ? -log(2 - exp(t)) : INFINITY; }
 static double fs_shift(double t) { return fs_notes(t - CSHIFT) + CSHIFT; }
 
+/* the three generators of part C, in the order of js-conj.tsv's columns and
+ * js-div.tsv's rows: col names the columns, c the shift from the notes' */
+typedef struct {
+    const char *name, *col;
+    double (*f)(double), (*fstar)(double);
+    double c;
+} js_gen;
+static const js_gen JSGEN[] = {
+    {.name = "notes", .col = "notes", .f = f_notes, .fstar = fs_notes, .c = 0},
+    {.name = "fgan", .col = "fgan", .f = f_fgan, .fstar = fs_fgan, .c = LOG2},
+    {.name = "notes+1(u-1)", .col = "shift", .f = f_shift, .fstar = fs_shift, .c = CSHIFT},
+};
+#define NJSGEN (sizeof JSGEN / sizeof JSGEN[0])
+
 typedef struct {
     double (*f)(double);
 } gen_ctx;
@@ -173,42 +189,54 @@ static double h_gen(const double *x, double lp, double lq, void *params)
     return exp(lq) * ((gen_ctx *)params)->f(exp(lp - lq));
 }
 
-static int part_c(gl_rec *rec, gl_claims *cl, gl_err *err)
+/* js-conj.tsv: each generator's closed-form conjugate against the numeric sup
+ * on t = -4..0.8; *emax gets the largest difference */
+static int js_conjugates(gl_tsv *t, double *emax, gl_err *err)
 {
-    static double (*const gens[3])(double) = {f_notes, f_fgan, f_shift};
-    static double (*const stars[3])(double) = {fs_notes, fs_fgan, fs_shift};
-    static const char *const names[3] = {"notes", "fgan", "notes+1(u-1)"};
-    static const double cs[3] = {0, LOG2, CSHIFT};
-    gl_tsv *t = NULL, *t2 = NULL;
-    gl_mix *P = NULL, *Q = NULL;
-    int s;
-    if ((s = gl_rec_open(rec, "js-conj.tsv", &t, err)) || (s = gl_rec_open(rec, "js-div.tsv", &t2, err)) ||
-        (s = gl_tsv_digits(t2, 17)) || (s = gl_mix_parse(PSPEC, &P, err)) ||
-        (s = gl_mix_parse(QSPEC, &Q, err)))
-        goto done;
+    const char *cols[1 + 2 * NJSGEN] = {"t"};
+    char names[2 * NJSGEN][32];
+    for (size_t k = 0; k < NJSGEN; k++) {
+        snprintf(names[2 * k], sizeof names[0], "%s_closed", JSGEN[k].col);
+        snprintf(names[2 * k + 1], sizeof names[0], "%s_num", JSGEN[k].col);
+        cols[1 + 2 * k] = names[2 * k];
+        cols[2 + 2 * k] = names[2 * k + 1];
+    }
     gl_tsv_meta(t, "generators", "notes: u log u - (u+1) log(u+1) + log 4; fgan: -(u+1) log((1+u)/2) + u log u "
                                  "= notes + log 2 (u-1); shift: notes + 1 (u-1)");
     gl_tsv_meta(t, "closed", "notes* = -log(1-e^t) - log 4 (t<0); fgan* = -log(2-e^t) (t<log 2); "
                              "shift* = notes*(t-1) + 1 (t<1)");
     gl_tsv_meta(t, "numeric", "sup_{u>=0} {t u - f(u)}, gl_fconj_numeric; nan outside the domain");
-    gl_tsv_header(t, 7, (const char *const[]){"t", "notes_closed", "notes_num", "fgan_closed", "fgan_num",
-                                              "shift_closed", "shift_num"});
-    double emax = 0, dmax = 0, gmax = 0;
+    gl_tsv_header(t, 1 + 2 * NJSGEN, cols);
+    *emax = 0;
     for (int i = 0; i <= 80; i++) {
-        double tt = -4 + i * 0.06, row[7];
+        double tt = -4 + i * 0.06, row[1 + 2 * NJSGEN];
         row[0] = tt;
-        for (int k = 0; k < 3; k++) {
-            double v = NAN, c = stars[k](tt);
+        for (size_t k = 0; k < NJSGEN; k++) {
+            double v = NAN, c = JSGEN[k].fstar(tt);
+            int s;
             if (isfinite(c)) {
-                if ((s = gl_fconj_numeric(gen_of, (void *)gens[k], tt, &v, NULL, err)))
-                    goto done;
-                emax = fmax(emax, fabs(v - c));
+                if ((s = gl_fconj_numeric(gen_of, (void *)JSGEN[k].f, tt, &v, NULL, err)))
+                    return s;
+                *emax = fmax(*emax, fabs(v - c));
             }
             row[1 + 2 * k] = isfinite(c) ? c : NAN;
             row[2 + 2 * k] = v;
         }
-        gl_tsv_row(t, 7, row);
+        gl_tsv_row(t, 1 + 2 * NJSGEN, row);
     }
+    return GL_OK;
+}
+
+static int part_c(gl_rec *rec, gl_claims *cl, gl_err *err)
+{
+    gl_tsv *t = NULL, *t2 = NULL;
+    gl_mix *P = NULL, *Q = NULL;
+    int s;
+    double emax = 0, dmax = 0, gmax = 0;
+    if ((s = gl_rec_open(rec, "js-conj.tsv", &t, err)) || (s = gl_rec_open(rec, "js-div.tsv", &t2, err)) ||
+        (s = gl_tsv_digits(t2, 17)) || (s = gl_mix_parse(PSPEC, &P, err)) ||
+        (s = gl_mix_parse(QSPEC, &Q, err)) || (s = js_conjugates(t, &emax, err)))
+        goto done;
     /* f_fgan - f_notes = log 2 (u - 1) on a grid: the two differ by c(u-1) */
     for (int i = 0; i <= 200; i++) {
         double u = pow(10.0, -3 + 6.0 * i / 200);
@@ -221,14 +249,14 @@ static int part_c(gl_rec *rec, gl_claims *cl, gl_err *err)
     gl_tsv_meta(t2, "Q", QSPEC);
     gl_tsv_meta(t2, "columns", "D_f = integral q f(p/q) by quadrature for each generator; 2 JSD from the catalogue");
     gl_tsv_header(t2, 5, (const char *const[]){"c", "D_f", "two_JSD", "diff", "generator"});
-    for (int k = 0; k < 3; k++) {
-        gen_ctx g = {gens[k]};
+    for (size_t k = 0; k < NJSGEN; k++) {
+        gen_ctx g = {.f = JSGEN[k].f};
         double d;
         if ((s = gl_fdiv_integrate(P, Q, h_gen, NULL, &g, NULL, &d, &ae, err)))
             goto done;
         dmax = fmax(dmax, fabs(d - 2 * jsd));
-        gl_tsv_cells(t2, 5, (gl_tsv_cell[]){{.num = cs[k]}, {.num = d}, {.num = 2 * jsd},
-                                            {.num = d - 2 * jsd}, {.text = names[k]}});
+        gl_tsv_cells(t2, 5, (gl_tsv_cell[]){{.num = JSGEN[k].c}, {.num = d}, {.num = 2 * jsd},
+                                            {.num = d - 2 * jsd}, {.text = JSGEN[k].name}});
     }
     gl_claims_add(cl, "C_js_conjugates_closed_vs_sup_max_err", GL_CLAIM_EQ, 0, emax, 1e-8);
     /* rounding of the two formulas, relative to the size of their terms */
@@ -242,6 +270,17 @@ done:
 }
 
 /* ---------------- D: the variational bound ---------------- */
+/* the perturbations eps of T*, the rows of bound-eps.tsv; the gap's slope in
+ * log eps is read over the decade from EPS_LO to EPS_HI = 10 EPS_LO */
+static const double EPSS[] = {1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1};
+#define NEPS (sizeof EPSS / sizeof EPSS[0])
+#define EPS_LO 1e-3
+#define EPS_HI 1e-2
+
+/* tv's T* = +-1/2 sits on the closed ends of dom f*: g^-1(T*) = +-inf, so
+ * it has no perturbations g(g^-1(T*) + eps sin x) */
+static int perturbable(gl_f_id id) { return id != GL_F_TV; }
+
 typedef struct {
     const gl_fconj *c;
     double a[4];  /* random critic: v = a0 + a1 sin(a2 x + a3) */
@@ -265,17 +304,94 @@ static double t_pert(const double *x, double lp, double lq, void *p)
     return k->c->g(k->c->ginv(gl_fconj_tstar(k->c, lp, lq)) + k->eps * sin(x[0]));
 }
 
+/* one divergence of part D */
+typedef struct {
+    double df;          /* D_f by gl_fdiv_eval */
+    double bstar;       /* the bound at T* */
+    double worst;       /* the largest bound of a random T minus D_f */
+    double gmin;        /* the smallest gap D_f - bound of a random T */
+    double gap[NEPS];   /* D_f - bound at T*'s perturbation by EPSS[e] (perturbable only) */
+    double slope;       /* d log gap / d log eps from EPS_LO to EPS_HI (perturbable only) */
+} bound_result;
+
+/* D_f, the bound at T*, at nrand random critics drawn from r and at the
+ * perturbations of T* */
+static int bound_one(gl_f_id id, const gl_mix *P, const gl_mix *Q, const gsl_rng *r, unsigned long nrand,
+                     bound_result *res, gl_err *err)
+{
+    const gl_fconj *c = gl_fconj_get(id);
+    tctx tc = {.c = c};
+    double d, b, ae, be, lo = NAN, hi = NAN;
+    int s;
+    if ((s = gl_fdiv_eval(gl_fdiv_get(id), P, Q, NULL, &d, &ae, err)) ||
+        (s = gl_fconj_bound(c, P, Q, t_star, &tc, LIM, NULL, &b, &be, err)))
+        return s;
+    res->df = d;
+    res->bstar = b;
+    res->worst = -INFINITY;
+    res->gmin = INFINITY;
+    for (unsigned long j = 0; j < nrand; j++) {
+        tc.a[0] = 2 * gsl_rng_uniform(r) - 1;
+        tc.a[1] = 2 * gsl_rng_uniform(r) - 1;
+        tc.a[2] = 2 * gsl_rng_uniform(r);
+        tc.a[3] = 6 * gsl_rng_uniform(r);
+        if ((s = gl_fconj_bound(c, P, Q, t_rand, &tc, INFINITY, NULL, &b, &be, err)))
+            return s;
+        res->worst = fmax(res->worst, b - d);
+        res->gmin = fmin(res->gmin, d - b);
+    }
+    res->slope = NAN;
+    for (size_t e = 0; e < NEPS; e++)
+        res->gap[e] = NAN;
+    if (!perturbable(id))
+        return GL_OK;
+    for (size_t e = 0; e < NEPS; e++) {
+        tc.eps = EPSS[e];
+        if ((s = gl_fconj_bound(c, P, Q, t_pert, &tc, LIM, NULL, &b, &be, err)))
+            return s;
+        res->gap[e] = d - b;
+        if (EPSS[e] == EPS_LO)
+            lo = res->gap[e];
+        if (EPSS[e] == EPS_HI)
+            hi = res->gap[e];
+    }
+    res->slope = log(hi / lo) / log(10.0);
+    return GL_OK;
+}
+
+/* bound-eps.tsv: the gaps of the perturbable divergences, one row per eps */
+static void write_gaps(gl_tsv *t, const bound_result res[GL_F_COUNT])
+{
+    const char *cols[1 + GL_F_COUNT] = {"eps"};
+    size_t nc = 1;
+    for (int k = 0; k < GL_F_COUNT; k++)
+        if (perturbable(all_ids[k]))
+            cols[nc++] = gl_fdiv_get(all_ids[k])->name;
+    gl_tsv_meta(t, "method", "gap D_f - bound at T = g_f(g_f^-1(T*) + eps sin x), over |x| <= %g", LIM);
+    gl_tsv_header(t, nc, cols);
+    for (size_t e = 0; e < NEPS; e++) {
+        double row[1 + GL_F_COUNT];
+        size_t n = 0;
+        row[n++] = EPSS[e];
+        for (int k = 0; k < GL_F_COUNT; k++)
+            if (perturbable(all_ids[k]))
+                row[n++] = res[k].gap[e];
+        gl_tsv_row(t, n, row);
+    }
+}
+
+/* dfs[id] gets D_f of every divergence, for part E */
 static int part_d(const gl_exp_opts *o, unsigned long nrand, double dfs[GL_F_COUNT], gl_rec *rec, gl_claims *cl,
                   gl_err *err)
 {
-    static const double epss[] = {1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1};
     gl_tsv *t = NULL, *t2 = NULL;
     gl_mix *P = NULL, *Q = NULL;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    bound_result res[GL_F_COUNT];
     int s;
     if (!r)
         return gl_err_set(err, GL_ENOMEM, "out of memory");
-    gsl_rng_set(r, o->seed * 13 + 1);
+    gsl_rng_set(r, o->seed * 13 + 1); /* the random critics of all divergences, in turn */
     if ((s = gl_rec_open(rec, "bound.tsv", &t, err)) || (s = gl_tsv_digits(t, 17)) ||
         (s = gl_rec_open(rec, "bound-eps.tsv", &t2, err)) || (s = gl_mix_parse(PSPEC, &P, err)) ||
         (s = gl_mix_parse(QSPEC, &Q, err)))
@@ -287,54 +403,21 @@ static int part_d(const gl_exp_opts *o, unsigned long nrand, double dfs[GL_F_COU
                              "a0, a1 ~ U(-1,1), a2 ~ U(0,2), a3 ~ U(0,6), %lu per divergence", LIM, nrand);
     gl_tsv_header(t, 6, (const char *const[]){"f", "D_f", "bound_at_Tstar", "diff", "max_random_bound_minus_Df",
                                               "min_random_gap"});
-    gl_tsv_meta(t2, "method", "gap D_f - bound at T = g_f(g_f^-1(T*) + eps sin x), over |x| <= %g", LIM);
-    gl_tsv_header(t2, 1 + GL_F_COUNT - 1, (const char *const[]){"eps", "kl", "rkl", "pearson", "neyman", "hellinger",
-                                                                "jeffreys", "js", "gan"});
     double dmax = 0, rmax = -INFINITY, slope_dev = 0;
-    double gaps[sizeof epss / sizeof epss[0]][GL_F_COUNT];
     for (int k = 0; k < GL_F_COUNT; k++) {
-        const gl_fconj *c = gl_fconj_get(all_ids[k]);
-        tctx tc = {c, {0, 0, 0, 0}, 0};
-        double d, b, ae, be, worst = -INFINITY, gmin = INFINITY;
-        if ((s = gl_fdiv_eval(gl_fdiv_get(all_ids[k]), P, Q, NULL, &d, &ae, err)) ||
-            (s = gl_fconj_bound(c, P, Q, t_star, &tc, LIM, NULL, &b, &be, err)))
+        const bound_result *u = &res[k];
+        if ((s = bound_one(all_ids[k], P, Q, r, nrand, &res[k], err)))
             goto done;
-        dfs[k] = d;
-        double bstar = b;
-        dmax = fmax(dmax, fabs(b - d));
-        for (unsigned long j = 0; j < nrand; j++) {
-            tc.a[0] = 2 * gsl_rng_uniform(r) - 1;
-            tc.a[1] = 2 * gsl_rng_uniform(r) - 1;
-            tc.a[2] = 2 * gsl_rng_uniform(r);
-            tc.a[3] = 6 * gsl_rng_uniform(r);
-            if ((s = gl_fconj_bound(c, P, Q, t_rand, &tc, INFINITY, NULL, &b, &be, err)))
-                goto done;
-            worst = fmax(worst, b - d);
-            gmin = fmin(gmin, d - b);
-        }
-        rmax = fmax(rmax, worst);
-        gl_tsv_cells(t, 6, (gl_tsv_cell[]){{.text = gl_fdiv_get(all_ids[k])->name}, {.num = d},
-                                           {.num = bstar}, {.num = bstar - d}, {.num = worst},
-                                           {.num = gmin}});
-        if (all_ids[k] == GL_F_TV)
-            continue; /* T* = +-1/2 sits on the closed ends of dom f*: g^-1(T*) = +-inf */
-        for (size_t e = 0; e < sizeof epss / sizeof epss[0]; e++) {
-            tc.eps = epss[e];
-            if ((s = gl_fconj_bound(c, P, Q, t_pert, &tc, LIM, NULL, &b, &be, err)))
-                goto done;
-            gaps[e][k] = d - b;
-        }
-        /* second order: log gap vs log eps has slope 2 between eps = 1e-3 and 1e-2 */
-        double sl = log(gaps[2][k] / gaps[0][k]) / log(10.0);
-        slope_dev = fmax(slope_dev, fabs(sl - 2));
+        dfs[all_ids[k]] = u->df;
+        dmax = fmax(dmax, fabs(u->bstar - u->df));
+        rmax = fmax(rmax, u->worst);
+        if (perturbable(all_ids[k]))
+            slope_dev = fmax(slope_dev, fabs(u->slope - 2));
+        gl_tsv_cells(t, 6, (gl_tsv_cell[]){{.text = gl_fdiv_get(all_ids[k])->name}, {.num = u->df},
+                                           {.num = u->bstar}, {.num = u->bstar - u->df}, {.num = u->worst},
+                                           {.num = u->gmin}});
     }
-    for (size_t e = 0; e < sizeof epss / sizeof epss[0]; e++) {
-        double row[GL_F_COUNT];
-        row[0] = epss[e];
-        for (int k = 0; k < GL_F_COUNT - 1; k++)
-            row[1 + k] = gaps[e][k];
-        gl_tsv_row(t2, GL_F_COUNT, row);
-    }
+    write_gaps(t2, res);
     /* 1e-8 (the target); the quadrature's own error is ~1e-12 relative */
     gl_claims_add(cl, "D_bound_at_Tstar_minus_Df_max_abs", GL_CLAIM_EQ, 0, dmax, 1e-8);
     /* <= D_f up to the quadrature's error (1e-12 relative of D_f <= 2) */
@@ -350,6 +433,42 @@ done:
 }
 
 /* ---------------- E: a critic network trained on samples ---------------- */
+/* the critics, in the order of critic.tsv's rows and critic-t.tsv's columns:
+ * the five asked for (--quick trains these), and in the full run two more.
+ * Left out: neyman, whose estimator has infinite variance here (E_P[T*^2]
+ * needs q^4/p^3 integrable, i.e. sigma_Q < 0.92 for P's components of sd
+ * 0.8), and tv, whose T* = sign(p-q)/2 sits on the saturated ends of
+ * g = tanh/2: the critic stalls at about half of D_tv (theory/fdiv.md).
+ * Every critic draws its initial weights and its samples from ONE stream
+ * (seed 17 s + 9), in this order: a critic's numbers depend on the critics
+ * before it, so part E is a loop, not a sweep of independent runs. */
+typedef struct {
+    gl_f_id id;
+    int quick; /* trained in --quick too */
+} critic_entry;
+static const critic_entry CRITIC[] = {
+    {.id = GL_F_KL, .quick = 1},       {.id = GL_F_RKL, .quick = 1},      {.id = GL_F_JS, .quick = 1},
+    {.id = GL_F_HELLINGER, .quick = 1}, {.id = GL_F_PEARSON, .quick = 1}, {.id = GL_F_JEFFREYS, .quick = 0},
+    {.id = GL_F_GAN, .quick = 0},
+};
+#define NCRITIC (sizeof CRITIC / sizeof CRITIC[0])
+
+/* the overrides */
+typedef struct {
+    unsigned long steps, ntest, nrand;
+} settings;
+
+/* one critic of part E */
+typedef struct {
+    int trained;
+    double est, se;   /* the bound on ntest held-out samples, its standard error */
+    double exact;     /* the same critic's bound by quadrature */
+    double l2;        /* (E_M (T - T*)^2)^1/2, M = (P+Q)/2 */
+    double tstar[NXT], t[NXT]; /* T* and the learned T on critic-t.tsv's x grid (t: nan if not trained) */
+} critic_result;
+
+static double tx_at(int i) { return -4 + 8.0 * i / (NXT - 1); }
+
 /* the progress of part E's critics: frac0 + step * per_step */
 typedef struct {
     const gl_exp_opts *o;
@@ -365,24 +484,108 @@ static int critic_hook(void *v, size_t step, double bound)
     return 0;
 }
 
-static int part_e(const gl_exp_opts *o, unsigned long steps, unsigned long ntest, const double dfs[GL_F_COUNT],
-                  gl_rec *rec, gl_claims *cl, gl_err *err)
+/* Trains net (weights from r) as the critic of c, the j-th of n, and measures
+ * it: the held-out estimate (samples from r), the exact bound, L2(M) from T*
+ * on a grid (|x| <= 8 holds all but 1e-12 of M) and T on the x grid. */
+static int critic_one(const gl_exp_opts *o, const settings *st, const gl_fconj *c, const gl_mix *P,
+                      const gl_mix *Q, gl_mlp *net, gl_optim *op, const gsl_rng *r, size_t j, size_t n,
+                      critic_result *res, gl_err *err)
 {
-    /* the five asked for, and in the full run two more. Left out: neyman,
-     * whose estimator has infinite variance here (E_P[T*^2] needs q^4/p^3
-     * integrable, i.e. sigma_Q < 0.92 for P's components of sd 0.8), and tv,
-     * whose T* = sign(p-q)/2 sits on the saturated ends of g = tanh/2: the
-     * critic stalls at about half of D_tv (theory/fdiv.md) */
-    static const gl_f_id ids_all[] = {GL_F_KL, GL_F_RKL, GL_F_JS, GL_F_HELLINGER, GL_F_PEARSON,
-                                      GL_F_JEFFREYS, GL_F_GAN};
-    const gl_f_id *ids = ids_all;
-    size_t nids = o->quick ? 5 : 7;
+    double last, be;
+    int s;
+    gl_mlp_init(net, r);
+    gl_optim_reset(op);
+    critic_progress cp = {.o = o, .frac0 = (double)j / (double)n, .per_step = 1.0 / (double)(n * st->steps)};
+    /* lr 2e-3 -> 1e-4 linearly, in 20 stages */
+    gl_train_d_cfg dc = gl_train_d_cfg_default();
+    dc.steps = st->steps;
+    dc.batch = BATCH;
+    dc.lr = 2e-3;
+    dc.sched.kind = GL_SCHED_LINEAR;
+    dc.sched.end = 0.05;
+    dc.sched.pieces = 20;
+    dc.log_every = st->steps / 20 ? st->steps / 20 : 1;
+    dc.hook = critic_hook;
+    dc.hook_ctx = &cp;
+    gl_fit_critic crit = {.c = c, .net = net};
+    if ((s = gl_fit_critic_train(c, net, op, P, Q, r, &dc, &last, err)) ||
+        (s = gl_fit_critic_bound(c, net, P, Q, r, st->ntest, &res->est, &res->se, err)) ||
+        (s = gl_fconj_bound(c, P, Q, gl_fit_critic_t, &crit, INFINITY, NULL, &res->exact, &be, err)))
+        return s;
+    double l2 = 0, h = 16.0 / 3200;
+    for (int i = 0; i <= 3200; i++) {
+        double x = -8 + h * i, lp = gl_mix_logpdf(P, &x), lq = gl_mix_logpdf(Q, &x);
+        double dt = gl_fit_critic_t(&x, lp, lq, &crit) - gl_fconj_tstar(c, lp, lq);
+        l2 += (i == 0 || i == 3200 ? 0.5 : 1) * h * 0.5 * (exp(lp) + exp(lq)) * dt * dt;
+    }
+    res->l2 = sqrt(l2);
+    for (int i = 0; i < NXT; i++) {
+        double x = tx_at(i);
+        res->t[i] = gl_fit_critic_t(&x, 0, 0, &crit);
+    }
+    res->trained = 1;
+    return GL_OK;
+}
+
+/* critic-t.tsv: T* and T of every critic on the x grid */
+static void write_critic_t(gl_tsv *t, const critic_result res[NCRITIC])
+{
+    const char *cols[1 + 2 * NCRITIC] = {"x"};
+    char star[NCRITIC][32];
+    for (size_t k = 0; k < NCRITIC; k++) {
+        const char *name = gl_fdiv_get(CRITIC[k].id)->name;
+        snprintf(star[k], sizeof star[0], "%s_star", name);
+        cols[1 + 2 * k] = star[k];
+        cols[2 + 2 * k] = name;
+    }
+    gl_tsv_meta(t, "columns", "T*(x) = f'(p/q) and the learned T(x) = g_f(V(x)); nan where not trained (--quick: the first five)");
+    gl_tsv_header(t, 1 + 2 * NCRITIC, cols);
+    for (int i = 0; i < NXT; i++) {
+        double row[1 + 2 * NCRITIC];
+        row[0] = tx_at(i);
+        for (size_t k = 0; k < NCRITIC; k++)
+            row[1 + 2 * k] = res[k].tstar[i], row[2 + 2 * k] = res[k].t[i];
+        gl_tsv_row(t, 1 + 2 * NCRITIC, row);
+    }
+}
+
+/* critic.tsv's rows and part E's claims, from the trained critics */
+static void critic_table(gl_tsv *t, const critic_result res[NCRITIC], const double dfs[GL_F_COUNT],
+                         gl_claims *cl)
+{
+    for (size_t k = 0; k < NCRITIC; k++) {
+        const critic_result *u = &res[k];
+        const char *name = gl_fdiv_get(CRITIC[k].id)->name;
+        double df = dfs[CRITIC[k].id];
+        if (!u->trained)
+            continue;
+        gl_tsv_cells(t, 7, (gl_tsv_cell[]){{.text = name}, {.num = df}, {.num = u->est}, {.num = u->se},
+                                           {.num = u->exact}, {.num = df - u->exact}, {.num = u->l2}});
+        char cn[GL_CLAIM_NAMELEN];
+        /* sampling: the held-out estimate is within 4 standard errors (up to
+         * 7 such claims per run: 4 sigma keeps the chance that any fails by
+         * chance below 7 x 6.3e-5 = 4.4e-4; 3 sigma would fail 1 run in 50) */
+        snprintf(cn, sizeof cn, "E_%s_est_minus_Df_within_4se", name);
+        gl_claims_add(cl, cn, GL_CLAIM_EQ, 0, u->est - df, 4 * u->se);
+        /* the bound holds for the learned critic too (quadrature error 1e-10) */
+        snprintf(cn, sizeof cn, "E_%s_exact_bound_minus_Df", name);
+        gl_claims_add(cl, cn, GL_CLAIM_LE, 0, u->exact - df, 1e-10);
+        /* approximation: the critic's own deficit is below the sampling error */
+        snprintf(cn, sizeof cn, "E_%s_gap_Df_minus_exact_le_se", name);
+        gl_claims_add(cl, cn, GL_CLAIM_LE, u->se, df - u->exact, 0);
+    }
+}
+
+static int part_e(const gl_exp_opts *o, const settings *st, const double dfs[GL_F_COUNT], gl_rec *rec,
+                  gl_claims *cl, gl_err *err)
+{
     gl_tsv *t = NULL, *t2 = NULL;
     gl_mix *P = NULL, *Q = NULL;
     gl_mlp *net = NULL;
     gl_optim *op = NULL;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    double tx[NXT], tcol[7][2][NXT];
+    critic_result res[NCRITIC];
+    size_t ntrain = 0;
     int s;
     if (!r)
         return gl_err_set(err, GL_ENOMEM, "out of memory");
@@ -395,79 +598,27 @@ static int part_e(const gl_exp_opts *o, unsigned long steps, unsigned long ntest
     gl_tsv_meta(t, "P", PSPEC);
     gl_tsv_meta(t, "Q", QSPEC);
     gl_tsv_meta(t, "critic", "1-32-32-1 tanh, T = g_f(V); Adam, lr 2e-3 decayed linearly to 1e-4 over %lu steps, "
-                             "batch %d + %d fresh samples per step", steps, BATCH, BATCH);
+                             "batch %d + %d fresh samples per step", st->steps, BATCH, BATCH);
     gl_tsv_meta(t, "columns", "est, se: the bound on %lu fresh samples from each of P and Q, se = sqrt(var_P/n + "
                               "var_Q/n); exact: the same critic's bound by quadrature; l2: (E_M (T-T*)^2)^1/2, "
-                              "M = (P+Q)/2, by quadrature over |x| <= 8", ntest);
+                              "M = (P+Q)/2, by quadrature over |x| <= 8", st->ntest);
     gl_tsv_header(t, 7, (const char *const[]){"f", "D_f", "est", "se", "exact_bound", "gap", "l2_T_minus_Tstar"});
-    for (int i = 0; i < NXT; i++)
-        tx[i] = -4 + 8.0 * i / (NXT - 1);
-    for (size_t k = 0; k < 7; k++)
+    for (size_t k = 0; k < NCRITIC; k++) {
+        const gl_fconj *c = gl_fconj_get(CRITIC[k].id);
+        res[k].trained = 0;
         for (int i = 0; i < NXT; i++) {
-            double lp = gl_mix_logpdf(P, &tx[i]), lq = gl_mix_logpdf(Q, &tx[i]);
-            tcol[k][0][i] = gl_fconj_tstar(gl_fconj_get(ids[k]), lp, lq);
-            tcol[k][1][i] = NAN;
+            double x = tx_at(i), lp = gl_mix_logpdf(P, &x), lq = gl_mix_logpdf(Q, &x);
+            res[k].tstar[i] = gl_fconj_tstar(c, lp, lq);
+            res[k].t[i] = NAN;
         }
-    for (size_t j = 0; j < nids; j++) {
-        const gl_fconj *c = gl_fconj_get(ids[j]);
-        const char *name = gl_fdiv_get(ids[j])->name;
-        double df = dfs[ids[j]], est, se, b, be, last;
-        gl_mlp_init(net, r);
-        gl_optim_reset(op);
-        /* lr 2e-3 -> 1e-4 linearly, in 20 stages */
-        critic_progress cp = {o, (double)j / (double)nids, 1.0 / (double)(nids * steps)};
-        gl_train_d_cfg dc = gl_train_d_cfg_default();
-        dc.steps = steps;
-        dc.batch = BATCH;
-        dc.lr = 2e-3;
-        dc.sched.kind = GL_SCHED_LINEAR;
-        dc.sched.end = 0.05;
-        dc.sched.pieces = 20;
-        dc.log_every = steps / 20 ? steps / 20 : 1;
-        dc.hook = critic_hook;
-        dc.hook_ctx = &cp;
-        if ((s = gl_fit_critic_train(c, net, op, P, Q, r, &dc, &last, err)))
-            goto done;
-        gl_fit_critic crit = {c, net};
-        if ((s = gl_fit_critic_bound(c, net, P, Q, r, ntest, &est, &se, err)) ||
-            (s = gl_fconj_bound(c, P, Q, gl_fit_critic_t, &crit, INFINITY, NULL, &b, &be, err)))
-            goto done;
-        /* L2(M) distance of T from T* on a grid (|x| <= 8 holds all but 1e-12 of M) */
-        double l2 = 0, h = 16.0 / 3200;
-        for (int i = 0; i <= 3200; i++) {
-            double x = -8 + h * i, lp = gl_mix_logpdf(P, &x), lq = gl_mix_logpdf(Q, &x);
-            double dt = gl_fit_critic_t(&x, lp, lq, &crit) - gl_fconj_tstar(c, lp, lq);
-            l2 += (i == 0 || i == 3200 ? 0.5 : 1) * h * 0.5 * (exp(lp) + exp(lq)) * dt * dt;
-        }
-        l2 = sqrt(l2);
-        gl_tsv_cells(t, 7, (gl_tsv_cell[]){{.text = name}, {.num = df}, {.num = est}, {.num = se},
-                                           {.num = b}, {.num = df - b}, {.num = l2}});
-        for (int i = 0; i < NXT; i++)
-            tcol[j][1][i] = gl_fit_critic_t(&tx[i], 0, 0, &crit);
-        char cn[GL_CLAIM_NAMELEN];
-        /* sampling: the held-out estimate is within 4 standard errors (up to
-         * 7 such claims per run: 4 sigma keeps the chance that any fails by
-         * chance below 7 x 6.3e-5 = 4.4e-4; 3 sigma would fail 1 run in 50) */
-        snprintf(cn, sizeof cn, "E_%s_est_minus_Df_within_4se", name);
-        gl_claims_add(cl, cn, GL_CLAIM_EQ, 0, est - df, 4 * se);
-        /* the bound holds for the learned critic too (quadrature error 1e-10) */
-        snprintf(cn, sizeof cn, "E_%s_exact_bound_minus_Df", name);
-        gl_claims_add(cl, cn, GL_CLAIM_LE, 0, b - df, 1e-10);
-        /* approximation: the critic's own deficit is below the sampling error */
-        snprintf(cn, sizeof cn, "E_%s_gap_Df_minus_exact_le_se", name);
-        gl_claims_add(cl, cn, GL_CLAIM_LE, se, df - b, 0);
+        ntrain += !o->quick || CRITIC[k].quick;
     }
-    gl_tsv_meta(t2, "columns", "T*(x) = f'(p/q) and the learned T(x) = g_f(V(x)); nan where not trained (--quick: the first five)");
-    gl_tsv_header(t2, 15, (const char *const[]){"x", "kl_star", "kl", "rkl_star", "rkl", "js_star", "js",
-                                                "hellinger_star", "hellinger", "pearson_star", "pearson",
-                                                "jeffreys_star", "jeffreys", "gan_star", "gan"});
-    for (int i = 0; i < NXT; i++) {
-        double row[15];
-        row[0] = tx[i];
-        for (size_t k = 0; k < 7; k++)
-            row[1 + 2 * k] = tcol[k][0][i], row[2 + 2 * k] = tcol[k][1][i];
-        gl_tsv_row(t2, 15, row);
-    }
+    for (size_t k = 0, j = 0; k < NCRITIC; k++)
+        if (!o->quick || CRITIC[k].quick)
+            if ((s = critic_one(o, st, gl_fconj_get(CRITIC[k].id), P, Q, net, op, r, j++, ntrain, &res[k], err)))
+                goto done;
+    critic_table(t, res, dfs, cl);
+    write_critic_t(t2, res);
 done:
     gl_mlp_free(net);
     gl_optim_free(op);
@@ -479,19 +630,19 @@ done:
 
 int gl_exp_fdiv(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
 {
-    unsigned long steps = o->quick ? 1500 : 4000, ntest = o->quick ? 20000 : 200000, nrand = o->quick ? 4 : 20;
-    const gl_argspec specs[] = {{.name = "steps", .type = GL_ARG_ULONG, .dst = &steps}, {.name = "ntest", .type = GL_ARG_ULONG, .dst = &ntest},
-                                {.name = "nrandom", .type = GL_ARG_ULONG, .dst = &nrand}};
+    settings st = {.steps = o->quick ? 1500 : 4000, .ntest = o->quick ? 20000 : 200000,
+                   .nrand = o->quick ? 4 : 20};
+    const gl_argspec specs[] = {
+        {.name = "steps", .type = GL_ARG_ULONG, .dst = &st.steps, .min = 20, .max = 1e8},
+        {.name = "ntest", .type = GL_ARG_ULONG, .dst = &st.ntest, .min = 100, .max = 1e9},
+        {.name = "nrandom", .type = GL_ARG_ULONG, .dst = &st.nrand, .min = 0, .max = 1e6},
+    };
     double dfs[GL_F_COUNT];
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)
         return s;
-    if (steps < 20)
-        return gl_err_set(err, GL_EINVAL, "--steps must be >= 20, got %lu", steps);
-    if (ntest < 100)
-        return gl_err_set(err, GL_EINVAL, "--ntest must be >= 100, got %lu", ntest);
     if (!(s = part_a(rec, cl, err)) && !(s = part_b(rec, cl, err)) && !(s = part_c(rec, cl, err)) &&
-        !(s = part_d(o, nrand, dfs, rec, cl, err)))
-        s = part_e(o, steps, ntest, dfs, rec, cl, err);
+        !(s = part_d(o, st.nrand, dfs, rec, cl, err)))
+        s = part_e(o, &st, dfs, rec, cl, err);
     return s;
 }
