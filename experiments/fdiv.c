@@ -635,7 +635,8 @@ int gl_exp_fdiv(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
     const gl_argspec specs[] = {
         {.name = "steps", .type = GL_ARG_ULONG, .dst = &st.steps, .min = 20, .max = 1e8},
         {.name = "ntest", .type = GL_ARG_ULONG, .dst = &st.ntest, .min = 100, .max = 1e9},
-        {.name = "nrandom", .type = GL_ARG_ULONG, .dst = &st.nrand, .min = 0, .max = 1e6},
+        /* >= 1: with none, the random critics' bound claim would test nothing */
+        {.name = "nrandom", .type = GL_ARG_ULONG, .dst = &st.nrand, .min = 1, .max = 1e6},
     };
     double dfs[GL_F_COUNT];
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
