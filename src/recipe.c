@@ -1,6 +1,7 @@
 /* recipe.c — the named training recipes and the options that set them. */
 #include "recipe.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,12 +16,25 @@ static void textbook(gl_recipe *r)
 {
     r->arch = gl_rig_arch_default();
     r->gan = gl_gan_cfg_default();
+    r->real_noise_sd = 0;
 }
 
-/* the lab's default (docs/train.md: the five mixtures, seeds 1-5) */
+/* the lab's default (docs/train.md: six mixtures, the seeds measured) */
 static void lab_default(gl_recipe *r)
 {
     textbook(r);
+    r->arch.gspread = 2;
+    r->arch.beta2 = 0.99;
+    r->gan.loss = GL_LOSS_LS;
+    r->gan.k = 2;
+    r->gan.batch = 64;
+    r->gan.steps = 16000;
+    r->gan.lr_d = 4e-3;
+    r->gan.lr_g = 1e-3;
+    r->gan.sched.kind = GL_SCHED_LINEAR;
+    r->gan.sched.end = 0.05;
+    r->gan.real_noise_until = 0.5;
+    r->real_noise_sd = 0.4;
 }
 
 int gl_recipe_preset(const char *name, gl_recipe *r, gl_err *err)
@@ -114,15 +128,25 @@ size_t gl_recipe_argspecs(gl_recipe *r, gl_recipe_opts *o, gl_argspec *specs)
         {.name = "noise", .type = GL_ARG_FN, .dst = &c->noise, .parse = p_noise},
         {.name = "beta1", .type = GL_ARG_DOUBLE, .dst = &a->beta1, .min = 0, .max = 1},
         {.name = "beta2", .type = GL_ARG_DOUBLE, .dst = &a->beta2, .min = 0, .max = 1},
+        {.name = "g-spread", .type = GL_ARG_DOUBLE, .dst = &a->gspread, .min = 0, .max = 100},
+        {.name = "real-noise", .type = GL_ARG_DOUBLE, .dst = &r->real_noise_sd, .min = 0, .max = 10},
+        {.name = "real-noise-until", .type = GL_ARG_DOUBLE, .dst = &c->real_noise_until, .min = 0,
+         .max = 1, .open_min = 1},
     };
     size_t n = sizeof t / sizeof t[0];
+    (void)sizeof(char[sizeof t / sizeof t[0] <= GL_RECIPE_NSPECS ? 1 : -1]); /* room for all */
     memcpy(specs, t, sizeof t);
     return n;
 }
 
-int gl_recipe_finish(gl_recipe *r, const gl_recipe_opts *o, size_t data_dim, gl_err *err)
+int gl_recipe_finish(gl_recipe *r, const gl_recipe_opts *o, const gl_mix *P, gl_err *err)
 {
     gl_gan_cfg *c = &r->gan;
+    size_t data_dim = (size_t)P->dim;
+    double var = 0;
+    for (int a = 0; a < P->dim; a++)
+        var += gl_mix_var(P, a) / P->dim;
+    c->real_noise = r->real_noise_sd * sqrt(var);
     if (o->lr_given)
         c->lr_d = c->lr_g = o->lr;
     if (o->lr_d_given)
@@ -155,12 +179,14 @@ void gl_recipe_text(const gl_recipe *r, size_t data_dim, char *buf, size_t n)
     gl_mlp_hidden_text(c->zdim, &a->g, data_dim, gs, sizeof gs);
     gl_mlp_hidden_text(pack * data_dim, &a->d, 1, ds, sizeof ds);
     gl_sched_text(&c->sched, sch, sizeof sch);
-    snprintf(buf, n, "G %s %s, D %s %s (leak %g); %s loss, k %zu, %s; %s/%s betas %g/%g, lr %g (D) "
-             "%g (G) %s; batch %zu; %zu steps; noise %s; r1 %g; pack %zu", gs, gl_act_name(a->gact),
-             ds, gl_act_name(a->dact), a->leak, gl_loss_name(c->loss), c->k,
-             c->update == GL_UPDATE_SIM ? "sim" : "alt", opt_name(a->gopt), opt_name(a->dopt),
-             a->beta1, a->beta2, c->lr_d, c->lr_g, sch, c->batch, c->steps, gl_noise_name(c->noise),
-             c->r1, pack);
+    snprintf(buf, n, "G %s %s%s%g, D %s %s (leak %g); %s loss, k %zu, %s; %s/%s betas %g/%g, lr %g "
+             "(D) %g (G) %s; batch %zu; %zu steps; noise %s; r1 %g; pack %zu; instance noise %g "
+             "data sd until %g of training", gs, gl_act_name(a->gact), a->gspread > 0 ?
+             " spread " : "", a->gspread > 0 ? a->gspread : 0, ds, gl_act_name(a->dact), a->leak,
+             gl_loss_name(c->loss), c->k, c->update == GL_UPDATE_SIM ? "sim" : "alt",
+             opt_name(a->gopt), opt_name(a->dopt), a->beta1, a->beta2, c->lr_d, c->lr_g, sch,
+             c->batch, c->steps, gl_noise_name(c->noise), c->r1, pack, r->real_noise_sd,
+             c->real_noise_until);
 }
 
 const char gl_recipe_help[] =
@@ -183,4 +209,8 @@ const char gl_recipe_help[] =
     "  --leak X            slope of leaky for x < 0, in (0, 1)\n"
     "  --zdim N            noise dimension (default: the data's dimension)\n"
     "  --noise NAME        normal (N(0,I)) or uniform (U(-1,1)^zdim)\n"
-    "  --beta1 X, --beta2 X  Adam's betas, both nets\n";
+    "  --beta1 X, --beta2 X  Adam's betas, both nets\n"
+    "  --g-spread S        centres of G's first-layer units uniform on [-S, S]^zdim\n"
+    "                      (their biases; 0: all biases 0)\n"
+    "  --real-noise X      instance noise on the real samples, X data sd at first,\n"
+    "                      falling linearly to 0 at --real-noise-until F of training\n";

@@ -1,6 +1,7 @@
 /* rig.c — a GAN's networks, optimisers and workspace as one object. */
 #include "rig.h"
 
+#include <math.h>
 #include <string.h>
 
 gl_rig_arch gl_rig_arch_default(void)
@@ -19,6 +20,7 @@ gl_rig_arch gl_rig_arch_default(void)
     a.beta2 = 0.999;
     a.gmaxbatch = 0;
     a.dmaxbatch = 0;
+    a.gspread = 0;
     return a;
 }
 
@@ -34,6 +36,20 @@ void gl_rig_free(gl_rig *g)
     memset(g, 0, sizeof *g);
 }
 
+/* b_i = -w_i . c_i, c_i uniform on [-s, s]^in, for G's first layer */
+static void spread(gl_mlp *G, double s, const gsl_rng *r)
+{
+    size_t in = G->sizes[0], out = G->sizes[1];
+    const double *W = G->params + G->woff[0];
+    double *b = G->params + G->boff[0];
+    for (size_t i = 0; i < out; i++) {
+        double dot = 0;
+        for (size_t j = 0; j < in; j++)
+            dot += W[i * in + j] * (s * (2.0 * gsl_rng_uniform(r) - 1.0));
+        b[i] = -dot;
+    }
+}
+
 static size_t pack_of(const gl_gan_cfg *cfg)
 {
     return cfg->pack > 1 ? cfg->pack : 1;
@@ -47,6 +63,8 @@ int gl_rig_alloc(gl_rig *g, const gl_rig_arch *a, const gl_gan_cfg *cfg, size_t 
     memset(g, 0, sizeof *g);
     if (!a || !cfg || !r)
         return gl_err_set(err, GL_EINVAL, "gl_rig_alloc: arch, cfg and rng must be non-NULL");
+    if (!(a->gspread >= 0) || !isfinite(a->gspread))
+        return gl_err_set(err, GL_EINVAL, "gspread %g must be finite and >= 0", a->gspread);
     size_t gb = cfg->batch > a->gmaxbatch ? cfg->batch : a->gmaxbatch;
     size_t db = 2 * cfg->batch / pack_of(cfg), dneed = db;
     db = dneed > a->dmaxbatch ? dneed : a->dmaxbatch;
@@ -57,6 +75,8 @@ int gl_rig_alloc(gl_rig *g, const gl_rig_arch *a, const gl_gan_cfg *cfg, size_t 
         goto fail;
     gl_mlp_init(g->G, r);
     gl_mlp_init(g->D, r);
+    if (a->gspread > 0)
+        spread(g->G, a->gspread, r);
     if ((s = gl_optim_alloc(&g->og, a->gopt, g->G->nparams, cfg->lr_g, err)) ||
         (s = gl_optim_alloc(&g->od, a->dopt, g->D->nparams, cfg->lr_d, err)))
         goto fail;

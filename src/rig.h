@@ -26,6 +26,13 @@ typedef struct {
     gl_opt_kind gopt, dopt; /* the optimisers (default Adam); their rates are the cfg's */
     double beta1, beta2;    /* Adam's betas (momentum: beta1 is mu), both nets (default 0.5, 0.999) */
     size_t gmaxbatch;       /* G's batch capacity if more than cfg->batch (default 0) */
+    /* > 0: after the initial weights, each unit i of G's first hidden layer
+     * gets the bias -w_i . c_i, with a centre c_i drawn uniformly from
+     * [-gspread, gspread]^zdim (from the same stream, after D's weights): the
+     * units' transitions spread over the noise's bulk instead of all sitting
+     * at z = 0, where zero biases make a tanh G odd, so that it cannot put a
+     * mode at the centre of a symmetric mixture (default 0: biases 0) */
+    double gspread;
     size_t dmaxbatch;       /* D's batch capacity if more than the 2 batch / pack rows training needs */
 } gl_rig_arch;
 

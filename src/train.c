@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+
 
 #include "loss.h"
 #include "num.h"
@@ -115,6 +117,8 @@ gl_gan_cfg gl_gan_cfg_default(void)
     c.hook_ctx = NULL;
     c.r1 = 0;
     c.pack = 0;
+    c.real_noise = 0;
+    c.real_noise_until = 0.5;
     return c;
 }
 
@@ -151,6 +155,10 @@ static int check_cfg(const gl_gan_cfg *cfg, size_t dim, gl_err *err)
     size_t m = cfg->pack > 1 ? cfg->pack : 1;
     if (cfg->batch % m)
         return gl_err_set(err, GL_EINVAL, "batch %zu is not a multiple of pack %zu", cfg->batch, m);
+    if (!(cfg->real_noise >= 0) || !isfinite(cfg->real_noise) ||
+        !(cfg->real_noise_until > 0 && cfg->real_noise_until <= 1))
+        return gl_err_set(err, GL_EINVAL, "instance noise %g must be finite and >= 0, and its "
+                          "end %g a fraction in (0, 1]", cfg->real_noise, cfg->real_noise_until);
     return GL_OK;
 }
 
@@ -288,10 +296,21 @@ static int all_finite(const double *p, size_t n)
 
 /* The D-step's forward pass: real rows, z, fake rows G(z), D's outputs on
  * all 2B rows. */
+/* the instance noise's standard deviation at step t (0-based) */
+static double real_noise_at(const gl_gan_cfg *c, size_t t)
+{
+    double until = c->real_noise_until * (double)c->steps;
+    return c->real_noise > 0 && (double)t < until ? c->real_noise * (1 - (double)t / until) : 0;
+}
+
 static void d_forward(gl_gan *w, const gl_mix *data, const gsl_rng *r)
 {
     size_t B = w->cfg.batch, dim = w->dim;
     gl_mix_sample(data, r, B, w->xd);
+    double s = real_noise_at(&w->cfg, w->t);
+    if (s > 0) /* drawn only while it is on: without it, the draws of before */
+        for (size_t i = 0; i < B * dim; i++)
+            w->xd[i] += gsl_ran_gaussian_ziggurat(r, s);
     draw_noise(w, r, w->z);
     gl_mlp_forward(w->G, w->z, B, w->xd + B * dim);
     gl_mlp_forward(w->D, w->xd, 2 * w->rows, w->ad); /* [2B x dim] read as [2B/m x m dim] */

@@ -107,6 +107,14 @@ typedef struct {
      * rows, and the G-step's dL_G/dx comes back through the same view. The
      * statistics (gl_gan_stats) are then over packed rows. */
     size_t pack;
+    /* Instance noise on the real samples (Sonderby et al. 2017; Arjovsky &
+     * Bottou 2017): every D-step adds N(0, s^2) to each coordinate of its real
+     * rows, s = real_noise (1 - t / (real_noise_until steps)) at step t and 0
+     * from then on: the data are blurred at first, so that D cannot separate
+     * them from a generator that has not reached them yet, and sharp for the
+     * second part of training. >= 0 (default 0: none); real_noise_until is a
+     * fraction of steps in (0, 1] (default 0.5). */
+    double real_noise, real_noise_until;
 } gl_gan_cfg;
 
 /* The configuration above with every default; set fields by name:

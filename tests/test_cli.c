@@ -221,8 +221,8 @@ static void tdir_teardown(void)
 START_TEST(test_train_log_and_sample)
 {
     char args[512], path[128];
-    snprintf(args, sizeof args, "train --data " BIMODAL " --steps 300 --batch 32 --seed 7 --log-every 100 "
-             "--out %s/a --save %s/m.model", tdir, tdir);
+    snprintf(args, sizeof args, "train --recipe textbook --data " BIMODAL " --steps 300 --batch 32 "
+             "--seed 7 --log-every 100 --out %s/a --save %s/m.model", tdir, tdir);
     ck_assert_msg(ganlab(args) == 0, "train failed: %s", err);
     ck_assert_msg(err[0] == '\0', "stderr not empty (not a terminal): %s", err);
     ck_assert_int_eq(lines(out), 1);
@@ -233,6 +233,7 @@ START_TEST(test_train_log_and_sample)
     ck_assert_ptr_nonnull(strstr(fbuf, "# data: 0.5*N(-2,0.5)+0.5*N(2,0.5)\n"));
     ck_assert_ptr_nonnull(strstr(fbuf, "# seed: 7\n"));
     ck_assert_ptr_nonnull(strstr(fbuf, "# loss: ns\n"));
+    ck_assert_ptr_nonnull(strstr(fbuf, "# recipe: textbook"));
     ck_assert_ptr_nonnull(strstr(fbuf, "# G: 1-16-16-1 tanh\n"));
     ck_assert_ptr_nonnull(strstr(fbuf, "# D: 1-32-32-1 leaky\n"));
     ck_assert_ptr_nonnull(strstr(fbuf, "# ganlab: "));
@@ -276,8 +277,8 @@ START_TEST(test_train_log_and_sample)
     snprintf(path, sizeof path, "%s/a/log.tsv", tdir);
     slurp(path);
     memcpy(first, fbuf, n1 + 1);
-    snprintf(args, sizeof args, "train --data " BIMODAL " --steps 300 --batch 32 --seed 7 --log-every 100 --out %s/b",
-             tdir);
+    snprintf(args, sizeof args, "train --recipe textbook --data " BIMODAL " --steps 300 --batch 32 "
+             "--seed 7 --log-every 100 --out %s/b", tdir);
     ck_assert_int_eq(ganlab(args), 0);
     snprintf(path, sizeof path, "%s/b/log.tsv", tdir);
     ck_assert_uint_eq(slurp(path), n1);

@@ -3,6 +3,7 @@
  * are the documented ones, and a failure at any stage leaves nothing
  * allocated (ASan checks the leaks). */
 #include <check.h>
+#include <math.h>
 #include <string.h>
 
 #include <gsl/gsl_rng.h>
@@ -98,6 +99,34 @@ START_TEST(test_rig_defaults_and_shapes)
 }
 END_TEST
 
+/* gspread: every first-layer unit of G gets the bias -w c with its centre c
+ * uniform on [-s, s]: the centres lie in it and spread over it */
+START_TEST(test_rig_gspread)
+{
+    gl_err e;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 3);
+    gl_rig_arch a = gl_rig_arch_default();
+    a.gspread = 2;
+    gl_gan_cfg c = cfg_of(32);
+    gl_rig g;
+    ck_assert_msg(gl_rig_alloc(&g, &a, &c, 1, r, &e) == GL_OK, "%s", e.msg);
+    const double *W = g.G->params + g.G->woff[0], *b = g.G->params + g.G->boff[0];
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < g.G->sizes[1]; i++) {
+        double centre = -b[i] / W[i];
+        ck_assert_msg(fabs(centre) <= 2 + 1e-12, "unit %zu: centre %g", i, centre);
+        lo = fmin(lo, centre);
+        hi = fmax(hi, centre);
+    }
+    ck_assert_msg(lo < -1 && hi > 1, "centres only in [%g, %g]", lo, hi);
+    gl_rig_free(&g);
+    a.gspread = -1;
+    ck_assert_int_eq(gl_rig_alloc(&g, &a, &c, 1, r, &e), GL_EINVAL);
+    gsl_rng_free(r);
+}
+END_TEST
+
 /* a failure at each stage: bad G, bad D, a bad leak, a workspace check
  * (batch not a multiple of pack) */
 START_TEST(test_rig_failures_clean)
@@ -137,6 +166,7 @@ Suite *rig_suite(void)
     TCase *t = tcase_create("core");
     tcase_add_test(t, test_rig_matches_by_hand);
     tcase_add_test(t, test_rig_defaults_and_shapes);
+    tcase_add_test(t, test_rig_gspread);
     tcase_add_test(t, test_rig_failures_clean);
     suite_add_tcase(s, t);
     return s;

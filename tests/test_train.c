@@ -14,7 +14,9 @@
 #include <gsl/gsl_rng.h>
 
 #include "loss.h"
+#include "rig.h"
 #include "train.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------------ a rig */
 
@@ -129,6 +131,65 @@ static void assert_rel(double got, double want, double rtol, const char *what)
 }
 
 static const gl_loss_kind LOSSES[] = {GL_LOSS_NS, GL_LOSS_MINIMAX, GL_LOSS_LS};
+
+/* ---- instance noise on the real samples ---- */
+
+static double noise_losses[16];
+
+static int record_loss_d(void *ctx, const gl_gan_stats *st)
+{
+    (void)ctx;
+    if (st->step <= 16)
+        noise_losses[st->step - 1] = st->loss_d;
+    return 0;
+}
+
+/* D(x) = x (linear, fixed by a negligible rate), G(z) = 0, least squares: the
+ * logged L_D of a step is 1/2 mean (x + e - 1)^2 over its real rows, whose
+ * expectation is (1 + var x + s^2)/2 with s the noise of that step. The noise
+ * is 3 at step 1 and off from step 2 on (real_noise_until = 0.1 of 10). */
+START_TEST(test_real_noise)
+{
+    gl_mix *P;
+    gl_err e;
+    ck_assert_int_eq(gl_mix_parse("N(0,0.1)", &P, &e), GL_OK);
+    gl_rig_arch a = gl_rig_arch_default();
+    a.g.n = a.d.n = 0;
+    a.gact = a.dact = GL_ACT_LINEAR;
+    a.gopt = a.dopt = GL_OPT_SGD;
+    gl_gan_cfg c = gl_gan_cfg_default();
+    c.steps = 10;
+    c.batch = 4096;
+    c.loss = GL_LOSS_LS;
+    c.lr_d = c.lr_g = 1e-12;
+    c.log_every = 1;
+    c.hook = record_loss_d;
+    c.real_noise = 3;
+    c.real_noise_until = 0.1;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    gl_rig g;
+    ck_assert_msg(gl_rig_alloc(&g, &a, &c, 1, r, &e) == GL_OK, "%s", e.msg);
+    g.G->params[0] = g.G->params[1] = 0; /* G(z) = 0 */
+    g.D->params[0] = 1;                  /* D(x) = x */
+    g.D->params[1] = 0;
+    ck_assert_msg(gl_gan_train(g.w, P, r, &e) == GL_OK, "%s", e.msg);
+    /* 1/2 (x + e - 1)^2 has mean (1 + 0.01 + 9)/2 and sd ~ 4.5 sqrt(2/4096) */
+    ASSERT_ABS(noise_losses[0], (1 + 0.01 + 9) / 2, 4 * 4.5 * sqrt(2.0 / 4096));
+    for (int t = 1; t < 10; t++) /* without: (1 + 0.01)/2, sd ~ 0.5 * 0.2 / sqrt(4096) */
+        ASSERT_ABS(noise_losses[t], (1 + 0.01) / 2, 4 * 0.5 * 0.2 / sqrt(4096.0) + 1e-9);
+    gl_rig_free(&g);
+    /* and the checks */
+    c.real_noise = -1;
+    ck_assert_int_eq(gl_rig_alloc(&g, &a, &c, 1, r, &e), GL_EINVAL);
+    c.real_noise = 1;
+    c.real_noise_until = 0;
+    ck_assert_int_eq(gl_rig_alloc(&g, &a, &c, 1, r, &e), GL_EINVAL);
+    ck_assert_msg(strstr(e.msg, "instance noise") != NULL, "%s", e.msg);
+    gsl_rng_free(r);
+    gl_mix_free(P);
+}
+END_TEST
 
 START_TEST(test_loss_values)
 {
@@ -972,6 +1033,7 @@ Suite *train_suite(void)
     Suite *s = suite_create("train");
     TCase *core = tcase_create("core");
     tcase_add_test(core, test_loss_values);
+    tcase_add_test(core, test_real_noise);
     tcase_add_test(core, test_loss_bitwise);
     tcase_add_test(core, test_loss_gradients);
     tcase_add_test(core, test_loss_tails);

@@ -131,10 +131,11 @@ static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err 
     if (gl_mix_parse(o->spec, &P, err))
         return gl_err_prefix(err, "--data");
     *data_dim = (size_t)P->dim;
-    gl_mix_free(P);
     if (!o->log_every)
         o->log_every = o->r.gan.steps >= 100 ? o->r.gan.steps / 100 : 1;
-    return gl_recipe_finish(&o->r, &ro, *data_dim, err);
+    int s = gl_recipe_finish(&o->r, &ro, P, err);
+    gl_mix_free(P);
+    return s;
 }
 
 /* ---- the log ---- */
