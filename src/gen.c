@@ -13,11 +13,14 @@
  * breakpoints.
  * logpdf/cdf: on a piece whose image holds x, bisection over the piece's grid
  * values (G - x changes sign between two of them, monotone or not) gives a
- * bracket one cell wide, and Brent on G(z) - x refines it; the bracket ends
+ * bracket one cell wide, and safeguarded Newton on G(z) - x refines it (G and
+ * G' from gl_mlp_eval1, started at the root of the cell's cubic Hermite
+ * interpolant, G' at the root returned with it); the bracket ends
  * are served from the grid values instead of re-running the net (a sample's
  * output does not depend on the batch it is in, bit for bit: mlp.c). */
 #include "gen.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +32,7 @@
 #include "num.h"
 
 #define ROOT_EPSABS 1e-14   /* width of the final bracket of every root, in z */
-#define ROOT_MAXITER 200    /* Brent bisects when it stalls: ~60 steps suffice */
+#define ROOT_MAXITER 200    /* both solvers bisect when they stall: ~60 steps suffice */
 #define NSUB 16             /* sub-cells of a cell where G' is not monotone */
 #define SUB_DEPTH 2         /* levels of subdivision */
 /* extra points in a cell: 2 shoulder minima, the NSUB - 1 points of a
@@ -160,20 +163,95 @@ static int brent(gsl_root_fsolver *s, root_ctx *c, double *root)
     return st ? st : GSL_EMAXITER;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Roots on a piece */
+/* Safeguarded Newton on G(z) - x inside the bracket [c->a, c->b] (values of
+ * opposite signs), from z: a Newton step that would leave the bracket, or
+ * that shrinks slower than bisection would, is a bisection step instead.
+ * Each evaluation gives G and G' in one pass (gl_mlp_eval1) and narrows the
+ * bracket. The root is the evaluated point whose Newton step, f/G', is below
+ * ROOT_EPSABS (its distance to the true root, quadratically fast), or the
+ * last one when the bracket is that narrow; *dg gets G' there, exactly. */
+static int newton(root_ctx *c, double z, double *root, double *dg)
+{
+    double a = c->a, b = c->b, fa = c->fa, dx = b - a, dxold = dx;
+    /* below an ulp of x, the sign of G(z) - x is rounding */
+    double floor = DBL_EPSILON * fabs(c->x);
+    if (!(z > a && z < b))
+        z = 0.5 * (a + b);
+    for (int it = 0; it < ROOT_MAXITER; it++) {
+        double d, f = gl_mlp_eval1(c->G, z, &d) - c->x;
+        if (fabs(f) <= fmax(ROOT_EPSABS * fabs(d), floor) || b - a <= ROOT_EPSABS) {
+            *root = z;
+            *dg = d;
+            return GSL_SUCCESS;
+        }
+        if ((f < 0) == (fa < 0))
+            a = z, fa = f;
+        else
+            b = z;
+        if (!(((z - b) * d - f) * ((z - a) * d - f) < 0) || fabs(2 * f) > fabs(dxold * d)) {
+            dxold = dx;
+            dx = 0.5 * (b - a);
+            z = a + dx;
+        } else {
+            dxold = dx;
+            dx = f / d;
+            z -= dx;
+        }
+    }
+    return GSL_EMAXITER;
+}
+
+/* A start for Newton: the root of the cubic Hermite interpolant of G - x on
+ * the bracket (values c->fa, c->fb, slopes da, db at its ends), by a few
+ * Newton steps on the cubic from the secant; its error is O(h^4) of the
+ * cell, so the network's Newton needs a step or two. */
+static double hermite_root(const root_ctx *c, double da, double db)
+{
+    double h = c->b - c->a, f0 = c->fa, f1 = c->fb, m0 = h * da, m1 = h * db;
+    double t = f0 / (f0 - f1);
+    for (int k = 0; k < 4; k++) {
+        double t2 = t * t, t3 = t2 * t;
+        double H = (2 * t3 - 3 * t2 + 1) * f0 + (t3 - 2 * t2 + t) * m0 + (-2 * t3 + 3 * t2) * f1 +
+                   (t3 - t2) * m1;
+        double dH = (6 * t2 - 6 * t) * f0 + (3 * t2 - 4 * t + 1) * m0 + (-6 * t2 + 6 * t) * f1 +
+                    (3 * t2 - 2 * t) * m1;
+        if (!(dH != 0))
+            break;
+        double tn = t - H / dH;
+        if (!(tn > 0 && tn < 1))
+            break;
+        t = tn;
+    }
+    return c->a + t * h;
+}
+
+/* G' at node j of piece p's bracket nodes (j = 0: za; last: zb; else grid
+ * point i0 + j - 1), if known without a pass through the net: on the grid, at
+ * the ends of the z range, and 0 at a fold of a smooth G. */
+static int end_slope(const gl_pushforward *pf, const piece *p, size_t j, int last, double *d)
+{
+    size_t n = pf->ngrid;
+    if (j > 0 && !last) {
+        *d = pf->gp[p->i0 - 1 + j];
+        return 1;
+    }
+    double ze = last ? p->zb : p->za;
+    if (ze == pf->z[0] || ze == pf->z[n - 1]) {
+        *d = pf->gp[ze == pf->z[0] ? 0 : n - 1];
+        return 1;
+    }
+    *d = 0;
+    return pf->G->act != GL_ACT_RELU && pf->G->act != GL_ACT_LEAKY;
+}
 
 /* The z in piece p with G(z) = x, for x in [p->lo, p->hi], p not flat. The
  * nodes za, z[i0 .. i1-1], zb bisected on the sign of G - x give a bracket
  * one grid cell wide whatever rounding did to monotonicity. */
-static int solve_piece(gl_pushforward *pf, const piece *p, double x, double *z)
+static int solve_piece(gl_pushforward *pf, const piece *p, double x, double *z, double *dg)
 {
-    if (x == p->ga) {
-        *z = p->za;
-        return GSL_SUCCESS;
-    }
-    if (x == p->gb) {
-        *z = p->zb;
+    if (x == p->ga || x == p->gb) {
+        *z = x == p->ga ? p->za : p->zb;
+        *dg = deriv_at(pf->G, *z);
         return GSL_SUCCESS;
     }
     /* node j: 0 -> za, 1 .. m-2 -> z[i0 + j - 1], m-1 -> zb */
@@ -185,6 +263,7 @@ static int solve_piece(gl_pushforward *pf, const piece *p, double x, double *z)
         int s = sgn(gg[mid] - x);
         if (s == 0) {
             *z = zg[mid];
+            *dg = pf->gp[p->i0 - 1 + mid];
             return GSL_SUCCESS;
         }
         if (s == slo)
@@ -194,17 +273,22 @@ static int solve_piece(gl_pushforward *pf, const piece *p, double x, double *z)
     }
     root_ctx c = {pf->G, 0, x, lo == 0 ? p->za : zg[lo], (lo == 0 ? p->ga : gg[lo]) - x,
                   hi == m - 1 ? p->zb : zg[hi], (hi == m - 1 ? p->gb : gg[hi]) - x};
-    return brent(pf->solver, &c, z);
+    /* G' at the bracket's ends: a grid node's is on the grid, a smooth G's
+     * is 0 at a fold; there the start is the cubic's root, else the secant */
+    double da, db, z0 = c.a - c.fa * (c.b - c.a) / (c.fb - c.fa);
+    if (end_slope(pf, p, lo, 0, &da) && end_slope(pf, p, hi, hi == m - 1, &db))
+        z0 = hermite_root(&c, da, db);
+    return newton(&c, z0, z, dg);
 }
 
 /* log(p_z(z)/|G'(z)|) at the preimage z of x in piece p (not flat). */
 static int log_term(gl_pushforward *pf, const piece *p, double x, double *t)
 {
-    double z;
-    int st = solve_piece(pf, p, x, &z);
+    double z, d;
+    int st = solve_piece(pf, p, x, &z, &d);
     if (st)
         return st;
-    *t = gl_noise_logpdf(pf->noise, z) - log(fabs(deriv_at(pf->G, z)));
+    *t = gl_noise_logpdf(pf->noise, z) - log(fabs(d));
     return GSL_SUCCESS;
 }
 
@@ -715,8 +799,8 @@ double gl_pushforward_cdf(gl_pushforward *pf, double x)
         }
         if (x < p->lo)
             continue;
-        double z;
-        if (solve_piece(pf, p, x, &z)) {
+        double z, d;
+        if (solve_piece(pf, p, x, &z, &d)) {
             acc = NAN;
             break;
         }

@@ -6,7 +6,9 @@
  *   p_g(x) = sum_{z: G(z) = x} p_z(z) / |G'(z)|.
  * G is split at its folds (zeros of G' where G' changes sign, i.e. its local
  * extrema) into monotone pieces; on each piece whose image contains x the one
- * preimage is found by Brent's method (GSL) on G(z) - x, and the terms are
+ * preimage is found by safeguarded Newton on G(z) - x (G and G' in one pass
+ * of the net, from the root of the cubic through the grid's values and
+ * slopes; bisection where a step would leave the bracket), and the terms are
  * summed in log space. The CDF, P(G(z) <= x), is computed from the same pieces
  * through the noise CDF at the preimages, without the density: integrating
  * the density and differentiating the CDF are independent checks of each
