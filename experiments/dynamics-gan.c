@@ -325,17 +325,12 @@ int gl_dynamics_gan(const gl_exp_opts *o, const gl_dynamics_gan_cfg *g, gl_rec *
     if (st)
         return st;
     x.P = P;
-    gl_sweep_cfg sc = gl_sweep_cfg_default();
+    gl_sweep_cfg sc = gl_exp_sweep_cfg(o, "dynamics B: 1-D GANs");
     sc.nconfigs = nn;
     sc.names = names;
-    sc.seed0 = o->seed;
     sc.nseeds = g->seeds;
-    sc.threads = o->threads;
     sc.run = gan_run;
     sc.ctx = &x;
-    sc.progress = o->progress;
-    sc.progress_ctx = o->progress_ctx;
-    sc.stage = "dynamics B: 1-D GANs";
     if (!(st = gl_sweep_run(&s, &sc, err))) {
         pooled fin = pool(s, g, "final", 0), swing = pool(s, g, "swing", 0),
                worst = pool(s, g, "final", 1);

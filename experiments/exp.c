@@ -31,6 +31,17 @@ gl_exp_opts gl_exp_opts_default(void)
     return o;
 }
 
+gl_sweep_cfg gl_exp_sweep_cfg(const gl_exp_opts *o, const char *stage)
+{
+    gl_sweep_cfg c = gl_sweep_cfg_default();
+    c.seed0 = o->seed;
+    c.threads = o->threads;
+    c.progress = o->progress;
+    c.progress_ctx = o->progress_ctx;
+    c.stage = stage;
+    return c;
+}
+
 const gl_experiment *gl_exp_find(const char *name)
 {
     for (size_t i = 0; name && i < gl_nexperiments; i++)

@@ -20,6 +20,7 @@
 #include "optim.h"
 #include "rec.h"
 #include "rig.h"
+#include "sweep.h"
 #include "train.h"
 
 typedef struct {
@@ -53,6 +54,11 @@ const gl_experiment *gl_exp_find(const char *name);
  * every file together. On an error nothing is renamed into place (the previous
  * results stay) and the status is returned; failed claims are not an error. */
 int gl_exp_run(const gl_experiment *e, const gl_exp_opts *o, gl_claims *claims, gl_err *err);
+
+/* The sweep of an experiment's runs: gl_sweep_cfg_default() with o's seed
+ * (seed0), threads and progress report, and stage as its progress label; the
+ * caller sets the configurations, seeds and run. */
+gl_sweep_cfg gl_exp_sweep_cfg(const gl_exp_opts *o, const char *stage);
 
 /* ---- override parsing: args.h's gl_argspec tables ---- */
 /* A GL_ARG_FN parser of a hidden-layer list ("32,32") into a gl_mlp_hidden. */

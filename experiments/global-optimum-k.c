@@ -220,17 +220,12 @@ int gl_global_optimum_k(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err
     kplan p = {.P = P, .steps = 4000, .batch = 128, .nlog = o->quick ? 8 : 20};
     for (size_t q = 0; q < NK; q++)
         names[q] = KCONF[q].name;
-    gl_sweep_cfg sc = gl_sweep_cfg_default();
+    gl_sweep_cfg sc = gl_exp_sweep_cfg(o, "global-optimum C: k D-steps per G-step");
     sc.nconfigs = NK;
     sc.names = names;
-    sc.seed0 = o->seed;
     sc.nseeds = o->quick ? 1 : 5;
-    sc.threads = o->threads;
     sc.run = k_run;
     sc.ctx = &p;
-    sc.progress = o->progress;
-    sc.progress_ctx = o->progress_ctx;
-    sc.stage = "global-optimum C: k D-steps per G-step";
     if (!(s = gl_sweep_run(&sw, &sc, err)) && !(s = k_write_log(o, rec, sw, &p, err)))
         s = k_summary_claims(o, rec, sw, cl, err);
     gl_sweep_free(sw);

@@ -444,17 +444,12 @@ static int trained(const gl_exp_opts *o, const b_settings *g, gl_rec *rec, gl_cl
     if (s)
         return s;
     b_plan p = b_make_plan(g, P);
-    gl_sweep_cfg sc = gl_sweep_cfg_default();
+    gl_sweep_cfg sc = gl_exp_sweep_cfg(o, "global-optimum B: training GANs");
     sc.nconfigs = 1;
     sc.names = (const char *const[]){B_NAME};
-    sc.seed0 = o->seed;
     sc.nseeds = g->seeds;
-    sc.threads = o->threads;
     sc.run = b_run;
     sc.ctx = &p;
-    sc.progress = o->progress;
-    sc.progress_ctx = o->progress_ctx;
-    sc.stage = "global-optimum B: training GANs";
     if (!(s = gl_sweep_run(&sw, &sc, err)) && !(s = b_write_log(rec, sw, &p, o->seed, err)) &&
         !(s = b_final_claims(o, rec, sw, &p, cl, err)))
         s = b_write_density(rec, sw, &p, err);

@@ -453,17 +453,12 @@ int gl_exp_optimal_d(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *e
     int s = make_plan(o, &pl, err);
     if (s)
         return s;
-    gl_sweep_cfg c = gl_sweep_cfg_default();
+    gl_sweep_cfg c = gl_exp_sweep_cfg(o, "optimal-d: training D");
     c.nconfigs = pl.n;
     c.names = pl.names;
-    c.seed0 = o->seed;
     c.nseeds = 1;
-    c.threads = o->threads;
     c.run = one_panel;
     c.ctx = &pl;
-    c.progress = o->progress;
-    c.progress_ctx = o->progress_ctx;
-    c.stage = "optimal-d: training D";
     gl_sweep *sw;
     if ((s = gl_sweep_run(&sw, &c, err)))
         return s;

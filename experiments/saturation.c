@@ -417,7 +417,7 @@ static int c_rows(const gl_sweep *sw, gl_tsv *lg, size_t *nloose)
 static int part_c(const gl_exp_opts *o, const cset *c, size_t seeds, gl_rec *rec, gl_claims *cl,
                   gl_err *err)
 {
-    gl_sweep_cfg sc = gl_sweep_cfg_default();
+    gl_sweep_cfg sc = gl_exp_sweep_cfg(o, "saturation C: training GANs");
     const char *names[NRACES];
     for (size_t p = 0; p < NRACES; p++)
         names[p] = RACES[p].name;
@@ -426,12 +426,8 @@ static int part_c(const gl_exp_opts *o, const cset *c, size_t seeds, gl_rec *rec
     sc.seed0 = c->seed;
     sc.stride = 1000;
     sc.nseeds = seeds;
-    sc.threads = o->threads;
     sc.run = c_run;
     sc.ctx = c;
-    sc.progress = o->progress;
-    sc.progress_ctx = o->progress_ctx;
-    sc.stage = "saturation C: training GANs";
     gl_sweep *sw = NULL;
     gl_tsv *lg;
     size_t nloose;
