@@ -16,7 +16,9 @@ int cli_fail_err(const char *cmd, const gl_err *err);
 /* 1 if argv[i] is --name or --name=...; then *val is the value (argv[i+1]
  * consumed, *i advanced) or NULL if it is missing. */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
+/* 1 if a is --help or -h; cli_asks_help: if any of argv[0..argc-1] is. */
 int cli_is_help(const char *a);
+int cli_asks_help(int argc, char **argv);
 
 /* A GL_ARG_FN parser (args.h) of a mixture spec into *(gl_mix **)dst,
  * refusing a second one ("given twice"). */

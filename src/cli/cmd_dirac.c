@@ -36,11 +36,10 @@ static int p_update(const char *t, void *dst, gl_err *err)
 
 int cmd_dirac(int argc, char **argv)
 {
-    for (int i = 0; i < argc; i++)
-        if (cli_is_help(argv[i])) {
-            fputs(dirac_usage, stdout);
-            return 0;
-        }
+    if (cli_asks_help(argc, argv)) {
+        fputs(dirac_usage, stdout);
+        return 0;
+    }
     gl_dirac_opts o = {.update = GL_DIRAC_SIM, .h = NAN, .gamma = 0, .sigma = 0};
     double x[2] = {1, 1};
     unsigned long steps = 0, seed = 1;

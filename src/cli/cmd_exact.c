@@ -78,11 +78,10 @@ static int p_f(const char *v, void *dst, gl_err *err)
 
 int cmd_div(int argc, char **argv)
 {
-    for (int i = 0; i < argc; i++)
-        if (cli_is_help(argv[i])) {
-            fputs(div_usage, stdout);
-            return 0;
-        }
+    if (cli_asks_help(argc, argv)) {
+        fputs(div_usage, stdout);
+        return 0;
+    }
     gl_mix *P = NULL, *Q = NULL;
     f_list fl = {.n = 0, .w1 = 0};
     const gl_argspec specs[] = {
@@ -126,11 +125,10 @@ int cmd_div(int argc, char **argv)
 
 int cmd_value(int argc, char **argv)
 {
-    for (int i = 0; i < argc; i++)
-        if (cli_is_help(argv[i])) {
-            fputs(value_usage, stdout);
-            return 0;
-        }
+    if (cli_asks_help(argc, argv)) {
+        fputs(value_usage, stdout);
+        return 0;
+    }
     gl_mix *P = NULL, *G = NULL;
     const gl_argspec specs[] = {
         {.name = "p", .type = GL_ARG_FN, .dst = &P, .parse = cli_arg_spec},

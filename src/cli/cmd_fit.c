@@ -53,11 +53,10 @@ static int p_f(const char *v, void *dst, gl_err *err)
 
 int cmd_fit(int argc, char **argv)
 {
-    for (int i = 0; i < argc; i++)
-        if (cli_is_help(argv[i])) {
-            fputs(fit_usage, stdout);
-            return 0;
-        }
+    if (cli_asks_help(argc, argv)) {
+        fputs(fit_usage, stdout);
+        return 0;
+    }
     gl_mix *P = NULL;
     const gl_fdiv *f = NULL;
     double init[2];

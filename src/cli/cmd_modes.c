@@ -112,11 +112,10 @@ static int read_samples(FILE *f, const char *name, int dim, double **xs, size_t 
 int cmd_modes(int argc, char **argv)
 {
     const char *spec = NULL, *path = NULL;
-    for (int i = 0; i < argc; i++)
-        if (cli_is_help(argv[i])) {
-            fputs(modes_usage, stdout);
-            return 0;
-        }
+    if (cli_asks_help(argc, argv)) {
+        fputs(modes_usage, stdout);
+        return 0;
+    }
     const gl_argspec specs[] = {
         {.name = "data", .type = GL_ARG_STR, .dst = &spec},
         {.name = "samples", .type = GL_ARG_STR, .dst = &path},

@@ -62,14 +62,13 @@ int cmd_sample(int argc, char **argv)
     size_t n = 0;
     unsigned long seed = 1;
     int have_n = 0;
-    for (int i = 0; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            fputs(sample_usage, stdout);
-            return 0;
-        }
+    if (cli_asks_help(argc, argv)) {
+        fputs(sample_usage, stdout);
+        return 0;
+    }
+    for (int i = 0; i < argc; i++)
         if (strcmp(argv[i], "-n") == 0)
             argv[i] = "--n"; /* the short form */
-    }
     const gl_argspec specs[] = {
         {.name = "model", .type = GL_ARG_STR, .dst = &path},
         {.name = "n", .type = GL_ARG_SIZE, .dst = &n, .min = 1, .seen = &have_n},

@@ -347,11 +347,10 @@ static void summary(run_state *st, const train_opts *o)
 
 int cmd_train(int argc, char **argv)
 {
-    for (int i = 0; i < argc; i++)
-        if (cli_is_help(argv[i])) {
-            print_usage();
-            return 0;
-        }
+    if (cli_asks_help(argc, argv)) {
+        print_usage();
+        return 0;
+    }
     train_opts o;
     size_t dim;
     gl_err err;
