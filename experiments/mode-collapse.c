@@ -507,12 +507,18 @@ static int write_frames(const gl_exp_opts *o, gl_rec *rec, const gl_sweep *s, co
                 "table.tsv and measurement i (step i*%lu)", o->seed, NSHOW, NT + 1, c->steps / NT);
     gl_tsv_header(t, 2, (const char *const[]){"x", "y"});
     gl_tsv_digits(t, 5); /* 22,550 rows: the figures need no more */
+    int past = 0; /* past the 2-D configurations */
     for (size_t i = 0; i < NCONFIG; i++) {
         size_t b, m;
         if ((st = config_of(CONFIG[i], &b, &m, err)))
             return st;
-        if (mix[b]->dim != 2)
+        if (mix[b]->dim != 2) {
+            past = 1;
             continue;
+        }
+        if (past) /* index s*(NT+1) + i would not be row s of table.tsv */
+            return gl_err_set(err, GL_EINVAL, "%s: the 2-D configurations must come first",
+                              CONFIG[i]);
         const double *x = trace(s, i, "frames", (NT + 1) * NSHOW * 2, err);
         if (!x)
             return GL_EINVAL;
