@@ -3,9 +3,9 @@
  * 2018; least squares, Mao et al. 2017) covers more of them.
  * setup: ring(8,2,0.02) and grid(5,2,0.05) (VEEGAN/PacGAN), G 2-H-H-H-2 ReLU,
  * D (2m)-H-H-1 leaky ReLU, >= 10 seeds per (benchmark, method), metrics of
- * src/modes.h on 2,500 samples; a 1-D benchmark with its exact JSD
- * (pushforward + quadrature); one sweep (src/sweep.h) of the configurations
- * METHOD/BENCH times the seeds.
+ * src/modes.h on 2,500 samples; a 1-D benchmark (G 1-H-H-H-1 tanh) with its
+ * exact JSD (pushforward + quadrature); one sweep (src/sweep.h) of the
+ * configurations METHOD/BENCH times the seeds.
  * theory: theory/mode-collapse.md */
 #include <math.h>
 #include <stdio.h>
