@@ -229,19 +229,17 @@ static void setup(const settings *c, const method *me, size_t d, watch *w, gl_ga
 }
 
 /* The end of a run: the last measurement's samples x against as many data
- * samples (histogram JSD), the exact JSD of a 1-D G (pushforward, quadrature;
- * no retry on a finer grid), and the final metrics. */
+ * samples (histogram JSD), the exact JSD of a 1-D G (gl_metrics_gen_jsd:
+ * pushforward and quadrature, retried on the finer grid if the default one
+ * cannot be resolved), and the final metrics. */
 static int finish(gl_run *run, const bench *bn, const gl_mix *P, gl_exp_gan *g, watch *w,
                   double *xd, gl_err *err)
 {
     double lo[2] = {-bn->box, -bn->box}, hi[2] = {bn->box, bn->box}, jsd, jsd_exact = NAN, ae;
     gl_mix_sample(P, w->re, NEVAL, xd);
     int s = gl_metrics_jsd_hist(w->x, xd, NEVAL, P->dim, lo, hi, HBINS, &jsd, err);
-    if (!s && g->ex) {
-        gl_pushforward *pf = gl_metrics_gen_pf(g->ex);
-        if (!(s = gl_pushforward_update(pf, err)))
-            s = gl_metrics_jsd_pf(P, pf, gl_metrics_gen_ws(g->ex), &jsd_exact, &ae, err);
-    }
+    if (!s && g->ex)
+        s = gl_metrics_gen_jsd(g->ex, P, &jsd_exact, &ae, NULL, err);
     if (s || (s = gl_run_put(run, "modes", w->cv->modes[NT], err)) ||
         (s = gl_run_put(run, "hq_frac", w->cv->hq_frac[NT], err)) ||
         (s = gl_run_put(run, "rkl", w->cv->rkl[NT], err)) ||
@@ -614,17 +612,12 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
     if (s || (s = data_check(o, mix, cl, err)))
         goto done;
 
-    gl_sweep_cfg sc = gl_sweep_cfg_default();
+    gl_sweep_cfg sc = gl_exp_sweep_cfg(o, "mode-collapse: training GANs");
     sc.nconfigs = NCONFIG;
     sc.names = CONFIG;
-    sc.seed0 = o->seed;
     sc.nseeds = c.seeds;
-    sc.threads = o->threads;
     sc.run = one_run;
     sc.ctx = &c;
-    sc.progress = o->progress;
-    sc.progress_ctx = o->progress_ctx;
-    sc.stage = "mode-collapse: training GANs";
     if ((s = gl_sweep_run(&sw, &sc, err)))
         goto done;
 
