@@ -97,7 +97,11 @@ $(TESTBIN): $(TST_OBJ) $(EXPLIB) $(LIB)
 ifeq ($(SANITIZE),1)
   CHECK_ENV := CK_TIMEOUT_MULTIPLIER=4
 endif
+# make check first lists any function over 100 lines (tests/funclen.awk): a
+# function that long is split before it lands.
 check: $(TESTBIN) $(GANLAB)
+	@awk -f tests/funclen.awk $(wildcard src/*.c src/cli/*.c experiments/*.c) || \
+	  { echo "make check: split the functions above (tests/funclen.awk)"; exit 1; }
 	@$(CHECK_ENV) GL_BIN=$(GANLAB) $(TESTBIN)
 
 # make digests: record the digests of every experiment's --quick outputs
