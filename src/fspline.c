@@ -194,6 +194,31 @@ static void ctx_close(ctx *k)
         gsl_integration_workspace_free(k->tw);
 }
 
+/* x within the class's bound on the knot values */
+static double clamp(const gl_fspline *k, double x)
+{
+    double b = k->bound > 0 ? k->bound : INFINITY;
+    return x < -b ? -b : x > b ? b : x;
+}
+
+/* projected Newton (Bertsekas 1982): a knot value held at the bound whose
+ * gradient points outward stays there: its row of the system becomes d_j = 0 */
+static void active_set(const gl_fspline *k, const double *w, double *g, double *diag, double *off)
+{
+    if (!(k->bound > 0) || isinf(k->bound))
+        return;
+    for (size_t j = 0; j <= k->m; j++) {
+        if (!((w[j] <= -k->bound && g[j] < 0) || (w[j] >= k->bound && g[j] > 0)))
+            continue;
+        g[j] = 0;
+        diag[j] = 1;
+        if (j > 0)
+            off[j - 1] = 0;
+        if (j < k->m)
+            off[j] = 0;
+    }
+}
+
 /* Newton's ascent of J from w (in/out) in buffers acc (3m + 3) and d (m + 1);
  * *J the value by Gauss-Legendre. Stops at a Newton decrement < 1e-18, or
  * where no step raises J and the decrement is down to the rounding of the
@@ -215,6 +240,7 @@ static int newton(ctx *k, double *w, double *acc, double *trial, double *d, doub
             acc[2 + m + j] = -acc[2 + m + j];
         for (size_t j = 0; j < m; j++)
             acc[3 + 2 * m + j] = -acc[3 + 2 * m + j];
+        active_set(k->k, w, acc + 1, acc + 2 + m, acc + 3 + 2 * m);
         gsl_vector_view diag = gsl_vector_view_array(acc + 2 + m, n), off = gsl_vector_view_array(acc + 3 + 2 * m, m);
         gsl_vector_view b = gsl_vector_view_array(acc + 1, n), x = gsl_vector_view_array(d, n);
         if (gsl_linalg_solve_symm_tridiag(&diag.vector, &off.vector, &b.vector, &x.vector))
@@ -229,7 +255,7 @@ static int newton(ctx *k, double *w, double *acc, double *trial, double *d, doub
         k->w = trial;
         for (int bt = 0; bt < 60; bt++, t *= 0.5) {
             for (size_t j = 0; j < n; j++)
-                trial[j] = w[j] + t * d[j];
+                trial[j] = clamp(k->k, w[j] + t * d[j]);
             /* a trial point whose integrals fail is rejected like one that lowers J */
             if (!integrate(k, acc, nacc, err) && acc[0] >= J0 + 1e-4 * t * dec)
                 break;
@@ -426,6 +452,8 @@ static double critic_step(const gl_fconj *c, const gl_fspline *k, double *w, dou
         gw[i + 1] += a * s;
     }
     gl_optim_step(oc, w, gw);
+    for (size_t j = 0; j <= k->m; j++)
+        w[j] = clamp(k, w[j]);
     return (sp - sq) * ib;
 }
 

@@ -37,6 +37,9 @@
 typedef struct {
     size_t m;      /* intervals, 1..GL_FSPLINE_MAXM; m + 1 knots */
     double lo, hi; /* the first and last knot, lo < hi */
+    double bound;  /* the knot values are held in [-bound, bound] (the exact
+                    * maximiser by projected Newton, the f-GAN's critic by
+                    * clamping after each step); 0 or inf: unbounded */
 } gl_fspline;
 
 /* GL_OK, or GL_EINVAL naming what is wrong with k. */

@@ -162,6 +162,40 @@ START_TEST(test_fgan_lands)
 }
 END_TEST
 
+START_TEST(test_bounded_class)
+{
+    /* the class with |w_i| <= B lies inside the unbounded one: its D_F is
+     * smaller where the bound binds (jeffreys puts V ~ -3000 at the end knots
+     * here, against B = 10) and the same where it does not (kl's V* lies within
+     * [-15, 3], against B = 20) */
+    gl_mix *P = mk("0.5*N(-2,0.5)+0.5*N(2,0.5)"), *Q = mk("N(0,2)");
+    gl_err e;
+    for (int j = 0; j < 2; j++) {
+        gl_f_id f = j ? GL_F_JEFFREYS : GL_F_KL;
+        gl_fspline k = {.m = 8, .lo = -5, .hi = 5}, kb = k;
+        kb.bound = j ? 10 : 20;
+        double w[9] = {0}, wb[9] = {0}, v, vb, ae, aeb;
+        ck_assert(gl_fspline_div(gl_fconj_get(f), P, Q, &k, w, &v, &ae, &e) == GL_OK);
+        ck_assert_msg(gl_fspline_div(gl_fconj_get(f), P, Q, &kb, wb, &vb, &aeb, &e) == GL_OK, "%s", e.msg);
+        double wmin = INFINITY, wbmin = INFINITY;
+        for (int i = 0; i < 9; i++) {
+            wmin = fmin(wmin, w[i]);
+            wbmin = fmin(wbmin, wb[i]);
+            ck_assert(fabs(wb[i]) <= kb.bound);
+        }
+        if (j) {
+            ck_assert_msg(wmin < -100 && wbmin == -10 && vb < v - 0.1, "jeffreys: min w %g / %g, D_F %g / %g", wmin,
+                          wbmin, v, vb);
+        } else {
+            ck_assert_msg(wmin > -20, "kl: min w %g", wmin);
+            ASSERT_ABS(vb, v, 1e-12);
+        }
+    }
+    gl_mix_free(P);
+    gl_mix_free(Q);
+}
+END_TEST
+
 START_TEST(test_bad_knots)
 {
     gl_err e;
@@ -193,6 +227,7 @@ Suite *fspline_suite(void)
     tcase_add_test(tc, test_grad_central_differences);
     tcase_add_test(tc, test_flow_gaussian_target);
     tcase_add_test(tc, test_fgan_lands);
+    tcase_add_test(tc, test_bounded_class);
     tcase_add_test(tc, test_bad_knots);
     suite_add_tcase(s, tc);
     return s;
