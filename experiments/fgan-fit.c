@@ -19,6 +19,7 @@
 #include "fconj.h"
 #include "fdiv.h"
 #include "fit.h"
+#include "fspline.h"
 #include "mix.h"
 #include "mlp.h"
 #include "optim.h"
@@ -29,7 +30,9 @@ const char gl_exp_fgan_fit_overrides[] =
     "  --batch N      samples of P and of the generator per step (default 256; --quick 128)\n"
     "  --glr X        generator Adam learning rate, decayed to X/20 over the last 40%\n"
     "                 (default 0.002; --quick 0.005)\n"
-    "  --clr X        critic Adam learning rate, decayed the same way (default 0.002)\n";
+    "  --clr X        critic Adam learning rate, decayed the same way (default 0.002)\n"
+    "These set the network f-GAN; the spline f-GAN always runs 4000 steps of 8 critic\n"
+    "steps, batch 256, both rates 0.002.\n";
 
 /* the target mixtures P, by name */
 typedef struct {
@@ -69,6 +72,22 @@ static const fgan_entry RUN[] = {
 #define TOL_MU 0.1
 #define TOL_SIGMA 0.1
 
+/* the restricted critic classes (fspline.h): V piecewise linear with m
+ * intervals on [-5, 5], continued linearly beyond, its knot values within
+ * +-bound. Each contains the one before (the knots of m are among those of
+ * 2m, and the bounds grow), so D_F grows along the list towards D_f. The
+ * spline f-GAN trains a critic of class FGAN_CLASS; --quick computes the
+ * first NCLASS_QUICK. */
+static const gl_fspline CLASS[] = {
+    {.m = 4, .lo = -5, .hi = 5, .bound = 5},
+    {.m = 8, .lo = -5, .hi = 5, .bound = 10},
+    {.m = 16, .lo = -5, .hi = 5, .bound = 20},
+    {.m = 32, .lo = -5, .hi = 5, .bound = 40},
+};
+#define NCLASS (sizeof CLASS / sizeof CLASS[0])
+#define NCLASS_QUICK 2
+#define FGAN_CLASS 1
+
 /* the index in MIX of the mixture named name, NMIX if none is */
 static size_t mix_index(const char *name)
 {
@@ -78,32 +97,26 @@ static size_t mix_index(const char *name)
     return m;
 }
 
-/* one f-GAN run from (mu0, sigma0): the critic learns alone first, then the
- * generator trains with the rates held for 60% of the NSTAGE stages and then
- * decayed linearly to a twentieth; out: the average of (mu, log sigma) over
- * the last quarter of the stages, and the sd of the per-stage averages there */
-static int fgan_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, const gl_fit_fgan_cfg *cfg,
-                    gl_mlp *net, gl_optim *oc, gl_optim *og, double mu0, double sigma0, double *trace,
-                    double out[2], double *spread, gl_err *err)
+/* the configurations of a run's two phases: the critic alone against the
+ * starting generator, then the game at cfg's rates */
+static void phases(const gl_fit_fgan_cfg *cfg, gl_fit_fgan_cfg *warm, gl_fit_fgan_cfg *run)
 {
-    double th[2] = {mu0, log(sigma0)}, avg[2], sum[2] = {0, 0}, sq = 0;
-    size_t per = cfg->steps / NSTAGE;
-    int nav = 0, s;
-    gl_mlp_init(net, r);
-    gl_optim_reset(oc);
-    gl_optim_reset(og);
-    /* warm-up: the critic first learns T* of the starting generator, so that
-     * the generator's first steps follow a gradient, not an untrained critic */
-    gl_fit_fgan_cfg warm = *cfg;
-    warm.steps = 1;
-    warm.dsteps = WARMUP;
-    warm.lr_gen = 1e-3;
-    warm.sched = gl_sched_default();
-    gl_fit_fgan_cfg run = *cfg;
-    run.steps = per * NSTAGE;
-    if ((s = gl_fit_fgan(c, P, net, oc, og, &warm, r, th, avg, NULL, err)) ||
-        (s = gl_fit_fgan(c, P, net, oc, og, &run, r, th, avg, trace, err)))
-        return s;
+    *warm = *cfg;
+    warm->steps = 1;
+    warm->dsteps = WARMUP;
+    warm->lr_gen = 1e-3;
+    warm->sched = gl_sched_default();
+    *run = *cfg;
+    run->steps = cfg->steps / NSTAGE * NSTAGE;
+}
+
+/* out: the average of (mu, log sigma) over the last quarter of the NSTAGE
+ * stages of per steps (sigma returned as exp of its average), spread: the sd
+ * of mu's per-stage averages there */
+static void stage_average(const double *trace, size_t per, double out[2], double *spread)
+{
+    double sum[2] = {0, 0}, sq = 0;
+    int nav = 0;
     for (int st = NSTAGE - NSTAGE / 4; st < NSTAGE; st++) {
         double a[2] = {0, 0};
         for (size_t i = (size_t)st * per; i < (size_t)(st + 1) * per; i++) {
@@ -120,14 +133,61 @@ static int fgan_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, const 
     out[0] = sum[0] / nav;
     out[1] = exp(sum[1] / nav);
     *spread = sqrt(fmax(0, sq / nav - out[0] * out[0]));
+}
+
+/* one f-GAN run from (mu0, sigma0): the critic learns alone first, then the
+ * generator trains with the rates held for 60% of the NSTAGE stages and then
+ * decayed linearly to a twentieth; out: the average of (mu, log sigma) over
+ * the last quarter of the stages, and the sd of the per-stage averages there */
+static int fgan_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, const gl_fit_fgan_cfg *cfg,
+                    gl_mlp *net, gl_optim *oc, gl_optim *og, double mu0, double sigma0, double *trace,
+                    double out[2], double *spread, gl_err *err)
+{
+    double th[2] = {mu0, log(sigma0)}, avg[2];
+    size_t per = cfg->steps / NSTAGE;
+    int s;
+    gl_mlp_init(net, r);
+    gl_optim_reset(oc);
+    gl_optim_reset(og);
+    /* warm-up: the critic first learns T* of the starting generator, so that
+     * the generator's first steps follow a gradient, not an untrained critic */
+    gl_fit_fgan_cfg warm, run;
+    phases(cfg, &warm, &run);
+    if ((s = gl_fit_fgan(c, P, net, oc, og, &warm, r, th, avg, NULL, err)) ||
+        (s = gl_fit_fgan(c, P, net, oc, og, &run, r, th, avg, trace, err)))
+        return s;
+    stage_average(trace, per, out, spread);
     return GL_OK;
 }
+
+/* the same run against a critic of the restricted class CLASS[FGAN_CLASS],
+ * on its own stream r */
+static int spline_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, const gl_fit_fgan_cfg *cfg,
+                      gl_optim *oc, gl_optim *og, double *trace, double out[2], gl_err *err)
+{
+    double th[2] = {MU0, log(SIGMA0)}, avg[2], v[GL_FSPLINE_MAXM + 1] = {0}, spread;
+    gl_fit_fgan_cfg warm, run;
+    int s;
+    gl_optim_reset(oc);
+    gl_optim_reset(og);
+    phases(cfg, &warm, &run);
+    if ((s = gl_fspline_fgan(c, P, &CLASS[FGAN_CLASS], v, oc, og, &warm, r, th, avg, NULL, err)) ||
+        (s = gl_fspline_fgan(c, P, &CLASS[FGAN_CLASS], v, oc, og, &run, r, th, avg, trace, err)))
+        return s;
+    stage_average(trace, cfg->steps / NSTAGE, out, &spread);
+    return GL_OK;
+}
+
 
 /* the overrides */
 typedef struct {
     unsigned long steps, dsteps, batch;
     double glr, clr;
 } settings;
+
+/* the spline f-GAN's settings, in both modes (a run takes ~0.3 s): the
+ * network's full defaults */
+static const settings SPLINE_SETTINGS = {.steps = 4000, .dsteps = 8, .batch = 256, .glr = 2e-3, .clr = 2e-3};
 
 /* the f-GAN's configuration: the rates held for 60% of the NSTAGE stages,
  * then decayed linearly to a twentieth */
@@ -151,6 +211,9 @@ typedef struct {
     gl_fit_result direct, flow;
     double fgan_mu, fgan_sigma, fgan_D; /* D_f(P || N(fgan_mu, fgan_sigma)) */
     double spread; /* the sd of fgan_mu's per-stage averages */
+    gl_fit_result restricted[NCLASS]; /* the flow of D_F for each class, same start */
+    double dF_at_flow[NCLASS];        /* D_F of each class at the exact flow's end */
+    double spline_mu, spline_sigma;   /* the f-GAN against a critic of CLASS[FGAN_CLASS] */
 } fit_result;
 
 /* what the runs share: the mixtures, the critic and the optimisers, the
@@ -161,6 +224,8 @@ typedef struct {
     gl_optim *oc, *og;
     double *trace; /* the generator's iterates of one run */
     gsl_rng *r;
+    gsl_rng *r2;     /* the spline f-GANs' own stream (seed 23 s + 5) */
+    gl_optim *osc;   /* the spline critic's optimiser */
 } fgan_ws;
 
 static int ws_alloc(fgan_ws *w, const gl_exp_opts *o, const settings *st, gl_err *err)
@@ -168,15 +233,18 @@ static int ws_alloc(fgan_ws *w, const gl_exp_opts *o, const settings *st, gl_err
     int s = GL_OK;
     *w = (fgan_ws){.net = NULL};
     w->r = gsl_rng_alloc(gsl_rng_mt19937);
-    w->trace = malloc(2 * st->steps * sizeof *w->trace);
-    if (!w->r || !w->trace)
+    w->r2 = gsl_rng_alloc(gsl_rng_mt19937);
+    w->trace = malloc(2 * (st->steps > SPLINE_SETTINGS.steps ? st->steps : SPLINE_SETTINGS.steps) * sizeof *w->trace);
+    if (!w->r || !w->r2 || !w->trace)
         return gl_err_set(err, GL_ENOMEM, "out of memory");
     gsl_rng_set(w->r, o->seed * 19 + 7);
+    gsl_rng_set(w->r2, o->seed * 23 + 5);
     for (size_t m = 0; m < NMIX && !s; m++)
         s = gl_mix_parse(MIX[m].spec, &w->P[m], err);
     if (s || (s = gl_mlp_alloc(&w->net, 3, (size_t[]){1, 32, 32, 1}, GL_ACT_LEAKY, 0.2, 2 * st->batch, err)) ||
         (s = gl_optim_alloc(&w->oc, GL_OPT_ADAM, w->net->nparams, 1e-3, err)) ||
-        (s = gl_optim_alloc(&w->og, GL_OPT_ADAM, 2, 1e-2, err)))
+        (s = gl_optim_alloc(&w->og, GL_OPT_ADAM, 2, 1e-2, err)) ||
+        (s = gl_optim_alloc(&w->osc, GL_OPT_ADAM, CLASS[FGAN_CLASS].m + 1, 1e-3, err)))
         return s;
     return GL_OK;
 }
@@ -188,13 +256,17 @@ static void ws_free(fgan_ws *w)
     gl_mlp_free(w->net);
     gl_optim_free(w->oc);
     gl_optim_free(w->og);
+    gl_optim_free(w->osc);
     free(w->trace);
     gsl_rng_free(w->r);
+    gsl_rng_free(w->r2);
 }
 
 /* run e: the direct fit, the exact flow from the f-GAN's start, the f-GAN on
- * w's stream and D_f at its average */
-static int fit_one(const fgan_entry *e, fgan_ws *w, const gl_fit_fgan_cfg *fc, fit_result *res, gl_err *err)
+ * w's stream and D_f at its average, and the spline f-GAN on w's second
+ * stream */
+static int fit_one(const fgan_entry *e, fgan_ws *w, const gl_fit_fgan_cfg *fc, const gl_fit_fgan_cfg *fsc,
+                   fit_result *res, gl_err *err)
 {
     const gl_fdiv *f = gl_fdiv_get(e->f);
     size_t m = mix_index(e->mix);
@@ -216,6 +288,8 @@ static int fit_one(const fgan_entry *e, fgan_ws *w, const gl_fit_fgan_cfg *fc, f
     if (!(s = gl_mix_parse(spec, &Q, err)))
         s = gl_fdiv_eval(f, P, Q, NULL, &res->fgan_D, &ae, err);
     gl_mix_free(Q);
+    if (!s && !(s = spline_run(gl_fconj_get(e->f), P, w->r2, fsc, w->osc, w->og, w->trace, fg, err)))
+        res->spline_mu = fg[0], res->spline_sigma = fg[1];
     return s;
 }
 
@@ -236,47 +310,171 @@ static void fits_meta(gl_tsv *t, const settings *st)
                            "(mu, log sigma) averaged over the last %d stages; start N(%g, %g)",
                 st->steps, st->dsteps, WARMUP, st->batch, st->clr, st->clr / 20, st->glr, st->glr / 20, NSTAGE,
                 NSTAGE / 4, MU0, SIGMA0);
-    gl_tsv_header(t, 13, (const char *const[]){"mix", "f", "direct_mu", "direct_sigma", "direct_D",
+    gl_tsv_meta(t, "spline", "the same f-GAN against a critic of the restricted class: V piecewise linear on "
+                             "%zu intervals of [%g, %g], continued linearly, knot values within +-%g (fspline.h), "
+                             "Adam at the same rates, its own stream (seed 23 s + 5); DF_flow: the end of the exact "
+                             "flow of that class's D_F from the same start (gl_fspline_flow)",
+                CLASS[FGAN_CLASS].m, CLASS[FGAN_CLASS].lo, CLASS[FGAN_CLASS].hi, CLASS[FGAN_CLASS].bound);
+    gl_tsv_header(t, 17, (const char *const[]){"mix", "f", "direct_mu", "direct_sigma", "direct_D",
                                                "fgan_mu", "fgan_sigma", "fgan_D", "flow_mu", "flow_sigma",
-                                               "flow_D", "fgan_mu_spread", "mu0"});
+                                               "flow_D", "fgan_mu_spread", "mu0", "spline_fgan_mu",
+                                               "spline_fgan_sigma", "DF_flow_mu", "DF_flow_sigma"});
 }
 
 /* fits.tsv's rows and summary, and the claims on the runs */
 static void fits_table(const gl_exp_opts *o, gl_tsv *t, const fgan_ws *w, const fit_result res[NRUN],
                        gl_claims *cl)
 {
-    double dmu_max = 0, dsig_max = 0, kl_sigma_err = 0;
+    double dmu_max = 0, dsig_max = 0, kl_sigma_err = 0, net_wide = INFINITY;
     for (size_t k = 0; k < NRUN; k++) {
         const fit_result *u = &res[k];
         const char *name = gl_fdiv_get(RUN[k].f)->name;
         const gl_mix *P = w->P[mix_index(RUN[k].mix)];
         if (!run_selected(o, &RUN[k]))
             continue;
-        gl_tsv_cells(t, 13, (gl_tsv_cell[]){{.text = RUN[k].mix}, {.text = name},
+        gl_tsv_cells(t, 17, (gl_tsv_cell[]){{.text = RUN[k].mix}, {.text = name},
                                             {.num = u->direct.mu}, {.num = u->direct.sigma},
                                             {.num = u->direct.value}, {.num = u->fgan_mu},
                                             {.num = u->fgan_sigma}, {.num = u->fgan_D},
                                             {.num = u->flow.mu}, {.num = u->flow.sigma},
-                                            {.num = u->flow.value}, {.num = u->spread}, {.num = MU0}});
+                                            {.num = u->flow.value}, {.num = u->spread}, {.num = MU0},
+                                            {.num = u->spline_mu}, {.num = u->spline_sigma},
+                                            {.num = u->restricted[FGAN_CLASS].mu},
+                                            {.num = u->restricted[FGAN_CLASS].sigma}});
         dmu_max = fmax(dmu_max, fabs(u->fgan_mu - u->flow.mu));
         dsig_max = fmax(dsig_max, fabs(u->fgan_sigma - u->flow.sigma));
         if (RUN[k].f == GL_F_KL) /* moment matching: mean and sd of P */
             kl_sigma_err = fmax(kl_sigma_err, fabs(u->direct.sigma - sqrt(gl_mix_var(P, 0))) +
                                                   fabs(u->direct.mu - gl_mix_mean(P, 0)));
+        net_wide = fmin(net_wide, u->fgan_sigma - u->flow.sigma);
         char cn[GL_CLAIM_NAMELEN];
-        /* the f-GAN against the exact gradient flow from the same start
-         * (TOL: the minima to tell apart differ by 2 in mu or >= 0.2 in sigma) */
-        snprintf(cn, sizeof cn, "fgan_%s_%s_mu_minus_flow", name, RUN[k].mix);
-        gl_claims_add(cl, cn, GL_CLAIM_EQ, 0, u->fgan_mu - u->flow.mu, TOL_MU,
-                      "the minima to tell apart differ by about 1 in mu");
-        snprintf(cn, sizeof cn, "fgan_%s_%s_sigma_minus_flow", name, RUN[k].mix);
-        gl_claims_add(cl, cn, GL_CLAIM_EQ, 0, u->fgan_sigma - u->flow.sigma, TOL_SIGMA,
-                      "the minima to tell apart differ by >= 0.28 in sigma");
+        /* the spline f-GAN against the flow of the D_F its critic class sees,
+         * from the same start (TOL: the fixed points to tell apart differ by
+         * about 1 in mu or >= 0.28 in sigma: a mode, the plateau, kl's width) */
+        const gl_fit_result *rf = &u->restricted[FGAN_CLASS];
+        snprintf(cn, sizeof cn, "spline_fgan_%s_%s_mu_minus_DF_flow", name, RUN[k].mix);
+        gl_claims_add(cl, cn, GL_CLAIM_EQ, 0, u->spline_mu - rf->mu, TOL_MU,
+                      "the fixed points to tell apart differ by ~1 in mu");
+        snprintf(cn, sizeof cn, "spline_fgan_%s_%s_sigma_minus_DF_flow", name, RUN[k].mix);
+        gl_claims_add(cl, cn, GL_CLAIM_EQ, 0, u->spline_sigma - rf->sigma, TOL_SIGMA,
+                      "the fixed points to tell apart differ by >= 0.28 in sigma");
     }
-    gl_tsv_meta(t, "summary", "max |fgan - flow|: mu %.3g, sigma %.3g", dmu_max, dsig_max);
+    gl_tsv_meta(t, "summary", "max |network f-GAN - flow|: mu %.3g, sigma %.3g", dmu_max, dsig_max);
+    /* the network's critic lags where p ~ 0 and under-states the force that
+     * narrows Q: it may end wider than the exact flow, never narrower */
+    gl_claims_add(cl, "network_fgan_sigma_minus_flow_min", GL_CLAIM_GE, 0, net_wide, TOL_SIGMA,
+                  "the same 0.1 as the fits: narrower than the flow by >= 0.1 fails");
     /* 1e-8: the minimiser's accuracy (tests/test_fit.c asserts the same) */
     gl_claims_add(cl, "direct_kl_moment_matching_err", GL_CLAIM_EQ, 0, kl_sigma_err, 1e-8,
                   "the minimiser's accuracy (test_fit.c asserts it)");
+}
+
+/* the restricted computations, one (run, class) each: read-only inputs */
+typedef struct {
+    const fgan_ws *w;
+    const fit_result *res;
+    size_t run[NRUN * NCLASS], cls[NRUN * NCLASS];
+} restricted_ctx;
+
+/* the flow of D_F for one class from the f-GAN's start, and D_F at the exact
+ * flow's end; deterministic (no randomness), so a sweep of them is too */
+static int restricted_one(gl_run *run, const void *ctx, gl_err *err)
+{
+    const restricted_ctx *x = ctx;
+    size_t i = gl_run_config(run), k = x->run[i];
+    const gl_fspline *kn = &CLASS[x->cls[i]];
+    const gl_fconj *c = gl_fconj_get(RUN[k].f);
+    const gl_mix *P = x->w->P[mix_index(RUN[k].mix)];
+    const gl_fit_result *fl = &x->res[k].flow;
+    gl_fit_result r;
+    gl_mix *Q = NULL;
+    char spec[96];
+    double v[GL_FSPLINE_MAXM + 1] = {0}, dF, ae;
+    snprintf(spec, sizeof spec, "N(%.17g,%.17g)", fl->mu, fl->sigma);
+    int s = gl_mix_parse(spec, &Q, err);
+    if (!s && !(s = gl_fspline_flow(c, P, kn, MU0, SIGMA0, 0.05, 1e-4, 20000, &r, NULL, err)) &&
+        !(s = gl_fspline_div(c, P, Q, kn, v, &dF, &ae, err)) && !(s = gl_run_put(run, "mu", r.mu, err)) &&
+        !(s = gl_run_put(run, "sigma", r.sigma, err)) && !(s = gl_run_put(run, "value", r.value, err)))
+        s = gl_run_put(run, "dF_at_flow", dF, err);
+    gl_mix_free(Q);
+    return s;
+}
+
+/* the restricted flows of the first nclass classes for every selected run,
+ * on o's threads, into res */
+static int restricted(const gl_exp_opts *o, const fgan_ws *w, size_t nclass, fit_result res[NRUN], gl_err *err)
+{
+    restricted_ctx x = {.w = w, .res = res};
+    char names[NRUN * NCLASS][40];
+    const char *np[NRUN * NCLASS];
+    size_t n = 0;
+    for (size_t k = 0; k < NRUN; k++)
+        for (size_t j = 0; j < nclass && run_selected(o, &RUN[k]); j++, n++) {
+            snprintf(names[n], sizeof names[n], "%s/%s/m%zu", RUN[k].mix, gl_fdiv_get(RUN[k].f)->name, CLASS[j].m);
+            np[n] = names[n];
+            x.run[n] = k;
+            x.cls[n] = j;
+        }
+    gl_sweep_cfg c = gl_exp_sweep_cfg(o, "fgan-fit: restricted flows");
+    c.nconfigs = n;
+    c.names = np;
+    c.run = restricted_one;
+    c.ctx = &x;
+    gl_sweep *sw = NULL;
+    int s = gl_sweep_run(&sw, &c, err);
+    for (size_t i = 0; i < n && !s; i++) {
+        fit_result *u = &res[x.run[i]];
+        gl_fit_result *r = &u->restricted[x.cls[i]];
+        r->mu = gl_sweep_value(sw, np[i], 0, "mu");
+        r->sigma = gl_sweep_value(sw, np[i], 0, "sigma");
+        r->value = gl_sweep_value(sw, np[i], 0, "value");
+        u->dF_at_flow[x.cls[i]] = gl_sweep_value(sw, np[i], 0, "dF_at_flow");
+    }
+    gl_sweep_free(sw);
+    return s;
+}
+
+/* classes.tsv: for every run and restricted class, the end of D_F's flow and
+ * its distance to the exact flow's end (max over mu and sigma), and D_F at the
+ * exact flow's end; the claims that the classes lie below D_f in order and
+ * that the summed distance shrinks from each class to the next */
+static void classes_table(const gl_exp_opts *o, gl_tsv *t, const fit_result res[NRUN], gl_claims *cl)
+{
+    size_t nclass = o->quick ? NCLASS_QUICK : NCLASS;
+    double gap[NCLASS] = {0}, nest = -INFINITY;
+    gl_tsv_meta(t, "classes", "V piecewise linear on m intervals of [-5, 5], continued linearly, knot values "
+                              "within +-bound; each class contains the one before");
+    gl_tsv_meta(t, "columns", "DF_flow_*: the end of the exact flow of D_F from N(%g, %g); gap: max(|mu - "
+                              "flow_mu|, |sigma - flow_sigma|) to the end of D_f's flow; DF_at_flow: D_F at "
+                              "that end (<= flow_D)", MU0, SIGMA0);
+    gl_tsv_header(t, 13, (const char *const[]){"mix", "f", "class", "m", "bound", "DF_flow_mu", "DF_flow_sigma",
+                                               "DF_flow_D", "gap", "DF_at_flow", "flow_mu", "flow_sigma", "flow_D"});
+    for (size_t k = 0; k < NRUN; k++) {
+        const fit_result *u = &res[k];
+        if (!run_selected(o, &RUN[k]))
+            continue;
+        for (size_t j = 0; j < nclass; j++) {
+            const gl_fit_result *r = &u->restricted[j];
+            double g = fmax(fabs(r->mu - u->flow.mu), fabs(r->sigma - u->flow.sigma));
+            double next = j + 1 < nclass ? u->dF_at_flow[j + 1] : u->flow.value;
+            gap[j] += g;
+            nest = fmax(nest, u->dF_at_flow[j] - next);
+            gl_tsv_cells(t, 13, (gl_tsv_cell[]){{.text = RUN[k].mix}, {.text = gl_fdiv_get(RUN[k].f)->name},
+                                                {.num = (double)(j + 1)}, {.num = (double)CLASS[j].m},
+                                                {.num = CLASS[j].bound}, {.num = r->mu}, {.num = r->sigma},
+                                                {.num = r->value}, {.num = g}, {.num = u->dF_at_flow[j]},
+                                                {.num = u->flow.mu}, {.num = u->flow.sigma},
+                                                {.num = u->flow.value}});
+        }
+    }
+    gl_claims_add(cl, "DF_nested_below_Df_max_violation", GL_CLAIM_LE, 0, nest, 1e-10,
+                  "Newton stops ~1e-12 below each max; quadrature 1e-13");
+    for (size_t j = 0; j + 1 < nclass; j++) {
+        char cn[GL_CLAIM_NAMELEN];
+        snprintf(cn, sizeof cn, "DF_flow_gap_sum_m%zu_vs_m%zu", CLASS[j + 1].m, CLASS[j].m);
+        gl_claims_add(cl, cn, GL_CLAIM_LE, gap[j], gap[j + 1], 0,
+                      "exact flows, ends to ~1e-3 each: strictly smaller");
+    }
 }
 
 /* rkl's direct fit of every mixture sits on the mode at -2 (the heavier; for
@@ -356,12 +554,12 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
     if (s)
         return s;
     fgan_ws w;
-    gl_tsv *t = NULL, *t2 = NULL;
+    gl_tsv *t = NULL, *t2 = NULL, *t3 = NULL;
     fit_result res[NRUN];
     size_t nsel = 0, done = 0;
-    const gl_fit_fgan_cfg fc = fgan_cfg(&st);
+    const gl_fit_fgan_cfg fc = fgan_cfg(&st), fsc = fgan_cfg(&SPLINE_SETTINGS);
     if ((s = ws_alloc(&w, o, &st, err)) || (s = gl_rec_open(rec, "fits.tsv", &t, err)) ||
-        (s = gl_rec_open(rec, "densities.tsv", &t2, err)))
+        (s = gl_rec_open(rec, "densities.tsv", &t2, err)) || (s = gl_rec_open(rec, "classes.tsv", &t3, err)))
         goto done;
     fits_meta(t, &st);
     for (size_t k = 0; k < NRUN; k++)
@@ -369,12 +567,15 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
     for (size_t k = 0; k < NRUN; k++) {
         if (!run_selected(o, &RUN[k]))
             continue;
-        if ((s = fit_one(&RUN[k], &w, &fc, &res[k], err)))
+        if ((s = fit_one(&RUN[k], &w, &fc, &fsc, &res[k], err)))
             goto done;
         if (o->progress)
             o->progress(o->progress_ctx, "fgan-fit: f-GAN runs", (double)++done / (double)nsel);
     }
+    if ((s = restricted(o, &w, o->quick ? NCLASS_QUICK : NCLASS, res, err)))
+        goto done;
     fits_table(o, t, &w, res, cl);
+    classes_table(o, t3, res, cl);
     if ((s = mode_seeking(&w, cl, err)))
         goto done;
     write_densities(o, t2, &w, res);

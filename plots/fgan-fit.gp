@@ -30,3 +30,50 @@ do for [m=0:1] {
        for [j=1:nf] f using 1:(column(col(m, j, 1))) with lines lw 2.5 dt 2 lc rgb word(colors, j) notitle
 }
 unset multiplot
+
+# fgan-fit-classes.png — what a restricted critic class sees. For each run:
+# sigma at the end of the exact flow of D_F for each class (line and points:
+# V piecewise linear on m intervals, knot values within +-bound), the end of
+# D_f's own flow (black), the f-GAN against a critic of class 2 (the large
+# dot: it lands on its class's fixed point) and the f-GAN against the
+# 1-32-32-1 network critic (red dashes). Reads dir/classes.tsv and dir/fits.tsv.
+set terminal pngcairo enhanced size 1500,720 font "DejaVu Sans,11" linewidth 1.5
+set output dir."/fgan-fit-classes.png"
+c = dir."/classes.tsv"
+ff = dir."/fits.tsv"
+ncl = int(system("awk -F'\\t' '!/^#/ && h {if ($3 > n) n = $3} !/^#/ {h = 1} END {print n}' ".c))
+rows(m, f, file) = sprintf("< awk -F'\\t' '!/^#/ && $1 == \"%s\" && $2 == \"%s\"' %s", m, f, file)
+netsig(m, f) = real(system(sprintf("awk -F'\\t' '!/^#/ && $1 == \"%s\" && $2 == \"%s\" {print $7}' %s", m, f, ff)))
+set multiplot layout 2,nf title "sigma at the fixed point a critic class sees: exact flow of D_F per class, the f-GAN on class 2 (dot), the network f-GAN (red dashes), D_f's flow (black)"
+set xrange [0.7:ncl+0.3]
+set xtics ("4/5" 1, "8/10" 2, "16/20" 3, "32/40" 4) font ",9"
+set xlabel "class: intervals m / bound" font ",10"
+set ylabel "sigma" font ",10"
+unset key
+do for [mi=0:1] {
+  mx = mi == 0 ? "1:1" : "3:1"
+  do for [j=1:nf] {
+    fn = word(names, j)
+    set title sprintf("%s, %s", fn, mx) font ",11"
+    ns = netsig(mx, fn)
+    sp = real(system(sprintf("awk -F'\\t' '!/^#/ && $1 == \"%s\" && $2 == \"%s\" {print $15}' %s", mx, fn, ff)))
+    set yrange [*:*]
+    stats [*:*][*:*] rows(mx, fn, c) using 7:12 nooutput
+    lo = STATS_min_x < STATS_min_y ? STATS_min_x : STATS_min_y
+    hi = STATS_max_x > STATS_max_y ? STATS_max_x : STATS_max_y
+    lo = ns < lo ? ns : lo
+    hi = ns > hi ? ns : hi
+    lo = sp < lo ? sp : lo
+    hi = sp > hi ? sp : hi
+    # at least 0.3 tall (three tolerances of 0.1), so that a gap of one
+    # tolerance looks the same size in every panel
+    mid = (lo + hi) / 2
+    if (hi - lo < 0.3) { lo = mid - 0.15; hi = mid + 0.15 }
+    set yrange [lo - 0.05 * (hi - lo) : hi + 0.05 * (hi - lo)]
+    plot rows(mx, fn, c) using 3:12 with lines lw 2 lc rgb "black", \
+         rows(mx, fn, c) using 3:(ns) with lines lw 2 dt 2 lc rgb "#d62728", \
+         rows(mx, fn, c) using 3:7 with linespoints lw 2 pt 7 ps 1 lc rgb word(colors, j), \
+         rows(mx, fn, ff) using (2):15 with points pt 7 ps 2.2 lc rgb word(colors, j)
+  }
+}
+unset multiplot
