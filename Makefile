@@ -120,12 +120,10 @@ deps:
 	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEPS_APT)
 
 # make exp-NAME: run the experiment (prints its claims; exit 1 if one fails,
-# 2 on an error), then draw its figures from the TSVs it wrote.
+# 2 on an error), then draw its figures from the TSVs it wrote (exp --plot,
+# with this checkout's plots/).
 $(EXPERIMENTS:%=exp-%): exp-%: $(GANLAB)
-	@command -v gnuplot >/dev/null || { echo "gnuplot not found: run 'make deps'" >&2; exit 2; }
-	@st=0; $(GANLAB) exp $* $(EXPFLAGS) || st=$$?; \
-	if [ $$st -le 1 ]; then gnuplot -e "dir='out/$*'" plots/$*.gp && \
-	  echo "figures: $$(ls out/$*/*.png | tr '\n' ' ')"; fi; exit $$st
+	@GANLAB_DATADIR=$(CURDIR) $(GANLAB) exp $* $(EXPFLAGS) --plot
 
 exps: $(EXPERIMENTS:%=exp-%)
 
@@ -142,5 +140,21 @@ bench: $(BENCHBIN)
 
 clean:
 	rm -rf build bin
+
+# exp --plot finds the gnuplot scripts in the data directory compiled into
+# bin/ganlab, PREFIX/share/ganlab (src/cli/plot.c).
+PREFIX      ?= /usr/local
+SHAREDIR    ?= $(PREFIX)/share
+PKGDATADIR  ?= $(SHAREDIR)/ganlab
+
+.PHONY: FORCE
+
+# rewritten only when PREFIX changes, so that only plot.o is rebuilt then
+$(BUILD)/datadir.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define GL_DATADIR "$(PKGDATADIR)"' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/src/cli/plot.o: $(BUILD)/datadir.h
+$(BUILD)/src/cli/plot.o: CFLAGS += -I$(BUILD)
 
 -include $(shell find build -name '*.d' 2>/dev/null)
