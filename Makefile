@@ -6,6 +6,10 @@
 #   make exps          every experiment (make -j2 exps runs two at a time)
 #   make bench         steps/s of the gan1d-bench workload
 #   make deps          install the system packages (Debian)
+#   make install       bin, library, headers, ganlab.pc, man page, plots, docs,
+#                      bash completion under PREFIX (/usr/local), DESTDIR honoured
+#   make uninstall     removes exactly what make install put
+#   make check-install install into a temporary DESTDIR and test what is there
 
 CC      ?= cc
 PKGS    := gsl check
@@ -141,13 +145,37 @@ bench: $(BENCHBIN)
 clean:
 	rm -rf build bin
 
-# exp --plot finds the gnuplot scripts in the data directory compiled into
-# bin/ganlab, PREFIX/share/ganlab (src/cli/plot.c).
+# ---- make install / make uninstall (GNU conventions) ----
+# make install PREFIX=/usr DESTDIR=/tmp/stage: every path below is under
+# $(DESTDIR)$(PREFIX). The data directory is compiled into bin/ganlab (exp
+# --plot finds the gnuplot scripts there), so changing PREFIX relinks it.
 PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
 SHAREDIR    ?= $(PREFIX)/share
+MANDIR      ?= $(SHAREDIR)/man
 PKGDATADIR  ?= $(SHAREDIR)/ganlab
+DOCDIR      ?= $(SHAREDIR)/doc/ganlab
+PCDIR       ?= $(LIBDIR)/pkgconfig
+BASHCOMPDIR ?= $(SHAREDIR)/bash-completion/completions
+# the tests need these besides the build's packages (make check-install)
+DEPS_APT    += man-db groff-base python3-pandas
 
-.PHONY: FORCE
+LIB_HDR      := $(wildcard src/*.h)
+PLOTS        := $(wildcard plots/*.gp)
+# the docs keep their tree, so that their relative links still work
+INSTALL_DOCS := README.md LICENSE bench/README.md $(wildcard docs/*.md docs/img/*.png theory/*.md)
+INSTALL_FILES := $(BINDIR)/ganlab $(LIBDIR)/libganlab.a $(PCDIR)/ganlab.pc \
+  $(MANDIR)/man1/ganlab.1 $(BASHCOMPDIR)/ganlab \
+  $(LIB_HDR:src/%=$(INCLUDEDIR)/ganlab/%) $(PLOTS:plots/%=$(PKGDATADIR)/plots/%) \
+  $(addprefix $(DOCDIR)/,$(INSTALL_DOCS))
+INSTALL_DIRS := $(INCLUDEDIR)/ganlab $(PKGDATADIR)/plots $(PKGDATADIR) $(DOCDIR)/docs/img \
+  $(DOCDIR)/docs $(DOCDIR)/theory $(DOCDIR)/bench $(DOCDIR)
+
+.PHONY: install uninstall check-install FORCE
+
+all: $(BUILD)/ganlab.1 $(BUILD)/ganlab.pc
 
 # rewritten only when PREFIX changes, so that only plot.o is rebuilt then
 $(BUILD)/datadir.h: FORCE
@@ -156,5 +184,41 @@ $(BUILD)/datadir.h: FORCE
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 $(BUILD)/src/cli/plot.o: $(BUILD)/datadir.h
 $(BUILD)/src/cli/plot.o: CFLAGS += -I$(BUILD)
+
+# the man page: docs/ganlab.1.in with the binary's --help texts (docs/man.sh)
+$(BUILD)/ganlab.1: docs/ganlab.1.in docs/man.sh docs/help2roff.awk $(GANLAB)
+	sh docs/man.sh $(GANLAB) docs/ganlab.1.in PKGDATADIR=$(PKGDATADIR) DOCDIR=$(DOCDIR) > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/ganlab.pc: ganlab.pc.in $(GANLAB) Makefile
+	sed -e 's|@VERSION@|'"$$($(GANLAB) --version | awk '{print $$2}')"'|' -e 's|@PREFIX@|$(PREFIX)|' \
+	  -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' ganlab.pc.in > $@.tmp
+	@mv $@.tmp $@
+
+install: $(GANLAB) $(LIB) $(BUILD)/ganlab.1 $(BUILD)/ganlab.pc
+	install -D -m 755 $(GANLAB) $(DESTDIR)$(BINDIR)/ganlab
+	install -D -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libganlab.a
+	install -D -m 644 $(BUILD)/ganlab.pc $(DESTDIR)$(PCDIR)/ganlab.pc
+	install -D -m 644 $(BUILD)/ganlab.1 $(DESTDIR)$(MANDIR)/man1/ganlab.1
+	install -D -m 644 completion/ganlab.bash $(DESTDIR)$(BASHCOMPDIR)/ganlab
+	install -d $(DESTDIR)$(INCLUDEDIR)/ganlab $(DESTDIR)$(PKGDATADIR)/plots
+	install -m 644 $(LIB_HDR) $(DESTDIR)$(INCLUDEDIR)/ganlab
+	install -m 644 $(PLOTS) $(DESTDIR)$(PKGDATADIR)/plots
+	@for f in $(INSTALL_DOCS); do install -D -m 644 $$f $(DESTDIR)$(DOCDIR)/$$f || exit 1; done
+	@echo "installed $(words $(INSTALL_FILES)) files under $(DESTDIR)$(PREFIX)"
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))
+	@for d in $(INSTALL_DIRS); do rmdir $(DESTDIR)$$d 2>/dev/null || true; done
+
+# make check-install (part of make check): make install into a temporary
+# DESTDIR, then run what was installed, outside the checkout (tests/install.sh).
+check-install: $(GANLAB) $(LIB) $(BUILD)/ganlab.1 $(BUILD)/ganlab.pc
+	@MAKE="$(MAKE)" CC="$(CC)" BINDIR=$(BINDIR) LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR) \
+	  PCDIR=$(PCDIR) MANDIR=$(MANDIR) BASHCOMPDIR=$(BASHCOMPDIR) DOCDIR=$(DOCDIR) \
+	  PKGDATADIR=$(PKGDATADIR) bash tests/install.sh
+ifneq ($(SANITIZE),1)
+check: check-install
+endif
 
 -include $(shell find build -name '*.d' 2>/dev/null)
