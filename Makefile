@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ganlab — one top-level GNU Makefile.
 #   make               bin/ganlab and build/libganlab.a
 #   make check         Check suites, then every experiment in --quick mode

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ganlab.bash — bash completion for ganlab(1): commands, options, experiment
 # names, f-divergence names, and the choices an option's help lists (alt|sim).
 # Every list is read, when TAB is pressed, from the ganlab being completed:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # help2roff.awk — one --help text of ganlab as man(7) source, for man.sh.
 #   awk -v title='ganlab div' [-v skipusage=1] -f help2roff.awk < help.txt
 # The help texts follow one layout: "usage:" lines, paragraphs, and option

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # man.sh — writes the man page ganlab.1 to stdout (make runs it at build time):
 #   sh docs/man.sh BIN docs/ganlab.1.in [KEY=VALUE]... > ganlab.1
 # The template's lines @COMMANDS@ and @EXPERIMENTS@ become every command's and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # install.sh — make check-install: `make install` into a temporary DESTDIR,
 # then, from a directory outside the checkout, use what was installed:
 #   the binary runs an experiment (--quick) and draws its figures (--plot);

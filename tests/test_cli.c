@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tests for bin/ganlab: output formats, help, and exit status 2 with one
  * clear line on stderr for every kind of bad input. The binary under test is
  * $GL_BIN (set by make check). */

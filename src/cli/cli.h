@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cli.h — shared pieces of the ganlab command line. Only the CLI prints. */
 #ifndef GL_CLI_H
 #define GL_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_exact.c — `ganlab div` and `ganlab value`: exact quantities by quadrature. */
 #include <math.h>
 #include <stdio.h>

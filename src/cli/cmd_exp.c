@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_exp.c — `ganlab exp`: run an experiment, print its claims table. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* plot.c — `ganlab exp NAME --plot`: draw an experiment's figures with
  * gnuplot from plots/NAME.gp, wherever ganlab is installed.
  *
