@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ganlab — one top-level GNU Makefile.
 #   make               bin/ganlab and build/libganlab.a
 #   make check         Check suites, then every experiment in --quick mode
@@ -7,6 +8,10 @@
 #                      (make -j2 exps runs two at a time)
 #   make bench         steps/s of the gan1d-bench workload
 #   make deps          install the system packages (Debian)
+#   make install       bin, library, headers, ganlab.pc, man page, plots, docs,
+#                      bash completion under PREFIX (/usr/local), DESTDIR honoured
+#   make uninstall     removes exactly what make install put
+#   make check-install install into a temporary DESTDIR and test what is there
 
 CC      ?= cc
 PKGS    := gsl check
@@ -121,12 +126,10 @@ deps:
 	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEPS_APT)
 
 # make exp-NAME: run the experiment (prints its claims; exit 1 if one fails,
-# 2 on an error), then draw its figures from the TSVs it wrote.
+# 2 on an error), then draw its figures from the TSVs it wrote (exp --plot,
+# with this checkout's plots/).
 $(EXPERIMENTS:%=exp-%): exp-%: $(GANLAB)
-	@command -v gnuplot >/dev/null || { echo "gnuplot not found: run 'make deps'" >&2; exit 2; }
-	@st=0; $(GANLAB) exp $* $(EXPFLAGS) || st=$$?; \
-	if [ $$st -le 1 ]; then gnuplot -e "dir='out/$*'" plots/$*.gp && \
-	  echo "figures: $$(ls out/$*/*.png | tr '\n' ' ')"; fi; exit $$st
+	@GANLAB_DATADIR=$(CURDIR) $(GANLAB) exp $* $(EXPFLAGS) --plot
 
 # make exps: every experiment, even after one fails (each through its own
 # exps-NAME, which records its status, claims passed and seconds in
@@ -159,5 +162,81 @@ bench: $(BENCHBIN)
 
 clean:
 	rm -rf build bin
+
+# ---- make install / make uninstall (GNU conventions) ----
+# make install PREFIX=/usr DESTDIR=/tmp/stage: every path below is under
+# $(DESTDIR)$(PREFIX). The data directory is compiled into bin/ganlab (exp
+# --plot finds the gnuplot scripts there), so changing PREFIX relinks it.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+SHAREDIR    ?= $(PREFIX)/share
+MANDIR      ?= $(SHAREDIR)/man
+PKGDATADIR  ?= $(SHAREDIR)/ganlab
+DOCDIR      ?= $(SHAREDIR)/doc/ganlab
+PCDIR       ?= $(LIBDIR)/pkgconfig
+BASHCOMPDIR ?= $(SHAREDIR)/bash-completion/completions
+# the tests need these besides the build's packages (make check-install)
+DEPS_APT    += man-db groff-base python3-pandas
+
+LIB_HDR      := $(wildcard src/*.h)
+PLOTS        := $(wildcard plots/*.gp)
+# the docs keep their tree, so that their relative links still work
+INSTALL_DOCS := README.md LICENSE bench/README.md $(wildcard docs/*.md docs/img/*.png theory/*.md)
+INSTALL_FILES := $(BINDIR)/ganlab $(LIBDIR)/libganlab.a $(PCDIR)/ganlab.pc \
+  $(MANDIR)/man1/ganlab.1 $(BASHCOMPDIR)/ganlab \
+  $(LIB_HDR:src/%=$(INCLUDEDIR)/ganlab/%) $(PLOTS:plots/%=$(PKGDATADIR)/plots/%) \
+  $(addprefix $(DOCDIR)/,$(INSTALL_DOCS))
+INSTALL_DIRS := $(INCLUDEDIR)/ganlab $(PKGDATADIR)/plots $(PKGDATADIR) $(DOCDIR)/docs/img \
+  $(DOCDIR)/docs $(DOCDIR)/theory $(DOCDIR)/bench $(DOCDIR)
+
+.PHONY: install uninstall check-install FORCE
+
+all: $(BUILD)/ganlab.1 $(BUILD)/ganlab.pc
+
+# rewritten only when PREFIX changes, so that only plot.o is rebuilt then
+$(BUILD)/datadir.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define GL_DATADIR "$(PKGDATADIR)"' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/src/cli/plot.o: $(BUILD)/datadir.h
+$(BUILD)/src/cli/plot.o: CFLAGS += -I$(BUILD)
+
+# the man page: docs/ganlab.1.in with the binary's --help texts (docs/man.sh)
+$(BUILD)/ganlab.1: docs/ganlab.1.in docs/man.sh docs/help2roff.awk $(GANLAB)
+	sh docs/man.sh $(GANLAB) docs/ganlab.1.in PKGDATADIR=$(PKGDATADIR) DOCDIR=$(DOCDIR) > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/ganlab.pc: ganlab.pc.in $(GANLAB) Makefile
+	sed -e 's|@VERSION@|'"$$($(GANLAB) --version | awk '{print $$2}')"'|' -e 's|@PREFIX@|$(PREFIX)|' \
+	  -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' ganlab.pc.in > $@.tmp
+	@mv $@.tmp $@
+
+install: $(GANLAB) $(LIB) $(BUILD)/ganlab.1 $(BUILD)/ganlab.pc
+	install -D -m 755 $(GANLAB) $(DESTDIR)$(BINDIR)/ganlab
+	install -D -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libganlab.a
+	install -D -m 644 $(BUILD)/ganlab.pc $(DESTDIR)$(PCDIR)/ganlab.pc
+	install -D -m 644 $(BUILD)/ganlab.1 $(DESTDIR)$(MANDIR)/man1/ganlab.1
+	install -D -m 644 completion/ganlab.bash $(DESTDIR)$(BASHCOMPDIR)/ganlab
+	install -d $(DESTDIR)$(INCLUDEDIR)/ganlab $(DESTDIR)$(PKGDATADIR)/plots
+	install -m 644 $(LIB_HDR) $(DESTDIR)$(INCLUDEDIR)/ganlab
+	install -m 644 $(PLOTS) $(DESTDIR)$(PKGDATADIR)/plots
+	@for f in $(INSTALL_DOCS); do install -D -m 644 $$f $(DESTDIR)$(DOCDIR)/$$f || exit 1; done
+	@echo "installed $(words $(INSTALL_FILES)) files under $(DESTDIR)$(PREFIX)"
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))
+	@for d in $(INSTALL_DIRS); do rmdir $(DESTDIR)$$d 2>/dev/null || true; done
+
+# make check-install (part of make check): make install into a temporary
+# DESTDIR, then run what was installed, outside the checkout (tests/install.sh).
+check-install: $(GANLAB) $(LIB) $(BUILD)/ganlab.1 $(BUILD)/ganlab.pc
+	@MAKE="$(MAKE)" CC="$(CC)" BINDIR=$(BINDIR) LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR) \
+	  PCDIR=$(PCDIR) MANDIR=$(MANDIR) BASHCOMPDIR=$(BASHCOMPDIR) DOCDIR=$(DOCDIR) \
+	  PKGDATADIR=$(PKGDATADIR) bash tests/install.sh
+ifneq ($(SANITIZE),1)
+check: check-install
+endif
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gan1d.c — `make bench`: steps/s of the gan1d-bench workload, and of the
  * same workload in PyTorch (bench/torch_gan1d.py) when python3 has torch.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """gan1d-bench in PyTorch: the workload of bench/gan1d.c, for a side-by-side timing.
 
 Data 0.5 N(-2, 0.5) + 0.5 N(2, 0.5); z ~ N(0, 1) scalar; G 1-16-16-1 tanh; D 1-32-32-1

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* disjoint — claim: on disjoint supports JS saturates at log 2, KL is infinite
  * and TV is 1 however far apart, while W1 = |theta| keeps measuring distance;
  * an ever better D gives the minimax generator a vanishing gradient, -log D a

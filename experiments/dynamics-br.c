@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dynamics, part C — the order of play. Against a FROZEN discriminator the
  * generator's best response is not p_data but a point mass at argmax D
  * (Goodfellow et al. 2014, Sec. 6, the "Helvetica scenario"): each sample

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dynamics, part B — the Dirac-GAN's lesson on a real 1-D GAN: alternating
  * vs simultaneous updates, each with and without the R1 gradient penalty
  * (Mescheder, Geiger & Nowozin 2018), the EXACT JSD(p_data||p_g) over the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dynamics — claim: on the Dirac-GAN (Mescheder, Geiger & Nowozin 2018)
  * simultaneous gradient steps spiral out by exactly 1 + h^2 f'(0)^2 in squared
  * norm per step near the equilibrium, alternating steps stay on a bounded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dynamics.h — the three parts of exp dynamics: the Dirac-GAN (dynamics.c),
  * the same comparison on a real 1-D GAN, one sweep of configurations x seeds
  * (dynamics-gan.c, configured by gl_dynamics_gan_cfg), and the best response

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* exp.c — running an experiment as one transaction, and override parsing. */
 #include "exp.h"
 #include "mlp.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* exp.h — the experiment registry and what every experiment receives (the
  * types gl_experiment, gl_exp_opts and gl_exp_probe; gl_exp_NAME is defined
  * in experiments/NAME.c, the catalogue gl_experiments in registry.c from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fdiv — claim: every catalogue entry is a convex generator with f(1) = 0 whose
  * conjugate closes the circle (f** = f); the course notes' and f-GAN's JS
  * generators differ by log 2 (u - 1), which moves f* but not D_f; any critic T

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fgan-fit — claim: the single Gaussian closest to a bimodal P in D_f covers
  * both modes for kl (moment matching) and sits on one mode for rkl and the
  * other mode-seeking divergences; an f-GAN generator x = mu + sigma z, trained

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* global-optimum, part A2 — around Theorem 1, by quadrature only:
  *  (1) Proposition 2's hypothesis: C(G) is convex in p_g (along a mixture
  *      path q_t = (1-t) q0 + t q1), but not in G's parameters (N(mu, 1)

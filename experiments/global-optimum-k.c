@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* global-optimum, part C — Algorithm 1's k: with k D-steps per G-step, how
  * close does D stay to the optimal discriminator D*_G of the CURRENT
  * generator while the GAN trains? Theorem 1 and Proposition 2 assume D = D*_G

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* global-optimum — claim: C(G) = max_D V(D,G) = -log 4 + 2 JSD(p_data||p_g) is
  * minimised exactly at p_g = p_data, where it is -log 4 (Goodfellow et al. 2014,
  * Theorem 1); a trained GAN approaches it: V ~ -log 4, D ~ 1/2, accuracy ~ 0.5.

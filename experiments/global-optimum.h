@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* global-optimum.h — the parts of exp global-optimum in their own files. */
 #ifndef GL_GLOBAL_OPTIMUM_H
 #define GL_GLOBAL_OPTIMUM_H

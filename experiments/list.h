@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* list.h — THE list of experiments, in the order of the course. Everything
  * that enumerates experiments reads it: the registry (registry.c, hence
  * `ganlab exp --list` and the regression suite tests/test_experiments.c) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mode-collapse — claim: a vanilla GAN loses modes of a multimodal target on
  * at least one standard benchmark, and a remedy (PacGAN packing, Lin et al.
  * 2018; least squares, Mao et al. 2017) covers more of them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* optimal-d — claim: a discriminator trained on p_data (label 1) against a fixed
  * p_g (label 0) converges to D*(x) = p_data/(p_data+p_g), and no discriminator
  * beats it: V(D,G) <= V(D*,G) = -log 4 + 2 JSD(p_data||p_g).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* registry.c — the catalogue of experiments, made from list.h. */
 #include "exp.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* saturation — claim: for a fixed bad G and an increasingly confident D, the
  * generator gradient of the minimax loss log(1-D(G(z))) vanishes (d/da = -D)
  * while the non-saturating one, -log D(G(z)), does not (d/da = -(1-D)).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # disjoint.gp — divergences vs W1 on disjoint supports; gradients near an optimal D.
 # Reads dir/theta.tsv (theta js js_abserr kl tv w1 w1_abserr js_theory),
 # dir/dsteps.tsv (dsteps mean_D_fake mm_norm mm_db_mean mm_db_sd ns_norm

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # dynamics.gp — the Dirac-GAN: gradient vector field and the update rules' trajectories.
 # Reads dir/field.tsv (theta psi dtheta dpsi speed) and dir/traj.tsv
 # (run step theta psi norm; one block per run: 0 sim, 1 alt, 2 sim + penalty, 3 sim + noise).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # fdiv.gp — the f-divergence catalogue, the JS conjugates, the variational
 # bound and learned critics.
 # Reads dir/generators.tsv (u, f of each entry), dir/js-conj.tsv (t, closed and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # fgan-fit.gp — P and the fitted Gaussians. Top: the global direct fits (the
 # Gaussian closest to P in each D_f). Bottom: the f-GAN generator (dashed)
 # against the end of the exact gradient flow from the same start (solid).

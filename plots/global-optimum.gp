@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # global-optimum.gp — Theorem 1: C(G) over a family of generators, and trained GANs.
 # Reads dir/landscape.tsv (mu sigma C JSD, one scan line per mu),
 # dir/gan-log.tsv (one index per seed: seed step JSD V se_V mean_abs_D-half

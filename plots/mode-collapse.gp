@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mode-collapse.gp — samples over the modes, mode occupancy against the step,
 # the metrics against the step, and an animated GIF of a vanilla run.
 # Reads dir/frames.tsv (x y; index s*41 + i for slot s, measurement i),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # optimal-d.gp — the trained discriminator D (points) against D* (line).
 # Reads dir/d1.tsv (x D Dstar p_data p_g), dir/log.tsv and, if present,
 # dir/d2.tsv (x y D Dstar p_data p_g) and dir/log2d.tsv.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # saturation.gp — minimax vs non-saturating generator gradients as D improves.
 # Reads dir/persample.tsv (dsteps D mm_dlda ns_dlda), dir/sharpen.tsv,
 # dir/trained.tsv and dir/jsd.tsv (gopt loss seed step jsd abserr, one block per run).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # style.gp — shared look of every ganlab figure. Loaded by plots/NAME.gp.
 # Theory is drawn as lines, measurements as points, densities as shaded areas.
 set terminal pngcairo enhanced size 1000,620 font "DejaVu Sans,12" linewidth 1.5

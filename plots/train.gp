@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # train.gp — the exact JSD over training of one or more `ganlab train` runs.
 #   gnuplot -e "dirs='out/a out/b'; labels='default textbook'; png='out/train.png'" plots/train.gp
 # dirs: the runs' output directories (their log.tsv); labels: one word each.

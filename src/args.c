@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* args.c — plain decimal numbers and table-driven --options. */
 #include "args.h"
 

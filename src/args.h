@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* args.h — numbers, lists and --options from text: one parser for the
  * command line and for the experiments' overrides (the gl_args_* functions and
  * the gl_argspec type).

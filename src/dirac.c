@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dirac.c — gradient play on the Dirac-GAN (see dirac.h). */
 #include <math.h>
 

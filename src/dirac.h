@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dirac.h — the Dirac-GAN of Mescheder, Geiger & Nowozin (2018).
  *
  * p_data = delta_0, the generator G = delta_theta, the discriminator

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fconj.c — conjugates, output activations, T* and the variational bound.
  *
  * Derivations (u = p/q, d = log u; f'(u) is the T* column, (f*)' its inverse):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fconj.h — the conjugate side of the f-divergence catalogue (fdiv.h; the
  * gl_fconj type; gl_critic_fn and gl_real_fn are the functions it takes):
  * Fenchel conjugates, output activations, optimal critics, the variational

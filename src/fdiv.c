@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fdiv.c — the f-divergence catalogue, D*, V(D,G) and C(G) by quadrature.
  *
  * Every integrand takes log p and log q (never p and q), so that densities

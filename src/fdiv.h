@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fdiv.h — f-divergences, the optimal discriminator and the GAN value function
  * (the catalogue type gl_fdiv, indexed by gl_f_id; gl_logit_fn and
  * gl_density_fn are the integrands it takes).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fit.c — the Gaussian closest to P in D_f: by quadrature and multimin, and
  * as an f-GAN (critic and generator trained on samples).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fit.h — fitting a Gaussian Q = N(mu, sigma) to a 1-D mixture P by an
  * f-divergence (gl_fit_*, with the types gl_fit_result, gl_fit_fgan_cfg and
  * gl_fit_critic), directly (quadrature + GSL multimin) or as an f-GAN (Nowozin,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fspline.c — the f-divergence seen by a piecewise-linear critic, exactly,
  * and the f-GAN against such a critic (fspline.h). */
 #include "fspline.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fspline.h — the f-divergence that a restricted critic class sees, computed
  * exactly, and the f-GAN trained against a critic of that class (the types
  * gl_fspline and gl_fspline_fgan_cfg, functions gl_fspline_*).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gen.c — the exact pushforward density of a 1-D generator.
  *
  * The change of variables over every monotone piece of G:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gen.h — the exact density of a 1-D generator x = G(z), z ~ p_z: the
  * gl_pushforward type and its functions gl_pushforward_*.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gl.h — ganlab's status codes, error messages (the gl_err type) and the one
  * call every program makes first, gl_init().
  *

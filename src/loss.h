@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* loss.h — GAN losses written on logits, so that no log(sigmoid(.)) underflows
  * (which loss: the gl_loss_kind type).
  *

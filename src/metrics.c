@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* metrics.c — trained discriminators against D*. */
 #include "metrics.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* metrics.h — where the trained side meets the exact side.
  *
  * A discriminator is given by its logit a(x) (D = sigmoid(a)); the optimal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mix.c — the spec parser, log densities, sampling, breakpoints and moments
  * of 1-D and 2-D mixtures (see mix.h for the grammar). */
 #include "mix.h"

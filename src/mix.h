@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mix.h — 1-D and 2-D mixtures of Gaussians and uniforms, parsed from a spec
  * (the gl_mix type, made of gl_comp components of a gl_comp_kind).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mlp.c — small dense networks: forward, backward (parameters and input),
  * initialisation, over one allocation per network.
  *

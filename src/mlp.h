@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mlp.h — small dense networks over one flat parameter buffer.
  *
  * Layer l (0-based, l < nlayers) maps sizes[l] inputs to sizes[l+1] outputs:

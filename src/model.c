@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* model.c — saving and loading a trained GAN (format in model.h). */
 #include "model.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* model.h — a trained GAN on disk: generator, discriminator and what they
  * were trained on, in a versioned text format that reloads bit for bit.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* modes.c — modes covered, high-quality fraction and reverse KL over modes
  * (definitions and conventions in modes.h). */
 #include "modes.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* modes.h — mode-coverage metrics of a sample against a mixture whose
  * components are the modes (VEEGAN, Srivastava et al. 2017; PacGAN, Lin et
  * al. 2018), for the 2-D benchmarks ring(8,2,0.02) and grid(5,2,0.05) and any

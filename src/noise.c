@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* noise.c — the generator's noise: sampling, density, mass, names. */
 #include "noise.h"
 

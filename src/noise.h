@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* noise.h — the generator's noise p_z (the gl_noise type): z ~ N(0, I), drawn
  * with GSL's ziggurat, or U(-1, 1)^zdim, as 2u - 1 for u uniform on [0, 1).
  * The one sampler of the lab: training, evaluation and `ganlab sample` draw

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* num.c — the sort-and-merge of breakpoint lists (the inline helpers are in num.h). */
 #include "num.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* num.h — small numerically stable scalar helpers shared by the modules
  * (gl_num_*), and the sort-and-merge of breakpoint lists (num.c). */
 #ifndef GL_NUM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* optim.c — SGD, momentum and Adam over a flat parameter buffer, in PyTorch's
  * forms (torch.optim.SGD with momentum, dampening 0, no Nesterov; torch.optim.Adam
  * without amsgrad or weight decay), so that a run can be compared with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* optim.h — first-order optimisers over a flat parameter buffer (minimisation;
  * the gl_optim type, of a gl_opt_kind).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* quad.c — integration over the real line and the plane with GSL's QUADPACK. */
 #include "quad.h"
 

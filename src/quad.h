@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* quad.h — integration over the real line and the plane.
  *
  * 1-D: GSL QAGS on each interval [bp[i], bp[i+1]], plus QAGIL on

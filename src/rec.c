@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rec.c — atomic TSV output and the claims table. */
 #include "rec.h"
 

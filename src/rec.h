@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rec.h — results on disk: TSV files with a '# key: value' metadata header,
  * the claims table, and atomic writes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* recipe.c — the named training recipes and the options that set them. */
 #include "recipe.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* recipe.h — a complete GAN training recipe (the gl_recipe type): the
  * networks and optimisers (gl_rig_arch) and Algorithm 1's configuration
  * (gl_gan_cfg), the lab's named recipes, and the command-line options that

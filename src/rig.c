@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rig.c — a GAN's networks, optimisers and workspace as one object. */
 #include "rig.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rig.h — a GAN ready to train (the gl_rig type and its architecture,
  * gl_rig_arch): the generator, the discriminator, their optimisers and the
  * gl_gan workspace, built (and freed) as one.

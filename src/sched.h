@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sched.h — the learning-rate schedule (the gl_sched type), one for every
  * training loop of the lab: the discriminator alone (gl_train_d), the GAN
  * (gl_gan), the f-GAN critic and generator (fit.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sweep.c — (configuration, seed) runs on a thread pool, results by name. */
 #include "sweep.h"
 

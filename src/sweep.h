@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sweep.h — the sweep runner (the gl_sweep type, and gl_run, one run's view
  * of it): a table of named configurations times a range of seeds, run on a
  * pool of threads; every run records results under names, and the results are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* train.c — the training loops: the discriminator alone (gl_train_d) and the
  * GAN of Algorithm 1 (gl_gan_*). */
 #include "train.h"

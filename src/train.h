@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* train.h — training loops over flat buffers: gl_train_d (configured by
  * gl_train_d_cfg) and the GAN workspace type gl_gan (gl_gan_*, configured by
  * gl_gan_cfg, reporting gl_gan_stats; gl_update is its update order).

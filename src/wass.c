@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* wass.c — W1 between 1-D mixtures by quadrature of |F_P - F_Q|. */
 #include <math.h>
 #include <gsl/gsl_cdf.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* wass.h — the Wasserstein-1 distance between 1-D mixtures.
  *
  *   W1(P, Q) = integral over the line of |F_P(x) - F_Q(x)| dx

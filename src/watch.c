@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* watch.c — the rows of a training log: minibatch statistics, exact JSD,
  * histogram estimate. */
 #include "watch.h"

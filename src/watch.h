@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* watch.h — what a training run shows at its logged steps (the gl_watch type):
  * the step's minibatch statistics, the EXACT JSD of a 1-D generator (its
  * pushforward density against p_data, by quadrature), and a histogram

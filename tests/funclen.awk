@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # funclen.awk — lists every function longer than MAX lines (default 100) in
 # the C files given: a function is the lines from a '{' in column 0 to the next
 # '}' in column 0, its name taken from the nearest line above that has one.

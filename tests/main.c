@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The test runner: every tests/test_NAME.c defines Suite *NAME_suite(void);
  * the list comes from build/.../suites.h, generated from the file names. */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_args.c — src/args.c: the length of a plain decimal number, whole-text
  * doubles and integers, and the table-driven --option parser gl_args_parse
  * with every kind of option, its ranges and its messages. */

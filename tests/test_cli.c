@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tests for bin/ganlab: output formats, help, and exit status 2 with one
  * clear line on stderr for every kind of bad input. The binary under test is
  * $GL_BIN (set by make check). */
@@ -96,6 +97,10 @@ START_TEST(test_help)
     ck_assert_ptr_nonnull(strstr(out, "--model FILE"));
     ck_assert_int_eq(ganlab("exp optimal-d --help"), 0);
     ck_assert_ptr_nonnull(strstr(out, "--pdata"));
+    ck_assert_int_eq(ganlab("div --list"), 0); /* the names the shell completion offers */
+    ck_assert_int_eq(strncmp(out, "f\tintegrand\nkl\t", 15), 0);
+    ck_assert_int_eq(lines(out), 11);
+    ck_assert_ptr_nonnull(strstr(out, "\nw1\t"));
 }
 END_TEST
 
@@ -159,6 +164,73 @@ START_TEST(test_errors_exit_2)
     }
     /* a run refused before it started leaves no output directory behind */
     ck_assert_int_ne(access("/tmp/ganlab-cli-never", F_OK), 0);
+}
+END_TEST
+
+/* ---- exp --plot ---- */
+
+/* Runs "$GL_BIN args" with the environment variable var set to val. */
+static int ganlab_env(const char *var, const char *val, const char *args)
+{
+    const char *old = getenv(var);
+    char keep[4096];
+    snprintf(keep, sizeof keep, "%s", old ? old : "");
+    setenv(var, val, 1);
+    int st = ganlab(args);
+    if (old)
+        setenv(var, keep, 1);
+    else
+        unsetenv(var);
+    return st;
+}
+
+static char pdir[64];
+
+static void pdir_setup(void)
+{
+    snprintf(pdir, sizeof pdir, "/tmp/ganlab-cli-plot.%d", (int)getpid());
+}
+
+static void pdir_teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", pdir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* --plot draws the figures with the checkout's plots/ and lists them */
+START_TEST(test_exp_plot)
+{
+    char args[256], cwd[4096], png[128];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    snprintf(args, sizeof args, "exp disjoint --quick --plot --out %s", pdir);
+    ck_assert_int_eq(ganlab_env("GANLAB_DATADIR", cwd, args), 0);
+    const char *figs[] = {"disjoint-divergences.png", "disjoint-dgrad.png", "disjoint-critic.png"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(png, sizeof png, "%s/%s", pdir, figs[k]);
+        ck_assert_msg(strstr(out, png) != NULL, "figures line lacks %s:\n%s", png, out);
+        FILE *f = fopen(png, "rb");
+        ck_assert_msg(f != NULL, "no %s", png);
+        char magic[4] = {0};
+        ck_assert_int_eq(fread(magic, 1, 4, f), 4);
+        fclose(f);
+        ck_assert_int_eq(memcmp(magic, "\x89PNG", 4), 0);
+    }
+}
+END_TEST
+
+/* no gnuplot or no plots/: exit 2 with one line, before the experiment runs */
+START_TEST(test_exp_plot_errors)
+{
+    char args[256];
+    snprintf(args, sizeof args, "exp disjoint --quick --plot --out %s", pdir);
+    ck_assert_int_eq(ganlab_env("GANLAB_DATADIR", "/tmp/ganlab-cli-never", args), 2);
+    ck_assert_ptr_nonnull(strstr(err, "no plots/disjoint.gp in GANLAB_DATADIR=/tmp/ganlab-cli-never"));
+    ck_assert_int_eq(lines(err), 1);
+    ck_assert_int_eq(ganlab_env("PATH", "/tmp/ganlab-cli-never", args), 2);
+    ck_assert_ptr_nonnull(strstr(err, "gnuplot not found"));
+    ck_assert_int_eq(lines(err), 1);
+    ck_assert_int_ne(access(pdir, F_OK), 0);
 }
 END_TEST
 
@@ -376,6 +448,12 @@ Suite *cli_suite(void)
     tcase_add_test(t, test_train_2d);
     tcase_add_test(t, test_train_diverges);
     suite_add_tcase(s, t);
+    TCase *p = tcase_create("plot");
+    tcase_set_timeout(p, 60);
+    tcase_add_checked_fixture(p, pdir_setup, pdir_teardown);
+    tcase_add_test(p, test_exp_plot);
+    tcase_add_test(p, test_exp_plot_errors);
+    suite_add_tcase(s, p);
     TCase *e = tcase_create("errors");
     tcase_set_timeout(e, 30);
     tcase_add_test(e, test_errors_exit_2);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_dirac.c — src/dirac.c: the Dirac-GAN of Mescheder et al. (2018).
  * The linearised growth factor, the reference norms, the
  * alternating orbit, the penalty's decay rate against its eigenvalue, noise

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Regression suite: every experiment in --quick mode must pass every claim
  * and write exactly the files it wrote when tests/digests.tsv was made (a
  * digest per file, the version line aside: `make digests` remakes the list

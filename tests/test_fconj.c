@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_fconj.c — tests for src/fconj.c (conjugates, g_f, T*, the bound).
  *
  * References: the closed forms of Nowozin et al. (2016, Table 2), written

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_fdiv.c — reference tests for src/fdiv.c (f-divergences, D*, V(D,G)).
  *
  * Every expected value is either a closed form evaluated here (the formula is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_fit.c — tests for src/fit.c (the Gaussian closest to P in D_f, and the
  * f-GAN critic/generator loops) and for `ganlab fit`.
  *

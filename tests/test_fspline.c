@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_fspline.c — tests for src/fspline.c (the f-divergence seen by a
  * piecewise-linear critic, its gradient and flow, and the f-GAN against that
  * critic).

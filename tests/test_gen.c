@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_gen.c — src/gen.c: the pushforward density of a 1-D generator against
  * closed forms (affine G, the tanh bump G(z) = tanh(z+1) - tanh(z-1), |z| as a
  * ReLU net, under N(0,1) and U(-1,1) noise), and, for a generator with two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_loss.c — src/loss.c: BCE on logits against its closed form, its
  * gradient against the closed form and finite differences, and the far tails
  * where a log(sigmoid(.)) implementation would return inf or 0. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tests for src/metrics.c: trained-side quantities against exact ones. */
 #include <check.h>
 #include <math.h>

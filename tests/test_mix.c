@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_mix.c — src/mix.c: densities against closed forms, preset expansion,
  * moments, breakpoints, sampling statistics and determinism, normalisation,
  * and every parser error with its column. */

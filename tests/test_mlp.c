@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_mlp.c — src/mlp.c: gradients against central finite differences,
  * forward against a naive reference, reproducibility, initialisation
  * statistics, activations at their limits, and every error path. */

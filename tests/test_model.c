@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tests for src/model.c: a saved model reloads bit for bit, and every kind of
  * damaged file is refused with a message naming the line. */
 #include <check.h>

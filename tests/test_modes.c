@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_modes.c — tests for src/modes.c (modes covered, high-quality fraction,
  * reverse KL over modes).
  *

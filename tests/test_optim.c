@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_optim.c — src/optim.c: single steps against PyTorch's formulas written
  * out by hand, convergence on a quadratic, state handling, error paths. */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_quad.c — reference tests for src/quad.c (integration over the line
  * and the plane). Every expected value is a closed form, given beside it. */
 #include <check.h>

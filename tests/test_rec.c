@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tests for src/rec.c: atomic writes, metadata, the claims table. */
 #include <check.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_rig.c — src/rig.c: a GAN built as one object is the GAN built by hand
  * (same weights from the same seed, same optimiser settings), the defaults
  * are the documented ones, and a failure at any stage leaves nothing

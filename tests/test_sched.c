@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_sched.c — src/sched.c: the learning-rate schedule gl_sched. The factor of
  * every kind against its formula (the staircase bit for bit, in the order that
  * keeps the experiments' outputs byte-identical), hold, warm-up, the clamp at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_sweep.c — src/sweep.c: every (configuration, seed) runs once, results
  * are read by name, statistics are the documented ones, the results do not
  * depend on the thread count, and failures name the run. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_train.c — src/train.c's GAN loop (Algorithm 1 of Goodfellow et al. 2014)
  * and the GAN losses of src/loss.c it runs on: the losses against their
  * definitions and finite differences; the G-step's gradient through D and G

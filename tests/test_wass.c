@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_wass.c — tests for src/wass.c (W1 between 1-D mixtures).
  *
  * Expected values are closed forms: W1 between translates is the shift;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* testutil.h — assertions and fixtures shared by the Check suites. */
 #ifndef GL_TESTUTIL_H
 #define GL_TESTUTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cli.h — shared pieces of the ganlab command line. Only the CLI prints. */
 #ifndef GL_CLI_H
 #define GL_CLI_H
@@ -23,6 +24,13 @@ int cli_asks_help(int argc, char **argv);
 /* A GL_ARG_FN parser (args.h) of a mixture spec into *(gl_mix **)dst,
  * refusing a second one ("given twice"). */
 int cli_arg_spec(const char *v, void *dst, gl_err *err);
+
+/* exp --plot (plot.c): cli_plot_find, before the run, checks for gnuplot and
+ * finds the data directory holding plots/NAME.gp (into datadir);
+ * cli_plot_draw runs it on outdir and lists the figures. Both return 0, or 2
+ * after printing why. */
+int cli_plot_find(const char *name, char *datadir, size_t n);
+int cli_plot_draw(const char *datadir, const char *name, const char *outdir);
 
 int cmd_div(int argc, char **argv);
 int cmd_value(int argc, char **argv);

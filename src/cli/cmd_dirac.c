@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_dirac.c — `ganlab dirac`: gradient play on the Dirac-GAN, as TSV. */
 #include <math.h>
 #include <stdio.h>

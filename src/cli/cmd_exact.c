@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_exact.c — `ganlab div` and `ganlab value`: exact quantities by quadrature. */
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 static const char div_usage[] =
     "usage: ganlab div --p SPEC --q SPEC [--f NAME]...\n"
+    "       ganlab div --list\n"
     "\n"
     "D_f(P||Q) = integral of q f(p/q), by adaptive quadrature over the whole line\n"
     "(1-D) or plane (2-D), in log space. Prints TSV: f, value, abserr (GSL's error\n"
@@ -30,7 +32,8 @@ static const char div_usage[] =
     "               gan        2 js - log 4 (the f-GAN 'GAN' divergence)\n"
     "               tv         1/2 |p-q|, in [0, 1]\n"
     "             and, 1-D only, w1: Wasserstein-1, integral of |F_P - F_Q| (a row\n"
-    "             after the nine by default; --f w1 on a 2-D pair is an error)\n";
+    "             after the nine by default; --f w1 on a 2-D pair is an error)\n"
+    "  --list     print the names, as TSV: f, integrand\n";
 
 static const char value_usage[] =
     "usage: ganlab value --p SPEC --g SPEC\n"
@@ -80,6 +83,13 @@ int cmd_div(int argc, char **argv)
 {
     if (cli_asks_help(argc, argv)) {
         fputs(div_usage, stdout);
+        return 0;
+    }
+    if (argc == 1 && strcmp(argv[0], "--list") == 0) {
+        printf("f\tintegrand\n");
+        for (int k = 0; k < GL_F_COUNT; k++)
+            printf("%s\t%s\n", gl_fdiv_get(k)->name, gl_fdiv_get(k)->formula);
+        printf("w1\t|F_P - F_Q| (1-D only)\n");
         return 0;
     }
     gl_mix *P = NULL, *Q = NULL;

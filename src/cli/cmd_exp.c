@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_exp.c — `ganlab exp`: run an experiment, print its claims table. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,19 +10,22 @@
 #include "exp.h"
 
 static const char exp_usage[] =
-    "usage: ganlab exp NAME [--quick] [--seed N] [--out DIR] [overrides]\n"
+    "usage: ganlab exp NAME [--quick] [--seed N] [--out DIR] [--plot] [overrides]\n"
     "       ganlab exp --list\n"
     "       ganlab exp NAME --help      (the experiment's overrides)\n"
     "\n"
     "Runs one experiment: writes DIR/claims.tsv and data TSVs (default DIR is\n"
     "out/NAME), prints the claims table, exits 1 if a claim fails, 2 on an error\n"
-    "(then no file in DIR is replaced). 'make exp-NAME' also draws the figures.\n"
+    "(then no file in DIR is replaced).\n"
     "\n"
     "  --quick      the reduced setting used by 'make check' (seconds)\n"
     "  --seed N     random seed (default 1); the same seed gives identical files\n"
     "  --out DIR    output directory\n"
     "  --threads N  threads for the experiment's runs, 1..64 (default 2); the files\n"
-    "               do not depend on it\n";
+    "               do not depend on it\n"
+    "  --plot       then draw the figures, DIR/*.png, with gnuplot: plots/NAME.gp\n"
+    "               from $GANLAB_DATADIR if set, else from where ganlab is installed\n"
+    "               (share/ganlab beside its bin/) or the checkout it was built in\n";
 
 static void list(void)
 {
@@ -71,16 +75,18 @@ int cmd_exp(int argc, char **argv)
     char **rest = malloc((size_t)argc * sizeof *rest);
     if (!rest)
         return cli_fail("exp", "out of memory");
-    int nrest = 0, rc = 0;
+    int nrest = 0, rc = 0, plot = 0;
     for (int i = 1; i < argc && !rc; i++) {
         const char *v;
         if (cli_is_help(argv[i])) {
-            printf("usage: ganlab exp %s [--quick] [--seed N] [--out DIR] [overrides]\n\n%s\n\noverrides:\n%s",
+            printf("usage: ganlab exp %s [--quick] [--seed N] [--out DIR] [--plot] [overrides]\n\n%s\n\noverrides:\n%s",
                    e->name, e->summary, e->overrides);
             free(rest);
             return 0;
         } else if (strcmp(argv[i], "--quick") == 0) {
             o.quick = 1;
+        } else if (strcmp(argv[i], "--plot") == 0) {
+            plot = 1;
         } else if (cli_opt(argc, argv, &i, "seed", &v)) {
             gl_err e;
             if (!v || gl_args_ulong("--seed", v, &o.seed, &e))
@@ -100,6 +106,9 @@ int cmd_exp(int argc, char **argv)
             rest[nrest++] = argv[i];
         }
     }
+    char datadir[4096];
+    if (!rc && plot)
+        rc = cli_plot_find(e->name, datadir, sizeof datadir);
     if (rc) {
         free(rest);
         return rc;
@@ -120,5 +129,7 @@ int cmd_exp(int argc, char **argv)
     print_claims(&claims);
     size_t nfail = gl_claims_failed(&claims);
     printf("%zu of %zu claims passed\n", claims.n - nfail, claims.n);
+    if (plot && cli_plot_draw(datadir, e->name, o.outdir))
+        return 2;
     return nfail ? 1 : 0;
 }

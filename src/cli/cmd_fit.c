@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_fit.c — `ganlab fit`: the Gaussian closest to P in an f-divergence. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_modes.c — `ganlab modes`: mode coverage of any sample file against a
  * mixture whose components are the modes (src/modes.h). */
 #include <errno.h>

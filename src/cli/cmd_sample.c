@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_sample.c — `ganlab sample`: draws from a generator saved by train --save. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_train.c — `ganlab train`: Algorithm 1 on a mixture, a recipe from
  * options (recipe.h), every logged step a row of the watch (watch.h: the
  * exact JSD of a 1-D generator), the trained densities in pg.tsv. */

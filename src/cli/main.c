@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c — bin/ganlab: dispatch to the subcommands. */
 #include <stdarg.h>
 #include <stdio.h>
