@@ -59,9 +59,10 @@ do for [mi=0:1] {
     ns = netsig(mx, fn)
     sp = real(system(sprintf("awk -F'\\t' '!/^#/ && $1 == \"%s\" && $2 == \"%s\" {print $15}' %s", mx, fn, ff)))
     set yrange [*:*]
-    stats [*:*][*:*] rows(mx, fn, c) using 7:12 nooutput
-    lo = STATS_min_x < STATS_min_y ? STATS_min_x : STATS_min_y
-    hi = STATS_max_x > STATS_max_y ? STATS_max_x : STATS_max_y
+    stats [*:*] rows(mx, fn, c) using 7 name "R" nooutput
+    stats [*:*] rows(mx, fn, c) using 12 name "F" nooutput
+    lo = R_min < F_min ? R_min : F_min
+    hi = R_max > F_max ? R_max : F_max
     lo = ns < lo ? ns : lo
     hi = ns > hi ? ns : hi
     lo = sp < lo ? sp : lo
