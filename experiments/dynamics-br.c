@@ -37,8 +37,9 @@
 #define XHI 8.0
 #define NXG 801     /* x grid of the figure */
 #define MAXMAX 8    /* local maxima of D kept */
-#define A_STOP 1e-6 /* the linear G counts as a point mass (and stops) below this scale:
-                     * the JSD quadrature of N(B, s) fails for s < ~1e-10 |B| */
+#define A_STOP 1e-5 /* the linear G counts as a point mass (and stops) below this scale:
+                     * its exact JSD is that of N(B, |A|), and specs end at scale
+                     * GL_MIX_SCALE_MIN = 1e-6 (mix.h), which the quadrature resolves */
 
 typedef struct {
     const gl_mix *P, *Q;

@@ -228,6 +228,33 @@ static int bad_order(const parser *p, const term *t, int lo, int hi)
                 clip(p->s + t->aoff[hi], (size_t)t->alen[hi], b), t->aoff[hi] + 1);
 }
 
+/* The supported range (mix.h): argument i of t is a location */
+static int check_loc(const parser *p, const term *t, int i)
+{
+    if (!(fabs(t->a[i]) <= GL_MIX_LOC_MAX))
+        return bad_arg(p, t, i, "within +-1e6 (the supported range, docs/spec.md)");
+    return GL_OK;
+}
+
+/* ... and scale, the scale that argument i sets (an sd, a width: then
+ * "what" names it), of a component whose largest |location| is loc */
+static int check_scale(const parser *p, const term *t, int i, const char *what, double scale, double loc)
+{
+    char tmp[WORD_MAX + 4];
+    const char *name = what ? what : atoms[t->atom].arg[i];
+    if (!(scale >= GL_MIX_SCALE_MIN && scale <= GL_MIX_SCALE_MAX)) {
+        if (!what)
+            return bad_arg(p, t, i, "in [1e-6, 1e6] (the supported range, docs/spec.md)");
+        return perr(p, "%s must be in [1e-6, 1e6] (the supported range, docs/spec.md), got %.3g from %s "
+                       "(column %zu)", name, scale, clip(p->s + t->aoff[i], (size_t)t->alen[i], tmp),
+                    t->aoff[i] + 1);
+    }
+    if (!(scale >= GL_MIX_REL_MIN * loc))
+        return perr(p, "%s must be at least 1e-8 times the largest |location| %.3g (the quadrature resolves "
+                       "no finer; docs/spec.md), got %.3g (column %zu)", name, loc, scale, t->aoff[i] + 1);
+    return GL_OK;
+}
+
 /* Checks one preset count (ring's k, grid's n): a positive integer <= max. */
 static int bad_count(const parser *p, const term *t, double max)
 {
@@ -252,21 +279,31 @@ static int check_atom(const parser *p, term *t)
     case A_N:
         if (!(a[1] > 0))
             return bad_arg(p, t, 1, "> 0");
-        break;
+        return check_loc(p, t, 0) || check_scale(p, t, 1, NULL, a[1], fabs(a[0])) ? GL_EINVAL : GL_OK;
     case A_U:
         if (!(a[1] > a[0]))
             return bad_order(p, t, 0, 1);
         if (!isfinite(a[1] - a[0]))
             return perr(p, "b - a overflows a double (column %zu)", t->aoff[0] + 1);
+        if (check_loc(p, t, 0) || check_loc(p, t, 1) ||
+            check_scale(p, t, 1, "the width b - a", a[1] - a[0], fmax(fabs(a[0]), fabs(a[1]))))
+            return GL_EINVAL;
         break;
-    case A_N2:
+    case A_N2: {
         if (!(a[2] > 0))
             return bad_arg(p, t, 2, "> 0");
         if (!(a[3] > 0))
             return bad_arg(p, t, 3, "> 0");
         if (t->nargs == 5 && !(fabs(a[4]) < 1))
             return bad_arg(p, t, 4, "in (-1, 1)");
+        double c = t->nargs == 5 ? sqrt((1 - a[4]) * (1 + a[4])) : 1, loc = fmax(fabs(a[0]), fabs(a[1]));
+        if (check_loc(p, t, 0) || check_loc(p, t, 1) || check_scale(p, t, 2, NULL, a[2], loc) ||
+            check_scale(p, t, 3, NULL, a[3], loc) ||
+            (t->nargs == 5 && check_scale(p, t, 4, "the conditional sd min(sx, sy) sqrt(1 - rho^2)",
+                                          fmin(a[2], a[3]) * c, loc)))
+            return GL_EINVAL;
         break;
+    }
     case A_U2:
         if (!(a[1] > a[0]))
             return bad_order(p, t, 0, 1);
@@ -274,6 +311,12 @@ static int check_atom(const parser *p, term *t)
             return bad_order(p, t, 2, 3);
         if (!isfinite(a[1] - a[0]) || !isfinite(a[3] - a[2]))
             return perr(p, "bx - ax or by - ay overflows a double (column %zu)", t->aoff[0] + 1);
+        for (int i = 0; i < 4; i++)
+            if (check_loc(p, t, i))
+                return GL_EINVAL;
+        if (check_scale(p, t, 1, "the width bx - ax", a[1] - a[0], fmax(fabs(a[0]), fabs(a[1]))) ||
+            check_scale(p, t, 3, "the width by - ay", a[3] - a[2], fmax(fabs(a[2]), fabs(a[3]))))
+            return GL_EINVAL;
         break;
     case A_RING:
         if ((st = bad_count(p, t, MIX_MAXCOMP)))
@@ -282,6 +325,8 @@ static int check_atom(const parser *p, term *t)
             return bad_arg(p, t, 1, ">= 0");
         if (!(a[2] > 0))
             return bad_arg(p, t, 2, "> 0");
+        if (check_loc(p, t, 1) || check_scale(p, t, 2, NULL, a[2], a[1]))
+            return GL_EINVAL;
         t->ncomp = (size_t)a[0];
         break;
     case A_GRID:
@@ -294,6 +339,10 @@ static int check_atom(const parser *p, term *t)
         /* outermost mode at spacing (n-1)/2 from the origin */
         if (!isfinite(a[1] * ((a[0] - 1) / 2)))
             return bad_arg(p, t, 1, "small enough that the outer modes are finite doubles");
+        if (!(a[1] * ((a[0] - 1) / 2) <= GL_MIX_LOC_MAX))
+            return bad_arg(p, t, 1, "such that the outer modes lie within +-1e6 (the supported range, docs/spec.md)");
+        if (check_scale(p, t, 2, NULL, a[2], a[1] * ((a[0] - 1) / 2)))
+            return GL_EINVAL;
         t->ncomp = (size_t)a[0] * (size_t)a[0];
         break;
     }

@@ -50,6 +50,18 @@ typedef struct {
     char *spec;     /* the spec text as given (for metadata) */
 } gl_mix;
 
+/* The supported range (docs/spec.md): the specs whose exact quantities the
+ * quadrature resolves. Every location (a mean, a uniform's edge, a preset's
+ * outermost mode) lies within +-GL_MIX_LOC_MAX; every scale (a standard
+ * deviation, a uniform's width, a 2-D Gaussian's conditional sd
+ * s sqrt(1 - rho^2)) lies in [GL_MIX_SCALE_MIN, GL_MIX_SCALE_MAX] and is at
+ * least GL_MIX_REL_MIN times its component's largest |location|. Outside it
+ * gl_mix_parse refuses the spec and names the bound. */
+#define GL_MIX_LOC_MAX 1e6
+#define GL_MIX_SCALE_MIN 1e-6
+#define GL_MIX_SCALE_MAX 1e6
+#define GL_MIX_REL_MIN 1e-8
+
 /* Parses spec into a newly allocated mixture (*out), or returns GL_EINVAL and
  * an error message quoting the spec and naming the 1-based column of the
  * offending text, e.g.
