@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "rec.h"
 
 void gl_model_meta_clear(gl_model_meta *meta)
 {
@@ -62,6 +63,9 @@ int gl_model_save(const char *path, const gl_mlp *G, const gl_mlp *D, const gl_m
     if (!all_finite(G->params, G->nparams) || !all_finite(D->params, D->nparams))
         return gl_err_set(err, GL_EINVAL, "gl_model_save: the parameters are not all finite");
 
+    int cs = gl_rec_check_target(path, err);
+    if (cs)
+        return cs;
     size_t n = strlen(path) + 32;
     char *tmp = malloc(n);
     if (!tmp)

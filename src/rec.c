@@ -20,6 +20,11 @@ struct gl_tsv {
     char final[PATHLEN], tmp[PATHLEN];
 };
 
+/* the recs not yet freed, for gl_rec_unlink_pending (a signal handler's) */
+enum { MAXLIVE = 16 };
+struct gl_rec;
+static struct gl_rec *volatile live[MAXLIVE];
+
 struct gl_rec {
     char dir[PATHLEN]; /* created by the first gl_rec_open */
     size_t nmeta, nfiles;
@@ -62,8 +67,40 @@ int gl_rec_begin(gl_rec **out, const char *dir, gl_err *err)
     if (!r)
         return gl_err_set(err, GL_ENOMEM, "out of memory");
     snprintf(r->dir, sizeof r->dir, "%s", dir);
+    for (size_t i = 0; i < MAXLIVE; i++)
+        if (!live[i]) {
+            live[i] = r;
+            break;
+        }
     *out = r;
     return GL_OK;
+}
+
+int gl_rec_check_target(const char *path, gl_err *err)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? GL_OK : gl_err_set(err, GL_EIO, "cannot write \"%s\": %s", path, strerror(errno));
+    if (S_ISLNK(st.st_mode))
+        return gl_err_set(err, GL_EIO, "\"%s\" is a symbolic link: ganlab writes a new file and renames it into "
+                                       "place, which would replace the link itself; give the file it points to",
+                          path);
+    if (!S_ISREG(st.st_mode))
+        return gl_err_set(err, GL_EIO, "\"%s\" exists and is not a regular file (a directory, device, FIFO or "
+                                       "socket): refusing to replace it", path);
+    return GL_OK;
+}
+
+void gl_rec_unlink_pending(void)
+{
+    for (size_t i = 0; i < MAXLIVE; i++) {
+        gl_rec *r = live[i];
+        if (!r || r->committed)
+            continue;
+        for (size_t j = 0; j < r->nfiles && j < MAXFILES; j++)
+            if (r->files[j].tmp[0])
+                unlink(r->files[j].tmp);
+    }
 }
 
 const char *gl_rec_dir(const gl_rec *rec) { return rec->dir; }
@@ -110,6 +147,9 @@ int gl_rec_open(gl_rec *rec, const char *name, gl_tsv **t, gl_err *err)
     int b = snprintf(tmp, PATHLEN, "%s/%s.tmp.%ld", rec->dir, name, (long)getpid());
     if (a < 0 || a >= PATHLEN || b < 0 || b >= PATHLEN)
         return gl_err_set(err, GL_EINVAL, "output path too long: %s/%s", rec->dir, name);
+    int s = gl_rec_check_target(fin, err);
+    if (s)
+        return s;
     memcpy(f->final, fin, sizeof fin);
     memcpy(f->tmp, tmp, sizeof tmp);
     f->f = fopen(f->tmp, "w");
@@ -246,6 +286,9 @@ void gl_rec_free(gl_rec *rec)
 {
     if (!rec)
         return;
+    for (size_t i = 0; i < MAXLIVE; i++)
+        if (live[i] == rec)
+            live[i] = NULL;
     for (size_t i = 0; i < rec->nfiles; i++) {
         if (rec->files[i].f)
             fclose(rec->files[i].f);

@@ -40,6 +40,15 @@ int gl_rec_open(gl_rec *rec, const char *name, gl_tsv **t, gl_err *err);
 /* Renames every file into place; the first failure is reported. */
 int gl_rec_commit(gl_rec *rec, gl_err *err);
 void gl_rec_free(gl_rec *rec); /* NULL is a no-op; removes uncommitted temporaries */
+/* Removes the temporary files of every gl_rec not yet committed or freed
+ * (the first 16 alive), with unlink() only: safe in a signal handler that
+ * then ends the process, so an interrupted run leaves no dir/NAME.tmp.PID. */
+void gl_rec_unlink_pending(void);
+/* GL_OK if path does not exist or is a regular file; else GL_EIO saying
+ * why (a symbolic link is refused too: the rename that makes every write
+ * atomic would replace the link, not its target). gl_rec_open and
+ * gl_model_save check their targets with it. */
+int gl_rec_check_target(const char *path, gl_err *err);
 const char *gl_rec_dir(const gl_rec *rec);
 
 /* Per-file metadata (before the header row). */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -216,6 +217,42 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* a target that is not a regular file is refused (it would be replaced by
+ * one), through gl_rec_open and gl_model_save alike; a symbolic link too;
+ * a regular file or a new name is fine */
+START_TEST(test_non_regular_targets)
+{
+    char fifo[128], dir[128], link[128], reg[128];
+    gl_err e;
+    snprintf(fifo, sizeof fifo, "%s/fifo", gl_test_dir);
+    snprintf(dir, sizeof dir, "%s/adir", gl_test_dir);
+    snprintf(link, sizeof link, "%s/alink", gl_test_dir);
+    snprintf(reg, sizeof reg, "%s/reg", gl_test_dir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    FILE *f = fopen(reg, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    ck_assert_int_eq(symlink(reg, link), 0);
+    ck_assert_int_eq(gl_rec_check_target(fifo, &e), GL_EIO);
+    ck_assert(strstr(e.msg, "not a regular file") != NULL);
+    ck_assert_int_eq(gl_rec_check_target(dir, &e), GL_EIO);
+    ck_assert_int_eq(gl_rec_check_target(link, &e), GL_EIO);
+    ck_assert(strstr(e.msg, "symbolic link") != NULL);
+    ck_assert_int_eq(gl_rec_check_target(reg, &e), GL_OK);
+    snprintf(reg, sizeof reg, "%s/new", gl_test_dir);
+    ck_assert_int_eq(gl_rec_check_target(reg, &e), GL_OK);
+    /* through a gl_rec: the FIFO stays a FIFO */
+    gl_rec *r;
+    gl_tsv *t;
+    ck_assert_int_eq(gl_rec_begin(&r, gl_test_dir, &e), GL_OK);
+    ck_assert_int_eq(gl_rec_open(r, "fifo", &t, &e), GL_EIO);
+    gl_rec_free(r);
+    struct stat st;
+    ck_assert(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
+}
+END_TEST
+
 Suite *rec_suite(void)
 {
     Suite *s = suite_create("rec");
@@ -231,6 +268,7 @@ Suite *rec_suite(void)
     tcase_add_checked_fixture(e, gl_test_mkdir, gl_test_rmdir);
     tcase_add_test(e, test_errors);
     tcase_add_test(e, test_write_error_reported);
+    tcase_add_test(e, test_non_regular_targets);
     suite_add_tcase(s, e);
     return s;
 }

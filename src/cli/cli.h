@@ -32,6 +32,16 @@ int cli_arg_spec(const char *v, void *dst, gl_err *err);
 int cli_plot_find(const char *name, char *datadir, size_t n);
 int cli_plot_draw(const char *datadir, const char *name, const char *outdir);
 
+/* SIGINT and SIGTERM (sig.c). cli_signals installs the handler: it records
+ * the signal in cli_signal and, unless cli_graceful is set (a loop that
+ * checks cli_signal and stops cleanly), removes the temporary files of the
+ * run (gl_rec_unlink_pending), says so on stderr and exits with 128 + the
+ * signal (130, 143). A second signal always ends the process that way. */
+#include <signal.h>
+extern volatile sig_atomic_t cli_signal, cli_graceful;
+void cli_signals(void);
+const char *cli_signal_name(int sig);
+
 int cmd_div(int argc, char **argv);
 int cmd_value(int argc, char **argv);
 int cmd_exp(int argc, char **argv);

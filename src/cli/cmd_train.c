@@ -36,7 +36,9 @@ static const char train_head[] =
     "describes every column and the measurements behind the recipes. A progress line\n"
     "is shown on stderr when it is a terminal. If training diverges (NaN/inf), the\n"
     "rows so far are kept, the message is printed and the exit status is 2. On\n"
-    "success one summary line goes to stdout.\n"
+    "SIGINT or SIGTERM the rows so far are kept too, with a '# status: interrupted\n"
+    "at step N' line, and the exit status is 130 or 143. On success one summary\n"
+    "line goes to stdout.\n"
     "\n"
     "  --data SPEC         the data distribution, 1-D or 2-D (docs/spec.md)\n"
     "  --recipe NAME       the settings the options below start from:\n";
@@ -165,9 +167,10 @@ static int log_row(log_ctx *c, const gl_gan_stats *s)
     return 0;
 }
 
+/* a logged row; a SIGINT or SIGTERM (cli_signal) stops training there */
 static int hook(void *ctx, const gl_gan_stats *s)
 {
-    return log_row(ctx, s);
+    return log_row(ctx, s) || cli_signal;
 }
 
 static void put_meta(gl_rec *rec, const train_opts *o, size_t dim)
@@ -313,6 +316,21 @@ static int diverged(run_state *st, const train_opts *o, const gl_err *why)
                     why->msg, o->outdir);
 }
 
+/* interrupted (SIGINT, SIGTERM): the rows so far as log.tsv, with the step,
+ * then the message; the exit status is 128 + the signal */
+static int interrupted(run_state *st, const train_opts *o)
+{
+    gl_err cerr;
+    int sig = cli_signal;
+    size_t step = gl_gan_last(st->rig.w)->step;
+    gl_tsv_meta(st->log.log, "status", "interrupted at step %zu (%s)", step, cli_signal_name(sig));
+    if (gl_rec_commit(st->rec, &cerr))
+        cli_fail_err("train", &cerr);
+    fprintf(stderr, "ganlab train: interrupted by %s at step %zu (%s/log.tsv keeps the rows so far; no model "
+                    "was saved)\n", cli_signal_name(sig), step, o->outdir);
+    return 128 + sig;
+}
+
 /* after training: the last row, pg.tsv, the commit, the model */
 static int finish(run_state *st, const train_opts *o, gl_err *err)
 {
@@ -358,15 +376,21 @@ int cmd_train(int argc, char **argv)
     gl_err_clear(&err);
     if (parse(argc, argv, &o, &dim, &err))
         return cli_fail("train", "%s (try 'ganlab train --help')", err.msg);
+    if (o.save && gl_rec_check_target(o.save, &err)) /* before training, not after */
+        return cli_fail("train", "--save: %s", err.msg);
     run_state st;
     int rc = 0;
     if (setup(&st, &o, &err)) {
         rc = cli_fail_err("train", &err);
     } else {
+        cli_graceful = 1;
         int ts = gl_gan_train(st.rig.w, st.P, st.r, &err);
+        cli_graceful = 0; /* from here a signal ends the run and replaces nothing */
         if (st.log.tty)
             fputs("\r\033[K", stderr);
-        if (st.log.write_failed)
+        if (cli_signal && !st.log.write_failed && ts != GL_EDIVERGE)
+            rc = interrupted(&st, &o);
+        else if (st.log.write_failed)
             rc = cli_fail("train", "cannot write %s/log.tsv", o.outdir);
         else if (ts == GL_EDIVERGE)
             rc = diverged(&st, &o, &err);

@@ -83,6 +83,7 @@ int cli_arg_spec(const char *v, void *dst, gl_err *err)
 int main(int argc, char **argv)
 {
     gl_init();
+    cli_signals();
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;
