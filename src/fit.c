@@ -105,12 +105,21 @@ static double value_at(fit_ctx *k, double mu, double sigma)
 }
 
 /* ---- GSL multimin adaptors over theta = (mu, log sigma) ---- */
+/* (mu, log sigma) within the supported range of specs (mix.h), where D_f's
+ * quadrature is exact; the search treats the rest as D_f = inf */
+static int in_range(double mu, double ls)
+{
+    double sd = exp(ls);
+    return fabs(mu) <= GL_MIX_LOC_MAX && sd >= GL_MIX_SCALE_MIN && sd <= GL_MIX_SCALE_MAX &&
+           sd >= GL_MIX_REL_MIN * fabs(mu);
+}
+
 static double mm_f(const gsl_vector *th, void *p)
 {
-    double ls = gsl_vector_get(th, 1);
-    if (!(fabs(ls) < 50)) /* sigma outside [e^-50, e^50]: out of the question */
+    double mu = gsl_vector_get(th, 0), ls = gsl_vector_get(th, 1);
+    if (!in_range(mu, ls))
         return INFINITY;
-    return value_at(p, gsl_vector_get(th, 0), exp(ls));
+    return value_at(p, mu, exp(ls));
 }
 
 static void mm_df(const gsl_vector *th, void *p, gsl_vector *g)
@@ -118,7 +127,7 @@ static void mm_df(const gsl_vector *th, void *p, gsl_vector *g)
     fit_ctx *k = p;
     double gg[2] = {NAN, NAN}, ls = gsl_vector_get(th, 1);
     gl_err e;
-    if (fabs(ls) < 50)
+    if (in_range(gsl_vector_get(th, 0), ls))
         grad_at(k, gsl_vector_get(th, 0), exp(ls), gg, &e);
     gsl_vector_set(g, 0, gg[0]);
     gsl_vector_set(g, 1, gg[1]);
