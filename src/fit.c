@@ -17,17 +17,6 @@
 
 #include "noise.h"
 
-#define LOG_SQRT_2PI 0.91893853320467274178
-
-/* Q is a one-component Gaussian mixture, re-pointed at (mu, sigma) in place */
-static void set_gauss(gl_mix *Q, double mu, double sigma)
-{
-    gl_comp *c = &Q->comp[0];
-    c->mu[0] = mu;
-    c->sd[0] = sigma;
-    c->lognorm = -log(sigma) - LOG_SQRT_2PI;
-}
-
 typedef struct {
     const gl_fdiv *f;
     const gl_fconj *c;
@@ -78,7 +67,7 @@ static double grad_h(const double *x, double lp, double lq, void *params)
 static int grad_at(fit_ctx *k, double mu, double sigma, double g[2], gl_err *err)
 {
     int inf = 0, s;
-    set_gauss(k->Q, mu, sigma);
+    gl_mix_set_gauss(k->Q, mu, sigma);
     k->mu = mu;
     k->sigma = sigma;
     if ((s = gl_fdiv_infinite(k->f, k->P, k->Q, &inf, err)))
@@ -100,7 +89,7 @@ static double value_at(fit_ctx *k, double mu, double sigma)
 {
     double v, ae;
     gl_err e;
-    set_gauss(k->Q, mu, sigma);
+    gl_mix_set_gauss(k->Q, mu, sigma);
     return gl_fdiv_eval(k->f, k->P, k->Q, k->ws, &v, &ae, &e) ? INFINITY : v;
 }
 
@@ -251,7 +240,7 @@ static int finish(fit_ctx *k, const double *x, int start, gl_fit_result *res, gl
     res->mu = x[0];
     res->sigma = exp(x[1]);
     res->start = start;
-    set_gauss(k->Q, res->mu, res->sigma);
+    gl_mix_set_gauss(k->Q, res->mu, res->sigma);
     int s = gl_fdiv_eval(k->f, k->P, k->Q, k->ws, &res->value, &ae, err);
     if (!s)
         s = grad_at(k, res->mu, res->sigma, res->grad, err);
@@ -494,40 +483,30 @@ gl_fit_fgan_cfg gl_fit_fgan_cfg_default(void)
     return c;
 }
 
-int gl_fit_fgan(const gl_fconj *c, const gl_mix *P, gl_mlp *net, gl_optim *oc, gl_optim *og,
-                const gl_fit_fgan_cfg *cfg, const gsl_rng *r, double theta[2], double avg[2],
-                double *trace, gl_err *err)
+int gl_fit_fgan_loop(const gl_fit_critic_ops *c, const gl_mix *P, gl_optim *og, const gl_fit_fgan_cfg *cfg,
+                     const gsl_rng *r, double theta[2], double avg[2], double *trace, gl_err *err)
 {
-    if (!c || !P || !net || !oc || !og || !cfg || !r || !theta || !avg || cfg->batch == 0)
-        return gl_err_set(err, GL_EINVAL, "gl_fit_fgan: NULL argument or batch 0");
-    if (P->dim != 1 || og->n != 2)
-        return gl_err_set(err, GL_EINVAL, "gl_fit_fgan: P must be 1-D and og must have n = 2");
-    size_t b = cfg->batch;
-    int s = check_net(net, 2 * b, err);
-    if (!s && (!(cfg->lr_critic > 0) || !isfinite(cfg->lr_critic) || !(cfg->lr_gen > 0) ||
-               !isfinite(cfg->lr_gen)))
-        s = gl_err_set(err, GL_EINVAL, "f-GAN: learning rates %g, %g must be finite and > 0",
-                       cfg->lr_critic, cfg->lr_gen);
-    if (!s)
-        s = gl_sched_check(&cfg->sched, err);
+    if (!(cfg->lr_critic > 0) || !isfinite(cfg->lr_critic) || !(cfg->lr_gen > 0) || !isfinite(cfg->lr_gen))
+        return gl_err_set(err, GL_EINVAL, "f-GAN: learning rates %g, %g must be finite and > 0", cfg->lr_critic,
+                          cfg->lr_gen);
+    int s = gl_sched_check(&cfg->sched, err);
     if (s)
         return s;
-    double *buf = malloc(7 * b * sizeof *buf);
-    if (!buf)
+    size_t b = cfg->batch, navg = 0;
+    double *x = malloc(4 * b * sizeof *x), sum[2] = {0, 0}, grad[2];
+    if (!x)
         return gl_err_set(err, GL_ENOMEM, "out of memory");
-    double *x = buf, *v = buf + 2 * b, *dv = buf + 4 * b, *z = buf + 6 * b;
-    double sum[2] = {0, 0}, grad[2], ib = 1.0 / (double)b;
-    size_t navg = 0;
+    double *z = x + 2 * b, *dx = x + 3 * b;
     for (size_t it = 0; it < cfg->steps && !s; it++) {
         double sigma = exp(theta[1]), f = gl_sched_factor(&cfg->sched, it, cfg->steps);
-        oc->lr = cfg->lr_critic * f;
+        c->opt->lr = cfg->lr_critic * f;
         og->lr = cfg->lr_gen * f;
         for (size_t k = 0; k < cfg->dsteps; k++) {
             gl_mix_sample(P, r, b, x);
             gl_noise_sample(GL_NOISE_NORMAL, r, b, x + b);
             for (size_t i = 0; i < b; i++)
                 x[b + i] = theta[0] + sigma * x[b + i];
-            double bound = critic_step(c, net, oc, x, b, v, dv);
+            double bound = c->step(c->ctx, x, b);
             if (!isfinite(bound))
                 s = gl_err_set(err, GL_EDIVERGE, "f-GAN: the critic's bound became %g at step %zu", bound, it);
         }
@@ -535,14 +514,11 @@ int gl_fit_fgan(const gl_fconj *c, const gl_mix *P, gl_mlp *net, gl_optim *oc, g
         gl_noise_sample(GL_NOISE_NORMAL, r, b, z);
         for (size_t i = 0; i < b; i++)
             x[i] = theta[0] + sigma * z[i];
-        gl_mlp_forward(net, x, b, v);
-        for (size_t i = 0; i < b; i++)
-            dv[i] = -c->dfstar_g(v[i]) * ib;
-        gl_mlp_backward(net, dv, x + b, 0); /* dL/dx_j into x[b..2b) */
+        c->dx(c->ctx, x, b, dx);
         grad[0] = grad[1] = 0;
         for (size_t i = 0; i < b; i++) {
-            grad[0] += x[b + i];
-            grad[1] += x[b + i] * sigma * z[i];
+            grad[0] += dx[i];
+            grad[1] += dx[i] * sigma * z[i];
         }
         gl_optim_step(og, theta, grad);
         if (!isfinite(theta[0]) || !isfinite(theta[1]))
@@ -557,8 +533,54 @@ int gl_fit_fgan(const gl_fconj *c, const gl_mix *P, gl_mlp *net, gl_optim *oc, g
             navg++;
         }
     }
-    free(buf);
+    free(x);
     avg[0] = navg ? sum[0] / (double)navg : theta[0];
     avg[1] = navg ? sum[1] / (double)navg : theta[1];
+    return s;
+}
+
+/* the network critic as a gl_fit_critic_ops */
+typedef struct {
+    const gl_fconj *c;
+    gl_mlp *net;
+    gl_optim *opt;
+    double *v, *dv; /* 2b each */
+} net_critic;
+
+static double net_step(void *ctx, const double *x, size_t b)
+{
+    net_critic *k = ctx;
+    return critic_step(k->c, k->net, k->opt, x, b, k->v, k->dv);
+}
+
+static void net_dx(void *ctx, const double *x, size_t b, double *dx)
+{
+    net_critic *k = ctx;
+    double ib = 1.0 / (double)b;
+    gl_mlp_forward(k->net, x, b, k->v);
+    for (size_t i = 0; i < b; i++)
+        k->dv[i] = -k->c->dfstar_g(k->v[i]) * ib;
+    gl_mlp_backward(k->net, k->dv, dx, 0);
+}
+
+int gl_fit_fgan(const gl_fconj *c, const gl_mix *P, gl_mlp *net, gl_optim *oc, gl_optim *og,
+                const gl_fit_fgan_cfg *cfg, const gsl_rng *r, double theta[2], double avg[2],
+                double *trace, gl_err *err)
+{
+    if (!c || !P || !net || !oc || !og || !cfg || !r || !theta || !avg || cfg->batch == 0)
+        return gl_err_set(err, GL_EINVAL, "gl_fit_fgan: NULL argument or batch 0");
+    if (P->dim != 1 || og->n != 2)
+        return gl_err_set(err, GL_EINVAL, "gl_fit_fgan: P must be 1-D and og must have n = 2");
+    size_t b = cfg->batch;
+    int s = check_net(net, 2 * b, err);
+    if (s)
+        return s;
+    double *buf = malloc(4 * b * sizeof *buf);
+    if (!buf)
+        return gl_err_set(err, GL_ENOMEM, "out of memory");
+    net_critic k = {.c = c, .net = net, .opt = oc, .v = buf, .dv = buf + 2 * b};
+    gl_fit_critic_ops ops = {.step = net_step, .dx = net_dx, .ctx = &k, .opt = oc};
+    s = gl_fit_fgan_loop(&ops, P, og, cfg, r, theta, avg, trace, err);
+    free(buf);
     return s;
 }

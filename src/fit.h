@@ -113,4 +113,17 @@ int gl_fit_fgan(const gl_fconj *c, const gl_mix *P, gl_mlp *net, gl_optim *oc, g
                 const gl_fit_fgan_cfg *cfg, const gsl_rng *r, double theta[2], double avg[2],
                 double *trace, gl_err *err);
 
+/* The loop of gl_fit_fgan for a critic of any class (fspline.h's too): step
+ * runs one ascent step of the bound on x[0..b) from P and x[b..2b) from Q
+ * and returns the minibatch bound; dx writes dL_G/dx_j at x[0..b) into
+ * dx[0..b); opt is the critic's optimiser, whose rate the loop sets. */
+typedef struct {
+    double (*step)(void *ctx, const double *x, size_t b);
+    void (*dx)(void *ctx, const double *x, size_t b, double *dx);
+    void *ctx;
+    gl_optim *opt;
+} gl_fit_critic_ops;
+int gl_fit_fgan_loop(const gl_fit_critic_ops *c, const gl_mix *P, gl_optim *og, const gl_fit_fgan_cfg *cfg,
+                     const gsl_rng *r, double theta[2], double avg[2], double *trace, gl_err *err);
+
 #endif

@@ -334,15 +334,6 @@ int gl_fspline_div(const gl_fconj *c, const gl_mix *P, const gl_mix *Q, const gl
     return s;
 }
 
-/* Q = N(mu, sigma), a one-component mixture re-pointed in place */
-static void set_gauss(gl_mix *Q, double mu, double sigma)
-{
-    gl_comp *cp = &Q->comp[0];
-    cp->mu[0] = mu;
-    cp->sd[0] = sigma;
-    cp->lognorm = -log(sigma) - 0.91893853320467274178; /* log sqrt(2 pi) */
-}
-
 static int theta_grad(ctx *k, const double *w, double mu, double sigma, double grad[2], gl_err *err)
 {
     k->mode = MODE_THETA;
@@ -360,7 +351,7 @@ int gl_fspline_grad(const gl_fconj *c, const gl_mix *P, double mu, double sigma,
     int s = gl_mix_parse("N(0,1)", &Q, err);
     if (s)
         return s;
-    set_gauss(Q, mu, sigma);
+    gl_mix_set_gauss(Q, mu, sigma);
     if (!(s = ctx_open(&x, c, P, Q, k, err)))
         s = theta_grad(&x, w, mu, sigma, grad, err);
     ctx_close(&x);
@@ -375,7 +366,7 @@ static int flow_loop(ctx *k, gl_mix *Q, double th[2], double *w, double *b, doub
     size_t m = k->k->m, n = m + 1;
     double *acc = b, *trial = b + 3 * m + 3, *d = b + 4 * m + 4, *w1 = b + 5 * m + 5, J1;
     int s;
-    set_gauss(Q, th[0], exp(th[1]));
+    gl_mix_set_gauss(Q, th[0], exp(th[1]));
     if ((s = newton(k, w, acc, trial, d, J, err)))
         return s;
     for (size_t it = 0;; it++) {
@@ -391,7 +382,7 @@ static int flow_loop(ctx *k, gl_mix *Q, double th[2], double *w, double *b, doub
             tn[0] = th[0] - hh * g[0];
             tn[1] = th[1] - hh * g[1];
             memcpy(w1, w, n * sizeof *w);
-            set_gauss(Q, tn[0], exp(tn[1]));
+            gl_mix_set_gauss(Q, tn[0], exp(tn[1]));
             if ((s = newton(k, w1, acc, trial, d, &J1, err)))
                 return s;
             if (J1 <= *J)
@@ -458,18 +449,29 @@ static double critic_step(const gl_fconj *c, const gl_fspline *k, double *w, dou
     return (sp - sq) * ib;
 }
 
-/* one generator step: L_G = -mean f*(g(V(mu + sigma z_j))) */
-static void gen_step(const gl_fconj *c, const gl_fspline *k, const double *w, gl_optim *og, const double *z,
-                     size_t b, double theta[2])
+/* the spline critic as a gl_fit_critic_ops */
+typedef struct {
+    const gl_fconj *c;
+    const gl_fspline *k;
+    double *w, *gw; /* the knot values, and their gradient's buffer */
+    gl_optim *opt;
+} spline_critic;
+
+static double spline_step(void *ctx, const double *x, size_t b)
 {
-    double sigma = exp(theta[1]), grad[2] = {0, 0}, ib = 1.0 / (double)b;
+    spline_critic *s = ctx;
+    return critic_step(s->c, s->k, s->w, s->gw, s->opt, x, b);
+}
+
+/* dL_G/dx_j = -(f* o g)'(V(x_j)) V'(x_j) / b */
+static void spline_dx(void *ctx, const double *x, size_t b, double *dx)
+{
+    spline_critic *s = ctx;
+    double ib = 1.0 / (double)b;
     for (size_t j = 0; j < b; j++) {
-        double slope, v = gl_fspline_v(k, w, theta[0] + sigma * z[j], &slope);
-        double dx = -c->dfstar_g(v) * slope * ib;
-        grad[0] += dx;
-        grad[1] += dx * sigma * z[j];
+        double slope, v = gl_fspline_v(s->k, s->w, x[j], &slope);
+        dx[j] = -s->c->dfstar_g(v) * slope * ib;
     }
-    gl_optim_step(og, theta, grad);
 }
 
 int gl_fspline_fgan(const gl_fconj *c, const gl_mix *P, const gl_fspline *k, double *w, gl_optim *oc,
@@ -483,37 +485,12 @@ int gl_fspline_fgan(const gl_fconj *c, const gl_mix *P, const gl_fspline *k, dou
         og->n != 2 || oc->n != k->m + 1)
         return gl_err_set(err, GL_EINVAL, "spline f-GAN: NULL argument, batch 0, P not 1-D or an optimiser of "
                                           "the wrong size");
-    if ((s = gl_sched_check(&cfg->sched, err)))
-        return s;
-    size_t b = cfg->batch, navg = 0;
-    double *x = malloc((3 * b + k->m + 1) * sizeof *x), sum[2] = {0, 0};
-    if (!x)
+    double *gw = malloc((k->m + 1) * sizeof *gw);
+    if (!gw)
         return gl_err_set(err, GL_ENOMEM, "out of memory");
-    double *z = x + 2 * b, *gw = x + 3 * b;
-    for (size_t it = 0; it < cfg->steps && !s; it++) {
-        double sigma = exp(theta[1]), f = gl_sched_factor(&cfg->sched, it, cfg->steps);
-        oc->lr = cfg->lr_critic * f;
-        og->lr = cfg->lr_gen * f;
-        for (size_t j = 0; j < cfg->dsteps && !s; j++) {
-            gl_mix_sample(P, r, b, x);
-            gl_noise_sample(GL_NOISE_NORMAL, r, b, x + b);
-            for (size_t i = 0; i < b; i++)
-                x[b + i] = theta[0] + sigma * x[b + i];
-            double bound = critic_step(c, k, w, gw, oc, x, b);
-            if (!isfinite(bound))
-                s = gl_err_set(err, GL_EDIVERGE, "spline f-GAN: the critic's bound became %g at step %zu", bound, it);
-        }
-        gl_noise_sample(GL_NOISE_NORMAL, r, b, z);
-        gen_step(c, k, w, og, z, b, theta);
-        if (!isfinite(theta[0]) || !isfinite(theta[1]))
-            s = gl_err_set(err, GL_EDIVERGE, "spline f-GAN: the generator diverged at step %zu", it);
-        if (trace)
-            trace[2 * it] = theta[0], trace[2 * it + 1] = theta[1];
-        if (it >= cfg->avg_from)
-            sum[0] += theta[0], sum[1] += theta[1], navg++;
-    }
-    free(x);
-    avg[0] = navg ? sum[0] / (double)navg : theta[0];
-    avg[1] = navg ? sum[1] / (double)navg : theta[1];
+    spline_critic sc = {.c = c, .k = k, .w = w, .gw = gw, .opt = oc};
+    gl_fit_critic_ops ops = {.step = spline_step, .dx = spline_dx, .ctx = &sc, .opt = oc};
+    s = gl_fit_fgan_loop(&ops, P, og, cfg, r, theta, avg, trace, err);
+    free(gw);
     return s;
 }

@@ -866,6 +866,14 @@ size_t gl_mix_breakpoints(const gl_mix *m, int axis, double *bp, size_t maxbp)
     return u;
 }
 
+void gl_mix_set_gauss(gl_mix *m, double mu, double sigma)
+{
+    gl_comp *c = &m->comp[0];
+    c->mu[0] = mu;
+    c->sd[0] = sigma;
+    c->lognorm = -log(sigma) - 0.91893853320467274178; /* log sqrt(2 pi) */
+}
+
 /* ------------------------------------------------------------- moments */
 
 /* Mean and variance of component c's marginal along axis. */

@@ -70,6 +70,11 @@ int gl_mix_parse(const char *spec, gl_mix **out, gl_err *err);
 
 void gl_mix_free(gl_mix *m); /* NULL is a no-op */
 
+/* Re-points m's first component, a 1-D Gaussian, at N(mu, sigma) in place
+ * (its weight and the others unchanged): for the loops that move one
+ * Gaussian (fits, flows) without parsing a spec at every step. */
+void gl_mix_set_gauss(gl_mix *m, double mu, double sigma);
+
 /* log density at x (x[0] in 1-D, x[0],x[1] in 2-D); -inf outside the support.
  * A uniform's density is positive on the closed interval [a, b]. */
 double gl_mix_logpdf(const gl_mix *m, const double *x);
