@@ -124,11 +124,11 @@ typedef struct {
 } lin_result;
 
 /* (i) the linear generator, from p_g0 itself: SGD on (A, B) until lin_steps
- * or until it is a point mass; br-linear.tsv every `every` steps and at the
- * end */
-static int br_linear(const br_ctx *b, gl_rec *rec, lin_result *res, gl_err *err)
+ * (3000; 0 with --untrained) or until it is a point mass; br-linear.tsv every
+ * `every` steps and at the end */
+static int br_linear(const gl_exp_opts *o, const br_ctx *b, gl_rec *rec, lin_result *res, gl_err *err)
 {
-    const size_t lin_steps = 3000, every = 100;
+    const size_t lin_steps = o->untrained ? 0 : 3000, every = 100;
     const double lr_lin = 0.05;
     double z[NB], x[NB], dx[NB];
     gl_tsv *t;
@@ -182,7 +182,7 @@ static int br_linear(const br_ctx *b, gl_rec *rec, lin_result *res, gl_err *err)
  * within 0.1 of the maxima of D (*mass), and br-density.tsv */
 static int br_net(const gl_exp_opts *o, const br_ctx *b, gl_rec *rec, double *mass, gl_err *err)
 {
-    const size_t net_steps = o->quick ? 1500 : 4000;
+    const size_t net_steps = o->untrained ? 0 : o->quick ? 1500 : 4000;
     const double lr_net = 2e-3;
     const gl_mix *P = b->c.P, *Q = b->c.Q;
     gl_mlp *G = NULL;
@@ -255,7 +255,7 @@ int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err
         goto done;
     }
     gsl_rng_set(b.r, o->seed);
-    if ((s = br_linear(&b, rec, &lin, err)) || (s = br_net(o, &b, rec, &mass, err)))
+    if ((s = br_linear(o, &b, rec, &lin, err)) || (s = br_net(o, &b, rec, &mass, err)))
         goto done;
 
     /* Claims. (i) collapse: the linear G's scale falls from 1.5 to <= 0.05

@@ -96,7 +96,8 @@ static int hook(void *v, const gl_gan_stats *st)
 
 /* One run: records the arrays jsd, jsd_abserr, loss_d and step (nlog logged
  * steps) and the scalars final (the mean JSD over the last quarter of the
- * logged steps) and swing (max - min JSD over the last half). */
+ * logged steps, at least the last) and swing (max - min JSD over the last
+ * half). With 0 steps (--untrained) the one logged step is step 0. */
 static int gan_run(gl_run *run, const void *vctx, gl_err *err)
 {
     const gan_ctx *x = vctx;
@@ -109,7 +110,7 @@ static int gan_run(gl_run *run, const void *vctx, gl_err *err)
         !(w.step = gl_run_array(run, "step", n, err)))
         return err->status;
     gl_gan_cfg cfg = gl_gan_cfg_default();
-    cfg.steps = g->steps;
+    cfg.steps = g->steps ? g->steps : 1; /* 0: allocated, never trained */
     cfg.batch = g->batch;
     cfg.update = CONF[q].update;
     cfg.lr_d = cfg.lr_g = g->lr;
@@ -124,8 +125,10 @@ static int gan_run(gl_run *run, const void *vctx, gl_err *err)
     w.ex = gan.ex;
     if (!w.ex)
         s = gl_err_set(err, GL_EINVAL, "no exact side: the data and the noise must be 1-D");
-    if (!s)
+    if (!s && g->steps)
         s = gl_gan_train(gan.rig.w, x->P, gan.r, err);
+    else if (!s)
+        hook(&w, &(gl_gan_stats){.step = 0, .loss_d = NAN, .loss_g = NAN});
     if (!s && w.status)
         s = w.status;
     if (!s && w.k != n)
@@ -134,7 +137,7 @@ static int gan_run(gl_run *run, const void *vctx, gl_err *err)
     if (s)
         return s;
     double f = 0, lo = INFINITY, hi = -INFINITY;
-    size_t q4 = n - n / 4;
+    size_t q4 = n - (n / 4 ? n / 4 : 1);
     for (size_t k = q4; k < n; k++)
         f += w.jsd[k] / (double)(n - q4);
     for (size_t k = n / 2; k < n; k++) {

@@ -20,7 +20,8 @@ const char gl_exp_dynamics_overrides[] =
     "  --steps N      steps of the reference runs (default 500)\n"
     "  --gamma G      gradient penalty of the converging run (default 0.3)\n"
     "  --sigma S      instance noise of the noisy runs (default 1)\n"
-    "  --gan-steps N  steps of each 1-D GAN run (default 6000; quick: alternating only)\n"
+    "  --gan-steps N  steps of each 1-D GAN run (default 6000; quick: alternating only;\n"
+    "                 --untrained: 0, and part C's generators take 0 steps)\n"
     "  --gan-seeds N  seeds per configuration (default 5; quick 2)\n"
     "  --gan-r1 G     R1 penalty weight gamma of the penalised runs (default 1)\n"
     "  --gan-lr X     learning rate of both nets (default 1e-3)\n"
@@ -103,6 +104,8 @@ static int parse(const gl_exp_opts *o, part_a *a, gl_dynamics_gan_cfg *g, gl_err
     if (g->steps < g->nlog || g->steps > 1000000 || g->steps % g->nlog)
         return gl_err_set(err, GL_EINVAL, "--gan-steps must be a multiple of %zu in %zu..1000000, "
                           "got %zu", g->nlog, g->nlog, g->steps);
+    if (o->untrained) /* the control: part B's GANs measured at step 0 only */
+        g->steps = 0, g->nlog = 1;
     a->dflt = a->h == 0.2 && a->steps == 500 && a->gamma == 0.3 && a->sigma == 1;
     a->nseed = o->quick ? 20 : 100;
     a->seed = o->seed;

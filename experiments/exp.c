@@ -22,6 +22,7 @@ gl_exp_opts gl_exp_opts_default(void)
     gl_exp_opts o;
     memset(&o, 0, sizeof o);
     o.quick = 0;
+    o.untrained = 0;
     o.seed = 1;
     o.outdir = NULL;
     o.threads = 2;
@@ -51,14 +52,24 @@ const gl_experiment *gl_exp_find(const char *name)
     return NULL;
 }
 
+/* The experiments that do not implement --untrained yet (their networks
+ * would train as usual): gl_exp_run refuses the control for them rather than
+ * label a trained run "untrained". */
+static const char *const NO_CONTROL[] = {"mode-collapse"};
+
 int gl_exp_run(const gl_experiment *e, const gl_exp_opts *o, gl_claims *claims, gl_err *err)
 {
+    for (size_t k = 0; o->untrained && k < sizeof NO_CONTROL / sizeof NO_CONTROL[0]; k++)
+        if (strcmp(e->name, NO_CONTROL[k]) == 0)
+            return gl_err_set(err, GL_EINVAL, "%s has no --untrained control yet", e->name);
     gl_rec *rec;
     int s = gl_rec_begin(&rec, o->outdir, err);
     if (s)
         return s;
     gl_rec_meta(rec, "experiment", "%s", e->name);
     gl_rec_meta(rec, "mode", "%s", o->quick ? "quick" : "full");
+    if (o->untrained)
+        gl_rec_meta(rec, "training", "untrained (control run)");
     gl_rec_meta(rec, "seed", "%lu", o->seed);
     gl_rec_meta(rec, "ganlab", "%s (%s)", GL_VERSION, GL_GIT_REV);
     claims->n = 0;

@@ -26,6 +26,11 @@
 
 typedef struct {
     int quick;              /* the reduced --quick setting (seconds, for make check; default 0) */
+    int untrained;          /* --untrained, the control run (default 0): every network the
+                             * experiment trains is trained for 0 steps, or its generator is
+                             * frozen at its initialisation where the claims are about the
+                             * generator; everything else runs as usual, so the claims are
+                             * evaluated on untrained networks (docs/experiments.md) */
     unsigned long seed;     /* default 1 */
     const char *outdir;     /* where the results go (no default: set it) */
     size_t threads;         /* threads of the experiment's sweeps, 1..64 (default 2);
@@ -51,9 +56,11 @@ extern const size_t gl_nexperiments;
 const gl_experiment *gl_exp_find(const char *name);
 
 /* Runs e: opens a gl_rec on o->outdir with the common metadata (experiment,
- * seed, mode, version, git revision), runs it, writes claims.tsv and commits
+ * seed, mode, version, git revision; "training: untrained (control run)" with
+ * o->untrained), runs it, writes claims.tsv and commits
  * every file together. On an error nothing is renamed into place (the previous
- * results stay) and the status is returned; failed claims are not an error. */
+ * results stay) and the status is returned; failed claims are not an error.
+ * o->untrained for an experiment without the control is GL_EINVAL. */
 int gl_exp_run(const gl_experiment *e, const gl_exp_opts *o, gl_claims *claims, gl_err *err);
 
 /* The sweep of an experiment's runs: gl_sweep_cfg_default() with o's seed

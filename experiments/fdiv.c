@@ -23,7 +23,7 @@
 
 const char gl_exp_fdiv_overrides[] =
     "  --steps N      critic training steps per divergence in part E (default 4000;\n"
-    "                 --quick 1500)\n"
+    "                 --quick 1500; --untrained 0)\n"
     "  --ntest N      fresh samples from each of P and Q for the held-out estimate\n"
     "                 (default 200000; --quick 20000)\n"
     "  --nrandom N    random critics per divergence in part D (default 20; --quick 4)\n";
@@ -507,7 +507,8 @@ static int critic_one(const gl_exp_opts *o, const settings *st, const gl_fconj *
     int s;
     gl_mlp_init(net, r);
     gl_optim_reset(op);
-    critic_progress cp = {.o = o, .frac0 = (double)j / (double)n, .per_step = 1.0 / (double)(n * st->steps)};
+    critic_progress cp = {.o = o, .frac0 = (double)j / (double)n,
+                          .per_step = st->steps ? 1.0 / (double)(n * st->steps) : 0};
     /* lr 2e-3 -> 1e-4 linearly, in 20 stages */
     gl_train_d_cfg dc = gl_train_d_cfg_default();
     dc.steps = st->steps;
@@ -520,7 +521,8 @@ static int critic_one(const gl_exp_opts *o, const settings *st, const gl_fconj *
     dc.hook = critic_hook;
     dc.hook_ctx = &cp;
     gl_fit_critic crit = {.c = c, .net = net};
-    if ((s = gl_fit_critic_train(c, net, op, P, Q, r, &dc, &last, err)) ||
+    /* 0 steps (--untrained): the critic as initialised */
+    if ((st->steps && (s = gl_fit_critic_train(c, net, op, P, Q, r, &dc, &last, err))) ||
         (s = gl_fit_critic_bound(c, net, P, Q, r, st->ntest, &res->est, &res->se, err)) ||
         (s = gl_fconj_bound(c, P, Q, gl_fit_critic_t, &crit, INFINITY, NULL, &res->exact, &be, err)))
         return s;
@@ -656,6 +658,8 @@ int gl_exp_fdiv(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)
         return s;
+    if (o->untrained)
+        st.steps = 0;
     if (!(s = part_a(rec, cl, err)) && !(s = part_b(rec, cl, err)) && !(s = part_c(rec, cl, err)) &&
         !(s = part_d(o, st.nrand, dfs, rec, cl, err)))
         s = part_e(o, &st, dfs, rec, cl, err);

@@ -33,7 +33,8 @@ const char gl_exp_fgan_fit_overrides[] =
     "                 (default 0.002; --quick 0.005)\n"
     "  --clr X        critic Adam learning rate, decayed the same way (default 0.002)\n"
     "These set the network f-GAN; the spline f-GAN always runs 4000 steps of 8 critic\n"
-    "steps, batch 256, both rates 0.002.\n";
+    "steps, batch 256, both rates 0.002. --untrained: both take 0 generator steps and\n"
+    "no critic warm-up (the generator stays at its start).\n";
 
 /* the target mixtures P, by name */
 typedef struct {
@@ -139,7 +140,8 @@ static void stage_average(const double *trace, size_t per, double out[2], double
 /* one f-GAN run from (mu0, sigma0): the critic learns alone first, then the
  * generator trains with the rates held for 60% of the NSTAGE stages and then
  * decayed linearly to a twentieth; out: the average of (mu, log sigma) over
- * the last quarter of the stages, and the sd of the per-stage averages there */
+ * the last quarter of the stages, and the sd of the per-stage averages there.
+ * With 0 steps (--untrained) nothing trains: out is the start, spread 0. */
 static int fgan_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, const gl_fit_fgan_cfg *cfg,
                     gl_mlp *net, gl_optim *oc, gl_optim *og, double mu0, double sigma0, double *trace,
                     double out[2], double *spread, gl_err *err)
@@ -150,6 +152,10 @@ static int fgan_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, const 
     gl_mlp_init(net, r);
     gl_optim_reset(oc);
     gl_optim_reset(og);
+    if (cfg->steps == 0) {
+        out[0] = mu0, out[1] = sigma0, *spread = 0;
+        return GL_OK;
+    }
     /* warm-up: the critic first learns T* of the starting generator, so that
      * the generator's first steps follow a gradient, not an untrained critic */
     gl_fit_fgan_cfg warm, run;
@@ -162,7 +168,7 @@ static int fgan_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, const 
 }
 
 /* the same run against a critic of the restricted class CLASS[FGAN_CLASS],
- * on its own stream r */
+ * on its own stream r; with 0 steps, out is the start */
 static int spline_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, const gl_fit_fgan_cfg *cfg,
                       gl_optim *oc, gl_optim *og, double *trace, double out[2], gl_err *err)
 {
@@ -171,6 +177,10 @@ static int spline_run(const gl_fconj *c, const gl_mix *P, const gsl_rng *r, cons
     int s;
     gl_optim_reset(oc);
     gl_optim_reset(og);
+    if (cfg->steps == 0) {
+        out[0] = MU0, out[1] = SIGMA0;
+        return GL_OK;
+    }
     phases(cfg, &warm, &run);
     if ((s = gl_fspline_fgan(c, P, &CLASS[FGAN_CLASS], v, oc, og, &warm, r, th, avg, NULL, err)) ||
         (s = gl_fspline_fgan(c, P, &CLASS[FGAN_CLASS], v, oc, og, &run, r, th, avg, trace, err)))
@@ -554,11 +564,14 @@ int gl_exp_fgan_fit(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *er
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)
         return s;
+    settings sst = SPLINE_SETTINGS;
+    if (o->untrained) /* the control: no generator step, no critic warm-up */
+        st.steps = sst.steps = 0;
     fgan_ws w;
     gl_tsv *t = NULL, *t2 = NULL, *t3 = NULL;
     fit_result res[NRUN];
     size_t nsel = 0, done = 0;
-    const gl_fit_fgan_cfg fc = fgan_cfg(&st), fsc = fgan_cfg(&SPLINE_SETTINGS);
+    const gl_fit_fgan_cfg fc = fgan_cfg(&st), fsc = fgan_cfg(&sst);
     if ((s = ws_alloc(&w, o, &st, err)) || (s = gl_rec_open(rec, "fits.tsv", &t, err)) ||
         (s = gl_rec_open(rec, "densities.tsv", &t2, err)) || (s = gl_rec_open(rec, "classes.tsv", &t3, err)))
         goto done;

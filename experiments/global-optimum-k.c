@@ -38,7 +38,8 @@ static const kconf KCONF[] = {
 };
 #define NK (sizeof KCONF / sizeof KCONF[0])
 
-/* what every run shares, read-only */
+/* what every run shares, read-only; steps 0 (--untrained): the one logged
+ * row is step 0 */
 typedef struct {
     const gl_mix *P;
     size_t steps, batch, nlog;
@@ -88,15 +89,15 @@ static int k_hook(void *v, const gl_gan_stats *st)
 }
 
 /* the run's summaries: the mean gap over the second half of the logged
- * steps, the mean JSD over the last quarter */
+ * steps, the mean JSD over the last quarter (at least the last step) */
 static int k_record(gl_run *run, const kwatch *c, gl_err *err)
 {
-    size_t n = c->p->nlog;
+    size_t n = c->p->nlog, n4 = n / 4 ? n / 4 : 1;
     double gl = 0, jf = 0;
     for (size_t i = n / 2; i < n; i++)
         gl += c->gap[i] / (double)(n - n / 2);
-    for (size_t i = n - n / 4; i < n; i++)
-        jf += c->jsd[i] / (double)(n / 4);
+    for (size_t i = n - n4; i < n; i++)
+        jf += c->jsd[i] / (double)n4;
     int s = gl_run_put(run, "gap_late", gl, err);
     return s ? s : gl_run_put(run, "jsd_final", jf, err);
 }
@@ -124,7 +125,7 @@ static int k_run(gl_run *run, const void *ctx, gl_err *err)
     gl_rig_arch a = gl_rig_arch_default(); /* G 1-16-16-1 tanh, D 1-32-32-1 leaky, Adam b1 0.5 */
     a.dmaxbatch = 512;
     gl_gan_cfg cfg = gl_gan_cfg_default();
-    cfg.steps = p->steps;
+    cfg.steps = p->steps ? p->steps : 1; /* 0: allocated, never trained */
     cfg.batch = p->batch;
     cfg.k = KCONF[gl_run_config(run)].k;
     cfg.log_every = p->steps / p->nlog;
@@ -132,7 +133,10 @@ static int k_run(gl_run *run, const void *ctx, gl_err *err)
     cfg.hook_ctx = &c;
     if ((s = gl_exp_gan_alloc(&g, &a, &cfg, p->P, seed, err)))
         goto done;
-    s = gl_gan_train(g.rig.w, p->P, g.r, err);
+    if (p->steps)
+        s = gl_gan_train(g.rig.w, p->P, g.r, err);
+    else
+        k_hook(&c, &(gl_gan_stats){.step = 0, .loss_d = NAN, .loss_g = NAN});
     if (!s && c.status)
         s = c.status;
     if (!s && c.nl != p->nlog)
@@ -222,7 +226,8 @@ int gl_global_optimum_k(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err
     int s = gl_mix_parse(KP, &P, err);
     if (s)
         return s;
-    kplan p = {.P = P, .steps = 4000, .batch = 128, .nlog = o->quick ? 8 : 20};
+    kplan p = {.P = P, .steps = o->untrained ? 0 : 4000, .batch = 128,
+               .nlog = o->untrained ? 1 : o->quick ? 8 : 20};
     for (size_t q = 0; q < NK; q++)
         names[q] = KCONF[q].name;
     gl_sweep_cfg sc = gl_exp_sweep_cfg(o, "global-optimum C: k D-steps per G-step");

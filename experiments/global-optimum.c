@@ -29,7 +29,9 @@
 
 const char gl_exp_global_optimum_overrides[] =
     "  --seeds N        GAN runs (seeds seed..seed+N-1) in part B (default 5; --quick 3)\n"
-    "  --steps N        G-steps per run (default 30000; --quick 5000)\n"
+    "  --steps N        G-steps per run (default 30000; --quick 5000); --untrained keeps\n"
+    "                   them, with G frozen at its initialisation (D trains as usual), and\n"
+    "                   trains part C's GANs for 0 steps\n"
     "  --batch N        samples from each of p_data and p_g per step (default 256;\n"
     "                   --quick 64)\n"
     "  --lr X           Adam learning rate of both nets, decayed linearly to lr/20\n"
@@ -126,6 +128,7 @@ typedef struct {
     double lr;
     gl_mlp_hidden hg, hd;
     size_t nlog;    /* measured steps per run (each costs ~40 ms: the exact JSD) */
+    int freeze_g;   /* --untrained: G stays at its initialisation, D trains */
 } b_settings;
 
 #define B_NAME "gan"
@@ -310,6 +313,7 @@ static int b_run(gl_run *run, const void *ctx, gl_err *err)
     cfg.log_every = p->le;
     cfg.hook = b_hook;
     cfg.hook_ctx = &w;
+    cfg.freeze_g = p->g.freeze_g;
     gl_rig_arch a = gl_rig_arch_default();
     a.g = p->g.hg;
     a.d = p->g.hd;
@@ -344,7 +348,8 @@ static int b_write_log(gl_rec *rec, const gl_sweep *sw, const b_plan *p, unsigne
     gl_tsv_meta(t, "seeds", "%zu", p->g.seeds);
     gl_tsv_meta(t, "training",
                 "NS loss, k = 1, alternating, z ~ N(0,1), batch %zu, Adam (b1 0.5) lr %g decayed "
-                "linearly to %g, %zu steps", p->g.batch, p->g.lr, p->g.lr / 20, p->g.steps);
+                "linearly to %g, %zu steps%s", p->g.batch, p->g.lr, p->g.lr / 20, p->g.steps,
+                p->g.freeze_g ? "; G frozen at its initialisation (control run)" : "");
     gl_tsv_meta(t, "columns", "JSD exact (pushforward + quadrature); V(D,G) (and its standard "
                 "error), mean |D-1/2| and accuracy on %d fresh samples per class", NEVAL);
     const char *cols[1 + NLOGCOL] = {"seed"};
@@ -493,6 +498,7 @@ int gl_exp_global_optimum(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_e
         .hg = {.n = 2, .v = {16, 16}},
         .hd = {.n = 2, .v = {32, 32}},
         .nlog = o->quick ? 10 : 40,
+        .freeze_g = o->untrained,
     };
     int s;
     if ((s = b_overrides(o, &g, err)) || (s = landscape(o, rec, cl, err)) ||

@@ -25,7 +25,8 @@
 const char gl_exp_optimal_d_overrides[] =
     "  --pdata SPEC   p_data (1-D or 2-D; then only that panel runs)\n"
     "  --pg SPEC      p_g, the same dimension as p_data\n"
-    "  --steps N      Adam steps (default 12000; --quick 3000 in 1-D, 2500 in 2-D)\n"
+    "  --steps N      Adam steps (default 12000; --quick 3000 in 1-D, 2500 in 2-D;\n"
+    "                 --untrained: 0)\n"
     "  --batch N      samples from each of p_data and p_g per step (default 256)\n"
     "  --lr X         initial learning rate, decayed linearly to 0 (default 0.005;\n"
     "                 --quick 0.01)\n"
@@ -207,7 +208,9 @@ static int hook(void *ctx, size_t step, double loss)
 }
 
 /* Trains D (Adam, lr decayed linearly to 0) from the panel's stream, seed*2 +
- * dim, logging every steps/NLOG steps; leaves D's values on the grid. */
+ * dim, logging every steps/NLOG steps; leaves D's values on the grid. With 0
+ * steps (--untrained) D keeps its initial weights and the log is its one row
+ * at step 0. */
 static int train(gl_run *run, const setting *st, const gl_mix *P, const gl_mix *G, gl_mlp *D,
                  grid *g, gl_err *err)
 {
@@ -215,7 +218,7 @@ static int train(gl_run *run, const setting *st, const gl_mix *P, const gl_mix *
     gl_optim *opt = NULL;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     watch w = {.D = D, .g = g, .dim = dim, .every = st->steps / NLOG ? st->steps / NLOG : 1};
-    w.nlog = st->steps / w.every;
+    w.nlog = st->steps ? st->steps / w.every : 1;
     if (!r) {
         s = gl_err_set(err, GL_ENOMEM, "out of memory");
         goto done;
@@ -238,9 +241,16 @@ static int train(gl_run *run, const setting *st, const gl_mix *P, const gl_mix *
     cfg.log_every = w.every;
     cfg.hook = hook;
     cfg.hook_ctx = &w;
-    double loss;
-    if (!(s = gl_train_d(D, opt, P, G, r, &cfg, &loss, err)))
+    double loss, l1, vd, vs, m;
+    if (st->steps == 0) { /* the control: D as initialised */
         grid_eval(D, g);
+        grid_sums(dim, g, &l1, &vd, &vs, &m);
+        w.step[0] = 0;
+        w.loss[0] = NAN;
+        w.l1[0] = l1;
+    } else if (!(s = gl_train_d(D, opt, P, G, r, &cfg, &loss, err))) {
+        grid_eval(D, g);
+    }
 done:
     gl_optim_free(opt);
     gsl_rng_free(r);
@@ -448,7 +458,10 @@ static int make_plan(const gl_exp_opts *o, plan *pl, gl_err *err)
         *st = (setting){.p = p, .pdata = ov.pdata ? ov.pdata : p->pdata, .pg = ov.pg ? ov.pg : p->pg,
                         .act = ov.act ? ov.act : "tanh",
                         .hidden = ov.hidden.n ? ov.hidden : (gl_mlp_hidden){.n = 2, .v = {32, 32}},
-                        .steps = has_steps ? ov.steps : o->quick ? p->quick_steps : p->steps,
+                        .steps = o->untrained ? 0
+                                 : has_steps  ? ov.steps
+                                 : o->quick   ? p->quick_steps
+                                              : p->steps,
                         .batch = has_batch ? ov.batch : 256,
                         .lr = has_lr ? ov.lr : o->quick ? 0.01 : 0.005};
         pl->names[pl->n++] = p->name;

@@ -29,7 +29,8 @@
 const char gl_exp_saturation_overrides[] =
     "  --pdata SPEC   p_data, a 1-D mixture of Gaussians (default 0.5*N(-2,0.5)+0.5*N(2,0.5))\n"
     "  --pg SPEC      the fixed bad generator's p_g = N(b, a) of G(z) = a z + b (default N(-6,0.5))\n"
-    "  --steps N      GAN training steps of part C, >= 100 (default 3000; --quick 1500)\n"
+    "  --steps N      GAN training steps of part C, >= 100 (default 3000; --quick 1500);\n"
+    "                 --untrained: 0, and part B's D is measured untrained only\n"
     "  --seeds N      seeds of part C, 1..20 (default 3; --quick 1)\n"
     "  --lr-g X       SGD learning rate of G in part C, > 0 (default 0.003)\n";
 
@@ -160,7 +161,7 @@ static int part_b(const gl_exp_opts *o, const gl_mix *P, const gl_mix *Gm, doubl
                   gl_rec *rec, gl_claims *cl, gl_err *err)
 {
     static const size_t ck[NCK] = {0, 10, 30, 100, 300, 1000, 3000, 10000};
-    size_t nck = o->quick ? NCK - 2 : NCK;
+    size_t nck = o->untrained ? 1 : o->quick ? NCK - 2 : NCK; /* the control: D as initialised */
     gl_exp_probe pr = {0};
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     double *z = malloc(3 * NB * sizeof *z), *a = z + NB, *da = a + NB;
@@ -294,7 +295,7 @@ typedef struct {
     size_t n, nlog;
     double *step, *jsd, *abserr, *loss_d, *loss_g;
     double jsd_race;     /* at the last logged step <= N_RACE */
-    double first_below;  /* first logged step with JSD < JSD_LEVEL (steps+1: never) */
+    double first_below;  /* first logged step with JSD < JSD_LEVEL (max(steps, N_RACE)+1: never) */
     double first_loss[2]; /* loss_d, loss_g at the first logged step */
     size_t nloose;       /* JSD values accepted with a roundoff warning */
     int status;
@@ -364,13 +365,14 @@ static int c_run(gl_run *run, const void *ctx, gl_err *err)
     const race *rc = &RACES[gl_run_config(run)];
     unsigned long seed = gl_run_seed(run); /* o->seed + 1000 k */
     cwatch w = {.P = c->P, .nlog = c->steps / C_LOG_EVERY + 1, .jsd_race = NAN,
-                .first_below = (double)(c->steps + 1), .first_loss = {NAN, NAN}, .err = err};
+                .first_below = (double)((c->steps > N_RACE ? c->steps : N_RACE) + 1),
+                .first_loss = {NAN, NAN}, .err = err};
     gl_exp_gan g = {0};
     int s = c_arrays(run, &w, err);
     if (s)
         return s;
     gl_gan_cfg cfg = gl_gan_cfg_default();
-    cfg.steps = c->steps;
+    cfg.steps = c->steps ? c->steps : 1; /* 0 (--untrained): allocated, never trained */
     cfg.batch = 64;
     cfg.k = KD;
     cfg.loss = rc->loss;
@@ -386,7 +388,7 @@ static int c_run(gl_run *run, const void *ctx, gl_err *err)
     /* the same bad start: G's output moved far from the data */
     g.rig.G->params[g.rig.G->boff[2]] += c->shift;
     w.ex = g.ex;
-    if (!(s = c_measure(&w, 0, NAN, NAN)) && !(s = gl_gan_train(g.rig.w, c->P, g.r, err)))
+    if (!(s = c_measure(&w, 0, NAN, NAN)) && c->steps && !(s = gl_gan_train(g.rig.w, c->P, g.r, err)))
         s = w.status;
     gl_exp_gan_free(&g);
     if (s || (s = gl_run_put(run, "jsd_race", w.jsd_race, err)) ||
@@ -526,6 +528,8 @@ int gl_exp_saturation(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)
         return s;
+    if (o->untrained) /* the control: part C's GANs are measured at step 0 only */
+        steps = 0;
     gl_mix *P = NULL, *Gm = NULL;
     if (!(s = parse_pair(pdata, pg, &P, &Gm, err))) {
         double A = Gm->comp[0].sd[0], B = Gm->comp[0].mu[0];

@@ -120,6 +120,7 @@ gl_gan_cfg gl_gan_cfg_default(void)
     c.pack = 0;
     c.real_noise = 0;
     c.real_noise_until = 0.5;
+    c.freeze_g = 0;
     return c;
 }
 
@@ -441,7 +442,8 @@ int gl_gan_train(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err)
                 return gl_err_set(err, GL_EDIVERGE, "discriminator parameters are not finite "
                                   "after the update at step %zu", t);
         }
-        gl_optim_step(w->og, G->params, G->grads);
+        if (!c->freeze_g)
+            gl_optim_step(w->og, G->params, G->grads);
         if (!all_finite(G->params, G->nparams))
             return gl_err_set(err, GL_EDIVERGE, "generator parameters are not finite "
                               "after the update at step %zu", t);

@@ -116,6 +116,10 @@ typedef struct {
      * second part of training. >= 0 (default 0: none); real_noise_until is a
      * fraction of steps in (0, 1] (default 0.5). */
     double real_noise, real_noise_until;
+    /* A control (ganlab exp --untrained): non-zero skips every update of G,
+     * which stays at its initialisation while D trains as usual against it;
+     * G's gradient and loss are still formed (default 0). */
+    int freeze_g;
 } gl_gan_cfg;
 
 /* The configuration above with every default; set fields by name:

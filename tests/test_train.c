@@ -401,6 +401,34 @@ START_TEST(test_k_steps)
 }
 END_TEST
 
+/* freeze_g (the --untrained control of a generator): G's parameters stay
+ * bit for bit at their initialisation while D takes its steps; the same run
+ * unfrozen moves G */
+START_TEST(test_freeze_g)
+{
+    gl_gan_cfg cfg = base_cfg(20);
+    cfg.freeze_g = 1;
+    rig a, b;
+    rig_make(&a, &SMALL1, &cfg, 7);
+    double *g0 = malloc(a.G->nparams * sizeof *g0), *d0 = malloc(a.D->nparams * sizeof *d0);
+    memcpy(g0, a.G->params, a.G->nparams * sizeof *g0);
+    memcpy(d0, a.D->params, a.D->nparams * sizeof *d0);
+    run_ok(&a);
+    ck_assert(memcmp(a.G->params, g0, a.G->nparams * sizeof *g0) == 0);
+    ck_assert(memcmp(a.D->params, d0, a.D->nparams * sizeof *d0) != 0);
+    ck_assert_uint_eq(a.od->t, 20);
+    ck_assert(isfinite(gl_gan_last(a.w)->loss_g));
+    cfg.freeze_g = 0; /* the same run unfrozen moves G */
+    rig_make(&b, &SMALL1, &cfg, 7);
+    run_ok(&b);
+    ck_assert(memcmp(b.G->params, g0, b.G->nparams * sizeof *g0) != 0);
+    free(g0);
+    free(d0);
+    rig_free(&a);
+    rig_free(&b);
+}
+END_TEST
+
 /* one seed, one run: bit-identical parameters and optimiser state; another
  * seed, different ones */
 START_TEST(test_determinism)
@@ -1042,6 +1070,7 @@ Suite *train_suite(void)
     tcase_add_test(core, test_grad_g_fd);
     tcase_add_test(core, test_k_steps);
     tcase_add_test(core, test_determinism);
+    tcase_add_test(core, test_freeze_g);
     tcase_add_test(core, test_sim_vs_alt);
     tcase_add_test(core, test_hook);
     tcase_add_test(core, test_configs_run);

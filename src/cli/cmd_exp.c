@@ -10,7 +10,7 @@
 #include "exp.h"
 
 static const char exp_usage[] =
-    "usage: ganlab exp NAME [--quick] [--seed N] [--out DIR] [--plot] [overrides]\n"
+    "usage: ganlab exp NAME [--quick] [--untrained] [--seed N] [--out DIR] [--plot] [overrides]\n"
     "       ganlab exp --list\n"
     "       ganlab exp NAME --help      (the experiment's overrides)\n"
     "\n"
@@ -19,6 +19,11 @@ static const char exp_usage[] =
     "(then no file in DIR is replaced).\n"
     "\n"
     "  --quick      the reduced setting used by 'make check' (seconds)\n"
+    "  --untrained  the control run: every network the experiment trains is\n"
+    "               trained for 0 steps (or its generator frozen at its\n"
+    "               initialisation, where the claims are about the generator),\n"
+    "               all else as usual; the claims that a trained network\n"
+    "               succeeds must then fail (docs/experiments.md)\n"
     "  --seed N     random seed (default 1); the same seed gives identical files\n"
     "  --out DIR    output directory\n"
     "  --threads N  threads for the experiment's runs, 1..64 (default 2); the files\n"
@@ -79,12 +84,15 @@ int cmd_exp(int argc, char **argv)
     for (int i = 1; i < argc && !rc; i++) {
         const char *v;
         if (cli_is_help(argv[i])) {
-            printf("usage: ganlab exp %s [--quick] [--seed N] [--out DIR] [--plot] [overrides]\n\n%s\n\noverrides:\n%s",
+            printf("usage: ganlab exp %s [--quick] [--untrained] [--seed N] [--out DIR] [--plot] "
+                   "[overrides]\n\n%s\n\noverrides:\n%s",
                    e->name, e->summary, e->overrides);
             free(rest);
             return 0;
         } else if (strcmp(argv[i], "--quick") == 0) {
             o.quick = 1;
+        } else if (strcmp(argv[i], "--untrained") == 0) {
+            o.untrained = 1;
         } else if (strcmp(argv[i], "--plot") == 0) {
             plot = 1;
         } else if (cli_opt(argc, argv, &i, "seed", &v)) {
@@ -125,7 +133,8 @@ int cmd_exp(int argc, char **argv)
     free(rest);
     if (s)
         return cli_fail_err("exp", &err);
-    printf("%s (%s, seed %lu) -> %s/\n", e->name, o.quick ? "quick" : "full", o.seed, o.outdir);
+    printf("%s (%s%s, seed %lu) -> %s/\n", e->name, o.quick ? "quick" : "full",
+           o.untrained ? ", untrained (control run)" : "", o.seed, o.outdir);
     print_claims(&claims);
     size_t nfail = gl_claims_failed(&claims);
     printf("%zu of %zu claims passed\n", claims.n - nfail, claims.n);

@@ -20,7 +20,7 @@ static const char usage[] =
     "  dirac  --update sim|alt --h X --steps N  the Dirac-GAN's gradient play, as TSV\n"
     "  fit    --p SPEC --f NAME [--init MU,S]   the Gaussian minimising D_f(P||N(mu,sigma))\n"
     "  modes  --data SPEC --samples FILE        modes hit, high-quality fraction, reverse KL\n"
-    "  exp    NAME [--quick] [--seed N] [--out DIR] [overrides]\n"
+    "  exp    NAME [--quick] [--untrained] [--seed N] [--out DIR] [overrides]\n"
     "                                           run an experiment; exp --list lists them\n"
     "\n"
     "SPEC is a mixture such as '0.5*N(-2,0.5)+0.5*N(2,0.5)' or 'ring(8,2,0.02)'\n"
