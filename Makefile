@@ -3,7 +3,8 @@
 #   make check         Check suites, then every experiment in --quick mode
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan
 #   make exp-NAME      run one experiment, draw its figures (out/NAME/)
-#   make exps          every experiment (make -j2 exps runs two at a time)
+#   make exps          every experiment, even after a failure, then a summary
+#                      (make -j2 exps runs two at a time)
 #   make bench         steps/s of the gan1d-bench workload
 #   make deps          install the system packages (Debian)
 
@@ -57,7 +58,7 @@ TESTBIN := $(BUILD)/ganlab_tests
 # The experiments are the names in experiments/list.h, the one list.
 EXPERIMENTS := $(shell awk -F'"' '/^GL_EXPERIMENT/ {print $$2}' experiments/list.h)
 
-.PHONY: all check deps digests clean exps bench $(EXPERIMENTS:%=exp-%)
+.PHONY: all check deps digests clean exps bench $(EXPERIMENTS:%=exp-%) $(EXPERIMENTS:%=exps-%)
 .DELETE_ON_ERROR:
 
 all: $(GANLAB)
@@ -127,7 +128,23 @@ $(EXPERIMENTS:%=exp-%): exp-%: $(GANLAB)
 	if [ $$st -le 1 ]; then gnuplot -e "dir='out/$*'" plots/$*.gp && \
 	  echo "figures: $$(ls out/$*/*.png | tr '\n' ' ')"; fi; exit $$st
 
-exps: $(EXPERIMENTS:%=exp-%)
+# make exps: every experiment, even after one fails (each through its own
+# exps-NAME, which records its status, claims passed and seconds in
+# out/.exps/NAME), then one summary line per experiment; exit 1 if any claim
+# failed or an experiment stopped on an error.
+EXPS_LOG := out/.exps
+$(EXPERIMENTS:%=exps-%): exps-%: $(GANLAB)
+	@mkdir -p $(EXPS_LOG); rm -f $(EXPS_LOG)/$*; t0=$$(date +%s); st=0; \
+	$(MAKE) --no-print-directory exp-$* || st=$$?; t=$$(( $$(date +%s) - t0 )); \
+	if [ $$st -le 1 ]; then c=$$(awk -F'\t' '/^#/ {next} !h {h = 1; next} {n++; p += $$5 == "PASS"} \
+	  END {printf "%d/%d", p, n}' out/$*/claims.tsv); else c=-; fi; \
+	echo "$* $$st $$c $$t" > $(EXPS_LOG)/$*
+
+exps: $(EXPERIMENTS:%=exps-%)
+	@echo "make exps:"; awk '{ s = $$2 == 0 ? "ok" : ($$2 == 1 ? "FAILED" : "ERROR"); \
+	  printf "  %-16s %-7s claims passed %-7s %6d s\n", $$1, s, $$3, $$4; bad += $$2 != 0 } \
+	  END { if (bad) print "  " bad " experiment(s) did not pass"; exit bad != 0 }' \
+	  $(addprefix $(EXPS_LOG)/,$(EXPERIMENTS))
 
 # make bench [BENCH_STEPS=N]: steps/s of gan1d-bench, and of PyTorch on the same
 # workload when python3 has torch (bench/README.md). Not part of check.

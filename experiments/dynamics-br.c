@@ -262,10 +262,14 @@ int gl_dynamics_br(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err
      * from p_data by at least 0.05 nats (a best response is not progress).
      * (ii) the network puts >= 90 % of its mass within 0.1 of the maxima of
      * D: a point mass, up to what 16 tanh units and finite training give. */
-    gl_claims_add(cl, "C_linear_scale_collapses", GL_CLAIM_LE, 0.05, fabs(lin.A), 0);
-    gl_claims_add(cl, "C_linear_centre_at_argmax_D", GL_CLAIM_LE, 0.01, lin.dB, 0);
-    gl_claims_add(cl, "C_linear_jsd_increase", GL_CLAIM_GE, 0.05, lin.jl - lin.j0, 0);
-    gl_claims_add(cl, "C_net_mass_near_argmax_D", GL_CLAIM_GE, 0.9, mass, 0);
+    gl_claims_add(cl, "C_linear_scale_collapses", GL_CLAIM_LE, 0.05, fabs(lin.A), 0,
+                  "30x below the start scale 1.5");
+    gl_claims_add(cl, "C_linear_centre_at_argmax_D", GL_CLAIM_LE, 0.01, lin.dB, 0,
+                  "not derived: 'at the maximiser', to 0.01");
+    gl_claims_add(cl, "C_linear_jsd_increase", GL_CLAIM_GE, 0.05, lin.jl - lin.j0, 0,
+                  "not derived: the JSD moves away from p_data");
+    gl_claims_add(cl, "C_net_mass_near_argmax_D", GL_CLAIM_GE, 0.9, mass, 0,
+                  "a point mass up to 16 units; 0.9 not derived");
 done:
     gl_mix_free(P);
     gl_mix_free(Q);

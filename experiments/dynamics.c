@@ -164,12 +164,17 @@ static int ref_runs(part_a *a, gl_claims *cl, gl_err *err)
     if (a->dflt) {
         /* the reference values, given to 4 and 2 significant digits: half a unit
          * of the last digit is the tolerance */
-        gl_claims_add(cl, "ref_sim_norm_500", GL_CLAIM_EQ, 3.097, fin[REF_SIM], 5e-4);
-        gl_claims_add(cl, "ref_alt_norm_500", GL_CLAIM_EQ, 1.413, fin[REF_ALT], 5e-4);
-        gl_claims_add(cl, "ref_penalty_norm_500", GL_CLAIM_EQ, 2.6e-6, fin[REF_PEN], 0.05e-6);
+        gl_claims_add(cl, "ref_sim_norm_500", GL_CLAIM_EQ, 3.097, fin[REF_SIM], 5e-4,
+                      "half a unit in the last of the reference's 4 digits");
+        gl_claims_add(cl, "ref_alt_norm_500", GL_CLAIM_EQ, 1.413, fin[REF_ALT], 5e-4,
+                      "half a unit in the last of the reference's 4 digits");
+        gl_claims_add(cl, "ref_penalty_norm_500", GL_CLAIM_EQ, 2.6e-6, fin[REF_PEN], 0.05e-6,
+                      "half a unit in the last of the reference's 2 digits");
     } else {
-        gl_claims_add(cl, "sim_norm_grows", GL_CLAIM_GE, START_NORM, fin[REF_SIM], 0);
-        gl_claims_add(cl, "penalty_norm_shrinks", GL_CLAIM_LE, START_NORM, fin[REF_PEN], 0);
+        gl_claims_add(cl, "sim_norm_grows", GL_CLAIM_GE, START_NORM, fin[REF_SIM], 0,
+                      "direction only: no reference values off the defaults");
+        gl_claims_add(cl, "penalty_norm_shrinks", GL_CLAIM_LE, START_NORM, fin[REF_PEN], 0,
+                      "direction only: no reference values off the defaults");
     }
     return GL_OK;
 }
@@ -188,7 +193,7 @@ static int sim_growth(part_a *a, gl_claims *cl, gl_err *err)
         return s;
     double g = pow(nrm(a->buf + 200) / nrm(x0), 2.0 / 100);
     gl_claims_add(cl, "sim_sq_growth_per_step_near_0", GL_CLAIM_EQ, 1 + a->h * a->h * FP0 * FP0, g,
-                  1e-12);
+                  1e-12, "nonlinearity ~1e-14 at 1e-7 from 0, plus rounding");
     return GL_OK;
 }
 
@@ -211,7 +216,8 @@ static int alt_orbit(part_a *a, gl_claims *cl, gl_err *err)
     }
     /* per step the nonlinearity perturbs Q relatively by ~ h |x|^2 / 4 ~ 5e-14;
      * over NALT steps plus rounding, 1e-8 is a generous bound */
-    gl_claims_add(cl, "alt_invariant_Q_rel_drift_near_0", GL_CLAIM_EQ, 0, qd, 1e-8);
+    gl_claims_add(cl, "alt_invariant_Q_rel_drift_near_0", GL_CLAIM_EQ, 0, qd, 1e-8,
+                  "nonlinearity ~5e-14 a step, plus rounding: generous");
     if ((s = gl_dirac_run(&op, NULL, (double[]){1, 1}, NALT, a->buf, err)))
         return s;
     double mx = 0, mn = INFINITY;
@@ -220,8 +226,10 @@ static int alt_orbit(part_a *a, gl_claims *cl, gl_err *err)
         mn = fmin(mn, nrm(x + 2 * i));
     }
     /* a simultaneous run would grow by (1 + h^2/4)^(n/2) near 0 */
-    gl_claims_add(cl, "alt_max_norm_over_start", GL_CLAIM_LE, 1.1, mx / START_NORM, 0);
-    gl_claims_add(cl, "alt_min_norm_over_start", GL_CLAIM_GE, 0.9, mn / START_NORM, 0);
+    gl_claims_add(cl, "alt_max_norm_over_start", GL_CLAIM_LE, 1.1, mx / START_NORM, 0,
+                  "a 10 % band around the start, not derived");
+    gl_claims_add(cl, "alt_min_norm_over_start", GL_CLAIM_GE, 0.9, mn / START_NORM, 0,
+                  "a 10 % band around the start, not derived");
     gl_tsv_meta(a->traj, "alt_long_run", "%zu steps from (1,1): norm in [%.6g, %.6g]", (size_t)NALT,
                 mn, mx);
     return GL_OK;
@@ -248,9 +256,11 @@ static int penalty_rate(part_a *a, gl_claims *cl, gl_err *err)
     double cr = FP0 * FP0 + re * re - im * im, ci = -2 * re * im;
     double c = hypot(cr, ci) / (2 * FP0 * FP0), kappa = sqrt((1 + c) / (1 - c));
     double tol_nn = log(kappa) / T;
-    gl_claims_add(cl, "penalty_rate_vs_discrete_eig", GL_CLAIM_EQ, disc, rate, tol_nn);
+    gl_claims_add(cl, "penalty_rate_vs_discrete_eig", GL_CLAIM_EQ, disc, rate, tol_nn,
+                  "J not normal: ln(kappa)/T, kappa its eigenvectors' cond.");
     gl_claims_add(cl, "penalty_rate_vs_Re_lambda", GL_CLAIM_EQ, re, rate,
-                  tol_nn + hr * fabs(re * re - im * im) / 2 + hr * hr);
+                  tol_nn + hr * fabs(re * re - im * im) / 2 + hr * hr,
+                  "ln(kappa)/T + h|Re(lambda^2)|/2 + h^2");
     gl_tsv_meta(a->traj, "penalty_rate", "h %g, T %g: measured %.6g, ln|1+h lambda|/h %.6g, Re lambda "
                 "%.6g, kappa %.4g", hr, T, rate, disc, re, kappa);
     return GL_OK;
@@ -283,11 +293,13 @@ static int noise_runs(part_a *a, gl_claims *cl, gl_err *err)
     }
     gl_tsv_meta(a->traj, "noise_mean_norm", "last quarter of time 100, %zu seeds: h %g -> %.4g, h %g "
                 "-> %.4g", a->nseed, hs[0], mnorm[0], hs[1], mnorm[1]);
-    gl_claims_add(cl, "noise_mean_norm_over_start", GL_CLAIM_LE, 0.5, mnorm[0] / START_NORM, 0);
+    gl_claims_add(cl, "noise_mean_norm_over_start", GL_CLAIM_LE, 0.5, mnorm[0] / START_NORM, 0,
+                  "not derived; without noise the norm grows to 3.1");
     /* quartering h halves the jitter; 20 seeds leave ~10 % sampling noise.
      * Checked at the defaults only: at sigma = 0.5 the ratio measured 2.75 */
     if (a->dflt)
-        gl_claims_add(cl, "noise_jitter_ratio_h_vs_h/4", GL_CLAIM_EQ, 2, mnorm[0] / mnorm[1], 0.4);
+        gl_claims_add(cl, "noise_jitter_ratio_h_vs_h/4", GL_CLAIM_EQ, 2, mnorm[0] / mnorm[1], 0.4,
+                      "sqrt(h) predicts 2; 0.4 covers 20 seeds' noise and O(h)");
     return gl_tsv_done(a->traj, err); /* its last line: a failed write is sticky */
 }
 

@@ -93,9 +93,12 @@ static int part_a(gl_rec *rec, gl_claims *cl, gl_err *err)
         gl_tsv_row(g, 1 + GL_F_COUNT, row);
     }
     /* f(1) is computed from exact zeros (log 1 = 0): 0 to the last bit */
-    gl_claims_add(cl, "A_f_at_1_max_abs_but_gan", GL_CLAIM_EQ, 0, f1max, 0);
-    gl_claims_add(cl, "A_gan_f_at_1_plus_log4", GL_CLAIM_EQ, 0, ganf1 + log(4.0), 1e-15);
-    gl_claims_add(cl, "A_convexity_violations", GL_CLAIM_EQ, 0, (double)nviol, 0);
+    gl_claims_add(cl, "A_f_at_1_max_abs_but_gan", GL_CLAIM_EQ, 0, f1max, 0,
+                  "exact: f(1) from exact zeros (log 1 = 0)");
+    gl_claims_add(cl, "A_gan_f_at_1_plus_log4", GL_CLAIM_EQ, 0, ganf1 + log(4.0), 1e-15,
+                  "rounding: a few ulp of log 4 ~ 1.39");
+    gl_claims_add(cl, "A_convexity_violations", GL_CLAIM_EQ, 0, (double)nviol, 0,
+                  "exact count of slopes falling beyond rounding");
     return GL_OK;
 }
 
@@ -141,8 +144,10 @@ static int part_b(gl_rec *rec, gl_claims *cl, gl_err *err)
     }
     /* 1e-8 (the target): Brent stops at 1e-12 relative in t, so the value is
      * off by ~f*'' dt^2, far below; what remains is rounding, ~1e-13 */
-    gl_claims_add(cl, "B_biconj_max_abs_err", GL_CLAIM_EQ, 0, emax, 1e-8);
-    gl_claims_add(cl, "B_fstar_closed_vs_sup_max_abs_err", GL_CLAIM_EQ, 0, cmax, 1e-8);
+    gl_claims_add(cl, "B_biconj_max_abs_err", GL_CLAIM_EQ, 0, emax, 1e-8,
+                  "Brent to 1e-12 in t costs ~dt^2; rounding ~1e-13");
+    gl_claims_add(cl, "B_fstar_closed_vs_sup_max_abs_err", GL_CLAIM_EQ, 0, cmax, 1e-8,
+                  "Brent to 1e-12 in t costs ~dt^2; rounding ~1e-13");
     return GL_OK;
 }
 
@@ -258,11 +263,14 @@ static int part_c(gl_rec *rec, gl_claims *cl, gl_err *err)
         gl_tsv_cells(t2, 5, (gl_tsv_cell[]){{.num = JSGEN[k].c}, {.num = d}, {.num = 2 * jsd},
                                             {.num = d - 2 * jsd}, {.text = JSGEN[k].name}});
     }
-    gl_claims_add(cl, "C_js_conjugates_closed_vs_sup_max_err", GL_CLAIM_EQ, 0, emax, 1e-8);
+    gl_claims_add(cl, "C_js_conjugates_closed_vs_sup_max_err", GL_CLAIM_EQ, 0, emax, 1e-8,
+                  "Brent to 1e-12 in t costs ~dt^2; rounding ~1e-13");
     /* rounding of the two formulas, relative to the size of their terms */
-    gl_claims_add(cl, "C_fgan_minus_notes_minus_log2_u_1_rel", GL_CLAIM_EQ, 0, gmax, 1e-14);
+    gl_claims_add(cl, "C_fgan_minus_notes_minus_log2_u_1_rel", GL_CLAIM_EQ, 0, gmax, 1e-14,
+                  "rounding, relative to the size of the terms");
     /* the quadrature's relative tolerance is 1e-12 of D ~ 0.24 (quad.h) */
-    gl_claims_add(cl, "C_Df_of_each_generator_minus_2JSD_max", GL_CLAIM_EQ, 0, dmax, 1e-10);
+    gl_claims_add(cl, "C_Df_of_each_generator_minus_2JSD_max", GL_CLAIM_EQ, 0, dmax, 1e-10,
+                  "quadrature: 1e-12 relative of D_f ~ 0.24 (quad.h)");
 done:
     gl_mix_free(P);
     gl_mix_free(Q);
@@ -419,12 +427,15 @@ static int part_d(const gl_exp_opts *o, unsigned long nrand, double dfs[GL_F_COU
     }
     write_gaps(t2, res);
     /* 1e-8 (the target); the quadrature's own error is ~1e-12 relative */
-    gl_claims_add(cl, "D_bound_at_Tstar_minus_Df_max_abs", GL_CLAIM_EQ, 0, dmax, 1e-8);
+    gl_claims_add(cl, "D_bound_at_Tstar_minus_Df_max_abs", GL_CLAIM_EQ, 0, dmax, 1e-8,
+                  "quadrature's own error ~1e-12 relative, far below");
     /* <= D_f up to the quadrature's error (1e-12 relative of D_f <= 2) */
-    gl_claims_add(cl, "D_random_T_bound_minus_Df_max", GL_CLAIM_LE, 0, rmax, 1e-10);
+    gl_claims_add(cl, "D_random_T_bound_minus_Df_max", GL_CLAIM_LE, 0, rmax, 1e-10,
+                  "quadrature: 1e-12 relative of D_f <= 2");
     /* gap = eps^2/2 E_Q[f*''(T*) (g' sin x)^2] + O(eps^3): the slope over
      * eps = 1e-3..1e-2 is 2 + O(1e-2) */
-    gl_claims_add(cl, "D_gap_slope_in_eps_minus_2_max", GL_CLAIM_EQ, 0, slope_dev, 0.05);
+    gl_claims_add(cl, "D_gap_slope_in_eps_minus_2_max", GL_CLAIM_EQ, 0, slope_dev, 0.05,
+                  "the O(eps) correction, eps up to 1e-2");
 done:
     gl_mix_free(P);
     gl_mix_free(Q);
@@ -566,13 +577,15 @@ static void critic_table(gl_tsv *t, const critic_result res[NCRITIC], const doub
          * 7 such claims per run: 4 sigma keeps the chance that any fails by
          * chance below 7 x 6.3e-5 = 4.4e-4; 3 sigma would fail 1 run in 50) */
         snprintf(cn, sizeof cn, "E_%s_est_minus_Df_within_4se", name);
-        gl_claims_add(cl, cn, GL_CLAIM_EQ, 0, u->est - df, 4 * u->se);
+        gl_claims_add(cl, cn, GL_CLAIM_EQ, 0, u->est - df, 4 * u->se,
+                      "4 se: chance failure of 7 such claims < 4.4e-4");
         /* the bound holds for the learned critic too (quadrature error 1e-10) */
         snprintf(cn, sizeof cn, "E_%s_exact_bound_minus_Df", name);
-        gl_claims_add(cl, cn, GL_CLAIM_LE, 0, u->exact - df, 1e-10);
+        gl_claims_add(cl, cn, GL_CLAIM_LE, 0, u->exact - df, 1e-10, "quadrature error 1e-10");
         /* approximation: the critic's own deficit is below the sampling error */
         snprintf(cn, sizeof cn, "E_%s_gap_Df_minus_exact_le_se", name);
-        gl_claims_add(cl, cn, GL_CLAIM_LE, u->se, df - u->exact, 0);
+        gl_claims_add(cl, cn, GL_CLAIM_LE, u->se, df - u->exact, 0,
+                      "approximation error below the sampling error");
     }
 }
 

@@ -267,13 +267,16 @@ static void fits_table(const gl_exp_opts *o, gl_tsv *t, const fgan_ws *w, const 
         /* the f-GAN against the exact gradient flow from the same start
          * (TOL: the minima to tell apart differ by 2 in mu or >= 0.2 in sigma) */
         snprintf(cn, sizeof cn, "fgan_%s_%s_mu_minus_flow", name, RUN[k].mix);
-        gl_claims_add(cl, cn, GL_CLAIM_EQ, 0, u->fgan_mu - u->flow.mu, TOL_MU);
+        gl_claims_add(cl, cn, GL_CLAIM_EQ, 0, u->fgan_mu - u->flow.mu, TOL_MU,
+                      "the minima to tell apart differ by about 1 in mu");
         snprintf(cn, sizeof cn, "fgan_%s_%s_sigma_minus_flow", name, RUN[k].mix);
-        gl_claims_add(cl, cn, GL_CLAIM_EQ, 0, u->fgan_sigma - u->flow.sigma, TOL_SIGMA);
+        gl_claims_add(cl, cn, GL_CLAIM_EQ, 0, u->fgan_sigma - u->flow.sigma, TOL_SIGMA,
+                      "the minima to tell apart differ by >= 0.28 in sigma");
     }
     gl_tsv_meta(t, "summary", "max |fgan - flow|: mu %.3g, sigma %.3g", dmu_max, dsig_max);
     /* 1e-8: the minimiser's accuracy (tests/test_fit.c asserts the same) */
-    gl_claims_add(cl, "direct_kl_moment_matching_err", GL_CLAIM_EQ, 0, kl_sigma_err, 1e-8);
+    gl_claims_add(cl, "direct_kl_moment_matching_err", GL_CLAIM_EQ, 0, kl_sigma_err, 1e-8,
+                  "the minimiser's accuracy (test_fit.c asserts it)");
 }
 
 /* rkl's direct fit of every mixture sits on the mode at -2 (the heavier; for
@@ -289,7 +292,8 @@ static int mode_seeking(const fgan_ws *w, gl_claims *cl, gl_err *err)
         seek_err = fmax(seek_err, fabs(dir.mu + 2) + fabs(dir.sigma - 0.5));
     }
     /* the other mode's density at -2 is e^-32 of this one's: it moves mu, sigma by far less than 0.01 */
-    gl_claims_add(cl, "direct_rkl_on_mode_minus2_err", GL_CLAIM_EQ, 0, seek_err, 0.01);
+    gl_claims_add(cl, "direct_rkl_on_mode_minus2_err", GL_CLAIM_EQ, 0, seek_err, 0.01,
+                  "the other mode is e^-32 here: it moves the fit << 0.01");
     return GL_OK;
 }
 

@@ -92,8 +92,10 @@ static int convexity(gl_rec *rec, gl_claims *cl, gl_err *err)
     /* each C is good to ~1e-13 (abserr), so a second difference to ~1e-12:
      * convexity along the path is "d2 >= -1e-10"; the concave tail in mu is
      * a second difference of order h^2 C'' ~ 0.06 * 0.1, far from rounding */
-    gl_claims_add(cl, "A2_path_min_second_difference", GL_CLAIM_GE, 0, d2min_t, 1e-10);
-    gl_claims_add(cl, "A2_mu_min_second_difference", GL_CLAIM_LE, -1e-3, d2min_mu, 0);
+    gl_claims_add(cl, "A2_path_min_second_difference", GL_CLAIM_GE, 0, d2min_t, 1e-10,
+                  "a second difference of C is good to ~1e-12 (abserr)");
+    gl_claims_add(cl, "A2_mu_min_second_difference", GL_CLAIM_LE, -1e-3, d2min_mu, 0,
+                  "the concave tail is h^2 C'' ~ 6e-3, far from rounding");
 done:
     gl_mix_free(P);
     gl_mix_free(P0);
@@ -179,8 +181,10 @@ static int envelope(gl_rec *rec, gl_claims *cl, gl_err *err)
      * ~h^4 f^(5)/30 ~ 1e-17 and its rounding ~ 1.5 x 1e-14 / h ~ 1e-10 (each
      * value a quadrature good to ~1e-14, its abserr): 1e-9 absolute. (The
      * three-point difference was off by 3e-8 at sigma = 0.5: its h^2 f'''/6.) */
-    gl_claims_add(cl, "A2_envelope_minimax_abs_err", GL_CLAIM_EQ, 0, worst[0], 1e-9);
-    gl_claims_add(cl, "A2_envelope_ns_abs_err", GL_CLAIM_EQ, 0, worst[1], 1e-9);
+    gl_claims_add(cl, "A2_envelope_minimax_abs_err", GL_CLAIM_EQ, 0, worst[0], 1e-9,
+                  "five-point rounding ~1e-14/h ~ 1e-10; truncation ~1e-17");
+    gl_claims_add(cl, "A2_envelope_ns_abs_err", GL_CLAIM_EQ, 0, worst[1], 1e-9,
+                  "five-point rounding ~1e-14/h ~ 1e-10; truncation ~1e-17");
 done:
     gl_mix_free(P);
     gl_mix_free(G);
@@ -223,11 +227,15 @@ static int collapse(gl_rec *rec, gl_claims *cl, gl_err *err)
     }
     /* D*(4) = p(4)/(p(4)+q(4)) with p(4) = 0.5/(0.5 sqrt(2 pi)) (the other mode
      * adds e^-128) and q(4) = 1/(s sqrt(2 pi)): s/(1+s), to rounding */
-    gl_claims_add(cl, "A2_collapse_Dstar_at_mode_rel_err", GL_CLAIM_EQ, 0, dworst, 1e-13);
-    gl_claims_add(cl, "A2_collapse_C_increases_as_s_shrinks", GL_CLAIM_EQ, 1, mono, 0);
-    gl_claims_add(cl, "A2_collapse_max_C", GL_CLAIM_LE, 0, cmax, 1e-12);
+    gl_claims_add(cl, "A2_collapse_Dstar_at_mode_rel_err", GL_CLAIM_EQ, 0, dworst, 1e-13,
+                  "closed form s/(1+s) to rounding (other mode e^-128)");
+    gl_claims_add(cl, "A2_collapse_C_increases_as_s_shrinks", GL_CLAIM_EQ, 1, mono, 0,
+                  "exact: a yes/no over the five values of s");
+    gl_claims_add(cl, "A2_collapse_max_C", GL_CLAIM_LE, 0, cmax, 1e-12,
+                  "quadrature's relative target 1e-12; not argued");
     /* at s = 0.5, p_g is one of the two components: JSD = (3/4) log(4/3) */
-    gl_claims_add(cl, "A2_collapse_JSD_at_s=0.5", GL_CLAIM_EQ, 0.75 * log(4.0 / 3.0), j05, 1e-10);
+    gl_claims_add(cl, "A2_collapse_JSD_at_s=0.5", GL_CLAIM_EQ, 0.75 * log(4.0 / 3.0), j05, 1e-10,
+                  "quadratures good to ~1e-12: a factor 100 spare");
 done:
     gl_mix_free(P);
     gl_mix_free(G);

@@ -257,7 +257,7 @@ void gl_rec_free(gl_rec *rec)
 /* ---- claims ---- */
 
 int gl_claims_add(gl_claims *cl, const char *name, gl_claim_rel rel,
-                  double expected, double measured, double tol)
+                  double expected, double measured, double tol, const char *why)
 {
     int pass;
     switch (rel) {
@@ -265,7 +265,7 @@ int gl_claims_add(gl_claims *cl, const char *name, gl_claim_rel rel,
     case GL_CLAIM_GE: pass = measured >= expected - tol; break;
     default: pass = fabs(measured - expected) <= tol; break;
     }
-    if (isnan(measured))
+    if (isnan(measured) || !why || !*why)
         pass = 0;
     if (cl->n < GL_MAXCLAIMS) {
         gl_claim *c = &cl->c[cl->n];
@@ -275,6 +275,7 @@ int gl_claims_add(gl_claims *cl, const char *name, gl_claim_rel rel,
         c->measured = measured;
         c->tol = tol;
         c->pass = pass;
+        snprintf(c->why, sizeof c->why, "%s", why ? why : "");
     }
     cl->n++;
     return pass;
@@ -303,14 +304,16 @@ int gl_rec_claims(gl_rec *rec, const gl_claims *cl, gl_err *err)
     int s = gl_rec_open(rec, "claims.tsv", &t, err);
     if (s)
         return s;
-    static const char *const cols[] = {"claim", "expected", "measured", "tol", "status", "relation"};
-    gl_tsv_header(t, 6, cols);
+    static const char *const cols[] = {"claim",  "expected", "measured", "tol",
+                                          "status", "relation", "why"};
+    gl_tsv_header(t, 7, cols);
     for (size_t i = 0; i < cl->n && i < GL_MAXCLAIMS; i++) {
         const gl_claim *c = &cl->c[i];
-        gl_tsv_cells(t, 6, (gl_tsv_cell[]){{.text = c->name}, {.num = c->expected},
+        gl_tsv_cells(t, 7, (gl_tsv_cell[]){{.text = c->name}, {.num = c->expected},
                                            {.num = c->measured}, {.num = c->tol},
                                            {.text = c->pass ? "PASS" : "FAIL"},
-                                           {.text = gl_claim_rel_text(c->rel)}});
+                                           {.text = gl_claim_rel_text(c->rel)},
+                                           {.text = c->why}});
     }
     return status(t) ? gl_err_set(err, GL_EIO, "cannot write claims.tsv") : GL_OK;
 }

@@ -77,6 +77,7 @@ typedef enum {
 } gl_claim_rel;
 
 #define GL_CLAIM_NAMELEN 48
+#define GL_CLAIM_WHYLEN 80
 #define GL_MAXCLAIMS 64
 
 typedef struct {
@@ -84,6 +85,7 @@ typedef struct {
     gl_claim_rel rel;
     double expected, measured, tol;
     int pass; /* NaN measured never passes */
+    char why[GL_CLAIM_WHYLEN]; /* why the tolerance is what it is, in a phrase */
 } gl_claim;
 
 typedef struct {
@@ -91,14 +93,17 @@ typedef struct {
     gl_claim c[GL_MAXCLAIMS];
 } gl_claims;
 
-/* Appends a claim and decides it; returns its pass flag. Silently ignores
- * claims beyond GL_MAXCLAIMS but counts them as failures in gl_claims_failed. */
+/* Appends a claim and decides it; returns its pass flag. why says in a short
+ * phrase where tol comes from ("4 standard errors of 200k samples"): a claim
+ * whose why is NULL or empty never passes, as a number without its argument
+ * is no result. Silently ignores claims beyond GL_MAXCLAIMS but counts them
+ * as failures in gl_claims_failed. */
 int gl_claims_add(gl_claims *cl, const char *name, gl_claim_rel rel,
-                  double expected, double measured, double tol);
+                  double expected, double measured, double tol, const char *why);
 size_t gl_claims_failed(const gl_claims *cl);
 /* "|m-e|<=tol", "m<=e+tol", "m>=e-tol" */
 const char *gl_claim_rel_text(gl_claim_rel rel);
-/* Writes claims.tsv: claim expected measured tol status relation. */
+/* Writes claims.tsv: claim expected measured tol status relation why. */
 int gl_rec_claims(gl_rec *rec, const gl_claims *cl, gl_err *err);
 
 #endif

@@ -149,6 +149,34 @@ static void check_digests(const char *name, const char *dir)
     free(files);
 }
 
+/* every row of DIR/claims.tsv has its seven columns, the last one (why) not empty */
+static void check_claims_why(const char *name, const char *dir, size_t nclaims)
+{
+    char path[256], line[512];
+    snprintf(path, sizeof path, "%s/claims.tsv", dir);
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "%s: no claims.tsv", name);
+    size_t rows = 0;
+    int header = 1;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#')
+            continue;
+        line[strcspn(line, "\n")] = 0;
+        size_t tabs = 0;
+        for (const char *c = line; *c; c++)
+            tabs += *c == '\t';
+        const char *why = strrchr(line, '\t');
+        ck_assert_msg(tabs == 6 && why && why[1], "%s: claims.tsv row without a why: %s", name, line);
+        if (header)
+            ck_assert_str_eq(why + 1, "why");
+        else
+            rows++;
+        header = 0;
+    }
+    fclose(f);
+    ck_assert_uint_eq(rows, nclaims);
+}
+
 START_TEST(test_quick_claims_pass)
 {
     const gl_experiment *x = &gl_experiments[_i];
@@ -159,10 +187,17 @@ START_TEST(test_quick_claims_pass)
     int s = run(x->name, out, 0, NULL, &cl, &e);
     ck_assert_msg(s == GL_OK, "%s: %s", x->name, e.msg);
     ck_assert_msg(cl.n >= 4, "%s asserts only %zu claims", x->name, cl.n);
-    for (size_t i = 0; i < cl.n; i++)
+    for (size_t i = 0; i < cl.n; i++) {
         ck_assert_msg(cl.c[i].pass, "%s: claim %s failed: measured %g, expected %g, tol %g (%s)",
                       x->name, cl.c[i].name, cl.c[i].measured, cl.c[i].expected, cl.c[i].tol,
                       gl_claim_rel_text(cl.c[i].rel));
+        /* every tolerance carries its reason, whole (not cut at the buffer) */
+        size_t nw = strlen(cl.c[i].why);
+        ck_assert_msg(nw > 0, "%s: claim %s has no why", x->name, cl.c[i].name);
+        ck_assert_msg(nw < GL_CLAIM_WHYLEN - 1, "%s: claim %s: why cut at %zu characters", x->name,
+                      cl.c[i].name, nw);
+    }
+    check_claims_why(x->name, out, cl.n);
     check_digests(x->name, out);
 }
 END_TEST

@@ -152,12 +152,12 @@ END_TEST
 START_TEST(test_claims)
 {
     gl_claims cl = {0};
-    ck_assert_int_eq(gl_claims_add(&cl, "eq", GL_CLAIM_EQ, 1, 1.05, 0.1), 1);
-    ck_assert_int_eq(gl_claims_add(&cl, "eq_fail", GL_CLAIM_EQ, 1, 1.2, 0.1), 0);
-    ck_assert_int_eq(gl_claims_add(&cl, "le", GL_CLAIM_LE, 0, 1e-12, 1e-9), 1);
-    ck_assert_int_eq(gl_claims_add(&cl, "le_fail", GL_CLAIM_LE, 0, 1e-6, 1e-9), 0);
-    ck_assert_int_eq(gl_claims_add(&cl, "ge", GL_CLAIM_GE, 7.5, 7.6, 0), 1);
-    ck_assert_int_eq(gl_claims_add(&cl, "nan", GL_CLAIM_EQ, 0, NAN, INFINITY), 0);
+    ck_assert_int_eq(gl_claims_add(&cl, "eq", GL_CLAIM_EQ, 1, 1.05, 0.1, "w"), 1);
+    ck_assert_int_eq(gl_claims_add(&cl, "eq_fail", GL_CLAIM_EQ, 1, 1.2, 0.1, "w"), 0);
+    ck_assert_int_eq(gl_claims_add(&cl, "le", GL_CLAIM_LE, 0, 1e-12, 1e-9, "rounding\tof 1e-9"), 1);
+    ck_assert_int_eq(gl_claims_add(&cl, "le_fail", GL_CLAIM_LE, 0, 1e-6, 1e-9, "w"), 0);
+    ck_assert_int_eq(gl_claims_add(&cl, "ge", GL_CLAIM_GE, 7.5, 7.6, 0, "w"), 1);
+    ck_assert_int_eq(gl_claims_add(&cl, "nan", GL_CLAIM_EQ, 0, NAN, INFINITY, "w"), 0);
     ck_assert_uint_eq(gl_claims_failed(&cl), 3);
     gl_rec *r;
     char path[128];
@@ -167,9 +167,26 @@ START_TEST(test_claims)
     gl_rec_free(r);
     snprintf(path, sizeof path, "%s/claims.tsv", gl_test_dir);
     const char *s = slurp(path);
-    ck_assert_ptr_nonnull(strstr(s, "claim\texpected\tmeasured\ttol\tstatus\trelation\n"));
-    ck_assert_ptr_nonnull(strstr(s, "eq_fail\t1\t1.2\t0.1\tFAIL\t|m-e|<=tol\n"));
-    ck_assert_ptr_nonnull(strstr(s, "le\t0\t1e-12\t1e-09\tPASS\tm<=e+tol\n"));
+    ck_assert_ptr_nonnull(strstr(s, "claim\texpected\tmeasured\ttol\tstatus\trelation\twhy\n"));
+    ck_assert_ptr_nonnull(strstr(s, "eq_fail\t1\t1.2\t0.1\tFAIL\t|m-e|<=tol\tw\n"));
+    /* the why is the last column, a tab in it a space */
+    ck_assert_ptr_nonnull(strstr(s, "le\t0\t1e-12\t1e-09\tPASS\tm<=e+tol\trounding of 1e-9\n"));
+}
+END_TEST
+
+/* A claim without its reason never passes, however good the number. */
+START_TEST(test_claims_need_a_why)
+{
+    gl_claims cl = {0};
+    ck_assert_int_eq(gl_claims_add(&cl, "null_why", GL_CLAIM_EQ, 1, 1, 0.1, NULL), 0);
+    ck_assert_int_eq(gl_claims_add(&cl, "empty_why", GL_CLAIM_LE, 0, -1, 0, ""), 0);
+    ck_assert_uint_eq(gl_claims_failed(&cl), 2);
+    ck_assert_str_eq(cl.c[0].why, "");
+    char longer[2 * GL_CLAIM_WHYLEN];
+    memset(longer, 'x', sizeof longer - 1);
+    longer[sizeof longer - 1] = 0;
+    ck_assert_int_eq(gl_claims_add(&cl, "long_why", GL_CLAIM_EQ, 1, 1, 0, longer), 1);
+    ck_assert_uint_eq(strlen(cl.c[2].why), GL_CLAIM_WHYLEN - 1); /* cut, not overrun */
 }
 END_TEST
 
@@ -207,6 +224,7 @@ Suite *rec_suite(void)
     tcase_add_test(c, test_cells_digits_blocks);
     tcase_add_test(c, test_uncommitted_leaves_previous_results);
     tcase_add_test(c, test_claims);
+    tcase_add_test(c, test_claims_need_a_why);
     suite_add_tcase(s, c);
     TCase *e = tcase_create("errors");
     tcase_add_checked_fixture(e, gl_test_mkdir, gl_test_rmdir);

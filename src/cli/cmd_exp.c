@@ -41,11 +41,12 @@ static void progress(void *ctx, const char *stage, double frac)
 
 static void print_claims(const gl_claims *cl)
 {
-    printf("%-30s %12s %12s %10s  %-6s %s\n", "claim", "expected", "measured", "tol", "status", "test");
+    printf("%-30s %12s %12s %10s  %-6s %-10s  %s\n", "claim", "expected", "measured", "tol", "status",
+           "test", "why");
     for (size_t i = 0; i < cl->n && i < GL_MAXCLAIMS; i++) {
         const gl_claim *c = &cl->c[i];
-        printf("%-30s %12.4g %12.4g %10.3g  %-6s %s\n", c->name, c->expected, c->measured, c->tol,
-               c->pass ? "PASS" : "FAIL", gl_claim_rel_text(c->rel));
+        printf("%-30s %12.4g %12.4g %10.3g  %-6s %-10s  %s\n", c->name, c->expected, c->measured,
+               c->tol, c->pass ? "PASS" : "FAIL", gl_claim_rel_text(c->rel), c->why);
     }
 }
 
