@@ -34,8 +34,9 @@ do for [b = 0:1] {
     set xrange [-L:L]
     set yrange [-L:L]
     unset key
-    set xtics (b == 0 ? 1 : 2) font ",8"
-    set ytics (b == 0 ? 1 : 2) font ",8"
+    TIC = b == 0 ? 1 : 2
+    set xtics TIC font ",8"
+    set ytics TIC font ",8"
     do for [m = 0:nmeth(b)-1] {
         do for [k = 1:5] {
             set title sprintf("%s, step %d", mname(m), step(b, SNAP[k])) font ",10"
