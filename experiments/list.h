@@ -22,4 +22,4 @@ GL_EXPERIMENT("disjoint", disjoint,
 GL_EXPERIMENT("dynamics", dynamics,
               "Dirac-GAN: simultaneous gradient steps spiral out, alternating ones circle, a gradient penalty or instance noise converges")
 GL_EXPERIMENT("mode-collapse", mode_collapse,
-              "ring of 8 and grid of 25 Gaussians: a vanilla GAN loses modes; PacGAN packing (m = 2,3,4) and LSGAN, 10 seeds each, next to the published tables")
+              "ring of 8 and grid of 25 Gaussians (PacGAN geometry) over the occupancy timeline: vanilla ends short of modes, PacGAN2 hops and covers all, a slow D collapses and recovers; next to the published tables")

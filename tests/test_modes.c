@@ -324,7 +324,7 @@ START_TEST(test_exp_threads_identical)
 {
     const gl_experiment *x = gl_exp_find("mode-collapse");
     ck_assert_ptr_nonnull(x);
-    char *a1[] = {"--seeds", "2", "--steps", "120", "--hidden", "8"};
+    char *a1[] = {"--seeds", "2", "--steps", "120", "--grid-steps", "120", "--hidden", "8"};
     char d1[128], d3[128];
     snprintf(d1, sizeof d1, "%s/t1", gl_test_dir);
     snprintf(d3, sizeof d3, "%s/t3", gl_test_dir);
@@ -334,7 +334,7 @@ START_TEST(test_exp_threads_identical)
     o1.quick = 1;
     o1.seed = 5;
     o1.outdir = d1;
-    o1.argc = 6;
+    o1.argc = 8;
     o1.argv = a1;
     o1.threads = 1;
     gl_exp_opts o3 = o1;
@@ -342,8 +342,8 @@ START_TEST(test_exp_threads_identical)
     o3.threads = 3;
     ck_assert_msg(gl_exp_run(x, &o1, &cl, &e) == GL_OK, "%s", e.msg);
     ck_assert_msg(gl_exp_run(x, &o3, &cl, &e) == GL_OK, "%s", e.msg);
-    const char *files[] = {"runs.tsv", "frames.tsv", "occupancy.tsv", "curves.tsv"};
-    for (size_t k = 0; k < 4; k++) {
+    const char *files[] = {"runs.tsv", "frames.tsv", "occupancy.tsv", "curves.tsv", "timeline.tsv"};
+    for (size_t k = 0; k < 5; k++) {
         char p1[192], p3[192];
         snprintf(p1, sizeof p1, "%s/%s", d1, files[k]);
         snprintf(p3, sizeof p3, "%s/%s", d3, files[k]);
