@@ -52,16 +52,8 @@ const gl_experiment *gl_exp_find(const char *name)
     return NULL;
 }
 
-/* The experiments that do not implement --untrained yet (their networks
- * would train as usual): gl_exp_run refuses the control for them rather than
- * label a trained run "untrained". */
-static const char *const NO_CONTROL[] = {"mode-collapse"};
-
 int gl_exp_run(const gl_experiment *e, const gl_exp_opts *o, gl_claims *claims, gl_err *err)
 {
-    for (size_t k = 0; o->untrained && k < sizeof NO_CONTROL / sizeof NO_CONTROL[0]; k++)
-        if (strcmp(e->name, NO_CONTROL[k]) == 0)
-            return gl_err_set(err, GL_EINVAL, "%s has no --untrained control yet", e->name);
     gl_rec *rec;
     int s = gl_rec_begin(&rec, o->outdir, err);
     if (s)

@@ -33,7 +33,8 @@ const char gl_exp_mode_collapse_overrides[] =
     "  --steps N     G-steps per run on the ring and the 1-D benchmark, a multiple\n"
     "                of 40 (default 30000; --quick 4000)\n"
     "  --grid-steps N  G-steps per run on the grid, a multiple of 40 (default\n"
-    "                100000; --quick 8000)\n"
+    "                100000; --quick 8000); under --untrained no step is taken and G\n"
+    "                is measured as initialised at every point of the timeline\n"
     "  --only LIST   run only the configurations METHOD/BENCH matching one of the\n"
     "                comma-separated fnmatch patterns (pilots; claims on the\n"
     "                others read NaN and fail), e.g. --only 'gan/grid,pack2/*'\n"
@@ -114,6 +115,7 @@ static const char *const CONFIG[] = {
 typedef struct {
     unsigned long seeds, steps, grid_steps, batch, hidden;
     double lr;
+    int untrained;                    /* the control run: G as initialised, measured NT + 1 times */
     const char *only;                 /* --only, NULL: every configuration */
     const char *sel[NCONFIG];         /* the configurations run, in CONFIG's order */
     size_t nsel;
@@ -296,7 +298,13 @@ static int one_run(gl_run *run, const void *ctx, gl_err *err)
         (s = gl_exp_gan_alloc(&g, &a, &cfg, P, gl_run_seed(run), err)))
         goto done;
     w.G = g.rig.G;
-    if (!(s = measure(&w, 0)) && !(s = gl_gan_train(g.rig.w, P, g.r, err)) && !(s = w.status))
+    s = measure(&w, 0);
+    if (!s && ((const settings *)ctx)->untrained) /* the control: the same G at every measurement */
+        for (size_t t = 1; t <= NT && !s; t++)
+            s = measure(&w, t);
+    else if (!s && !(s = gl_gan_train(g.rig.w, P, g.r, err)))
+        s = w.status;
+    if (!s)
         s = finish(run, &BENCH[b], P, &g, &w, buf + 4 * NEVAL, err);
 done:
     gl_exp_gan_free(&g);
@@ -754,10 +762,10 @@ static const bounds BOUNDS[2] = {
      .why = {"quick pilot seeds 4-13: 2-seed means >= 7.5",
              "quick pilot: lowest 2-seed mean 0.105; untrained 0.002",
              "quick pilot: 2-seed means >= 16; untrained 3-4",
-             "quick: G at step 0 scores 0.05 (centre mode); pipeline check",
-             "quick: vacuous, 8,000 steps rarely cover all 25",
+             "(full run only)",
+             "(full run only)",
              "quick pilot: 0 of 10",
-             "quick: vacuous, no pilot pack2 run covered all 25",
+             "(full run only)",
              "quick pilot: 1 of 10",
              "quick pilot: 10 of 10 (<= 4 modes, steps 2,000-4,000)",
              "quick pilot: 0 of 10; untrained G: 2 of 2",
@@ -806,16 +814,23 @@ static void claims(const gl_exp_opts *o, const settings *c, const gl_sweep *s,
                   gl_sweep_get(s, "pack2/ring", "hq_frac_fmean"), 0, why[1]);
     gl_claims_add(cl, "pack2_grid_mean_modes", GL_CLAIM_GE, bd->grid_modes,
                   gl_sweep_get(s, "pack2/grid", "modes_fmean"), 0, why[2]);
-    gl_claims_add(cl, "pack2_grid_mean_hq", GL_CLAIM_GE, bd->grid_hq,
-                  gl_sweep_get(s, "pack2/grid", "hq_frac_fmean"), 0, why[3]);
+    /* three claims only the full run makes: in 8,000 quick grid steps no
+     * run covers all 25 modes, so the two timeline shares below could only
+     * be claimed >= 0, and an untrained G (its mass on the centre mode)
+     * scores 0.05 HQ against a trained one's ~0.02 (theory note, section 4) */
+    if (!o->quick)
+        gl_claims_add(cl, "pack2_grid_mean_hq", GL_CLAIM_GE, bd->grid_hq,
+                      gl_sweep_get(s, "pack2/grid", "hq_frac_fmean"), 0, why[3]);
     /* on the grid's timelines, after first covering all 25: vanilla ends
      * missing some in a share of seeds, PacGAN2 hardly ever; PacGAN2 dips by
      * >= 2 for a while more often than vanilla */
-    gl_claims_add(cl, "gan_grid_share_short_at_end", GL_CLAIM_GE, bd->gan_short, gg.short_end, 0,
-                  why[4]);
+    if (!o->quick)
+        gl_claims_add(cl, "gan_grid_share_short_at_end", GL_CLAIM_GE, bd->gan_short, gg.short_end, 0,
+                      why[4]);
     gl_claims_add(cl, "pack2_grid_share_short_at_end", GL_CLAIM_LE, bd->pack2_short,
                   pg.short_end, 0, why[5]);
-    gl_claims_add(cl, "pack2_grid_share_dip2", GL_CLAIM_GE, bd->pack2_dip, pg.dip2, 0, why[6]);
+    if (!o->quick)
+        gl_claims_add(cl, "pack2_grid_share_dip2", GL_CLAIM_GE, bd->pack2_dip, pg.dip2, 0, why[6]);
     gl_claims_add(cl, "gan_grid_share_dip2", GL_CLAIM_LE, bd->gan_dip, gg.dip2, 0, why[7]);
     /* the slow-D GAN collapses where the plain one has spread, then recovers */
     gl_claims_add(cl, "gan_slow_d_ring_share_collapsed", GL_CLAIM_GE, bd->slow_collapsed,
@@ -833,7 +848,7 @@ int gl_exp_mode_collapse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
 {
     settings c = {.seeds = o->quick ? 2 : 10, .steps = o->quick ? 4000 : 30000,
                   .grid_steps = o->quick ? 8000 : 100000, .batch = 64,
-                  .hidden = o->quick ? 32 : 64, .lr = 0.001};
+                  .hidden = o->quick ? 32 : 64, .lr = 0.001, .untrained = o->untrained};
     int s = parse_overrides(o, &c, err);
     if (s)
         return s;

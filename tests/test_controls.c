@@ -45,6 +45,11 @@ static const control CONTROLS[] = {
                   "B_ns_db_sd_last_over_10_steps", "C_critic_grad_sign_right_fraction",
                   "C_critic_grad_min_abs", "C_est_monotone_in_abs_theta"}},
     /* the Dirac-GAN (part A) trains no network */
+    /* G as initialised, measured at every point of the timeline: the
+     * "at most" shares and the slow-D collapse hold for it trivially (an
+     * untrained G covers few modes), the plain GAN's spread does not */
+    {"mode-collapse", {"pack2_ring_mean_modes", "pack2_ring_mean_hq", "pack2_grid_mean_modes",
+                       "gan_ring_share_collapsed"}},
     {"dynamics", {"B_R1_pooled_final_jsd_ratio", "B_R1_worst_final_jsd", "C_linear_scale_collapses",
                   "C_linear_centre_at_argmax_D", "C_linear_jsd_increase", "C_net_mass_near_argmax_D"}},
 };
