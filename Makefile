@@ -221,8 +221,8 @@ all: $(BUILD)/ganlab.1 $(BUILD)/ganlab.pc
 # rewritten only when PREFIX changes, so that only plot.o is rebuilt then
 $(BUILD)/datadir.h: FORCE
 	@mkdir -p $(dir $@)
-	@echo '#define GL_DATADIR "$(PKGDATADIR)"' > $@.tmp
-	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+	@t=$@.tmp.$$$$; echo '#define GL_DATADIR "$(PKGDATADIR)"' > $$t; \
+	if cmp -s $$t $@; then rm -f $$t; else mv -f $$t $@; fi
 $(BUILD)/src/cli/plot.o: $(BUILD)/datadir.h
 $(BUILD)/src/cli/plot.o: CFLAGS += -I$(BUILD)
 
