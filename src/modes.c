@@ -16,11 +16,14 @@ int gl_modes_check(const gl_mix *m, gl_err *err)
     if (!m)
         return gl_err_set(err, GL_EINVAL, "mixture is NULL");
     for (size_t j = 0; j < m->n; j++)
-        if (m->comp[j].kind != GL_COMP_N && m->comp[j].kind != GL_COMP_N2)
+        if (m->comp[j].kind != GL_COMP_N && m->comp[j].kind != GL_COMP_N2) {
+            char q[GL_MIX_QUOTE_LEN]; /* a spec may span lines: the message may not */
+            gl_mix_quote(m->spec, q, sizeof q);
             return gl_err_set(err, GL_EINVAL,
                               "mixture \"%s\": component %zu is a uniform; mode metrics need "
                               "every component to be a Gaussian (N or N2), whose mean is a mode",
-                              m->spec ? m->spec : "", j + 1);
+                              q, j + 1);
+        }
     return GL_OK;
 }
 

@@ -208,6 +208,11 @@ START_TEST(test_errors)
     ck_assert_int_eq(gl_modes_score(m, x, 1, NULL, NULL, NULL), GL_EINVAL);
     ck_assert_int_eq(gl_modes_check(NULL, &e), GL_EINVAL);
     ck_assert_int_eq(gl_modes_check(m, &e), GL_OK);
+    /* the spec spans lines, the message does not (tests/fuzz/spec.c) */
+    gl_mix *nl = parse("N(0,1) +\nU(0,1)\n");
+    ck_assert_int_eq(gl_modes_check(nl, &e), GL_EINVAL);
+    ck_assert_msg(strstr(e.msg, "mixture \"N(0,1) + U(0,1) \": component 2") != NULL, "%s", e.msg);
+    gl_mix_free(nl);
     gl_mix_free(u);
     gl_mix_free(m);
 }
