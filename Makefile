@@ -13,6 +13,9 @@
 #   make uninstall     removes exactly what make install put
 #   make check-install install into a temporary DESTDIR and test what is there
 #   make valgrind      the unit suites under valgrind memcheck (about 20 min)
+#   make fuzz [FUZZ_SECONDS=N]   each fuzz harness of tests/fuzz/ for N seconds
+#                      (600), under libFuzzer (clang) with ASan + UBSan
+#   make fuzz-merge    minimise what make fuzz found into tests/fuzz/corpus/
 
 CC      ?= cc
 PKGS    := gsl check
@@ -68,6 +71,10 @@ else
 endif
 TESTBIN := $(BUILD)/ganlab_tests
 
+# The fuzz harnesses are tests/fuzz/NAME.c; replay.c is the plain driver.
+FUZZ_HARNESSES := $(filter-out replay,$(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c)))
+FUZZ_REPLAY    := $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/replay-%)
+
 # The experiments are the names in experiments/list.h, the one list.
 EXPERIMENTS := $(shell awk -F'"' '/^GL_EXPERIMENT/ {print $$2}' experiments/list.h)
 
@@ -105,6 +112,10 @@ $(GANLAB): $(CLI_OBJ) $(EXPLIB) $(LIB)
 $(TESTBIN): $(TST_OBJ) $(EXPLIB) $(LIB)
 	$(CC) $(LDSAN) -o $@ $(TST_OBJ) $(EXPLIB) $(LIB) $(CHECK_LIBS) $(LDLIBS)
 
+$(BUILD)/fuzz/replay-%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
+
 # Check's summary line is the last thing printed.
 # Under the sanitizers everything runs several times slower: Check's
 # per-test timeouts are scaled to match.
@@ -113,9 +124,13 @@ ifeq ($(SANITIZE),1)
 endif
 # make check first lists any function over 100 lines (tests/funclen.awk): a
 # function that long is split before it lands.
-check: $(TESTBIN) $(GANLAB)
+# Then it replays the fuzz corpora (tests/fuzz/corpus/NAME/) through the
+# harnesses, linked with the plain driver tests/fuzz/replay.c.
+check: $(TESTBIN) $(GANLAB) $(FUZZ_REPLAY)
 	@awk -f tests/funclen.awk $(wildcard src/*.c src/cli/*.c experiments/*.c) || \
 	  { echo "make check: split the functions above (tests/funclen.awk)"; exit 1; }
+	@for h in $(FUZZ_HARNESSES); do $(BUILD)/fuzz/replay-$$h tests/fuzz/corpus/$$h || \
+	  { echo "make check: the fuzz harness $$h fails on its corpus"; exit 1; }; done
 	@$(CHECK_ENV) GL_BIN=$(GANLAB) $(TESTBIN)
 
 # make digests: record the digests of every experiment's --quick outputs
@@ -185,6 +200,59 @@ bench: $(BENCHBIN)
 
 clean:
 	rm -rf build bin
+
+# ---- make fuzz: the harnesses of tests/fuzz/ under libFuzzer ----
+# The library is rebuilt with clang's coverage instrumentation and ASan +
+# UBSan in build/fuzz/; each harness runs FUZZ_SECONDS from its corpus
+# (tests/fuzz/corpus/NAME/, read only) and tests/fuzz/NAME.dict, and adds
+# what it finds to build/fuzz/corpus/NAME/. A crash, leak, sanitizer report,
+# timeout (FUZZ_TIMEOUT s for one input) or going over 2 GB stops it, leaving
+# the input in build/fuzz/NAME-*. make fuzz-merge then minimises both corpora
+# into tests/fuzz/corpus/NAME/ (libFuzzer's -merge=1), keeping the inputs
+# named found-* (those of fixed bugs) as they are.
+# make fuzz needs clang and its runtime, which Debian's clang only recommends
+# (Debian 12: clang 14)
+DEPS_APT     += clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 600
+FUZZ_TIMEOUT ?= 10
+FUZZ_CC      ?= clang
+FUZZ_DIR     := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS   = -std=c99 -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -Wall -Wextra -Werror \
+                -D_POSIX_C_SOURCE=200809L -DGL_VERSION=\"0.1.0\" -DGL_GIT_REV=\"$(GIT_REV)\" \
+                -Isrc $(GSL_CFLAGS) -pthread
+FUZZ_BINS    := $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/fuzz-%)
+FUZZ_RUN      = $(FUZZ_DIR)/fuzz-$$h -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 \
+                $$(test -f tests/fuzz/$$h.dict && echo -dict=tests/fuzz/$$h.dict)
+
+.PHONY: fuzz fuzz-merge
+
+$(FUZZ_DIR)/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_DIR)/libganlab.a: $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz-%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_DIR)/libganlab.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_DIR)/libganlab.a $(LDLIBS)
+
+fuzz: $(FUZZ_BINS)
+	@for h in $(FUZZ_HARNESSES); do echo "== make fuzz: $$h ($(FUZZ_SECONDS) s)"; \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$h; \
+	  $(FUZZ_RUN) -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_DIR)/$$h- \
+	    $(FUZZ_DIR)/corpus/$$h tests/fuzz/corpus/$$h || \
+	  { echo "make fuzz: $$h failed, the input is in $(FUZZ_DIR)/$$h-*"; exit 1; }; done
+
+fuzz-merge: $(FUZZ_BINS)
+	@for h in $(FUZZ_HARNESSES); do echo "== make fuzz-merge: $$h"; \
+	  rm -rf $(FUZZ_DIR)/merged/$$h; mkdir -p $(FUZZ_DIR)/merged/$$h $(FUZZ_DIR)/corpus/$$h; \
+	  $(FUZZ_RUN) -merge=1 $(FUZZ_DIR)/merged/$$h tests/fuzz/corpus/$$h $(FUZZ_DIR)/corpus/$$h \
+	    2>&1 | grep -E '^MERGE-OUTER: [0-9]+ new files' && \
+	  { cp tests/fuzz/corpus/$$h/found-* $(FUZZ_DIR)/merged/$$h/ 2>/dev/null; true; } && \
+	  rm -rf tests/fuzz/corpus/$$h && \
+	  mv $(FUZZ_DIR)/merged/$$h tests/fuzz/corpus/$$h || exit 1; done
 
 # ---- make install / make uninstall (GNU conventions) ----
 # make install PREFIX=/usr DESTDIR=/tmp/stage: every path below is under

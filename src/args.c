@@ -105,19 +105,22 @@ static int double_range(const gl_argspec *sp, double v, gl_err *err)
                       sp->open_min ? "(" : "[", sp->min, sp->max, v);
 }
 
-/* integers compare as integers (a double would round 2^53 + 1) */
+/* Integers compare as integers (a double would round 2^53 + 1). The bounds
+ * are doubles: one at or beyond 2^64 is converted to no integer (that would be
+ * undefined), a maximum there is no maximum and a negative one admits none. */
 static int int_range(const gl_argspec *sp, unsigned long long v, gl_err *err)
 {
     if (!ranged(sp))
         return GL_OK;
-    double lo = sp->open_min ? floor(sp->min) + 1 : ceil(sp->min);
-    unsigned long long ulo = lo <= 0 ? 0 : (unsigned long long)lo;
-    unsigned long long uhi = (unsigned long long)floor(sp->max);
-    if (v >= ulo && (!has_max(sp) || sp->max >= 18446744073709551615.0 || v <= uhi))
+    const double two64 = 18446744073709551616.0;
+    double lo = fmax(sp->open_min ? floor(sp->min) + 1 : ceil(sp->min), 0), hi = floor(sp->max);
+    int below = lo >= two64 || v < (unsigned long long)lo;
+    int above = has_max(sp) && hi < two64 && (hi < 0 || v > (unsigned long long)hi);
+    if (!below && !above)
         return GL_OK;
     if (!has_max(sp))
-        return gl_err_set(err, GL_EINVAL, "--%s must be >= %llu, got %llu", sp->name, ulo, v);
-    return gl_err_set(err, GL_EINVAL, "--%s must be in %llu..%llu, got %llu", sp->name, ulo, uhi, v);
+        return gl_err_set(err, GL_EINVAL, "--%s must be >= %.0f, got %llu", sp->name, lo, v);
+    return gl_err_set(err, GL_EINVAL, "--%s must be in %.0f..%.0f, got %llu", sp->name, lo, hi, v);
 }
 
 /* parses v for sp; sp->dst changes only when the value is good */

@@ -105,6 +105,18 @@ static void sanitize(const char *src, size_t n, size_t max, char *dst)
     dst[m] = '\0';
 }
 
+void gl_mix_quote(const char *spec, char *buf, size_t n)
+{
+    if (n <= 4) { /* no room for a byte and "..." */
+        if (n)
+            buf[0] = '\0';
+        return;
+    }
+    if (!spec)
+        spec = "";
+    sanitize(spec, strlen(spec), n >= GL_MIX_QUOTE_LEN ? QUOTE_MAX : n - 4, buf);
+}
+
 /* Text of n bytes at s, cut to WORD_MAX, for quoting in a message. */
 static const char *clip(const char *s, size_t n, char buf[WORD_MAX + 4])
 {

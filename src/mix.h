@@ -75,6 +75,12 @@ void gl_mix_free(gl_mix *m); /* NULL is a no-op */
  * Gaussian (fits, flows) without parsing a spec at every step. */
 void gl_mix_set_gauss(gl_mix *m, double mu, double sigma);
 
+/* The spec text as messages quote it: on one line (whitespace as spaces,
+ * other control characters as '?'), its first 160 bytes then "...". A buffer
+ * of GL_MIX_QUOTE_LEN holds any; a shorter one (n >= 1) cuts it shorter. */
+#define GL_MIX_QUOTE_LEN 164
+void gl_mix_quote(const char *spec, char *buf, size_t n);
+
 /* log density at x (x[0] in 1-D, x[0],x[1] in 2-D); -inf outside the support.
  * A uniform's density is positive on the closed interval [a, b]. */
 double gl_mix_logpdf(const gl_mix *m, const double *x);

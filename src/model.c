@@ -203,6 +203,18 @@ static int get_net(reader *r, char which, size_t maxbatch, gl_mlp **net)
     snprintf(key, sizeof key, "%c.leak", which);
     if ((s = get_key(r, key, &v)) || (s = parse_double(r, key, v, &leak)))
         return s;
+    /* Each parameter takes a line of at least 2 bytes: a file too short for
+     * its sizes is refused before they are allocated (a 300-byte file asked
+     * for 8 layers of 4096 units, 1.6 GB a network). */
+    size_t np = 0;
+    for (size_t l = 0; l + 1 < n; l++)
+        np += sizes[l + 1] * (sizes[l] + 1); /* <= 8 * 4096 * 4097: no overflow */
+    if (np > (size_t)(r->end - r->next) / 2) {
+        char msg[112];
+        snprintf(msg, sizeof msg, "%c.sizes give %zu parameters, more than the rest of the file "
+                 "holds", which, np);
+        return bad(r, "truncated file: %s%s", msg, "");
+    }
     gl_err e;
     if (gl_mlp_alloc(net, n - 1, sizes, act, leak, maxbatch, &e))
         return gl_err_set(r->err, e.status, "model %s line %zu: %c: %s", r->path, r->lineno, which,

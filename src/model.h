@@ -25,8 +25,8 @@
  * to the same double: a reload is bit-identical. The file is written to
  * PATH.tmp.PID and renamed, so an interrupted save never leaves half a model.
  * Loading checks everything (header and version, each key, sizes against the
- * counts, numbers that do not parse or are not finite, a missing "end") and
- * says which line is wrong. */
+ * counts and, before allocating, against the file's length, numbers that do
+ * not parse or are not finite, a missing "end") and says which line is wrong. */
 #ifndef GL_MODEL_H
 #define GL_MODEL_H
 

@@ -25,6 +25,7 @@
 #define GL_MODES_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "gl.h"
 #include "mix.h"
@@ -52,5 +53,14 @@ size_t gl_modes_nearest(const gl_mix *m, const double *x, double *dstd);
  * point not HQ. GL_EINVAL if m has a non-Gaussian component or n = 0. */
 int gl_modes_score(const gl_mix *m, const double *x, size_t n, size_t *counts, gl_modes *res,
                    gl_err *err);
+
+/* Reads a sample file: one sample per line, its dim (1 or 2) coordinates
+ * plain decimal numbers (args.h) separated by spaces or tabs; blank lines and
+ * text after '#' are ignored. *xs gets a newly allocated row-major array of
+ * the *n samples (NULL if there are none; the caller frees it). On failure
+ * nothing is allocated and err says "NAME:LINE: what is wrong" (a number that
+ * does not parse or is not finite, too few or too many coordinates, a NUL
+ * byte), name being how the file is called in messages. */
+int gl_modes_read(FILE *f, const char *name, int dim, double **xs, size_t *n, gl_err *err);
 
 #endif

@@ -377,6 +377,41 @@ START_TEST(test_parse_ranges)
 }
 END_TEST
 
+/* Bounds that no integer type holds (found by tests/fuzz/options.c: the
+ * conversion of 2^64 to an integer was undefined behaviour): a maximum at
+ * 2^64 is no maximum, a minimum beyond it admits nothing, a negative maximum
+ * admits nothing either. */
+START_TEST(test_parse_int_bounds)
+{
+    unsigned long u = 0;
+    size_t z = 0;
+    const gl_argspec sp[] = {
+        {.name = "all", .type = GL_ARG_ULONG, .dst = &u, .min = 0, .max = 18446744073709551615.0,
+         .open_min = 1},
+        {.name = "none", .type = GL_ARG_SIZE, .dst = &z, .min = 1e30},
+        {.name = "neg", .type = GL_ARG_SIZE, .dst = &z, .min = -5, .max = -1},
+        {.name = "big", .type = GL_ARG_SIZE, .dst = &z, .min = 1e19, .max = 1e300},
+    };
+    gl_err e;
+    char *a1[] = {"--all", "18446744073709551615"};
+    ck_assert_int_eq(gl_args_parse(2, a1, sp, 4, &e), GL_OK);
+    ck_assert(u == ULONG_MAX || sizeof(unsigned long) == 4);
+    char *a2[] = {"--all", "0"};
+    ck_assert_int_eq(gl_args_parse(2, a2, sp, 4, &e), GL_EINVAL);
+    ASSERT_HAS(e.msg, "--all must be in 1..18446744073709551616, got 0");
+    char *a3[] = {"--none", "18446744073709551615"};
+    ck_assert_int_eq(gl_args_parse(2, a3, sp, 4, &e), GL_EINVAL);
+    ASSERT_HAS(e.msg, "--none must be >= 1000000000000000019884624838656, got 18446744073709551615");
+    char *a4[] = {"--neg", "0"};
+    ck_assert_int_eq(gl_args_parse(2, a4, sp, 4, &e), GL_EINVAL);
+    char *a5[] = {"--big", "18446744073709551615"};
+    ck_assert_int_eq(gl_args_parse(2, a5, sp, 4, &e), GL_OK);
+    ck_assert(z == SIZE_MAX || sizeof(size_t) == 4);
+    char *a6[] = {"--big", "9999999999999999999"};
+    ck_assert_int_eq(gl_args_parse(2, a6, sp, 4, &e), GL_EINVAL);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ errors */
 
 START_TEST(test_double_rejects)
@@ -496,6 +531,7 @@ Suite *args_suite(void)
     suite_add_tcase(s, c);
     TCase *l = tcase_create("limits");
     tcase_add_test(l, test_parse_ranges);
+    tcase_add_test(l, test_parse_int_bounds);
     suite_add_tcase(s, l);
     TCase *e = tcase_create("errors");
     tcase_add_test(e, test_double_rejects);

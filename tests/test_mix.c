@@ -742,6 +742,35 @@ START_TEST(test_null_and_odd_input)
 }
 END_TEST
 
+/* gl_mix_quote: what messages outside the parser quote of a spec that parsed
+ * (gl_modes_check quoted it raw, and "U(0,1)\n" gave a two-line message:
+ * tests/fuzz/spec.c) */
+START_TEST(test_quote)
+{
+    char q[GL_MIX_QUOTE_LEN], small[8], spec[400];
+    gl_mix_quote("N(0,1)\n+\tN(1,1)\x01", q, sizeof q);
+    ck_assert_str_eq(q, "N(0,1) + N(1,1)?");
+    memset(spec, 'x', 399);
+    spec[399] = '\0';
+    gl_mix_quote(spec, q, sizeof q);
+    ck_assert_uint_eq(strlen(q), 163);
+    ck_assert_str_eq(q + 160, "...");
+    gl_mix_quote("N(0,1)", small, sizeof small);
+    ck_assert_str_eq(small, "N(0,..."); /* 4 bytes, "...", NUL */
+    gl_mix_quote("N(0)", small, 8);
+    ck_assert_str_eq(small, "N(0)");
+    for (size_t n = 1; n <= 4; n++) {
+        memset(small, 'z', sizeof small);
+        gl_mix_quote("N(0,1)", small, n);
+        ck_assert_str_eq(small, "");
+        ck_assert(small[1] == 'z' || n == 1);
+    }
+    gl_mix_quote(NULL, q, sizeof q);
+    ck_assert_str_eq(q, "");
+    gl_mix_quote("N(0,1)", q, 0); /* writes nothing */
+}
+END_TEST
+
 /* gl_mix_score against a central difference of gl_mix_logpdf (step 1e-5:
  * truncation h^2/6 |(log p)'''| ~ 1e-10 here, rounding ~1e-16/1e-5 ~ 1e-11,
  * so 1e-8 absolute), including far tails where p underflows but log p does
@@ -806,6 +835,7 @@ Suite *mix_suite(void)
     tcase_add_test(errors, test_bad_specs);
     tcase_add_test(errors, test_exact_messages);
     tcase_add_test(errors, test_null_and_odd_input);
+    tcase_add_test(errors, test_quote);
     suite_add_tcase(s, errors);
     return s;
 }

@@ -233,6 +233,15 @@ START_TEST(test_load_errors)
         ck_assert_msg(load_edit(cases[k].from, cases[k].to, cases[k].hint) == GL_EINVAL,
                       "edit %zu was accepted", k);
     ck_assert_int_eq(load_edit(NULL, "", "empty file"), GL_EINVAL);
+    /* sizes that the rest of the file cannot hold are refused before they are
+     * allocated: G 1-4096x7-1 is 100700161 parameters (1.6 GB) */
+    ck_assert_int_eq(load_edit("G.sizes: 1,2,1", "G.sizes: 1,4096,4096,4096,4096,4096,4096,4096,1",
+                               "line 7: truncated file: G.sizes give 100700161 parameters, more "
+                               "than the rest of the file holds"),
+                     GL_EINVAL);
+    ck_assert_int_eq(load_edit("D.sizes: 1,1", "D.sizes: 1,20,1", "line 10: truncated file: "
+                               "D.sizes give 61 parameters"),
+                     GL_EINVAL);
     ck_assert_int_eq(load_edit(NULL, "ganlab-model 1\ndata: x\n", "line 3: truncated file"),
                      GL_EINVAL);
     /* a file that is not there */

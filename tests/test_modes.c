@@ -208,8 +208,60 @@ START_TEST(test_errors)
     ck_assert_int_eq(gl_modes_score(m, x, 1, NULL, NULL, NULL), GL_EINVAL);
     ck_assert_int_eq(gl_modes_check(NULL, &e), GL_EINVAL);
     ck_assert_int_eq(gl_modes_check(m, &e), GL_OK);
+    /* the spec spans lines, the message does not (tests/fuzz/spec.c) */
+    gl_mix *nl = parse("N(0,1) +\nU(0,1)\n");
+    ck_assert_int_eq(gl_modes_check(nl, &e), GL_EINVAL);
+    ck_assert_msg(strstr(e.msg, "mixture \"N(0,1) + U(0,1) \": component 2") != NULL, "%s", e.msg);
+    gl_mix_free(nl);
     gl_mix_free(u);
     gl_mix_free(m);
+}
+END_TEST
+
+/* gl_modes_read on text in memory: what it reads, and that a failure leaves
+ * nothing allocated (the reader moved out of the CLI for tests/fuzz/samples.c) */
+static int read_text(const char *text, size_t len, int dim, double **xs, size_t *n, gl_err *e)
+{
+    FILE *f = fmemopen((void *)text, len, "r");
+    ck_assert_ptr_nonnull(f);
+    int s = gl_modes_read(f, "t.txt", dim, xs, n, e);
+    fclose(f);
+    return s;
+}
+
+START_TEST(test_read)
+{
+    double *xs;
+    size_t n;
+    gl_err e;
+    const char ok[] = "# x y\n1 2\n\n -3.5e-1\t4 # c\r\n5 6";
+    ck_assert_int_eq(read_text(ok, sizeof ok - 1, 2, &xs, &n, &e), GL_OK);
+    ck_assert_uint_eq(n, 3);
+    ck_assert(xs[0] == 1 && xs[1] == 2 && xs[2] == -0.35 && xs[3] == 4 && xs[4] == 5 && xs[5] == 6);
+    free(xs);
+    const char none[] = "# nothing\n\n";
+    ck_assert_int_eq(read_text(none, sizeof none - 1, 1, &xs, &n, &e), GL_OK);
+    ck_assert(n == 0 && xs == NULL);
+    struct {
+        const char *text;
+        size_t len;
+        int dim;
+        const char *want;
+    } bad[] = {
+        {"1\n2\n3 x\n", 8, 1, "t.txt:3: \"x\" is not"},
+        {"1 2\n3\n", 6, 2, "t.txt:2: 1 coordinate, the data are 2-D"},
+        {"1 2 3\n", 6, 2, "t.txt:1: more than 2 coordinates"},
+        {"1e999\n", 6, 1, "t.txt:1: \"1e999\" is not a finite number"},
+        {"1\n2\0 3\n", 7, 1, "t.txt:2: binary data (a NUL byte)"}, /* was read as 2 */
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        xs = (double *)&n;
+        n = 9;
+        ck_assert_int_eq(read_text(bad[k].text, bad[k].len, bad[k].dim, &xs, &n, &e), GL_EINVAL);
+        ck_assert_msg(strstr(e.msg, bad[k].want) != NULL, "%s: want %s", e.msg, bad[k].want);
+        ck_assert(xs == NULL && n == 0);
+    }
+    ck_assert_int_eq(gl_modes_read(stdin, "x", 3, &xs, &n, &e), GL_EINVAL);
 }
 END_TEST
 
@@ -378,6 +430,7 @@ Suite *modes_suite(void)
     tcase_add_test(l, test_own_samples);
     tcase_set_timeout(l, 60);
     tcase_add_test(e, test_errors);
+    tcase_add_test(e, test_read);
     TCase *k = tcase_create("cli");
     tcase_add_checked_fixture(k, gl_test_mkdir, gl_test_rmdir);
     tcase_set_timeout(k, 30);

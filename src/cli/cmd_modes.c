@@ -33,83 +33,6 @@ static const char modes_usage[] =
     "\n"
     "example: ganlab sample --model g.model -n 2500 | ganlab modes --data 'ring(8,2,0.02)' --samples -\n";
 
-/* Parses the coordinates of one line into x[0..dim-1]; 0 for a blank or
- * comment line, 1 for a sample, -1 (and a message in why) if malformed. */
-static int parse_line(char *line, int dim, double *x, char *why, size_t nwhy)
-{
-    char *hash = strchr(line, '#');
-    if (hash)
-        *hash = '\0';
-    int k = 0;
-    char *p = line;
-    for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-            p++;
-        if (!*p)
-            break;
-        size_t len = strcspn(p, " \t\r\n");
-        char tok[64];
-        double v;
-        if (len >= sizeof tok || (memcpy(tok, p, len), tok[len] = '\0',
-                                  gl_args_double("", tok, &v, NULL))) {
-            snprintf(why, nwhy, "\"%.*s\" is not a finite number", (int)(len > 40 ? 40 : len), p);
-            return -1;
-        }
-        char *end = p + len;
-        if (k == dim) {
-            snprintf(why, nwhy, "more than %d coordinate%s (the data are %d-D)", dim,
-                     dim == 1 ? "" : "s", dim);
-            return -1;
-        }
-        x[k++] = v;
-        p = end;
-    }
-    if (k == 0)
-        return 0;
-    if (k < dim) {
-        snprintf(why, nwhy, "%d coordinate%s, the data are %d-D", k, k == 1 ? "" : "s", dim);
-        return -1;
-    }
-    return 1;
-}
-
-/* Reads every sample of f into a growing buffer (*xs, *n samples). */
-static int read_samples(FILE *f, const char *name, int dim, double **xs, size_t *n)
-{
-    char *line = NULL, why[128];
-    size_t cap = 0, nline = 0, lcap = 0;
-    int rc = 0;
-    *xs = NULL;
-    *n = 0;
-    while (getline(&line, &lcap, f) >= 0) {
-        double x[2];
-        nline++;
-        int k = parse_line(line, dim, x, why, sizeof why);
-        if (k < 0) {
-            rc = cli_fail("modes", "%s:%zu: %s", name, nline, why);
-            break;
-        }
-        if (k == 0)
-            continue;
-        if (*n == cap) {
-            size_t nc = cap ? 2 * cap : 1024;
-            double *b = realloc(*xs, nc * (size_t)dim * sizeof *b);
-            if (!b) {
-                rc = cli_fail("modes", "out of memory after %zu samples", *n);
-                break;
-            }
-            *xs = b;
-            cap = nc;
-        }
-        memcpy(*xs + *n * (size_t)dim, x, (size_t)dim * sizeof *x);
-        (*n)++;
-    }
-    if (!rc && ferror(f))
-        rc = cli_fail("modes", "%s: read error after line %zu", name, nline);
-    free(line);
-    return rc;
-}
-
 int cmd_modes(int argc, char **argv)
 {
     const char *spec = NULL, *path = NULL;
@@ -141,7 +64,8 @@ int cmd_modes(int argc, char **argv)
     }
     double *xs = NULL;
     size_t n = 0;
-    int rc = read_samples(f, stdin_ ? "<stdin>" : path, m->dim, &xs, &n);
+    int rc = gl_modes_read(f, stdin_ ? "<stdin>" : path, m->dim, &xs, &n, &err)
+                 ? cli_fail_err("modes", &err) : 0;
     if (!stdin_)
         fclose(f);
     if (!rc && n == 0)
