@@ -9,7 +9,6 @@
  * (G 1-H-H-H-1 tanh) with its exact JSD (pushforward + quadrature); one
  * sweep (src/sweep.h) of the configurations METHOD/BENCH times the seeds.
  * theory: theory/mode-collapse.md */
-#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -351,23 +350,6 @@ done:
     return s;
 }
 
-/* does name match one of the comma-separated fnmatch patterns of list? */
-static int matches(const char *list, const char *name)
-{
-    char one[64];
-    for (const char *p = list; *p;) {
-        size_t n = strcspn(p, ",");
-        if (n < sizeof one) {
-            memcpy(one, p, n);
-            one[n] = '\0';
-            if (fnmatch(one, name, 0) == 0)
-                return 1;
-        }
-        p += n + (p[n] == ',');
-    }
-    return 0;
-}
-
 static int parse_overrides(const gl_exp_opts *o, settings *c, gl_err *err)
 {
     const gl_argspec specs[] = {
@@ -385,7 +367,7 @@ static int parse_overrides(const gl_exp_opts *o, settings *c, gl_err *err)
                        c->steps % NT ? "steps" : "grid-steps", NT,
                        c->steps % NT ? c->steps : c->grid_steps);
     for (size_t i = 0; i < NCONFIG && !s; i++)
-        if (!c->only || matches(c->only, CONFIG[i]))
+        if (!c->only || gl_sweep_matches(c->only, CONFIG[i]))
             c->sel[c->nsel++] = CONFIG[i];
     if (!s && !c->nsel)
         s = gl_err_set(err, GL_EINVAL, "--only: \"%s\" matches no configuration", c->only);

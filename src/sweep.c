@@ -341,8 +341,7 @@ static double compute(stat st, double *v, size_t n)
     }
 }
 
-/* does name match pattern, a comma-separated list of fnmatch patterns? */
-static int matches(const char *pattern, const char *name)
+int gl_sweep_matches(const char *pattern, const char *name)
 {
     char one[128];
     for (const char *p = pattern;;) {
@@ -365,7 +364,7 @@ static size_t gather(const gl_sweep *s, const char *pattern, const char *metric,
 {
     size_t n = 0;
     for (size_t c = 0; c < s->cfg.nconfigs; c++) {
-        if (!matches(pattern, s->names[c]))
+        if (!gl_sweep_matches(pattern, s->names[c]))
             continue;
         for (size_t q = 0; q < s->cfg.nseeds; q++) {
             const entry *e = find(&s->runs[c * s->cfg.nseeds + q], metric);

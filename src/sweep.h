@@ -90,6 +90,9 @@ double gl_sweep_value(const gl_sweep *s, const char *config, size_t seed_index, 
 /* one run's array and its length, NULL (and *n = 0) if absent */
 const double *gl_sweep_array(const gl_sweep *s, const char *config, size_t seed_index,
                              const char *key, size_t *n);
+/* 1 if name matches pattern, a comma-separated list of fnmatch patterns
+ * (the patterns of gl_sweep_get) */
+int gl_sweep_matches(const char *pattern, const char *name);
 /* a statistic over the runs matching pattern (see above) */
 double gl_sweep_get(const gl_sweep *s, const char *pattern, const char *key_stat);
 /* out[i] = the statistic of element i of an array metric over the matching
