@@ -3,6 +3,8 @@
 #ifndef GL_CLI_H
 #define GL_CLI_H
 
+#include <signal.h>
+
 #include "gl.h"
 
 /* Prints "ganlab CMD: message" on stderr and returns 2 (the exit status for
@@ -37,7 +39,6 @@ int cli_plot_draw(const char *datadir, const char *name, const char *outdir);
  * checks cli_signal and stops cleanly), removes the temporary files of the
  * run (gl_rec_unlink_pending), says so on stderr and exits with 128 + the
  * signal (130, 143). A second signal always ends the process that way. */
-#include <signal.h>
 extern volatile sig_atomic_t cli_signal, cli_graceful;
 void cli_signals(void);
 const char *cli_signal_name(int sig);
