@@ -31,7 +31,7 @@ ifeq ($(VALGRIND),1)
   ARCH  :=
 else ifeq ($(SANITIZE),1)
   BUILD := build/san
-  OPT   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  OPT   := -O2 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
   LDSAN := -fsanitize=address,undefined
 else
   BUILD := build/rel

@@ -459,6 +459,20 @@ static double rounding_floor(const gl_mix *P, const gl_mix *Q, gl_quad_workspace
     return 4 * DBL_EPSILON * sum;
 }
 
+/* abserr += the rounding floor (inf if there is no room to estimate it) */
+static void add_rounding_floor(const gl_mix *P, const gl_mix *Q, gl_quad_workspace *ws,
+                               double *abserr, gl_err *err)
+{
+    gl_quad_workspace *tmp;
+    if ((ws = gl_quad_workspace_use(ws, &tmp, err))) {
+        *abserr += rounding_floor(P, Q, ws);
+        gl_quad_workspace_free(tmp);
+    } else {
+        *abserr = INFINITY;
+        gl_err_clear(err);
+    }
+}
+
 int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q, gl_quad_workspace *ws,
                  double *value, double *abserr, gl_err *err)
 {
@@ -481,14 +495,7 @@ int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q, gl_quad_wor
     }
     if (s) /* name the divergence for the user */
         return gl_err_prefix(err, f->name);
-    gl_quad_workspace *tmp;
-    if ((ws = gl_quad_workspace_use(ws, &tmp, err))) {
-        *abserr += rounding_floor(P, Q, ws);
-        gl_quad_workspace_free(tmp);
-    } else {
-        *abserr = INFINITY;
-        gl_err_clear(err);
-    }
+    add_rounding_floor(P, Q, ws, abserr, err);
     return GL_OK;
 }
 
@@ -534,8 +541,11 @@ int gl_fdiv_value_split(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,
     if (!logit)
         return gl_err_set(err, GL_EINVAL, "gl_fdiv_value: NULL logit");
     logit_ctx c = {logit, regime, params};
-    return gl_fdiv_integrate(P, G, value_h, regime ? value_split : NULL, &c, ws, value, abserr,
-                             err);
+    int s = gl_fdiv_integrate(P, G, value_h, regime ? value_split : NULL, &c, ws, value, abserr,
+                              err);
+    if (!s) /* the same floor as a divergence's: the rounding of log p, log q */
+        add_rounding_floor(P, G, ws, abserr, err);
+    return s;
 }
 
 int gl_fdiv_value(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,

@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "fdiv.h"
+#include "gen.h"
+#include "metrics.h"
 #include "mix.h"
 #include "testutil.h"
 
@@ -144,6 +146,101 @@ START_TEST(test_refused)
 }
 END_TEST
 
+/* The exact JSD of a 1-D generator (the pushforward of its noise, as train
+ * and the experiments log it) across the range: an affine G(z) = a z + b
+ * under N(0,1) noise has p_g = N(b, |a|) (truncated at 8.5 sd: 2e-17 of its
+ * mass), so JSD(P || p_g) must agree with the mixture-pair JSD of fdiv, each
+ * to its own abserr (or 1e-9 relative), or be refused with a message. */
+static int gen_agrees(double m, double s, double a, double b, gl_quad_workspace *ws)
+{
+    static const size_t sizes[] = {1, 1};
+    char p[64], q[64];
+    snprintf(p, sizeof p, "N(%.17g,%.17g)", m, s);
+    snprintf(q, sizeof q, "N(%.17g,%.17g)", b, fabs(a));
+    gl_mix *P = NULL, *Q = NULL;
+    gl_mlp *G = NULL;
+    gl_pushforward *pf = NULL;
+    gl_err e;
+    ck_assert_msg(gl_mix_parse(p, &P, &e) == GL_OK, "%s: %s", p, e.msg);
+    ck_assert_msg(gl_mix_parse(q, &Q, &e) == GL_OK, "%s: %s", q, e.msg);
+    ck_assert_msg(gl_mlp_alloc(&G, 1, sizes, GL_ACT_LINEAR, 0.0, 16, &e) == GL_OK, "%s", e.msg);
+    G->params[0] = a;
+    G->params[1] = b;
+    ck_assert_msg(gl_pushforward_alloc(&pf, G, GL_NOISE_NORMAL, 64, &e) == GL_OK, "%s", e.msg);
+    double v, ae, w, we;
+    int sg = gl_metrics_jsd_pf(P, pf, ws, &v, &ae, &e);
+    if (sg)
+        ck_assert_msg(e.msg[0] != 0, "%s vs G = %g z + %g: refused without a message", p, a, b);
+    else {
+        ck_assert_msg(gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, Q, ws, &w, &we, &e) == GL_OK, "%s", e.msg);
+        ck_assert_msg(fabs(v - w) <= fmax(10 * (ae + we), 1e-9 * fabs(w)),
+                      "JSD(%s || %g z + %g) = %.17g (abserr %.3g), fdiv %.17g (abserr %.3g)", p, a, b, v,
+                      ae, w, we);
+    }
+    gl_pushforward_free(pf);
+    gl_mlp_free(G);
+    gl_mix_free(P);
+    gl_mix_free(Q);
+    return sg == GL_OK;
+}
+
+START_TEST(test_generator_jsd_in_range)
+{
+    static const double mus[] = {0, 1, -1e3, 9e5};
+    static const double sds[] = {1e-6, 1e-3, 1, 1e3, 1e6};
+    gl_quad_workspace *ws = NULL;
+    gl_err e;
+    ck_assert(gl_quad_workspace_alloc(&ws, &e) == GL_OK);
+    size_t n = 0, done = 0;
+    for (size_t i = 0; i < 4; i++)
+        for (size_t j = 0; j < 5; j++)
+            for (size_t k = 0; k < 5; k++)
+                for (int d = 0; d < 3; d++) {
+                    double m = mus[i], s = sds[j], a = (k % 2 ? -1 : 1) * sds[k];
+                    double b = m + (d == 0 ? 0 : d == 1 ? 0.5 * s : 3 * fabs(a));
+                    if (s < 1e-8 * fabs(m) || fabs(a) < 1e-8 * fabs(b) || fabs(b) > 1e6)
+                        continue; /* outside the range */
+                    done += gen_agrees(m, s, a, b, ws);
+                    n++;
+                }
+    gl_quad_workspace_free(ws);
+    ck_assert_msg(done == n, "%zu of %zu values computed", done, n);
+}
+END_TEST
+
+/* V(D*, G) = -log 4 + 2 JSD (Goodfellow et al. 2014, Theorem 1) across the
+ * range, where it is known in closed form: -log 4 for G = P, 0 for supports
+ * 80 sd apart (JSD = log 2 to 1e-300); elsewhere against the fdiv JSD, each
+ * value to 10 x its abserr (or 1e-9 relative). */
+START_TEST(test_value_in_range)
+{
+    static const double mus[] = {0, -1e-6, 1, -1e3, 9e5};
+    static const double sds[] = {1e-6, 1e-3, 1, 1e3};
+    for (size_t a = 0; a < 5; a++)
+        for (size_t b = 0; b < 4; b++)
+            for (int d = 0; d < 3; d++) {
+                double m = mus[a], s = sds[b], m2 = m + (d == 0 ? 0 : d == 1 ? s : 80 * s);
+                if (s < 1e-8 * fabs(m))
+                    continue;
+                char p[64], q[64];
+                snprintf(p, sizeof p, "N(%.17g,%.17g)", m, s);
+                snprintf(q, sizeof q, "N(%.17g,%.17g)", m2, s);
+                gl_mix *P = NULL, *Q = NULL;
+                gl_err e;
+                double v, ae, j, je;
+                ck_assert(gl_mix_parse(p, &P, &e) == GL_OK && gl_mix_parse(q, &Q, &e) == GL_OK);
+                ck_assert_msg(gl_fdiv_value_dstar(P, Q, NULL, &v, &ae, &e) == GL_OK, "%s", e.msg);
+                ck_assert_msg(gl_fdiv_eval(gl_fdiv_get(GL_F_JS), P, Q, NULL, &j, &je, &e) == GL_OK, "%s", e.msg);
+                double want = d == 0 ? -log(4.0) : d == 2 ? 0 : -log(4.0) + 2 * j;
+                double tol = fmax(10 * (ae + (d == 1 ? 2 * je : 0)), 1e-9 * fabs(want));
+                ck_assert_msg(fabs(v - want) <= tol, "V(D*, G) for %s, %s = %.17g (abserr %.3g), want %.17g", p,
+                              q, v, ae, want);
+                gl_mix_free(P);
+                gl_mix_free(Q);
+            }
+}
+END_TEST
+
 Suite *range_suite(void)
 {
     Suite *s = suite_create("range");
@@ -152,6 +249,8 @@ Suite *range_suite(void)
     tcase_add_test(tc, test_gaussian_pairs_in_range);
     tcase_add_test(tc, test_mixtures_in_range);
     tcase_add_test(tc, test_refused);
+    tcase_add_test(tc, test_generator_jsd_in_range);
+    tcase_add_test(tc, test_value_in_range);
     suite_add_tcase(s, tc);
     return s;
 }
