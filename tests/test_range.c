@@ -32,10 +32,18 @@ static double kl(double m1, double s1, double m2, double s2)
     return 0.5 * (r1 * (r1 + 2) - 2 * lr) + d * d / (2 * s2 * s2);
 }
 
+/* log BC = -1/2 log((1 + r^2)/(2 r)) - u^2/(4 (1 + r^2)), r = s1/s2,
+ * u = (m1 - m2)/s2, with (1 + r^2)/(2 r) = 1 + w^2/(2 r), w = (s2 - s1)/s2
+ * (exact difference): no cancellation for nearly equal sds */
+static double log_bc(double m1, double s1, double m2, double s2)
+{
+    double r = s1 / s2, w = (s2 - s1) / s2, u = (m1 - m2) / s2, v = 1 + r * r;
+    return -0.5 * log1p(w * w / (2 * r)) - u * u / (4 * v);
+}
+
 static double hellinger(double m1, double s1, double m2, double s2)
 {
-    double d = m1 - m2, v = s1 * s1 + s2 * s2;
-    return -2 * expm1(0.5 * log(2 * s1 * s2 / v) - d * d / (4 * v));
+    return -2 * expm1(log_bc(m1, s1, m2, s2));
 }
 
 static double pearson(double m1, double s1, double m2, double s2)
@@ -241,6 +249,31 @@ START_TEST(test_value_in_range)
 }
 END_TEST
 
+/* 2-D: products of independent Gaussians, KL the sum of the axes' and the
+ * Bhattacharyya coefficient their product, at scales 1e-6..1e3 and
+ * locations to 9e5 (the 2-D quadrature has no rounding floor of its own:
+ * these say its error estimate covers the rounding there too). */
+START_TEST(test_gaussian_pairs_2d_in_range)
+{
+    static const double sc[] = {1e-6, 1e-3, 1, 1e3}, loc[] = {0, 1e3, 9e5};
+    static const double off[][4] = {{0, 0, 1, 1}, {1e-4, 0, 1, 1}, {1, -0.5, 1, 2}, {0, 0, 1, 1.000001}};
+    for (size_t a = 0; a < 4; a++)
+        for (size_t b = 0; b < 3; b++)
+            for (size_t c = 0; c < 4; c++) {
+                double s = sc[a], m = loc[b], dx = off[c][0] * s, dy = off[c][1] * s;
+                double sx = off[c][2] * s, sy = off[c][3] * s;
+                if (s < 1e-8 * m)
+                    continue;
+                char p[128], q[128];
+                snprintf(p, sizeof p, "N2(%.17g,%.17g,%.17g,%.17g)", m, m, s, s);
+                snprintf(q, sizeof q, "N2(%.17g,%.17g,%.17g,%.17g)", m + dx, m + dy, sx, sy);
+                ck_assert(agrees(GL_F_KL, p, q, kl(m, s, m + dx, sx) + kl(m, s, m + dy, sy)));
+                double lbc = log_bc(m, s, m + dx, sx) + log_bc(m, s, m + dy, sy);
+                ck_assert(agrees(GL_F_HELLINGER, p, q, -2 * expm1(lbc)));
+            }
+}
+END_TEST
+
 Suite *range_suite(void)
 {
     Suite *s = suite_create("range");
@@ -251,6 +284,7 @@ Suite *range_suite(void)
     tcase_add_test(tc, test_refused);
     tcase_add_test(tc, test_generator_jsd_in_range);
     tcase_add_test(tc, test_value_in_range);
+    tcase_add_test(tc, test_gaussian_pairs_2d_in_range);
     suite_add_tcase(s, tc);
     return s;
 }
