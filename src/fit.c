@@ -142,8 +142,15 @@ static void run_start(fit_ctx *k, double x[2], double *value)
     gsl_multimin_function F = {mm_f, 2, k};
     gsl_vector_set(v, 0, x[0]);
     gsl_vector_set(v, 1, x[1]);
-    gsl_vector_set(step, 0, 0.3 * exp(x[1]));
-    gsl_vector_set(step, 1, 0.3);
+    /* the first simplex inside the supported range (GSL refuses a start
+     * with an infinite vertex): step down where up would leave it */
+    double s0 = 0.3 * exp(x[1]), s1 = 0.3;
+    if (!in_range(x[0] + s0, x[1]))
+        s0 = -s0;
+    if (!in_range(x[0], x[1] + s1))
+        s1 = -s1;
+    gsl_vector_set(step, 0, s0);
+    gsl_vector_set(step, 1, s1);
     if (gsl_multimin_fminimizer_set(nm, &F, v, step) == GSL_SUCCESS) {
         for (int it = 0; it < 1000; it++) {
             if (gsl_multimin_fminimizer_iterate(nm))
@@ -190,11 +197,13 @@ static void polish(fit_ctx *k, double x[2], double *value)
     if (grad_at(k, x[0], exp(x[1]), g, &e) || !isfinite(g[0]) || !isfinite(g[1]))
         return;
     for (int it = 0; it < 8; it++) {
-        double gn = fmax(fabs(g[0]), fabs(g[1])), H[2][2], h = 1e-4;
+        double gn = fmax(fabs(g[0]), fabs(g[1])), H[2][2];
         if (gn < 1e-13)
             return;
         for (int j = 0; j < 2; j++) {
+            /* differences of 1e-4 in log sigma and 1e-4 sigma in mu */
             double gp[2], gm[2], xp[2] = {x[0], x[1]}, xm[2] = {x[0], x[1]};
+            double h = j == 0 ? 1e-4 * exp(x[1]) : 1e-4;
             xp[j] += h, xm[j] -= h;
             if (grad_at(k, xp[0], exp(xp[1]), gp, &e) || grad_at(k, xm[0], exp(xm[1]), gm, &e))
                 return;
@@ -206,6 +215,8 @@ static void polish(fit_ctx *k, double x[2], double *value)
             return; /* not a minimum's neighbourhood */
         double d0 = -(H[1][1] * g[0] - H[0][1] * g[1]) / det, d1 = -(H[0][0] * g[1] - H[1][0] * g[0]) / det;
         double xn[2] = {x[0] + d0, x[1] + d1}, gn2[2];
+        if (!in_range(xn[0], xn[1]))
+            return; /* the search space is the supported range */
         double vn = value_at(k, xn[0], exp(xn[1]));
         if (grad_at(k, xn[0], exp(xn[1]), gn2, &e) || !(fmax(fabs(gn2[0]), fabs(gn2[1])) < gn) ||
             !(vn <= *value + 1e-13 * fabs(*value) + 1e-15))
@@ -234,6 +245,15 @@ int gl_fit_grad(const gl_fdiv *f, const gl_mix *P, double mu, double sigma, doub
 
 /* The result at x = (mu, log sigma): D_f by gl_fdiv_eval (value and error
  * as `ganlab div` gives them) and its gradient, for both fitters. */
+/* x is at the edge of the supported range and D_f decreases out of it:
+ * the minimiser lies outside, where the exact values are not promised */
+static int outside(const double x[2], const double g[2])
+{
+    double hm = 1e-6 * fmax(1, fabs(x[0])), sd = exp(x[1]);
+    return (fabs(g[0]) * sd > 1e-6 && !in_range(x[0] - copysign(hm, g[0]), x[1])) ||
+           (fabs(g[1]) > 1e-6 && !in_range(x[0], x[1] - copysign(1e-6, g[1])));
+}
+
 static int finish(fit_ctx *k, const double *x, int start, gl_fit_result *res, gl_err *err)
 {
     double ae;
@@ -244,6 +264,11 @@ static int finish(fit_ctx *k, const double *x, int start, gl_fit_result *res, gl
     int s = gl_fdiv_eval(k->f, k->P, k->Q, k->ws, &res->value, &ae, err);
     if (!s)
         s = grad_at(k, res->mu, res->sigma, res->grad, err);
+    if (!s && outside(x, res->grad))
+        s = gl_err_set(err, GL_ENOCONV, "the minimiser lies outside the supported range of "
+                       "Gaussians (|mu| <= %g, sigma in [%g, %g], sigma >= %g |mu|): stopped at "
+                       "mu %.6g, sigma %.6g", GL_MIX_LOC_MAX, GL_MIX_SCALE_MIN, GL_MIX_SCALE_MAX,
+                       GL_MIX_REL_MIN, res->mu, res->sigma);
     return s;
 }
 

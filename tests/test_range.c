@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "fdiv.h"
+#include "fit.h"
 #include "gen.h"
 #include "metrics.h"
 #include "mix.h"
@@ -274,6 +275,34 @@ START_TEST(test_gaussian_pairs_2d_in_range)
 }
 END_TEST
 
+/* fit searches the supported range: a Gaussian near its edge is found
+ * (KL's minimiser is P's own moments: sd 9e5 once failed at the first
+ * simplex, whose vertex left the range), and a minimiser beyond the edge is
+ * refused with the reason, not returned at the edge */
+START_TEST(test_fit_in_range)
+{
+    static const char *inside[] = {"N(0,9e5)", "N(0,1e6)", "N(-1e6,1)", "N(9e5,1e-2)", "N(1e-6,1e-6)"};
+    static const double mu[] = {0, 0, -1e6, 9e5, 1e-6}, sd[] = {9e5, 1e6, 1, 1e-2, 1e-6};
+    gl_err e;
+    for (size_t i = 0; i < 5; i++) {
+        gl_mix *P = NULL;
+        gl_fit_result r;
+        ck_assert(gl_mix_parse(inside[i], &P, &e) == GL_OK);
+        ck_assert_msg(gl_fit_gauss(gl_fdiv_get(GL_F_KL), P, NULL, &r, &e) == GL_OK, "%s: %s", inside[i], e.msg);
+        ck_assert_msg(fabs(r.mu - mu[i]) <= 1e-8 * sd[i] && fabs(r.sigma / sd[i] - 1) <= 1e-8,
+                      "KL fit of %s: %.17g, %.17g", inside[i], r.mu, r.sigma);
+        gl_mix_free(P);
+    }
+    /* moments: mean 5e5, sd sqrt(1e12 + 0.25e12) = 1.118e6 > 1e6 */
+    gl_mix *P = NULL;
+    gl_fit_result r;
+    ck_assert(gl_mix_parse("0.5*N(0,1e6)+0.5*N(1e6,1e6)", &P, &e) == GL_OK);
+    ck_assert(gl_fit_gauss(gl_fdiv_get(GL_F_KL), P, NULL, &r, &e) == GL_ENOCONV);
+    ck_assert_msg(strstr(e.msg, "outside the supported range"), "%s", e.msg);
+    gl_mix_free(P);
+}
+END_TEST
+
 Suite *range_suite(void)
 {
     Suite *s = suite_create("range");
@@ -285,6 +314,7 @@ Suite *range_suite(void)
     tcase_add_test(tc, test_generator_jsd_in_range);
     tcase_add_test(tc, test_value_in_range);
     tcase_add_test(tc, test_gaussian_pairs_2d_in_range);
+    tcase_add_test(tc, test_fit_in_range);
     suite_add_tcase(s, tc);
     return s;
 }
