@@ -205,6 +205,11 @@ static int load_runs(gl_journal *j, const slice *s, size_t n, gl_err *err)
 {
     char path[4200];
     for (size_t i = 0; i < n; i++) {
+        size_t held = 0;
+        for (size_t r = 0; r < s[i].nrows; r++)
+            held += s[i].row[r].here;
+        if (held == 0) /* more slices than runs: this one ran none, and has no journal */
+            continue;
         snprintf(path, sizeof path, "%s/journal.tsv", s[i].dir);
         int st = gl_journal_load(j, path, held_here, (void *)&s[i], err);
         if (st)

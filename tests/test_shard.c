@@ -150,6 +150,16 @@ START_TEST(test_merge_refuses)
     slices(tiny, 2);
     ck_assert_int_eq(ganlab("exp %s --seed 2 --shard 2/2 --out %s/seed2", tiny, T), 0);
     ck_assert_int_eq(ganlab("exp %s --shard 2/3 --out %s/of3", tiny, T), 0);
+    /* more slices than runs: slice 3/3 holds none, and the merge is whole */
+    for (int i = 1; i <= 3; i++)
+        ck_assert_int_eq(ganlab("exp %s --shard %d/3 --out %s/t%d", tiny, i, T, i), 0);
+    ck_assert_msg(strstr(out, "runs: 0 here"), "%s", out);
+    ck_assert_int_eq(ganlab("exp %s --out %s/whole", tiny, T), 1);
+    ck_assert_int_eq(ganlab("merge --out %s/tm %s/t1 %s/t2 %s/t3", T, T, T, T), 1);
+    char a[256], b[256];
+    snprintf(a, sizeof a, "%s/whole", T);
+    snprintf(b, sizeof b, "%s/tm", T);
+    same_files(a, b, 8);
     REFUSED("slice 2/2 is missing", "merge --out %s/m %s/s1", T, T);
     REFUSED("are both slice 1/2", "merge --out %s/m %s/s1 %s/s1", T, T, T);
     REFUSED("slices of different runs: \"seed: 2\" against \"seed: 1\"", "merge --out %s/m %s/s1 %s/seed2",
