@@ -148,8 +148,8 @@ int gl_exp_run(const gl_experiment *e, const gl_exp_opts *o, gl_claims *claims, 
     gl_rec *rec = NULL;
     claims->n = 0;
     int s = gl_exp_settings(e, o, settings, sizeof settings, err);
-    if (!s && !o->journal) {
-        snprintf(path, sizeof path, "%s/journal.tsv", o->outdir ? o->outdir : "");
+    if (!s && !o->journal && o->outdir && *o->outdir) { /* else gl_rec_begin says what is wrong */
+        snprintf(path, sizeof path, "%s/journal.tsv", o->outdir);
         s = gl_journal_open(&own, path, settings, o->fresh, err);
         run.journal = own;
     }
@@ -175,7 +175,7 @@ int gl_exp_run(const gl_experiment *e, const gl_exp_opts *o, gl_claims *claims, 
         if (!s && own)
             s = gl_journal_remove(own, err);
     }
-    if (o->tally)
+    if (o->tally && run.journal)
         tally(run.journal, o->tally);
     gl_rec_free(rec);
     gl_journal_free(own);
