@@ -35,9 +35,11 @@ static int ganlab(const char *fmt, ...)
     return gl_test_run(args, out, sizeof out, err, sizeof err);
 }
 
-/* mode-collapse in quick mode on three configurations, 6 runs of 400 steps */
+/* mode-collapse in quick mode on three configurations, 6 runs: 400 steps on
+ * the ring, 2000 on the grid (the last two runs, so that an interrupt after
+ * the first two has time to land) */
 #define MC "mode-collapse --quick --only 'gan/ring,pack2/ring,gan/grid' --seeds 2 --steps 400 " \
-           "--grid-steps 400 --hidden 8"
+           "--grid-steps 2000 --hidden 8"
 
 static char *slurp(const char *path, size_t *n)
 {
@@ -102,7 +104,31 @@ static void slices(const char *exp, int n)
     }
 }
 
-START_TEST(test_merge_mode_collapse)
+static int interrupted(const char *dir);
+static int finished(const char *path);
+
+/* the resumed run of an interrupted one writes the files of whole, and
+ * reuses exactly the runs that had finished */
+static void resume_after_sigint(const char *whole, int status)
+{
+    char d[256], j[300];
+    snprintf(d, sizeof d, "%s/r", gl_test_dir);
+    snprintf(j, sizeof j, "%s/journal.tsv", d);
+    ck_assert_int_eq(interrupted(d), 130);
+    int kept = finished(j);
+    ck_assert_msg(kept >= 2 && kept < 6, "%d runs kept", kept);
+    char names[512];
+    names_of(d, names, sizeof names);
+    ck_assert_str_eq(names, "journal.tsv "); /* no result, no temporary */
+    ck_assert_int_eq(ganlab("exp " MC " --out %s", d), status);
+    char want[512];
+    snprintf(want, sizeof want, "resumed: %d of 6 runs reused from %s/journal.tsv, not run again",
+             kept, d);
+    ck_assert_msg(strstr(err, want), "wanted \"%s\" in: %s", want, err);
+    same_files(whole, d, 8); /* and the journal is gone */
+}
+
+START_TEST(test_mode_collapse)
 {
     int whole = ganlab("exp " MC " --out %s/whole", gl_test_dir);
     ck_assert_msg(whole == 0 || whole == 1, "%s", err);
@@ -119,20 +145,26 @@ START_TEST(test_merge_mode_collapse)
     snprintf(a, sizeof a, "%s/whole", gl_test_dir);
     snprintf(b, sizeof b, "%s/m", gl_test_dir);
     same_files(a, b, 8);
+    resume_after_sigint(a, whole);
 }
 END_TEST
 
+/* optimal-d's 1-D panel (its 2-D one costs 12 s under the sanitizers): one
+ * run, so slice 2/2 holds none */
+#define OD "optimal-d --quick --steps 50 --pdata '0.5*N(-2,0.5)+0.5*N(2,0.5)' --pg 'N(0,1.5)'"
+
 START_TEST(test_merge_optimal_d)
 {
-    int whole = ganlab("exp optimal-d --quick --steps 50 --out %s/whole", gl_test_dir);
+    int whole = ganlab("exp " OD " --out %s/whole", gl_test_dir);
     ck_assert_msg(whole == 0 || whole == 1, "%s", err);
-    slices("optimal-d --quick --steps 50", 2);
+    slices(OD, 2);
+    ck_assert_msg(strstr(out, "runs: 0 here"), "%s", out);
     ck_assert_int_eq(ganlab("merge --threads 1 --out %s/m %s/s1 %s/s2", gl_test_dir, gl_test_dir,
                             gl_test_dir), whole);
     char a[256], b[256];
     snprintf(a, sizeof a, "%s/whole", gl_test_dir);
     snprintf(b, sizeof b, "%s/m", gl_test_dir);
-    same_files(a, b, 4);
+    same_files(a, b, 3);
 }
 END_TEST
 
@@ -176,6 +208,16 @@ START_TEST(test_merge_refuses)
     REFUSED("which its journal.tsv does not hold", "merge --out %s/m %s/s1 %s/s2", T, T, T);
     snprintf(cmd, sizeof cmd, "%s/m", T);
     ck_assert_int_ne(access(cmd, F_OK), 0); /* nothing written */
+    /* a whole run reuses a slice's journal in its directory; --fresh does not */
+    ck_assert_int_eq(ganlab("exp %s --out %s/s1", tiny, T), 1);
+    ck_assert_msg(strstr(err, "resumed: 1 of 2 runs reused"), "%s", err);
+    ck_assert_int_eq(ganlab("exp %s --shard 1/2 --out %s/fr", tiny, T), 0);
+    ck_assert_int_eq(ganlab("exp %s --fresh --out %s/fr", tiny, T), 1);
+    ck_assert_msg(!strstr(err, "resumed"), "%s", err);
+    snprintf(cmd, sizeof cmd, "%s/s1", T);
+    char fr[256];
+    snprintf(fr, sizeof fr, "%s/fr", T);
+    same_files(cmd, fr, 9); /* the results, and each its slice's manifest.tsv */
     /* --shard itself */
     REFUSED("runs no sweep", "exp disjoint --quick --shard 1/2 --out %s/dj", T);
     REFUSED("--shard takes I/N", "exp %s --shard 3/2 --out %s/x", tiny, T);
@@ -213,7 +255,7 @@ static int finished(const char *path)
 static int interrupted(const char *dir)
 {
     char cmd[1024], journal[512];
-    snprintf(cmd, sizeof cmd, "exec %s exp " MC " --steps 1600 --grid-steps 1600 --threads 1 "
+    snprintf(cmd, sizeof cmd, "exec %s exp " MC " --threads 1 "
              "--out %s >/dev/null 2>&1", getenv("GL_BIN"), dir);
     snprintf(journal, sizeof journal, "%s/journal.tsv", dir);
     pid_t pid = fork();
@@ -233,44 +275,15 @@ static int interrupted(const char *dir)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-START_TEST(test_resume_after_sigint)
-{
-    char d[256], w[256], j[300];
-    snprintf(d, sizeof d, "%s/r", gl_test_dir);
-    snprintf(w, sizeof w, "%s/whole", gl_test_dir);
-    snprintf(j, sizeof j, "%s/journal.tsv", d);
-    ck_assert_int_eq(interrupted(d), 130);
-    int kept = finished(j);
-    ck_assert_msg(kept >= 2 && kept < 6, "%d runs kept", kept);
-    char names[512];
-    names_of(d, names, sizeof names);
-    ck_assert_str_eq(names, "journal.tsv "); /* no result, no temporary */
-
-    int whole = ganlab("exp " MC " --steps 1600 --grid-steps 1600 --out %s", w);
-    ck_assert_msg(whole == 0 || whole == 1, "%s", err);
-    ck_assert_int_eq(ganlab("exp " MC " --steps 1600 --grid-steps 1600 --out %s", d), whole);
-    char want[512];
-    snprintf(want, sizeof want, "resumed: %d of 6 runs reused from %s/journal.tsv, not run again", kept, d);
-    ck_assert_msg(strstr(err, want), "wanted \"%s\" in: %s", want, err);
-    same_files(w, d, 8); /* and the journal is gone */
-    /* --fresh reuses nothing */
-    ck_assert_int_eq(interrupted(d), 130);
-    ck_assert_int_eq(ganlab("exp " MC " --steps 1600 --grid-steps 1600 --fresh --out %s", d), whole);
-    ck_assert_msg(!strstr(err, "resumed"), "%s", err);
-    same_files(w, d, 8);
-}
-END_TEST
-
 Suite *shard_suite(void)
 {
     Suite *s = suite_create("shard");
     TCase *c = tcase_create("core");
     tcase_set_timeout(c, 60);
     tcase_add_checked_fixture(c, gl_test_mkdir, gl_test_rmdir);
-    tcase_add_test(c, test_merge_mode_collapse);
+    tcase_add_test(c, test_mode_collapse);
     tcase_add_test(c, test_merge_optimal_d);
     tcase_add_test(c, test_merge_refuses);
-    tcase_add_test(c, test_resume_after_sigint);
     suite_add_tcase(s, c);
     return s;
 }
