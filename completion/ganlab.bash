@@ -66,6 +66,11 @@ _ganlab()
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0 ;;
     esac
+    # merge's arguments are the slice directories
+    if [[ $cmd == merge && $cur != -* ]]; then
+        COMPREPLY=($(compgen -d -- "$cur"))
+        return 0
+    fi
     words=$(_ganlab_choices "$prev" <<<"$help")
     if [[ -n $words ]]; then
         COMPREPLY=($(compgen -W "$words" -- "$cur"))

@@ -30,6 +30,12 @@ gl_exp_opts gl_exp_opts_default(void)
     o.argv = NULL;
     o.progress = NULL;
     o.progress_ctx = NULL;
+    o.shard = 0;
+    o.nshards = 0;
+    o.fresh = 0;
+    o.journal = NULL;
+    o.journal_only = 0;
+    o.tally = NULL;
     return o;
 }
 
@@ -41,6 +47,10 @@ gl_sweep_cfg gl_exp_sweep_cfg(const gl_exp_opts *o, const char *stage)
     c.progress = o->progress;
     c.progress_ctx = o->progress_ctx;
     c.stage = stage;
+    c.journal = o->journal;
+    c.journal_only = o->journal_only;
+    c.shard = o->nshards ? o->shard : 0;
+    c.nshards = o->nshards ? o->nshards : 1;
     return c;
 }
 
@@ -52,25 +62,123 @@ const gl_experiment *gl_exp_find(const char *name)
     return NULL;
 }
 
-int gl_exp_run(const gl_experiment *e, const gl_exp_opts *o, gl_claims *claims, gl_err *err)
+int gl_exp_settings(const gl_experiment *e, const gl_exp_opts *o, char *buf, size_t n,
+                    gl_err *err)
+{
+    size_t k = (size_t)snprintf(buf, n, "experiment: %s\nmode: %s\n%sseed: %lu\nganlab: %s (%s)\n",
+                                e->name, o->quick ? "quick" : "full",
+                                o->untrained ? "training: untrained (control run)\n" : "",
+                                o->seed, GL_VERSION, GL_GIT_REV);
+    for (int i = 0; i < o->argc && k < n; i++) {
+        if (strpbrk(o->argv[i], "\t\n\r"))
+            return gl_err_set(err, GL_EINVAL, "override \"%s\": a tab or newline in it", o->argv[i]);
+        k += (size_t)snprintf(buf + k, n - k, "override: %s\n", o->argv[i]);
+    }
+    return k < n ? GL_OK : gl_err_set(err, GL_EINVAL, "the overrides are too long");
+}
+
+/* the table of the sweeps' runs, by where their results came from */
+static void tally(const gl_journal *j, struct gl_exp_tally *t)
+{
+    memset(t, 0, sizeof *t);
+    for (size_t i = 0; i < gl_journal_ntable(j); i++) {
+        const char *stage, *config;
+        unsigned long seed;
+        gl_journal_where w;
+        gl_journal_entry(j, i, &stage, &config, &seed, &w);
+        t->reused += w == GL_JOURNAL_REUSED;
+        t->run += w == GL_JOURNAL_RUN;
+        t->elsewhere += w == GL_JOURNAL_ELSEWHERE;
+    }
+}
+
+/* A slice's manifest.tsv: the settings, the slice, and every sweep run, here or elsewhere. */
+static int write_manifest(const gl_exp_opts *o, const char *settings, const gl_journal *j,
+                          gl_err *err)
 {
     gl_rec *rec;
+    gl_tsv *t;
     int s = gl_rec_begin(&rec, o->outdir, err);
     if (s)
         return s;
+    for (const char *p = settings; *p; p += strcspn(p, "\n") + 1) {
+        char key[64];
+        size_t nk = strcspn(p, ":\n"), nl = strcspn(p, "\n");
+        snprintf(key, sizeof key, "%.*s", (int)(nk < sizeof key ? nk : sizeof key - 1), p);
+        gl_rec_meta(rec, key, "%.*s", nl > nk + 2 ? (int)(nl - nk - 2) : 0, p + nk + 2);
+    }
+    gl_rec_meta(rec, "shard", "%zu/%zu", o->shard + 1, o->nshards);
+    if (!(s = gl_rec_open(rec, "manifest.tsv", &t, err)))
+        s = gl_tsv_header(t, 4, (const char *[]){"stage", "config", "seed", "held"});
+    for (size_t i = 0; !s && i < gl_journal_ntable(j); i++) {
+        const char *stage, *config;
+        unsigned long seed;
+        gl_journal_where w;
+        char sd[32];
+        gl_journal_entry(j, i, &stage, &config, &seed, &w);
+        snprintf(sd, sizeof sd, "%lu", seed);
+        s = gl_tsv_cells(t, 4, (gl_tsv_cell[]){{.text = stage}, {.text = config}, {.text = sd},
+                                                {.text = w == GL_JOURNAL_ELSEWHERE ? "elsewhere"
+                                                                                   : "here"}});
+    }
+    if (!s && !(s = gl_tsv_done(t, err)))
+        s = gl_rec_commit(rec, err);
+    gl_rec_free(rec);
+    return s;
+}
+
+/* The end of a slice: s, the experiment's status, is GL_OK or GL_ESLICE for a
+ * slice done; its manifest is written, no result. */
+static int end_slice(const gl_experiment *e, const gl_exp_opts *o, const char *settings,
+                     const gl_journal *j, int s, gl_err *err)
+{
+    if (s && s != GL_ESLICE)
+        return s;
+    if (gl_journal_ntable(j) == 0)
+        return gl_err_set(err, GL_EINVAL, "%s runs no sweep of (configuration, seed) runs: "
+                          "there is nothing to slice (--shard); run it whole", e->name);
+    return write_manifest(o, settings, j, err);
+}
+
+int gl_exp_run(const gl_experiment *e, const gl_exp_opts *o, gl_claims *claims, gl_err *err)
+{
+    char settings[8192], path[4200];
+    gl_exp_opts run = *o;
+    gl_journal *own = NULL;
+    gl_rec *rec = NULL;
+    claims->n = 0;
+    int s = gl_exp_settings(e, o, settings, sizeof settings, err);
+    if (!s && !o->journal && o->outdir && *o->outdir) { /* else gl_rec_begin says what is wrong */
+        snprintf(path, sizeof path, "%s/journal.tsv", o->outdir);
+        s = gl_journal_open(&own, path, settings, o->fresh, err);
+        run.journal = own;
+    }
+    if (s || (s = gl_rec_begin(&rec, o->outdir, err))) {
+        gl_journal_free(own);
+        return s;
+    }
     gl_rec_meta(rec, "experiment", "%s", e->name);
     gl_rec_meta(rec, "mode", "%s", o->quick ? "quick" : "full");
     if (o->untrained)
         gl_rec_meta(rec, "training", "untrained (control run)");
     gl_rec_meta(rec, "seed", "%lu", o->seed);
     gl_rec_meta(rec, "ganlab", "%s (%s)", GL_VERSION, GL_GIT_REV);
-    claims->n = 0;
-    s = e->run(o, rec, claims, err);
-    if (!s)
-        s = gl_rec_claims(rec, claims, err);
-    if (!s)
-        s = gl_rec_commit(rec, err);
+    s = e->run(&run, rec, claims, err);
+    if (o->nshards) {
+        claims->n = 0;
+        s = end_slice(e, &run, settings, run.journal, s, err);
+    } else {
+        if (!s)
+            s = gl_rec_claims(rec, claims, err);
+        if (!s)
+            s = gl_rec_commit(rec, err);
+        if (!s && own)
+            s = gl_journal_remove(own, err);
+    }
+    if (o->tally && run.journal)
+        tally(run.journal, o->tally);
     gl_rec_free(rec);
+    gl_journal_free(own);
     return s;
 }
 

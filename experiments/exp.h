@@ -15,6 +15,7 @@
 
 #include "args.h"
 #include "gl.h"
+#include "journal.h"
 #include "metrics.h"
 #include "mix.h"
 #include "mlp.h"
@@ -40,6 +41,17 @@ typedef struct {
     /* progress report (may be NULL): fraction done of the current stage */
     void (*progress)(void *ctx, const char *stage, double frac);
     void *progress_ctx;
+    /* a slice (--shard I/N, docs/sharding.md): nshards >= 1 runs only the
+     * shard-th (0-based) of nshards slices of the experiment's sweeps and
+     * writes them, not its results (default 0: the whole experiment) */
+    size_t shard, nshards;
+    int fresh;              /* 1: do not reuse the finished runs of an interrupted run (default 0) */
+    gl_journal *journal;    /* the finished runs the sweeps reuse and add to: set by gl_exp_run,
+                             * or given (a merge's, with journal_only) */
+    int journal_only;       /* the sweeps run nothing: every run comes from journal */
+    /* if not NULL, gl_exp_run counts here the runs of the sweeps by where their
+     * results came from: reused from the journal, run, other slices' */
+    struct gl_exp_tally { size_t reused, run, elsewhere; } *tally;
 } gl_exp_opts;
 
 gl_exp_opts gl_exp_opts_default(void);
@@ -60,12 +72,39 @@ const gl_experiment *gl_exp_find(const char *name);
  * o->untrained), runs it, writes claims.tsv and commits
  * every file together. On an error nothing is renamed into place (the previous
  * results stay) and the status is returned; failed claims are not an error.
- * o->untrained for an experiment without the control is GL_EINVAL. */
+ * o->untrained for an experiment without the control is GL_EINVAL.
+ *
+ * Resume. Unless o->journal is given, the sweeps' finished runs are kept in
+ * OUTDIR/journal.tsv as they finish, and a run with the same settings (the
+ * metadata above and the overrides) reuses those it finds there instead of
+ * running them again (o->fresh: it does not); the journal is removed once the
+ * results are in place. A slice (o->nshards >= 1) writes, instead of the
+ * results, OUTDIR/journal.tsv with its runs and OUTDIR/manifest.tsv: the
+ * settings, "shard: I/N" and the table of every sweep's runs (stage, config,
+ * seed, here|elsewhere); no claims. An experiment without a sweep cannot be
+ * sliced (GL_EINVAL). */
 int gl_exp_run(const gl_experiment *e, const gl_exp_opts *o, gl_claims *claims, gl_err *err);
 
+/* The settings of a run of e with o, as "key: value\n" lines (what a journal
+ * and a manifest start with), into buf of n bytes. */
+int gl_exp_settings(const gl_experiment *e, const gl_exp_opts *o, char *buf, size_t n,
+                    gl_err *err);
+
+/* Merges the slices dirs[0..ndirs-1] (written by gl_exp_run with nshards
+ * >= 1) into o->outdir: checks that they are one revision's slices of one
+ * experiment with one set of settings, that together they are every slice
+ * 1..N once, and that their runs are disjoint and complete, then runs that
+ * experiment with their runs as its journal and nothing trained
+ * (journal_only), so it writes exactly the files one unsharded run writes,
+ * and its claims. *e and o's quick, untrained and seed are set to the
+ * slices'; o's outdir, threads and progress are the caller's. */
+int gl_exp_merge(const char *const *dirs, size_t ndirs, const gl_experiment **e, gl_exp_opts *o,
+                 gl_claims *claims, gl_err *err);
+
 /* The sweep of an experiment's runs: gl_sweep_cfg_default() with o's seed
- * (seed0), threads and progress report, and stage as its progress label; the
- * caller sets the configurations, seeds and run. */
+ * (seed0), threads, progress report, journal and slice, and stage as its
+ * progress label and its name in the journal (one per sweep of the
+ * experiment); the caller sets the configurations, seeds and run. */
 gl_sweep_cfg gl_exp_sweep_cfg(const gl_exp_opts *o, const char *stage);
 
 /* ---- override parsing: args.h's gl_argspec tables ---- */

@@ -502,7 +502,12 @@ int gl_exp_global_optimum(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_e
     };
     int s;
     if ((s = b_overrides(o, &g, err)) || (s = landscape(o, rec, cl, err)) ||
-        (s = gl_global_optimum_a2(o, rec, cl, err)) || (s = trained(o, &g, rec, cl, err)))
+        (s = gl_global_optimum_a2(o, rec, cl, err)))
         return s;
-    return gl_global_optimum_k(o, rec, cl, err);
+    /* parts B and C are independent sweeps: a slice (--shard) runs its part
+     * of both, so a GL_ESLICE from B does not stop C */
+    if ((s = trained(o, &g, rec, cl, err)) && s != GL_ESLICE)
+        return s;
+    int sk = gl_global_optimum_k(o, rec, cl, err);
+    return sk ? sk : s;
 }

@@ -22,6 +22,7 @@ const char *gl_strerror(int status)
     case GL_EUNDECIDED: return "undecided boundary case";
     case GL_EIO: return "input/output error";
     case GL_EDIVERGE: return "training diverged";
+    case GL_ESLICE: return "a slice of a sweep";
     default: return "unknown status";
     }
 }

@@ -29,7 +29,8 @@ enum {
     GL_ENOCONV = 3,  /* quadrature, root finder or minimiser did not converge */
     GL_EUNDECIDED = 4, /* a boundary case the library refuses to guess */
     GL_EIO = 5,      /* file could not be written or read */
-    GL_EDIVERGE = 6  /* training produced NaN/inf */
+    GL_EDIVERGE = 6, /* training produced NaN/inf */
+    GL_ESLICE = 7    /* a sweep ran its slice only: other runs are other slices' (sweep.h) */
 };
 
 #define GL_ERRLEN 512

@@ -33,8 +33,7 @@ struct gl_rec {
     int committed;
 };
 
-/* mkdir -p */
-static int make_dirs(const char *dir, gl_err *err)
+int gl_rec_mkdirs(const char *dir, gl_err *err)
 {
     char p[PATHLEN];
     size_t n = strlen(dir);
@@ -137,7 +136,7 @@ int gl_rec_open(gl_rec *rec, const char *name, gl_tsv **t, gl_err *err)
     if (rec->nfiles >= MAXFILES)
         return gl_err_set(err, GL_EINVAL, "too many output files");
     if (rec->nfiles == 0) { /* the directory appears with the first file */
-        int s = make_dirs(rec->dir, err);
+        int s = gl_rec_mkdirs(rec->dir, err);
         if (s)
             return s;
     }

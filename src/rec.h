@@ -50,6 +50,8 @@ void gl_rec_unlink_pending(void);
  * gl_model_save check their targets with it. */
 int gl_rec_check_target(const char *path, gl_err *err);
 const char *gl_rec_dir(const gl_rec *rec);
+/* mkdir -p dir: GL_OK if it is (now) a directory, else GL_EIO saying why. */
+int gl_rec_mkdirs(const char *dir, gl_err *err);
 
 /* Per-file metadata (before the header row). */
 int gl_tsv_meta(gl_tsv *t, const char *key, const char *fmt, ...)

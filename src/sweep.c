@@ -24,12 +24,15 @@ struct gl_run {
     gl_err err;
 };
 
+
 struct gl_sweep {
     gl_sweep_cfg cfg;
     char **names;     /* copies, so that results outlive the caller's table */
     size_t nruns;
     gl_run *runs;     /* run k = configuration k / nseeds, seed index k % nseeds */
-    size_t next;      /* the next run to start: the only state the threads share */
+    size_t *todo;     /* the runs to run here (the others are in the journal or elsewhere) */
+    size_t ntodo, nelsewhere;
+    size_t next;      /* the next of todo to start: the only state the threads share */
     pthread_mutex_t mu;
 };
 
@@ -48,6 +51,10 @@ gl_sweep_cfg gl_sweep_cfg_default(void)
     c.progress = NULL;
     c.progress_ctx = NULL;
     c.stage = "sweep";
+    c.journal = NULL;
+    c.journal_only = 0;
+    c.shard = 0;
+    c.nshards = 1;
     return c;
 }
 
@@ -113,18 +120,82 @@ int gl_run_put(gl_run *r, const char *key, double v, gl_err *err)
 
 /* ---- the pool ---- */
 
+/* the next run to start, and its place k in todo */
 static gl_run *take(gl_sweep *s, size_t *k)
 {
     pthread_mutex_lock(&s->mu);
-    *k = s->next < s->nruns ? s->next++ : s->nruns;
+    *k = s->next < s->ntodo ? s->next++ : s->ntodo;
     pthread_mutex_unlock(&s->mu);
-    return *k < s->nruns ? &s->runs[*k] : NULL;
+    return *k < s->ntodo ? &s->runs[s->todo[*k]] : NULL;
+}
+
+/* a finished run into the journal */
+static int journal_add(gl_sweep *s, gl_run *r)
+{
+    const char *keys[GL_RUN_MAXKEYS];
+    size_t n[GL_RUN_MAXKEYS];
+    const double *v[GL_RUN_MAXKEYS];
+    for (size_t i = 0; i < r->nkeys; i++) {
+        keys[i] = r->e[i].key;
+        n[i] = r->e[i].n;
+        v[i] = r->e[i].v;
+    }
+    return gl_journal_add(s->cfg.journal, s->cfg.stage, gl_run_name(r), gl_run_seed(r), r->nkeys,
+                          keys, n, v, &r->err);
 }
 
 static void execute(gl_sweep *s, gl_run *r)
 {
     gl_err_clear(&r->err);
     r->status = s->cfg.run(r, s->cfg.ctx, &r->err);
+    if (!r->status && s->cfg.journal)
+        r->status = journal_add(s, r);
+}
+
+/* a run's results, read back from the journal */
+static int reuse(gl_sweep *s, gl_run *r, size_t nres, gl_err *err)
+{
+    for (size_t i = 0; i < nres; i++) {
+        const char *key;
+        size_t n;
+        const double *v;
+        gl_journal_result(s->cfg.journal, s->cfg.stage, gl_run_name(r), gl_run_seed(r), i, &key,
+                          &n, &v);
+        double *dst = gl_run_array(r, key, n, err);
+        if (!dst)
+            return err ? err->status : GL_EINVAL;
+        memcpy(dst, v, n * sizeof *v);
+    }
+    return GL_OK;
+}
+
+/* which runs are run here: not those the journal holds, nor other slices' */
+static int plan(gl_sweep *s, gl_err *err)
+{
+    const gl_sweep_cfg *c = &s->cfg;
+    for (size_t k = 0; k < s->nruns; k++) {
+        gl_run *r = &s->runs[k];
+        long nres = c->journal ? gl_journal_find(c->journal, c->stage, gl_run_name(r),
+                                                 gl_run_seed(r))
+                               : -1;
+        gl_journal_where where = nres >= 0              ? GL_JOURNAL_REUSED
+                                 : k % c->nshards == c->shard ? GL_JOURNAL_RUN
+                                                              : GL_JOURNAL_ELSEWHERE;
+        if (nres < 0 && c->journal_only)
+            return gl_err_set(err, GL_EINVAL, "run \"%s\" %s, seed %lu, is in none of the "
+                              "slices", c->stage, gl_run_name(r), gl_run_seed(r));
+        int st = c->journal ? gl_journal_mark(c->journal, c->stage, gl_run_name(r),
+                                              gl_run_seed(r), where, err)
+                            : GL_OK;
+        if (!st && nres >= 0)
+            st = reuse(s, r, (size_t)nres, err);
+        if (st)
+            return st;
+        if (where == GL_JOURNAL_RUN)
+            s->todo[s->ntodo++] = k;
+        s->nelsewhere += where == GL_JOURNAL_ELSEWHERE;
+    }
+    return GL_OK;
 }
 
 static void *worker(void *v)
@@ -147,6 +218,7 @@ void gl_sweep_free(gl_sweep *s)
         free(s->names[i]);
     free(s->names);
     free(s->runs);
+    free(s->todo);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
@@ -155,6 +227,11 @@ static int check_cfg(const gl_sweep_cfg *c, gl_err *err)
 {
     if (!c->run || !c->names || c->nconfigs == 0)
         return gl_err_set(err, GL_EINVAL, "sweep: needs a run function and >= 1 named configuration");
+    if (c->nshards == 0 || c->shard >= c->nshards)
+        return gl_err_set(err, GL_EINVAL, "sweep: slice %zu of %zu does not exist", c->shard,
+                          c->nshards);
+    if (c->journal_only && !c->journal)
+        return gl_err_set(err, GL_EINVAL, "sweep: journal_only without a journal");
     if (c->nseeds == 0 || c->threads == 0 || c->threads > 64 || c->stride == 0)
         return gl_err_set(err, GL_EINVAL, "sweep: needs >= 1 seed, 1..64 threads and a seed stride "
                           ">= 1, got %zu, %zu, %lu", c->nseeds, c->threads, c->stride);
@@ -181,7 +258,8 @@ static int make(gl_sweep **out, const gl_sweep_cfg *c, gl_err *err)
     s->nruns = c->nconfigs * c->nseeds;
     s->names = calloc(c->nconfigs, sizeof *s->names);
     s->runs = calloc(s->nruns, sizeof *s->runs);
-    int ok = s->names && s->runs;
+    s->todo = calloc(s->nruns, sizeof *s->todo);
+    int ok = s->names && s->runs && s->todo;
     for (size_t i = 0; ok && i < c->nconfigs; i++)
         ok = (s->names[i] = malloc(strlen(c->names[i]) + 1)) != NULL &&
              strcpy(s->names[i], c->names[i]);
@@ -206,6 +284,10 @@ int gl_sweep_run(gl_sweep **out, const gl_sweep_cfg *cfg, gl_err *err)
     int st = check_cfg(cfg, err);
     if (st || (st = make(&s, cfg, err)))
         return st;
+    if ((st = plan(s, err))) {
+        gl_sweep_free(s);
+        return st;
+    }
     pthread_t th[64];
     size_t nt = 0, k;
     for (; nt + 1 < cfg->threads; nt++)
@@ -213,7 +295,7 @@ int gl_sweep_run(gl_sweep **out, const gl_sweep_cfg *cfg, gl_err *err)
             break; /* fewer threads: the same results, later */
     for (gl_run *r; (r = take(s, &k));) {
         if (cfg->progress)
-            cfg->progress(cfg->progress_ctx, cfg->stage, (double)k / (double)s->nruns);
+            cfg->progress(cfg->progress_ctx, cfg->stage, (double)k / (double)s->ntodo);
         execute(s, r);
     }
     for (size_t i = 0; i < nt; i++)
@@ -235,6 +317,12 @@ int gl_sweep_run(gl_sweep **out, const gl_sweep_cfg *cfg, gl_err *err)
             gl_sweep_free(s);
             return status;
         }
+    if (s->nelsewhere) {
+        st = gl_err_set(err, GL_ESLICE, "%s: %zu of %zu runs are other slices'", cfg->stage,
+                        s->nelsewhere, s->nruns);
+        gl_sweep_free(s);
+        return st;
+    }
     *out = s;
     return GL_OK;
 }

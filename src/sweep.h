@@ -32,13 +32,25 @@
  * values, or half the sum of the two middle ones. An unknown pattern, metric
  * or statistic gives NaN: a claim that reads it fails. gl_sweep_curve applies
  * the same statistics element by element to an array metric (a median curve
- * over seeds). */
+ * over seeds).
+ *
+ * Journal, slices. With a journal (journal.h), a run the journal holds is not
+ * run again: its results are read back from it, bit for bit; every run that
+ * finishes is added to it (and, for a file journal, written at once), so an
+ * interrupted sweep resumes where it stopped. With nshards > 1 only the runs
+ * k (table order: configuration, then seed) with k % nshards == shard are run
+ * here; if any run is then neither held nor run, gl_sweep_run returns
+ * GL_ESLICE (no sweep: its results are other slices'), after running its own.
+ * journal_only (a merge of the slices) runs nothing: a run the journal does
+ * not hold is an error. Every run is listed in the journal's table
+ * (gl_journal_mark) with where its results came from. */
 #ifndef GL_SWEEP_H
 #define GL_SWEEP_H
 
 #include <stddef.h>
 
 #include "gl.h"
+#include "journal.h"
 
 #define GL_RUN_KEYLEN 32
 #define GL_RUN_MAXKEYS 64
@@ -61,13 +73,18 @@ typedef struct {
     /* progress (may be NULL): the fraction of runs started, from the calling thread */
     void (*progress)(void *pctx, const char *stage, double frac);
     void *progress_ctx;
-    const char *stage;        /* the label progress gets (default "sweep") */
+    const char *stage;        /* the label progress gets (default "sweep"), and the
+                               * sweep's name in the journal: one per sweep */
+    gl_journal *journal;      /* finished runs (default NULL: none kept) */
+    int journal_only;         /* 1: run nothing, take every run from the journal */
+    size_t shard, nshards;    /* run the runs k with k % nshards == shard (default 0, 1) */
 } gl_sweep_cfg;
 
 gl_sweep_cfg gl_sweep_cfg_default(void);
 
-/* Runs every (configuration, seed). If runs fail, the error of the first in
- * table order is returned, prefixed "NAME, seed S: ", and *out is NULL. */
+/* Runs every (configuration, seed) (but see Journal, slices). If runs fail,
+ * the error of the first in table order is returned, prefixed "NAME, seed S: ",
+ * and *out is NULL. */
 int gl_sweep_run(gl_sweep **out, const gl_sweep_cfg *cfg, gl_err *err);
 void gl_sweep_free(gl_sweep *s); /* NULL is a no-op */
 

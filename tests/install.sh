@@ -130,6 +130,9 @@ comp() {
 [ "$(comp ganlab train --update '')" = "alt sim" ] || fail "completion of 'train --update'"
 [ "$(comp ganlab div --f j)" = "jeffreys js" ] || fail "completion of 'div --f j': $(comp ganlab div --f j)"
 [ "$(comp ganlab fit --f w)" = "" ] || fail "fit --f offers w1"
+[ "$(comp ganlab exp mode-collapse --sha)" = --shard ] || fail "completion of 'exp mode-collapse --sha'"
+[ "$(comp ganlab mer)" = merge ] || fail "completion of 'ganlab mer'"
+[ "$(comp ganlab merge --o)" = --out ] || fail "completion of 'ganlab merge --o'"
 
 # --- the docs' one-liners, as installed, on the files the experiment wrote
 notes=

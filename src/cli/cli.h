@@ -40,12 +40,15 @@ int cli_plot_draw(const char *datadir, const char *name, const char *outdir);
  * run (gl_rec_unlink_pending), says so on stderr and exits with 128 + the
  * signal (130, 143). A second signal always ends the process that way. */
 extern volatile sig_atomic_t cli_signal, cli_graceful;
+/* if set, a line the handler prints too before exiting (what can be resumed) */
+extern const char *volatile cli_resume_note;
 void cli_signals(void);
 const char *cli_signal_name(int sig);
 
 int cmd_div(int argc, char **argv);
 int cmd_value(int argc, char **argv);
 int cmd_exp(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_dirac(int argc, char **argv);

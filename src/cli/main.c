@@ -22,6 +22,7 @@ static const char usage[] =
     "  modes  --data SPEC --samples FILE        modes hit, high-quality fraction, reverse KL\n"
     "  exp    NAME [--quick] [--untrained] [--seed N] [--out DIR] [overrides]\n"
     "                                           run an experiment; exp --list lists them\n"
+    "  merge  --out DIR SLICE_DIR...            the results of the slices of exp --shard\n"
     "\n"
     "SPEC is a mixture such as '0.5*N(-2,0.5)+0.5*N(2,0.5)' or 'ring(8,2,0.02)'\n"
     "(see docs/spec.md). 'ganlab COMMAND --help' describes each command.\n"
@@ -113,5 +114,7 @@ int main(int argc, char **argv)
         return cmd_modes(argc - 2, argv + 2);
     if (strcmp(cmd, "exp") == 0)
         return cmd_exp(argc - 2, argv + 2);
+    if (strcmp(cmd, "merge") == 0)
+        return cmd_merge(argc - 2, argv + 2);
     return cli_fail(NULL, "unknown command \"%s\" (try 'ganlab --help')", cmd);
 }

@@ -8,6 +8,7 @@
 #include "rec.h"
 
 volatile sig_atomic_t cli_signal = 0, cli_graceful = 0;
+const char *volatile cli_resume_note = NULL;
 
 const char *cli_signal_name(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal"; }
 
@@ -28,6 +29,8 @@ static void handler(int sig)
     say("\nganlab: interrupted by ");
     say(cli_signal_name(sig));
     say("; no result file was replaced\n");
+    if (cli_resume_note)
+        say(cli_resume_note);
     _exit(128 + sig);
 }
 
