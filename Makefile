@@ -6,7 +6,7 @@
 #   make exp-NAME      run one experiment, draw its figures (out/NAME/)
 #   make exps          every experiment, even after a failure, then a summary
 #                      (make -j2 exps runs two at a time)
-#   make bench         steps/s of the gan1d-bench workload
+#   make bench         steps/s of the gan1d-bench and gan2d-bench workloads
 #   make deps          install the system packages (Debian)
 #   make install       bin, library, headers, ganlab.pc, man page, plots, docs,
 #                      bash completion under PREFIX (/usr/local), DESTDIR honoured
@@ -187,16 +187,18 @@ valgrind:
 	  > build/vg/valgrind-$$s.log 2>&1; st=$$?; tail -1 build/vg/valgrind-$$s.log; \
 	  [ $$st = 0 ] || { tail -40 build/vg/valgrind-$$s.log; echo "valgrind: $$s failed"; exit 1; }; done
 
-# make bench [BENCH_STEPS=N]: steps/s of gan1d-bench, and of PyTorch on the same
-# workload when python3 has torch (bench/README.md). Not part of check.
-BENCH_STEPS ?= 5000
-BENCHBIN := $(BUILD)/gan1d_bench
+# make bench [BENCH_STEPS=N] [BENCH_STEPS2D=N]: steps/s of gan1d-bench and
+# gan2d-bench, and of PyTorch on the same workloads when python3 has torch;
+# the exact-JSD log row and the nine D_f (bench/README.md). Not part of check.
+BENCH_STEPS   ?= 5000
+BENCH_STEPS2D ?= 500
+BENCHBIN := $(BUILD)/ganlab_bench
 
-$(BENCHBIN): $(BUILD)/bench/gan1d.o $(LIB)
+$(BENCHBIN): $(patsubst %.c,$(BUILD)/%.o,$(wildcard bench/*.c)) $(LIB)
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
 
 bench: $(BENCHBIN)
-	@$(BENCHBIN) $(BENCH_STEPS)
+	@$(BENCHBIN) $(BENCH_STEPS) $(BENCH_STEPS2D)
 
 clean:
 	rm -rf build bin
