@@ -87,6 +87,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# Adam's loop vectorises only without errno-setting sqrt (src/optim.c)
+$(BUILD)/src/optim.o: CFLAGS += -fno-math-errno
+
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -I$(BUILD)/tests -Itests -MMD -MP -c $< -o $@
