@@ -39,8 +39,18 @@ else
   LDSAN :=
 endif
 
+# make BLAS=openblas: the dense products through GSL's CBLAS interface
+# linked to OpenBLAS (libopenblas-dev) instead of GSL's own CBLAS, in a tree
+# of its own; for make bench: results are no longer bit-identical across
+# machines and thread counts (bench/README.md)
+BLAS ?=
+ifeq ($(BLAS),openblas)
+  BUILD := $(BUILD)-openblas
+  CFLAGS += -DGL_BLAS
+endif
+
 GSL_CFLAGS   = $(shell pkg-config --cflags gsl)
-GSL_LIBS     = $(shell pkg-config --libs gsl)
+GSL_LIBS     = $(if $(BLAS),$(patsubst -lgslcblas,-l$(BLAS),$(shell pkg-config --libs gsl)),$(shell pkg-config --libs gsl))
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
@@ -64,7 +74,7 @@ TST_OBJ := $(TST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 
 LIB     := $(BUILD)/libganlab.a
 EXPLIB  := $(BUILD)/libganlab_exp.a
-ifneq ($(SANITIZE)$(VALGRIND),00)
+ifneq ($(SANITIZE)$(VALGRIND)$(BLAS),00)
   GANLAB := $(BUILD)/ganlab
 else
   GANLAB := bin/ganlab
@@ -200,8 +210,9 @@ BENCHBIN := $(BUILD)/ganlab_bench
 $(BENCHBIN): $(patsubst %.c,$(BUILD)/%.o,$(wildcard bench/*.c)) $(LIB)
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
 
+# (OpenBLAS runs single-threaded, as the workloads and their peers do)
 bench: $(BENCHBIN)
-	@$(BENCHBIN) $(BENCH_STEPS) $(BENCH_STEPS2D)
+	@OPENBLAS_NUM_THREADS=1 $(BENCHBIN) $(BENCH_STEPS) $(BENCH_STEPS2D)
 
 clean:
 	rm -rf build bin

@@ -229,6 +229,11 @@ int main(int argc, char **argv)
             steps[nsteps++] = (size_t)v;
         }
     }
+#ifdef GL_BLAS
+    printf("dense products: cblas_dgemm of the CBLAS library linked in (make BLAS=...)\n");
+#else
+    printf("dense products: src/kern.c\n");
+#endif
     int width;
     double peak = bench_peak_gflops(&width);
     if (peak > 0)

@@ -30,6 +30,9 @@
 #if defined(__AVX512F__) || defined(__FMA__)
 #include <immintrin.h>
 #endif
+#ifdef GL_BLAS
+#include <gsl/gsl_cblas.h>
+#endif
 
 /* GNU C vector types of the widest width the target has: 8 doubles with
  * AVX-512, 4 with AVX, 2 otherwise (SSE2); a plain double without GNU C or
@@ -259,16 +262,33 @@ void gl_kern_mm(size_t R, size_t K, size_t C, const double *A, size_t ar, size_t
         mm_panel(R, K, C, A, ar, aj, X, xj, xc, c0, C - c0 < NRB ? C - c0 : NRB, Z, acc, Xp, T);
 }
 
+/* With -DGL_BLAS (make BLAS=openblas) the three products go through GSL's
+ * CBLAS interface to whatever library provides it (OpenBLAS): an opt-in build
+ * for comparison, which gives up the promise above, as a BLAS chooses its
+ * own blocking and summation order (by shape, vector width and thread
+ * count). */
 void gl_kern_forward(size_t out, size_t in, size_t n, const double *W, const double *H,
                      double *Z, double *ws)
 {
+#ifdef GL_BLAS
+    (void)ws;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)out, (int)n, (int)in, 1.0, W,
+                (int)in, H, (int)n, 0.0, Z, (int)n);
+#else
     gl_kern_mm(out, in, n, W, in, 1, H, n, 1, Z, 0, ws);
+#endif
 }
 
 void gl_kern_backward_input(size_t in, size_t out, size_t n, const double *W, const double *dZ,
                             double *dH, double *ws)
 {
+#ifdef GL_BLAS
+    (void)ws;
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)in, (int)n, (int)out, 1.0, W,
+                (int)in, dZ, (int)n, 0.0, dH, (int)n);
+#else
     gl_kern_mm(in, out, n, W, 1, in, dZ, n, 1, dH, 0, ws);
+#endif
 }
 
 /* Dot products over the batch with eight independent partial sums (so that
@@ -303,10 +323,16 @@ void gl_kern_wgrad_dot(size_t out, size_t in, size_t n, const double *dZ, const 
 void gl_kern_backward_weight(size_t out, size_t in, size_t n, const double *dZ,
                              const double *H, double *gW, double *ws)
 {
+#ifdef GL_BLAS
+    (void)ws;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)out, (int)in, (int)n, 1.0, dZ,
+                (int)n, H, (int)n, 1.0, gW, (int)in);
+#else
     if (in >= GL_KERN_WIDE)
         gl_kern_mm(out, n, in, dZ, n, 1, H, 1, n, gW, 1, ws);
     else
         gl_kern_wgrad_dot(out, in, n, dZ, H, gW);
+#endif
 }
 
 void gl_kern_backward_bias(size_t out, size_t n, const double *dZ, double *gb)
