@@ -199,18 +199,39 @@ static void pack_x(size_t kc, size_t nc, const double *restrict X, size_t xj, si
         memset(Xp + j * NRB + nc, 0, (NRB - nc) * sizeof(double));
 }
 
-/* Fewer columns than a vector: the same sums, one output at a time. */
+/* Fewer columns than a vector (a batch of one: gl_mlp_eval1, a logit at a
+ * quadrature node): the same sums, eight rows at a time, each in a register
+ * of its own, so that the eight chains of dependent FMAs overlap. */
 static void mm_narrow(size_t R, size_t K, size_t C, const double *restrict A, size_t ar,
                       size_t aj, const double *restrict X, size_t xj, size_t xc,
                       double *restrict Z, int acc)
 {
-    for (size_t r = 0; r < R; r++)
-        for (size_t c = 0; c < C; c++) {
+    for (size_t c = 0; c < C; c++) {
+        size_t r = 0;
+        for (; r + 8 <= R; r += 8) {
+            double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            const double *a = A + r * ar, *x = X + c * xc;
+            if (ar == 1) /* A's eight values of an inner index are contiguous */
+                for (size_t j = 0; j < K; j++, a += aj, x += xj)
+#pragma GCC unroll 8
+                    for (size_t k = 0; k < 8; k++)
+                        s[k] = fma(a[k], *x, s[k]);
+            else
+                for (size_t j = 0; j < K; j++, a += aj, x += xj)
+#pragma GCC unroll 8
+                    for (size_t k = 0; k < 8; k++)
+                        s[k] = fma(a[k * ar], *x, s[k]);
+#pragma GCC unroll 8
+            for (size_t k = 0; k < 8; k++)
+                Z[(r + k) * C + c] = acc ? Z[(r + k) * C + c] + s[k] : s[k];
+        }
+        for (; r < R; r++) {
             double s = 0;
             for (size_t j = 0; j < K; j++)
                 s = fma(A[r * ar + j * aj], X[j * xj + c * xc], s);
             Z[r * C + c] = acc ? Z[r * C + c] + s : s;
         }
+    }
 }
 
 /* One panel of columns c0..c0+nc-1 (nc <= NRB) over all rows. A panel that

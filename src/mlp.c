@@ -335,55 +335,65 @@ static inline double leaky(double z, double leak)
     return z > lz ? z : lz;
 }
 
-/* H = act(Z + b 1^T) in place, Z: R x n. Each loop runs over blocks of VB
- * samples and a tail. */
+/* z[k] = act(z[k] + b[k * bstep]) for k < m: bstep 0 adds one bias to a row
+ * of samples (a unit over the batch), bstep 1 a bias per element (the units
+ * of one sample, gl_mlp_eval1). Inlined with bstep a constant, each loop
+ * runs over blocks of VB elements and a tail, and vectorises. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void act_span(gl_act act, double leak, const double *restrict b, size_t bstep,
+                            size_t m, double *restrict h)
+{
+    size_t j = 0;
+    switch (act) {
+    case GL_ACT_LINEAR:
+        for (; j + VB <= m; j += VB)
+            for (size_t k = j; k < j + VB; k++)
+                h[k] += b[k * bstep];
+        for (; j < m; j++)
+            h[j] += b[j * bstep];
+        break;
+    case GL_ACT_TANH:
+        /* two passes: a clamp inside tanh_core stops GCC vectorising */
+        for (; j + VB <= m; j += VB)
+            for (size_t k = j; k < j + VB; k++)
+                h[k] = clamp20(h[k] + b[k * bstep]);
+        for (; j < m; j++)
+            h[j] = clamp20(h[j] + b[j * bstep]);
+        for (j = 0; j + VB <= m; j += VB)
+            for (size_t k = j; k < j + VB; k++)
+                h[k] = tanh_core(h[k]);
+        for (; j < m; j++)
+            h[j] = tanh_core(h[j]);
+        break;
+    case GL_ACT_SIGMOID:
+        for (; j < m; j++)
+            h[j] = gl_num_sigmoid(h[j] + b[j * bstep]);
+        break;
+    case GL_ACT_RELU:
+        for (; j + VB <= m; j += VB)
+            for (size_t k = j; k < j + VB; k++)
+                h[k] = relu(h[k] + b[k * bstep]);
+        for (; j < m; j++)
+            h[j] = relu(h[j] + b[j * bstep]);
+        break;
+    case GL_ACT_LEAKY:
+        for (; j + VB <= m; j += VB)
+            for (size_t k = j; k < j + VB; k++)
+                h[k] = leaky(h[k] + b[k * bstep], leak);
+        for (; j < m; j++)
+            h[j] = leaky(h[j] + b[j * bstep], leak);
+        break;
+    }
+}
+
+/* H = act(Z + b 1^T) in place, Z: R x n. */
 static void act_forward(gl_act act, double leak, const double *restrict b, size_t R, size_t n,
                         double *restrict Z)
 {
-    for (size_t r = 0; r < R; r++) {
-        double *restrict h = Z + r * n, br = b[r];
-        size_t j = 0;
-        switch (act) {
-        case GL_ACT_LINEAR:
-            for (; j + VB <= n; j += VB)
-                for (int k = 0; k < VB; k++)
-                    h[j + k] += br;
-            for (; j < n; j++)
-                h[j] += br;
-            break;
-        case GL_ACT_TANH:
-            /* two passes: a clamp inside tanh_core stops GCC vectorising */
-            for (; j + VB <= n; j += VB)
-                for (int k = 0; k < VB; k++)
-                    h[j + k] = clamp20(h[j + k] + br);
-            for (; j < n; j++)
-                h[j] = clamp20(h[j] + br);
-            for (j = 0; j + VB <= n; j += VB)
-                for (int k = 0; k < VB; k++)
-                    h[j + k] = tanh_core(h[j + k]);
-            for (; j < n; j++)
-                h[j] = tanh_core(h[j]);
-            break;
-        case GL_ACT_SIGMOID:
-            for (; j < n; j++)
-                h[j] = gl_num_sigmoid(h[j] + br);
-            break;
-        case GL_ACT_RELU:
-            for (; j + VB <= n; j += VB)
-                for (int k = 0; k < VB; k++)
-                    h[j + k] = relu(h[j + k] + br);
-            for (; j < n; j++)
-                h[j] = relu(h[j] + br);
-            break;
-        case GL_ACT_LEAKY:
-            for (; j + VB <= n; j += VB)
-                for (int k = 0; k < VB; k++)
-                    h[j + k] = leaky(h[j + k] + br, leak);
-            for (; j < n; j++)
-                h[j] = leaky(h[j] + br, leak);
-            break;
-        }
-    }
+    for (size_t r = 0; r < R; r++)
+        act_span(act, leak, b + r, 0, n, Z + r * n);
 }
 
 /* The (leaky) ReLU slope, 1 if y > 0 else leak, chosen with bit masks: GCC
@@ -527,47 +537,19 @@ void gl_mlp_backward(gl_mlp *net, const double *dy, double *dx, int param_grads)
  * activation code) without the batch machinery: the exact density of a 1-D
  * generator solves G(z) = x thousands of times per integral. Leaves the
  * activations of a forward pass of batch 1, as gl_mlp_forward does. */
-static double act1(gl_act act, double leak, double z)
-{
-    switch (act) {
-    case GL_ACT_TANH: return tanh_core(clamp20(z));
-    case GL_ACT_SIGMOID: return gl_num_sigmoid(z);
-    case GL_ACT_RELU: return relu(z);
-    case GL_ACT_LEAKY: return leaky(z, leak);
-    default: return z;
-    }
-}
-
-static double dact1(gl_act act, double leak, double y)
-{
-    switch (act) {
-    case GL_ACT_TANH: return 1.0 - y * y;
-    case GL_ACT_SIGMOID: return y * (1.0 - y);
-    case GL_ACT_RELU:
-    case GL_ACT_LEAKY: return leaky_slope(y, leak);
-    default: return 1.0;
-    }
-}
-
 double gl_mlp_eval1(gl_mlp *net, double x, double *dydx)
 {
     size_t L = net->nlayers;
     net->h[0][0] = x;
-    /* each sum runs over j = 0, 1, ... from 0 as in gl_kern_forward; the loops put
-     * the independent sums innermost, so they pipeline (and vectorise where
-     * they are contiguous) without changing any sum's order */
+    /* the products of a batch of one (src/kern.c's narrow path: the same
+     * sums as any batch) and the activations across the units */
     for (size_t l = 0; l < L; l++) {
         size_t in = net->sizes[l], out = net->sizes[l + 1];
         const double *W = net->params + net->woff[l], *b = net->params + net->boff[l], *h = net->h[l];
         double *z = net->h[l + 1];
         gl_act act = l + 1 < L ? net->act : GL_ACT_LINEAR;
-        for (size_t r = 0; r < out; r++)
-            z[r] = 0;
-        for (size_t j = 0; j < in; j++)
-            for (size_t r = 0; r < out; r++)
-                z[r] = fma(W[r * in + j], h[j], z[r]);
-        for (size_t r = 0; r < out; r++)
-            z[r] = act1(act, net->leak, z[r] + b[r]);
+        gl_kern_forward(out, in, 1, W, h, z, net->kws);
+        act_span(act, net->leak, b, 1, out, z);
     }
     net->n = 1;
     if (dydx) {
@@ -576,14 +558,9 @@ double gl_mlp_eval1(gl_mlp *net, double x, double *dydx)
         for (size_t l = L; l-- > 0;) {
             size_t in = net->sizes[l], out = net->sizes[l + 1];
             const double *W = net->params + net->woff[l];
-            for (size_t j = 0; j < in; j++)
-                nxt[j] = 0;
-            for (size_t r = 0; r < out; r++)
-                for (size_t j = 0; j < in; j++)
-                    nxt[j] = fma(W[r * in + j], cur[r], nxt[j]);
+            gl_kern_backward_input(in, out, 1, W, cur, nxt, net->kws);
             if (l > 0)
-                for (size_t j = 0; j < in; j++)
-                    nxt[j] *= dact1(net->act, net->leak, net->h[l][j]);
+                act_backward(net->act, net->leak, nxt, net->h[l], in);
             double *t = cur;
             cur = nxt;
             nxt = t;
