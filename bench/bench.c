@@ -113,26 +113,40 @@ double bench_peak_gflops(int *width)
 #endif
 }
 
-int bench_time_gan(gl_rig *rg, const gl_mix *P, gsl_rng *r, size_t steps, double *sps,
-                   gl_err *err)
+int bench_gan_run(bench_gan *b, const gl_gan_cfg *cfg, const gl_rig_arch *a, size_t dim,
+                  gl_err *err)
 {
+    b->r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!b->r)
+        return gl_err_set(err, GL_ENOMEM, "out of memory");
+    int s = gl_mix_parse(b->spec, &b->P, err);
+    if (!s)
+        s = gl_rig_alloc(&b->rg, a, cfg, dim, b->r, err);
     double best = INFINITY;
-    for (int rep = 0; rep <= BENCH_REPS; rep++) {
-        gsl_rng_set(r, BENCH_SEED);
-        gl_mlp_init(rg->G, r);
-        gl_mlp_init(rg->D, r);
-        gl_optim_reset(rg->og);
-        gl_optim_reset(rg->od);
+    for (int rep = 0; rep <= BENCH_REPS && !s; rep++) {
+        gsl_rng_set(b->r, BENCH_SEED);
+        gl_mlp_init(b->rg.G, b->r);
+        gl_mlp_init(b->rg.D, b->r);
+        gl_optim_reset(b->rg.og);
+        gl_optim_reset(b->rg.od);
         double t0 = bench_now();
-        int s = gl_gan_train(rg->w, P, r, err);
+        s = gl_gan_train(b->rg.w, b->P, b->r, err);
         double dt = bench_now() - t0;
-        if (s)
-            return s;
         if (rep > 0 && dt < best)
             best = dt;
     }
-    *sps = (double)steps / best;
+    if (s)
+        return s;
+    b->sps = (double)cfg->steps / best;
+    b->macs = bench_macs_per_step(b->rg.G, b->rg.D, cfg->batch, cfg->k);
     return GL_OK;
+}
+
+void bench_gan_free(bench_gan *b)
+{
+    gl_rig_free(&b->rg);
+    gl_mix_free(b->P);
+    gsl_rng_free(b->r);
 }
 
 double bench_run_torch(const char *script, size_t steps)
@@ -164,10 +178,13 @@ double bench_run_torch(const char *script, size_t steps)
     return -1;
 }
 
-void bench_report(const char *name, double sps, double macs, double peak, double tsps)
+/* "NAME: ganlab S steps/s, G GFLOP/s, achieved X% of the measured peak P
+ * GFLOP/s; pytorch T steps/s, ratio R" (the PyTorch part as far as it ran) */
+void bench_gan_report(const bench_gan *b, size_t steps, int torch, double peak)
 {
-    double gf = 2 * macs * sps / 1e9;
-    printf("%s: ganlab %.0f steps/s, %.1f GFLOP/s", name, sps, gf);
+    double tsps = torch ? bench_run_torch(b->script, steps) : -2, sps = b->sps;
+    double gf = 2 * b->macs * sps / 1e9;
+    printf("%s: ganlab %.0f steps/s, %.1f GFLOP/s", b->name, sps, gf);
     if (peak > 0)
         printf(", achieved %.1f%% of the measured peak %.1f GFLOP/s", 100 * gf / peak, peak);
     if (tsps > 0)

@@ -23,21 +23,30 @@ double bench_peak_gflops(int *width);
  * product counted (bench/README.md). */
 double bench_macs_per_step(const gl_mlp *G, const gl_mlp *D, size_t B, size_t k);
 
-/* Trains the rig's GAN on P (its cfg has STEPS steps), one untimed warm-up and
- * BENCH_REPS timed runs, each from the same initialisation (seed BENCH_SEED);
- * the best steps/s in *sps. 0 or a status (err set). */
-int bench_time_gan(gl_rig *rg, const gl_mix *P, gsl_rng *r, size_t steps, double *sps,
-                   gl_err *err);
+/* A workload: its name, data spec and PyTorch peer, and what bench_gan_run
+ * builds and measures. */
+typedef struct {
+    const char *name, *spec, *script;
+    gl_mix *P;
+    gl_rig rg;
+    gsl_rng *r;
+    double sps, macs; /* best steps/s; dense MACs per step */
+} bench_gan;
+
+/* Builds the GAN of cfg and a on the dim-D data b->spec and trains it for
+ * cfg->steps steps: one untimed warm-up and BENCH_REPS timed runs, each from
+ * the same initialisation (seed BENCH_SEED); 0 or a status (err set). */
+int bench_gan_run(bench_gan *b, const gl_gan_cfg *cfg, const gl_rig_arch *a, size_t dim,
+                  gl_err *err);
+/* Runs the PyTorch peer (if torch) for steps, then prints the workload's line. */
+void bench_gan_report(const bench_gan *b, size_t steps, int torch, double peak);
+void bench_gan_free(bench_gan *b);
 
 /* Runs the PyTorch peer `python3 SCRIPT STEPS` (SCRIPT relative to the top
  * directory, where make runs), echoing its output indented; its best
  * steps/s, 0 if it failed, -1 if no python3 has torch. */
 double bench_run_torch(const char *script, size_t steps);
 
-/* The line of a workload: "NAME: ganlab S steps/s, G GFLOP/s, achieved X%
- * of the measured peak P GFLOP/s; pytorch T steps/s, ratio R" (the PyTorch
- * part as far as tsps allows). */
-void bench_report(const char *name, double sps, double macs, double peak, double tsps);
 
 /* The workloads; torch: also run the PyTorch peer. 0 or 2 (message printed). */
 int bench_gan1d(size_t steps, int torch, double peak);

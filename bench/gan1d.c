@@ -81,39 +81,25 @@ static int exact_row(gl_mlp *G, const gl_mix *P)
 int bench_gan1d(size_t steps, int torch, double peak)
 {
     gl_err err;
-    gl_mix *P = NULL;
-    gl_rig rg = {0};
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    bench_gan b = {.name = "gan1d-bench", .spec = SPEC, .script = "bench/torch_gan1d.py"};
     /* G 1-16-16-1 tanh, D 1-32-32-1 leaky 0.2, NS, k 1, Adam 1e-3 (0.5, 0.999):
      * the defaults */
     gl_gan_cfg cfg = gl_gan_cfg_default();
     cfg.steps = steps;
     cfg.batch = BATCH;
     const gl_rig_arch a = gl_rig_arch_default();
-    int s = !r ? GL_ENOMEM : GL_OK;
-    if (!s)
-        s = gl_mix_parse(SPEC, &P, &err);
-    if (!s)
-        s = gl_rig_alloc(&rg, &a, &cfg, 1, r, &err);
     printf("gan1d-bench: data %s, G 1-16-16-1 tanh, D 1-32-32-1 leaky 0.2, ns loss, k 1,\n"
            "  batch %d, Adam(1e-3, 0.5/0.999), double, one thread, %zu steps; "
            "warm-up + best of %d\n", SPEC, BATCH, steps, BENCH_REPS);
-    double sps = 0, tsps = -2;
-    if (!s)
-        s = bench_time_gan(&rg, P, r, steps, &sps, &err);
+    int s = bench_gan_run(&b, &cfg, &a, 1, &err);
     if (s) {
-        fprintf(stderr, "bench: gan1d: %s\n", r ? err.msg : "out of memory");
+        fprintf(stderr, "bench: gan1d: %s\n", err.msg);
     } else {
-        double macs = bench_macs_per_step(rg.G, rg.D, BATCH, 1);
         printf("  %.0f MACs = %.3f MFLOP per step (dense products only); %.1f us/step, "
-               "jsd_hist %.4f\n", macs, 2 * macs / 1e6, 1e6 / sps, jsd_hist(rg.G, P, r));
-        if (torch)
-            tsps = bench_run_torch("bench/torch_gan1d.py", steps);
-        bench_report("gan1d-bench", sps, macs, peak, tsps);
-        s = exact_row(rg.G, P);
+               "jsd_hist %.4f\n", b.macs, 2 * b.macs / 1e6, 1e6 / b.sps, jsd_hist(b.rg.G, b.P, b.r));
+        bench_gan_report(&b, steps, torch, peak);
+        s = exact_row(b.rg.G, b.P);
     }
-    gl_rig_free(&rg);
-    gl_mix_free(P);
-    gsl_rng_free(r);
+    bench_gan_free(&b);
     return s ? 2 : 0;
 }

@@ -25,9 +25,7 @@
 int bench_gan2d(size_t steps, int torch, double peak)
 {
     gl_err err;
-    gl_mix *P = NULL;
-    gl_rig rg = {0};
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    bench_gan b = {.name = "gan2d-bench", .spec = SPEC, .script = "bench/torch_gan2d.py"};
     gl_gan_cfg cfg = gl_gan_cfg_default();
     cfg.steps = steps;
     cfg.batch = BATCH;
@@ -38,29 +36,17 @@ int bench_gan2d(size_t steps, int torch, double peak)
     a.d = (gl_mlp_hidden){2, {128, 128}};
     a.gact = GL_ACT_RELU;
     a.dact = GL_ACT_LEAKY;
-    int s = !r ? GL_ENOMEM : GL_OK;
-    if (!s)
-        s = gl_mix_parse(SPEC, &P, &err);
-    if (!s)
-        s = gl_rig_alloc(&rg, &a, &cfg, 2, r, &err);
     printf("gan2d-bench: data %s, G 2-128-128-128-2 relu, D 2-128-128-1 leaky 0.2, ns loss, "
            "k 1,\n  batch %d, Adam(1e-4, 0.5/0.999), double, one thread, %zu steps; "
            "warm-up + best of %d\n", SPEC, BATCH, steps, BENCH_REPS);
-    double sps = 0, tsps = -2;
-    if (!s)
-        s = bench_time_gan(&rg, P, r, steps, &sps, &err);
+    int s = bench_gan_run(&b, &cfg, &a, 2, &err);
     if (s) {
-        fprintf(stderr, "bench: gan2d: %s\n", r ? err.msg : "out of memory");
+        fprintf(stderr, "bench: gan2d: %s\n", err.msg);
     } else {
-        double macs = bench_macs_per_step(rg.G, rg.D, BATCH, 1);
-        printf("  %.0f MACs = %.1f MFLOP per step (dense products only); %.0f us/step\n", macs,
-               2 * macs / 1e6, 1e6 / sps);
-        if (torch)
-            tsps = bench_run_torch("bench/torch_gan2d.py", steps);
-        bench_report("gan2d-bench", sps, macs, peak, tsps);
+        printf("  %.0f MACs = %.1f MFLOP per step (dense products only); %.0f us/step\n", b.macs,
+               2 * b.macs / 1e6, 1e6 / b.sps);
+        bench_gan_report(&b, steps, torch, peak);
     }
-    gl_rig_free(&rg);
-    gl_mix_free(P);
-    gsl_rng_free(r);
+    bench_gan_free(&b);
     return s ? 2 : 0;
 }
