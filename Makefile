@@ -7,6 +7,7 @@
 #   make exps          every experiment, even after a failure, then a summary
 #                      (make -j2 exps runs two at a time)
 #   make bench         steps/s of the gan1d-bench and gan2d-bench workloads
+#                      (make bench BLAS=openblas: the products through OpenBLAS)
 #   make deps          install the system packages (Debian)
 #   make install       bin, library, headers, ganlab.pc, man page, plots, docs,
 #                      bash completion under PREFIX (/usr/local), DESTDIR honoured
