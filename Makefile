@@ -6,7 +6,8 @@
 #   make exp-NAME      run one experiment, draw its figures (out/NAME/)
 #   make exps          every experiment, even after a failure, then a summary
 #                      (make -j2 exps runs two at a time)
-#   make bench         steps/s of the gan1d-bench workload
+#   make bench         steps/s of the gan1d-bench and gan2d-bench workloads
+#                      (make bench BLAS=openblas: the products through OpenBLAS)
 #   make deps          install the system packages (Debian)
 #   make install       bin, library, headers, ganlab.pc, man page, plots, docs,
 #                      bash completion under PREFIX (/usr/local), DESTDIR honoured
@@ -39,8 +40,18 @@ else
   LDSAN :=
 endif
 
+# make BLAS=openblas: the dense products through GSL's CBLAS interface
+# linked to OpenBLAS (libopenblas-dev) instead of GSL's own CBLAS, in a tree
+# of its own; for make bench: results are no longer bit-identical across
+# machines and thread counts (bench/README.md)
+BLAS ?=
+ifeq ($(BLAS),openblas)
+  BUILD := $(BUILD)-openblas
+  CFLAGS += -DGL_BLAS
+endif
+
 GSL_CFLAGS   = $(shell pkg-config --cflags gsl)
-GSL_LIBS     = $(shell pkg-config --libs gsl)
+GSL_LIBS     = $(if $(BLAS),$(patsubst -lgslcblas,-l$(BLAS),$(shell pkg-config --libs gsl)),$(shell pkg-config --libs gsl))
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
@@ -64,7 +75,7 @@ TST_OBJ := $(TST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 
 LIB     := $(BUILD)/libganlab.a
 EXPLIB  := $(BUILD)/libganlab_exp.a
-ifneq ($(SANITIZE)$(VALGRIND),00)
+ifneq ($(SANITIZE)$(VALGRIND)$(BLAS),00)
   GANLAB := $(BUILD)/ganlab
 else
   GANLAB := bin/ganlab
@@ -86,6 +97,9 @@ all: $(GANLAB)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# Adam's loop vectorises only without errno-setting sqrt (src/optim.c)
+$(BUILD)/src/optim.o: CFLAGS += -fno-math-errno
 
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.h
 	@mkdir -p $(dir $@)
@@ -187,16 +201,19 @@ valgrind:
 	  > build/vg/valgrind-$$s.log 2>&1; st=$$?; tail -1 build/vg/valgrind-$$s.log; \
 	  [ $$st = 0 ] || { tail -40 build/vg/valgrind-$$s.log; echo "valgrind: $$s failed"; exit 1; }; done
 
-# make bench [BENCH_STEPS=N]: steps/s of gan1d-bench, and of PyTorch on the same
-# workload when python3 has torch (bench/README.md). Not part of check.
-BENCH_STEPS ?= 5000
-BENCHBIN := $(BUILD)/gan1d_bench
+# make bench [BENCH_STEPS=N] [BENCH_STEPS2D=N]: steps/s of gan1d-bench and
+# gan2d-bench, and of PyTorch on the same workloads when python3 has torch;
+# the exact-JSD log row and the nine D_f (bench/README.md). Not part of check.
+BENCH_STEPS   ?= 5000
+BENCH_STEPS2D ?= 500
+BENCHBIN := $(BUILD)/ganlab_bench
 
-$(BENCHBIN): $(BUILD)/bench/gan1d.o $(LIB)
+$(BENCHBIN): $(patsubst %.c,$(BUILD)/%.o,$(wildcard bench/*.c)) $(LIB)
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
 
+# (OpenBLAS runs single-threaded, as the workloads and their peers do)
 bench: $(BENCHBIN)
-	@$(BENCHBIN) $(BENCH_STEPS)
+	@OPENBLAS_NUM_THREADS=1 $(BENCHBIN) $(BENCH_STEPS) $(BENCH_STEPS2D)
 
 clean:
 	rm -rf build bin

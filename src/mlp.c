@@ -12,9 +12,9 @@
  *
  * Speed. The gan1d workload (D 1-32-32-1 on 256 samples, G 1-16-16-1 on 128)
  * is ~2.5 MFLOP a step, so the kernels must keep the FPU busy at the
- * Makefile's plain -O2. Dense products work on register blocks written with
- * vector types (see VW below); elementwise passes and narrow dot products run
- * over blocks of VB elements, because GCC 12 at -O2 (cost model "very-cheap")
+ * Makefile's plain -O2. The dense products are src/kern.c's (register and
+ * cache blocks, vector types); the elementwise passes here run over blocks
+ * of VB elements, because GCC 12 at -O2 (cost model "very-cheap")
  * vectorises a loop only when its trip count is a known multiple of the
  * vector width. Ragged edges are finished by scalar loops doing the same
  * operations in the same order: a sample's output does not depend on its
@@ -30,49 +30,12 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "kern.h"
 #include "num.h"
 
 /* Elementwise loops run over blocks of VB elements (a multiple of every vector
  * width up to 512 bits) followed by a scalar tail. */
 #define VB 8
-
-/* The dense products are written with GNU C vector types (GCC, Clang) of the
- * widest width the target has: 2 doubles for the Makefile's plain -O2
- * (SSE2), 4 with AVX, 8 with AVX-512. Plain C left GCC's SLP vectoriser to
- * find the same code, and it did or did not depending on flags and on
- * unrelated edits (-O3 halved the speed). Without GNU C, or with
- * -DGL_NO_SIMD, vd is a double and the same code is scalar. Lanes are
- * independent sums, so the results do not depend on the width (no FMA
- * contraction under -std=c99). The elementwise passes and the narrow dot
- * products vectorise as plain loops over blocks of VB. */
-#if defined(__GNUC__) && !defined(GL_NO_SIMD)
-#if defined(__AVX512F__)
-#define VW 8
-#elif defined(__AVX__)
-#define VW 4
-#else
-#define VW 2
-#endif
-typedef double vd __attribute__((vector_size(VW * sizeof(double))));
-#else
-#define VW 1
-typedef double vd;
-#endif
-
-static inline vd vload(const double *p)
-{
-    vd v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-/* *p = v, or *p += v */
-static inline void vput(double *p, vd v, int acc)
-{
-    if (acc)
-        v += vload(p);
-    memcpy(p, &v, sizeof v);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Allocation */
@@ -205,7 +168,7 @@ int gl_mlp_alloc(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
     if (!isfinite(leak) || leak < 0 || leak >= 1)
         return gl_err_set(err, GL_EINVAL, "leak %g must be finite and in [0, 1)", leak);
 
-    /* Block: the struct, then params, grads, h[0..L], delta[0..1], each a whole
+    /* Block: the struct, then params, grads, h[0..L], delta[0..1], kws, each a whole
      * number of 64-byte lines. */
     size_t nparams = 0, maxw = 0, total = 0, t;
     size_t len_h[GL_MLP_MAXLAYERS + 1], len_p, len_d;
@@ -221,6 +184,12 @@ int gl_mlp_alloc(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
              && add_size(total, len_h[l], &total);
     ok = ok && mul_size(maxw, maxbatch, &t) && round8(t, &len_d) && len_d <= SIZE_MAX / 2
          && add_size(total, 2 * len_d, &total);
+    /* the kernels' scratch: the largest product of a layer, forward (out x in
+     * by in x n), input gradient (in x out by out x n) or weight gradient
+     * (out x n by n x in), bounded by maxw x max(maxw, maxbatch) by either */
+    size_t kk = maxw > maxbatch ? maxw : maxbatch, len_k;
+    ok = ok && mul_size(maxw, kk, &t) && t <= SIZE_MAX / 4
+         && round8(gl_kern_wsize(maxw, kk, kk), &len_k) && add_size(total, len_k, &total);
     size_t head = (sizeof(gl_mlp) + 63) & ~(size_t)63, bytes;
     ok = ok && mul_size(total, sizeof(double), &bytes) && add_size(bytes, head + 64, &bytes);
     if (!ok)
@@ -259,6 +228,7 @@ int gl_mlp_alloc(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
     }
     net->delta[0] = p;
     net->delta[1] = p + len_d;
+    net->kws = p + 2 * len_d;
     net->n = 0;
     *out = net;
     return GL_OK;
@@ -299,120 +269,6 @@ void gl_mlp_init(gl_mlp *net, const gsl_rng *r)
         memset(net->params + net->boff[l], 0, out * sizeof(double));
     }
     gl_mlp_zero_grad(net);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Dense layer: Z = A X, for the forward product (A = W, then + b), the
- * backward one (A = W^T) and, accumulating, the weight gradient (A = dZ):
- *   Z[r][c] (+)= sum_{j<K} A(r, j) X[j][c],   A(r, j) = A[r*ar + j*aj],
- * X (K x C) and Z (R x C) with row stride C:
- * forward:  A = W   (ar = in, aj = 1), R = out, K = in,  C = n
- * backward: A = W^T (ar = 1, aj = in), R = in,  K = out, C = n
- * weights:  A = dZ  (ar = n,  aj = 1), R = out, K = n,   C = in, X = H^T
- * Blocks of 4 rows x 2 vectors of columns, the 8 sums in registers; a last
- * row or two alone; the columns past the last block one by one. Every path
- * sums from 0 in the order j = 0, 1, ..., K-1 and stores (or adds) the sum
- * once, so the paths agree bit for bit. */
-static void dense_mm(size_t R, size_t K, size_t C, const double *restrict A, size_t ar,
-                     size_t aj, const double *restrict X, double *restrict Z, int acc)
-{
-    size_t r = 0, cb = C - C % (2 * VW); /* columns in whole blocks */
-    for (; r + 4 <= R; r += 4) {
-        const double *a0 = A + r * ar, *a1 = a0 + ar, *a2 = a1 + ar, *a3 = a2 + ar;
-        double *z0 = Z + r * C, *z1 = z0 + C, *z2 = z1 + C, *z3 = z2 + C;
-        for (size_t c = 0; c < cb; c += 2 * VW) {
-            vd s00 = {0}, s01 = {0}, s10 = {0}, s11 = {0};
-            vd s20 = {0}, s21 = {0}, s30 = {0}, s31 = {0};
-            for (size_t j = 0; j < K; j++) {
-                vd x0 = vload(X + j * C + c), x1 = vload(X + j * C + c + VW);
-                double w0 = a0[j * aj], w1 = a1[j * aj], w2 = a2[j * aj], w3 = a3[j * aj];
-                s00 += w0 * x0;
-                s01 += w0 * x1;
-                s10 += w1 * x0;
-                s11 += w1 * x1;
-                s20 += w2 * x0;
-                s21 += w2 * x1;
-                s30 += w3 * x0;
-                s31 += w3 * x1;
-            }
-            vput(z0 + c, s00, acc);
-            vput(z0 + c + VW, s01, acc);
-            vput(z1 + c, s10, acc);
-            vput(z1 + c + VW, s11, acc);
-            vput(z2 + c, s20, acc);
-            vput(z2 + c + VW, s21, acc);
-            vput(z3 + c, s30, acc);
-            vput(z3 + c + VW, s31, acc);
-        }
-    }
-    for (; r < R; r++) {
-        const double *a0 = A + r * ar;
-        double *z0 = Z + r * C;
-        for (size_t c = 0; c < cb; c += 2 * VW) {
-            vd s00 = {0}, s01 = {0};
-            for (size_t j = 0; j < K; j++) {
-                double w0 = a0[j * aj];
-                s00 += w0 * vload(X + j * C + c);
-                s01 += w0 * vload(X + j * C + c + VW);
-            }
-            vput(z0 + c, s00, acc);
-            vput(z0 + c + VW, s01, acc);
-        }
-    }
-    for (size_t c = cb; c < C; c++)
-        for (r = 0; r < R; r++) {
-            const double *a0 = A + r * ar;
-            double s = 0;
-            for (size_t j = 0; j < K; j++)
-                s += a0[j * aj] * X[j * C + c];
-            Z[r * C + c] = acc ? Z[r * C + c] + s : s;
-        }
-}
-
-/* Weight gradient for layers narrower than a block of dense_mm (2 VW
- * inputs): G[o][i] += sum_s D[o][s] H[i][s]  (dL/dW += dZ H^T).
- * One dot product over the batch per weight, with eight independent partial
- * sums (so that the adds vectorise without licence to reassociate) combined
- * pairwise, then the scalar tail; the sum is formed first and added to G once,
- * so that calling backward twice doubles G exactly, as in dense_mm. */
-static double sum8(const double *c, double tail)
-{
-    return (((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]))) + tail;
-}
-
-static void dense_wgrad(size_t O, size_t I, size_t n, const double *restrict D,
-                        const double *restrict H, double *restrict G)
-{
-    for (size_t o = 0; o < O; o++) {
-        const double *restrict d = D + o * n;
-        for (size_t i = 0; i < I; i++) {
-            const double *restrict h = H + i * n;
-            double c[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t = 0;
-            size_t s = 0;
-            for (; s + 8 <= n; s += 8)
-                for (int k = 0; k < 8; k++)
-                    c[k] += d[s + k] * h[s + k];
-            for (; s < n; s++)
-                t += d[s] * h[s];
-            G[o * I + i] += sum8(c, t);
-        }
-    }
-}
-
-/* Bias gradient: g[o] += sum_s D[o][s]  (dL/db += dZ 1). */
-static void dense_bgrad(size_t O, size_t n, const double *restrict D, double *restrict g)
-{
-    for (size_t o = 0; o < O; o++) {
-        const double *restrict d = D + o * n;
-        double c[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t = 0;
-        size_t s = 0;
-        for (; s + 8 <= n; s += 8)
-            for (int k = 0; k < 8; k++)
-                c[k] += d[s + k];
-        for (; s < n; s++)
-            t += d[s];
-        g[o] += sum8(c, t);
-    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -479,55 +335,65 @@ static inline double leaky(double z, double leak)
     return z > lz ? z : lz;
 }
 
-/* H = act(Z + b 1^T) in place, Z: R x n. Each loop runs over blocks of VB
- * samples and a tail. */
+/* z[k] = act(z[k] + b[k * bstep]) for k < m: bstep 0 adds one bias to a row
+ * of samples (a unit over the batch), bstep 1 a bias per element (the units
+ * of one sample, gl_mlp_eval1). Inlined with bstep a constant, each loop
+ * runs over blocks of VB elements and a tail, and vectorises. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void act_span(gl_act act, double leak, const double *restrict b, size_t bstep,
+                            size_t m, double *restrict h)
+{
+    size_t j = 0;
+    switch (act) {
+    case GL_ACT_LINEAR:
+        for (; j + VB <= m; j += VB)
+            for (size_t k = j; k < j + VB; k++)
+                h[k] += b[k * bstep];
+        for (; j < m; j++)
+            h[j] += b[j * bstep];
+        break;
+    case GL_ACT_TANH:
+        /* two passes: a clamp inside tanh_core stops GCC vectorising */
+        for (; j + VB <= m; j += VB)
+            for (size_t k = j; k < j + VB; k++)
+                h[k] = clamp20(h[k] + b[k * bstep]);
+        for (; j < m; j++)
+            h[j] = clamp20(h[j] + b[j * bstep]);
+        for (j = 0; j + VB <= m; j += VB)
+            for (size_t k = j; k < j + VB; k++)
+                h[k] = tanh_core(h[k]);
+        for (; j < m; j++)
+            h[j] = tanh_core(h[j]);
+        break;
+    case GL_ACT_SIGMOID:
+        for (; j < m; j++)
+            h[j] = gl_num_sigmoid(h[j] + b[j * bstep]);
+        break;
+    case GL_ACT_RELU:
+        for (; j + VB <= m; j += VB)
+            for (size_t k = j; k < j + VB; k++)
+                h[k] = relu(h[k] + b[k * bstep]);
+        for (; j < m; j++)
+            h[j] = relu(h[j] + b[j * bstep]);
+        break;
+    case GL_ACT_LEAKY:
+        for (; j + VB <= m; j += VB)
+            for (size_t k = j; k < j + VB; k++)
+                h[k] = leaky(h[k] + b[k * bstep], leak);
+        for (; j < m; j++)
+            h[j] = leaky(h[j] + b[j * bstep], leak);
+        break;
+    }
+}
+
+/* H = act(Z + b 1^T) in place, Z: R x n. */
 static void act_forward(gl_act act, double leak, const double *restrict b, size_t R, size_t n,
                         double *restrict Z)
 {
-    for (size_t r = 0; r < R; r++) {
-        double *restrict h = Z + r * n, br = b[r];
-        size_t j = 0;
-        switch (act) {
-        case GL_ACT_LINEAR:
-            for (; j + VB <= n; j += VB)
-                for (int k = 0; k < VB; k++)
-                    h[j + k] += br;
-            for (; j < n; j++)
-                h[j] += br;
-            break;
-        case GL_ACT_TANH:
-            /* two passes: a clamp inside tanh_core stops GCC vectorising */
-            for (; j + VB <= n; j += VB)
-                for (int k = 0; k < VB; k++)
-                    h[j + k] = clamp20(h[j + k] + br);
-            for (; j < n; j++)
-                h[j] = clamp20(h[j] + br);
-            for (j = 0; j + VB <= n; j += VB)
-                for (int k = 0; k < VB; k++)
-                    h[j + k] = tanh_core(h[j + k]);
-            for (; j < n; j++)
-                h[j] = tanh_core(h[j]);
-            break;
-        case GL_ACT_SIGMOID:
-            for (; j < n; j++)
-                h[j] = gl_num_sigmoid(h[j] + br);
-            break;
-        case GL_ACT_RELU:
-            for (; j + VB <= n; j += VB)
-                for (int k = 0; k < VB; k++)
-                    h[j + k] = relu(h[j + k] + br);
-            for (; j < n; j++)
-                h[j] = relu(h[j] + br);
-            break;
-        case GL_ACT_LEAKY:
-            for (; j + VB <= n; j += VB)
-                for (int k = 0; k < VB; k++)
-                    h[j + k] = leaky(h[j + k] + br, leak);
-            for (; j < n; j++)
-                h[j] = leaky(h[j] + br, leak);
-            break;
-        }
-    }
+    for (size_t r = 0; r < R; r++)
+        act_span(act, leak, b + r, 0, n, Z + r * n);
 }
 
 /* The (leaky) ReLU slope, 1 if y > 0 else leak, chosen with bit masks: GCC
@@ -626,7 +492,7 @@ void gl_mlp_forward(gl_mlp *net, const double *x, size_t n, double *y)
     transpose(n, net->sizes[0], x, net->h[0]);
     for (size_t l = 0; l < L; l++) {
         size_t in = net->sizes[l], out = net->sizes[l + 1];
-        dense_mm(out, in, n, net->params + net->woff[l], in, 1, net->h[l], net->h[l + 1], 0);
+        gl_kern_forward(out, in, n, net->params + net->woff[l], net->h[l], net->h[l + 1], net->kws);
         act_forward(l + 1 < L ? net->act : GL_ACT_LINEAR, net->leak,
                     net->params + net->boff[l], out, n, net->h[l + 1]);
     }
@@ -650,17 +516,12 @@ void gl_mlp_backward(gl_mlp *net, const double *dy, double *dx, int param_grads)
         const double *W = net->params + net->woff[l];
         if (param_grads) {
             double *gW = net->grads + net->woff[l];
-            if (in >= 2 * VW) { /* H^T into the free scratch, then blocks */
-                transpose(in, n, net->h[l], nxt);
-                dense_mm(out, n, in, cur, n, 1, nxt, gW, 1);
-            } else {
-                dense_wgrad(out, in, n, cur, net->h[l], gW);
-            }
-            dense_bgrad(out, n, cur, net->grads + net->boff[l]);
+            gl_kern_backward_weight(out, in, n, cur, net->h[l], gW, net->kws);
+            gl_kern_backward_bias(out, n, cur, net->grads + net->boff[l]);
         }
         if (l == 0 && !dx)
             return;
-        dense_mm(in, out, n, W, 1, in, cur, nxt, 0);
+        gl_kern_backward_input(in, out, n, W, cur, nxt, net->kws);
         if (l > 0)
             act_backward(net->act, net->leak, nxt, net->h[l], in * n);
         double *t = cur;
@@ -672,51 +533,23 @@ void gl_mlp_backward(gl_mlp *net, const double *dy, double *dx, int param_grads)
 
 /* One sample of a network with one input and one output: y = net(x) and, if
  * dydx, dy/dx, bit for bit what gl_mlp_forward and gl_mlp_backward (dy = 1)
- * give for a batch of 1 (the same sums from 0 in the same order, the same
+ * give for a batch of 1 (the same fused sums from 0 in the same order, the same
  * activation code) without the batch machinery: the exact density of a 1-D
  * generator solves G(z) = x thousands of times per integral. Leaves the
  * activations of a forward pass of batch 1, as gl_mlp_forward does. */
-static double act1(gl_act act, double leak, double z)
-{
-    switch (act) {
-    case GL_ACT_TANH: return tanh_core(clamp20(z));
-    case GL_ACT_SIGMOID: return gl_num_sigmoid(z);
-    case GL_ACT_RELU: return relu(z);
-    case GL_ACT_LEAKY: return leaky(z, leak);
-    default: return z;
-    }
-}
-
-static double dact1(gl_act act, double leak, double y)
-{
-    switch (act) {
-    case GL_ACT_TANH: return 1.0 - y * y;
-    case GL_ACT_SIGMOID: return y * (1.0 - y);
-    case GL_ACT_RELU:
-    case GL_ACT_LEAKY: return leaky_slope(y, leak);
-    default: return 1.0;
-    }
-}
-
 double gl_mlp_eval1(gl_mlp *net, double x, double *dydx)
 {
     size_t L = net->nlayers;
     net->h[0][0] = x;
-    /* each sum runs over j = 0, 1, ... from 0 as in dense_mm; the loops put
-     * the independent sums innermost, so they pipeline (and vectorise where
-     * they are contiguous) without changing any sum's order */
+    /* the products of a batch of one (src/kern.c's narrow path: the same
+     * sums as any batch) and the activations across the units */
     for (size_t l = 0; l < L; l++) {
         size_t in = net->sizes[l], out = net->sizes[l + 1];
         const double *W = net->params + net->woff[l], *b = net->params + net->boff[l], *h = net->h[l];
         double *z = net->h[l + 1];
         gl_act act = l + 1 < L ? net->act : GL_ACT_LINEAR;
-        for (size_t r = 0; r < out; r++)
-            z[r] = 0;
-        for (size_t j = 0; j < in; j++)
-            for (size_t r = 0; r < out; r++)
-                z[r] += W[r * in + j] * h[j];
-        for (size_t r = 0; r < out; r++)
-            z[r] = act1(act, net->leak, z[r] + b[r]);
+        gl_kern_forward(out, in, 1, W, h, z, net->kws);
+        act_span(act, net->leak, b, 1, out, z);
     }
     net->n = 1;
     if (dydx) {
@@ -725,14 +558,9 @@ double gl_mlp_eval1(gl_mlp *net, double x, double *dydx)
         for (size_t l = L; l-- > 0;) {
             size_t in = net->sizes[l], out = net->sizes[l + 1];
             const double *W = net->params + net->woff[l];
-            for (size_t j = 0; j < in; j++)
-                nxt[j] = 0;
-            for (size_t r = 0; r < out; r++)
-                for (size_t j = 0; j < in; j++)
-                    nxt[j] += W[r * in + j] * cur[r];
+            gl_kern_backward_input(in, out, 1, W, cur, nxt, net->kws);
             if (l > 0)
-                for (size_t j = 0; j < in; j++)
-                    nxt[j] *= dact1(net->act, net->leak, net->h[l][j]);
+                act_backward(net->act, net->leak, nxt, net->h[l], in);
             double *t = cur;
             cur = nxt;
             nxt = t;
@@ -845,7 +673,7 @@ double gl_mlp_penalty(gl_mlp *net, size_t m, double scale, double *ws)
                     for (size_t s = 0; s < m; s++)
                         T[0][o * m + s] = W[o * in + j];
             else
-                dense_mm(out, in, m, W, in, 1, Hd[l], T[l], 0);
+                gl_kern_forward(out, in, m, W, Hd[l], T[l], net->kws);
             if (l + 1 == L) {
                 memcpy(Hd[l + 1], T[l], out * m * sizeof(double));
                 continue;
@@ -872,18 +700,18 @@ double gl_mlp_penalty(gl_mlp *net, size_t m, double scale, double *ws)
             double *gW = net->grads + net->woff[l];
             for (size_t i = 0; i < in; i++) /* H_l's first m columns */
                 memcpy(Hc + i * m, net->h[l] + i * n, m * sizeof(double));
-            dense_wgrad(out, in, m, A, Hc, gW);
-            dense_bgrad(out, m, A, net->grads + net->boff[l]);
+            gl_kern_wgrad_dot(out, in, m, A, Hc, gW);
+            gl_kern_backward_bias(out, m, A, net->grads + net->boff[l]);
             if (l == 0) { /* Hd_0 = e_j 1^T: column j gets the row sums of Ad */
                 memset(col, 0, out * sizeof(double));
-                dense_bgrad(out, m, Ad, col);
+                gl_kern_backward_bias(out, m, Ad, col);
                 for (size_t o = 0; o < out; o++)
                     gW[o * in + j] += col[o];
                 break;
             }
-            dense_wgrad(out, in, m, Ad, Hd[l], gW);
-            dense_mm(in, out, m, W, 1, in, A, WA, 0);
-            dense_mm(in, out, m, W, 1, in, Ad, WAd, 0);
+            gl_kern_wgrad_dot(out, in, m, Ad, Hd[l], gW);
+            gl_kern_backward_input(in, out, m, W, A, WA, net->kws);
+            gl_kern_backward_input(in, out, m, W, Ad, WAd, net->kws);
             for (size_t i = 0; i < in; i++) {
                 const double *t = T[l - 1] + i * m, *wa = WA + i * m, *wad = WAd + i * m;
                 double *a = A + i * m, *ad = Ad + i * m;

@@ -41,6 +41,7 @@ typedef struct {
     double *grads;                        /* nparams, accumulated by backward */
     double *h[GL_MLP_MAXLAYERS + 1];      /* layer outputs of the last forward, feature-major */
     double *delta[2];                     /* backward scratch, max width x maxbatch each */
+    double *kws;                          /* the dense kernels' scratch (kern.h) */
     size_t n;                             /* batch size of the last forward */
 } gl_mlp;
 

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* kern.c — the dense products of a layer: packed operands, register-blocked
+ * micro-kernels, blocks of the inner dimension that fit the L1 cache.
+ *
+ * Z (R x C) (+)= A (R x K) X (K x C). The columns of Z are cut into panels
+ * of NR = NV vectors; for each panel and each block of KC inner indices, the
+ * panel of X is copied into contiguous scratch (Xp: KC x NR, zero past the
+ * last column), so that the micro-kernel reads it at unit stride from L1
+ * whatever X's layout (rows of H, or H read as its transpose for the weight
+ * gradient: no transpose pass). A is copied once per call into slivers of MR
+ * rows interleaved by inner index (Ap), so that each step of the kernel
+ * reads MR consecutive values. The micro-kernel keeps an MR x NR block of Z
+ * in MR*NV vector registers and runs over the inner block: per inner index
+ * NV loads of X, MR broadcasts of A, MR*NV multiply-adds. Rows past the last
+ * whole sliver run one at a time (the 1-row kernel, NV registers).
+ *
+ * Why results do not depend on any of this: each lane of each register is
+ * one output's sum, s = 0, then s = fma(A(r, j), X(j, c), s) for j = 0, 1,
+ * ..., exactly as the scalar paths do (C99's fma() is correctly rounded, as
+ * the instruction is). A sum split at a block of KC is stored to scratch and
+ * reloaded unchanged; padded columns compute values that are thrown away.
+ * So an output is the same for every vector width, blocking and position.
+ * (The FMA is what lets the products approach the core's peak: a separate
+ * multiply and add issue two instructions for the same two flops.) */
+#include "kern.h"
+
+#include <math.h>
+#include <string.h>
+
+#if defined(__AVX512F__) || defined(__FMA__)
+#include <immintrin.h>
+#endif
+#ifdef GL_BLAS
+#include <gsl/gsl_cblas.h>
+#endif
+
+/* GNU C vector types of the widest width the target has: 8 doubles with
+ * AVX-512, 4 with AVX, 2 otherwise (SSE2); a plain double without GNU C or
+ * with -DGL_NO_SIMD, and the same code is scalar. */
+#if defined(__GNUC__) && !defined(GL_NO_SIMD)
+#if defined(__AVX512F__)
+#define VW 8
+#elif defined(__AVX__)
+#define VW 4
+#else
+#define VW 2
+#endif
+typedef double vd __attribute__((vector_size(VW * sizeof(double))));
+#else
+#define VW 1
+typedef double vd;
+#endif
+
+/* The register block: MR rows x NV vectors. AVX-512 has 32 vector registers
+ * (16 accumulators + 4 of X + a broadcast fit); AVX and SSE2 have 16. */
+#define MR 4
+#if VW == 8
+#define NVB 4
+#else
+#define NVB 2
+#endif
+#define NRB (NVB * VW) /* the panel width */
+/* inner indices per block: a panel of X of KC x NRB doubles, 32 KB with
+ * AVX-512, stays in L1 while every sliver of A passes over it */
+#ifndef KC
+#define KC 128
+#endif
+
+/* s = fma(a, x, s) in every lane: one rounding per term. With AVX-512 or
+ * AVX2 + FMA the instruction; otherwise C99's fma() lane by lane, which is
+ * correctly rounded too (in software where the target has no FMA: slow but
+ * the same bits). */
+#if VW == 8
+#define MAC(s, a, x) ((s) = (vd)_mm512_fmadd_pd(_mm512_set1_pd(a), (__m512d)(x), (__m512d)(s)))
+#elif VW == 4 && defined(__FMA__)
+#define MAC(s, a, x) ((s) = (vd)_mm256_fmadd_pd(_mm256_set1_pd(a), (__m256d)(x), (__m256d)(s)))
+#elif VW == 1
+#define MAC(s, a, x) ((s) = fma((a), (x), (s)))
+#else
+static inline vd mac(vd s, double a, vd x)
+{
+    for (int k = 0; k < VW; k++)
+        s[k] = fma(a, x[k], s[k]);
+    return s;
+}
+#define MAC(s, a, x) ((s) = mac((s), (a), (x)))
+#endif
+
+static inline vd vload(const double *p)
+{
+    vd v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* *p = v, or *p += v */
+static inline void vput(double *p, vd v, int add)
+{
+    if (add)
+        v += vload(p);
+    memcpy(p, &v, sizeof v);
+}
+
+/* Over kc inner indices: the MR x NRB block (1 x NRB for kern_1) starts from
+ * 0 or, if src, from src (row stride ld); at the end it is stored to dst
+ * (row stride ld), or added to it if add. */
+static void kern_4(size_t kc, const double *restrict A, size_t ar, size_t aj,
+                   const double *restrict Xp, const double *src, double *dst, size_t ld, int add)
+{
+    const double *a0 = A, *a1 = a0 + ar, *a2 = a1 + ar, *a3 = a2 + ar;
+    vd s[MR][NVB];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++)
+#pragma GCC unroll 16
+        for (int v = 0; v < NVB; v++)
+            s[i][v] = src ? vload(src + i * ld + v * VW) : (vd){0};
+    for (size_t j = 0; j < kc; j++) {
+        vd x[NVB];
+#pragma GCC unroll 16
+        for (int v = 0; v < NVB; v++)
+            x[v] = vload(Xp + j * NRB + v * VW);
+        double a[MR] = {a0[j * aj], a1[j * aj], a2[j * aj], a3[j * aj]};
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; i++)
+#pragma GCC unroll 16
+            for (int v = 0; v < NVB; v++)
+                MAC(s[i][v], a[i], x[v]);
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++)
+#pragma GCC unroll 16
+        for (int v = 0; v < NVB; v++)
+            vput(dst + i * ld + v * VW, s[i][v], add);
+}
+
+static void kern_1(size_t kc, const double *restrict A, size_t aj, const double *restrict Xp,
+                   const double *src, double *dst, int add)
+{
+    vd s[NVB];
+#pragma GCC unroll 16
+    for (int v = 0; v < NVB; v++)
+        s[v] = src ? vload(src + v * VW) : (vd){0};
+    for (size_t j = 0; j < kc; j++) {
+        double a = A[j * aj];
+#pragma GCC unroll 16
+        for (int v = 0; v < NVB; v++)
+            MAC(s[v], a, vload(Xp + j * NRB + v * VW));
+    }
+#pragma GCC unroll 16
+    for (int v = 0; v < NVB; v++)
+        vput(dst + v * VW, s[v], add);
+}
+
+size_t gl_kern_wsize(size_t R, size_t K, size_t C)
+{
+    (void)C;
+    (void)K;
+    return KC * NRB + R * NRB;
+}
+
+/* Xp[j*NRB + c] = X(k0 + j, c0 + c) for j < kc, c < nc; 0 for nc <= c < NRB */
+static void pack_x(size_t kc, size_t nc, const double *restrict X, size_t xj, size_t xc,
+                   size_t k0, size_t c0, double *restrict Xp)
+{
+    if (xc == 1) {
+        for (size_t j = 0; j < kc; j++) {
+            const double *x = X + (k0 + j) * xj + c0;
+            if (nc == NRB) {
+#pragma GCC unroll 16
+                for (int v = 0; v < NVB; v++)
+                    vput(Xp + j * NRB + v * VW, vload(x + v * VW), 0);
+                continue;
+            }
+            memcpy(Xp + j * NRB, x, nc * sizeof(double));
+            memset(Xp + j * NRB + nc, 0, (NRB - nc) * sizeof(double));
+        }
+        return;
+    }
+    /* X read as a transpose (the weight gradient's H): blocks of 8 columns
+     * by 8 inner indices, read along rows of H and written along rows of
+     * Xp, so that both sides stream */
+    const double *x = X + c0 * xc + k0 * xj;
+    size_t c = 0;
+    for (; c + 8 <= nc; c += 8) {
+        size_t j = 0;
+        for (; j + 8 <= kc; j += 8)
+            for (size_t jj = 0; jj < 8; jj++)
+#pragma GCC unroll 8
+                for (size_t cc = 0; cc < 8; cc++)
+                    Xp[(j + jj) * NRB + c + cc] = x[(c + cc) * xc + (j + jj) * xj];
+        for (; j < kc; j++)
+            for (size_t cc = 0; cc < 8; cc++)
+                Xp[j * NRB + c + cc] = x[(c + cc) * xc + j * xj];
+    }
+    for (; c < nc; c++)
+        for (size_t j = 0; j < kc; j++)
+            Xp[j * NRB + c] = x[c * xc + j * xj];
+    for (size_t j = 0; j < kc && nc < NRB; j++)
+        memset(Xp + j * NRB + nc, 0, (NRB - nc) * sizeof(double));
+}
+
+/* Fewer columns than a vector (a batch of one: gl_mlp_eval1, a logit at a
+ * quadrature node): the same sums, eight rows at a time, each in a register
+ * of its own, so that the eight chains of dependent FMAs overlap. */
+static void mm_narrow(size_t R, size_t K, size_t C, const double *restrict A, size_t ar,
+                      size_t aj, const double *restrict X, size_t xj, size_t xc,
+                      double *restrict Z, int acc)
+{
+    for (size_t c = 0; c < C; c++) {
+        size_t r = 0;
+        for (; r + 8 <= R; r += 8) {
+            double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            const double *a = A + r * ar, *x = X + c * xc;
+            if (ar == 1) /* A's eight values of an inner index are contiguous */
+                for (size_t j = 0; j < K; j++, a += aj, x += xj)
+#pragma GCC unroll 8
+                    for (size_t k = 0; k < 8; k++)
+                        s[k] = fma(a[k], *x, s[k]);
+            else
+                for (size_t j = 0; j < K; j++, a += aj, x += xj)
+#pragma GCC unroll 8
+                    for (size_t k = 0; k < 8; k++)
+                        s[k] = fma(a[k * ar], *x, s[k]);
+#pragma GCC unroll 8
+            for (size_t k = 0; k < 8; k++)
+                Z[(r + k) * C + c] = acc ? Z[(r + k) * C + c] + s[k] : s[k];
+        }
+        for (; r < R; r++) {
+            double s = 0;
+            for (size_t j = 0; j < K; j++)
+                s = fma(A[r * ar + j * aj], X[j * xj + c * xc], s);
+            Z[r * C + c] = acc ? Z[r * C + c] + s : s;
+        }
+    }
+}
+
+/* One panel of columns c0..c0+nc-1 (nc <= NRB) over all rows. A panel that
+ * is whole and needs one inner block is written straight into Z; otherwise
+ * the block sums go to the tile T (R x NRB), which is copied (or added)
+ * into Z at the end. */
+static void mm_panel(size_t R, size_t K, size_t C, const double *A, size_t ar, size_t aj,
+                     const double *restrict X,
+                     size_t xj, size_t xc, size_t c0, size_t nc, double *restrict Z, int acc,
+                     double *restrict Xp, double *restrict T)
+{
+    size_t R4 = R - R % MR;
+    int direct = nc == NRB && K <= KC;
+    for (size_t k0 = 0; k0 < K; k0 += KC) {
+        size_t kc = K - k0 < KC ? K - k0 : KC;
+        pack_x(kc, nc, X, xj, xc, k0, c0, Xp);
+        const double *src = k0 ? T : NULL;
+        for (size_t r = 0; r < R4; r += MR) {
+            const double *a = A + r * ar + k0 * aj;
+            if (direct)
+                kern_4(kc, a, ar, aj, Xp, NULL, Z + r * C + c0, C, acc);
+            else
+                kern_4(kc, a, ar, aj, Xp, src ? src + r * NRB : NULL, T + r * NRB, NRB, 0);
+        }
+        for (size_t r = R4; r < R; r++) {
+            const double *a = A + r * ar + k0 * aj;
+            if (direct)
+                kern_1(kc, a, aj, Xp, NULL, Z + r * C + c0, acc);
+            else
+                kern_1(kc, a, aj, Xp, src ? src + r * NRB : NULL, T + r * NRB, 0);
+        }
+    }
+    if (direct)
+        return;
+    for (size_t r = 0; r < R; r++)
+        for (size_t c = 0; c < nc; c++)
+            Z[r * C + c0 + c] = acc ? Z[r * C + c0 + c] + T[r * NRB + c] : T[r * NRB + c];
+}
+
+void gl_kern_mm(size_t R, size_t K, size_t C, const double *A, size_t ar, size_t aj,
+                const double *X, size_t xj, size_t xc, double *Z, int acc, double *ws)
+{
+    if (C < VW) {
+        mm_narrow(R, K, C, A, ar, aj, X, xj, xc, Z, acc);
+        return;
+    }
+    double *Xp = ws, *T = Xp + KC * NRB;
+    for (size_t c0 = 0; c0 < C; c0 += NRB)
+        mm_panel(R, K, C, A, ar, aj, X, xj, xc, c0, C - c0 < NRB ? C - c0 : NRB, Z, acc, Xp, T);
+}
+
+/* With -DGL_BLAS (make BLAS=openblas) the three products go through GSL's
+ * CBLAS interface to whatever library provides it (OpenBLAS): an opt-in build
+ * for comparison, which gives up the promise above, as a BLAS chooses its
+ * own blocking and summation order (by shape, vector width and thread
+ * count). */
+void gl_kern_forward(size_t out, size_t in, size_t n, const double *W, const double *H,
+                     double *Z, double *ws)
+{
+#ifdef GL_BLAS
+    (void)ws;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)out, (int)n, (int)in, 1.0, W,
+                (int)in, H, (int)n, 0.0, Z, (int)n);
+#else
+    gl_kern_mm(out, in, n, W, in, 1, H, n, 1, Z, 0, ws);
+#endif
+}
+
+void gl_kern_backward_input(size_t in, size_t out, size_t n, const double *W, const double *dZ,
+                            double *dH, double *ws)
+{
+#ifdef GL_BLAS
+    (void)ws;
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)in, (int)n, (int)out, 1.0, W,
+                (int)in, dZ, (int)n, 0.0, dH, (int)n);
+#else
+    gl_kern_mm(in, out, n, W, 1, in, dZ, n, 1, dH, 0, ws);
+#endif
+}
+
+/* Dot products over the batch with eight independent partial sums (so that
+ * the adds vectorise without licence to reassociate) combined pairwise,
+ * then the scalar tail; formed first and added to gW once, so that calling
+ * backward twice doubles gW exactly. */
+static double sum8(const double *c, double tail)
+{
+    return (((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]))) + tail;
+}
+
+static double dot8(size_t n, const double *restrict d, const double *restrict h)
+{
+    double c[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t = 0;
+    size_t s = 0;
+    for (; s + 8 <= n; s += 8)
+        for (int k = 0; k < 8; k++)
+            c[k] = fma(d[s + k], h[s + k], c[k]);
+    for (; s < n; s++)
+        t = fma(d[s], h[s], t);
+    return sum8(c, t);
+}
+
+void gl_kern_wgrad_dot(size_t out, size_t in, size_t n, const double *dZ, const double *H,
+                       double *gW)
+{
+    for (size_t o = 0; o < out; o++)
+        for (size_t i = 0; i < in; i++)
+            gW[o * in + i] += dot8(n, dZ + o * n, H + i * n);
+}
+
+void gl_kern_backward_weight(size_t out, size_t in, size_t n, const double *dZ,
+                             const double *H, double *gW, double *ws)
+{
+#ifdef GL_BLAS
+    (void)ws;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)out, (int)in, (int)n, 1.0, dZ,
+                (int)n, H, (int)n, 1.0, gW, (int)in);
+#else
+    if (in >= GL_KERN_WIDE)
+        gl_kern_mm(out, n, in, dZ, n, 1, H, 1, n, gW, 1, ws);
+    else
+        gl_kern_wgrad_dot(out, in, n, dZ, H, gW);
+#endif
+}
+
+void gl_kern_backward_bias(size_t out, size_t n, const double *dZ, double *gb)
+{
+    for (size_t o = 0; o < out; o++) {
+        const double *restrict d = dZ + o * n;
+        double c[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t = 0;
+        size_t s = 0;
+        for (; s + 8 <= n; s += 8)
+            for (int k = 0; k < 8; k++)
+                c[k] += d[s + k];
+        for (; s < n; s++)
+            t += d[s];
+        gb[o] += sum8(c, t);
+    }
+}
