@@ -86,6 +86,19 @@ double gl_mlp_eval1(gl_mlp *net, double x, double *dydx);
 size_t gl_mlp_penalty_wsize(const gl_mlp *net);
 double gl_mlp_penalty(gl_mlp *net, size_t m, double scale, double *ws);
 
+/* The network with only the first keep inputs of net (1 <= keep < its
+ * inputs), the others held at values: out(x) = net(x, fixed). The
+ * conditional generator G(z | y) or discriminator D(x | y) for one label y
+ * (fixed = onehot(y)) as a network of z (or x) alone, for the exact side
+ * (gen.h, metrics.h). gl_mlp_alloc_restricted allocates out with
+ * net's shape but keep inputs and batch capacity maxbatch; gl_mlp_restrict
+ * overwrites out's parameters: the first layer's weights on the kept inputs,
+ * its biases b + W_fixed fixed, every other layer as it is in net. Allocates
+ * nothing. */
+int gl_mlp_alloc_restricted(gl_mlp **out, const gl_mlp *net, size_t keep, size_t maxbatch,
+                            gl_err *err);
+void gl_mlp_restrict(const gl_mlp *net, const double *fixed, gl_mlp *out);
+
 /* "linear", "tanh", "sigmoid", "relu", "leaky". */
 const char *gl_act_name(gl_act act);
 int gl_act_parse(const char *name, gl_act *act, gl_err *err);

@@ -786,11 +786,45 @@ START_TEST(test_eval1_matches_batch)
 }
 END_TEST
 
+/* gl_mlp_restrict: the network with trailing inputs fixed computes net(x,
+ * fixed) to rounding, for one and for several layers */
+START_TEST(test_restrict)
+{
+    const size_t s3[] = {4, 7, 5, 1}, s1[] = {3, 2};
+    const size_t *sz[] = {s3, s1};
+    const size_t nl[] = {3, 1};
+    for (int k = 0; k < 2; k++) {
+        gl_mlp *net = make_net(nl[k], sz[k], GL_ACT_TANH, 0, 4, 5 + (unsigned long)k), *sub;
+        for (size_t i = 0; i < net->nparams; i++)
+            net->params[i] += 0.1 * (double)(i % 5); /* non-zero biases */
+        gl_err e;
+        ck_assert_int_eq(gl_mlp_alloc_restricted(&sub, net, 1, 4, &e), 0);
+        size_t in = net->sizes[0], out = net->sizes[nl[k]];
+        double fixed[3] = {0.0, 1.0, -0.5}, x[4] = {-1.5, 0.2, 0.9, 2.0};
+        gl_mlp_restrict(net, fixed, sub);
+        for (int j = 0; j < 4; j++) {
+            double full[4] = {x[j], fixed[0], fixed[1], fixed[2]}, y1[2], y2[2];
+            gl_mlp_forward(net, full, 1, y1);
+            gl_mlp_forward(sub, &x[j], 1, y2);
+            for (size_t o = 0; o < out; o++)
+                ck_assert_msg(fabs(y1[o] - y2[o]) <= 1e-14 * (1 + fabs(y1[o])), "%g vs %g",
+                              y1[o], y2[o]);
+            ck_assert(fabs(y1[0]) > 1e-3);
+        }
+        gl_mlp *none;
+        ck_assert_int_eq(gl_mlp_alloc_restricted(&none, net, in, 4, &e), GL_EINVAL);
+        gl_mlp_free(sub);
+        gl_mlp_free(net);
+    }
+}
+END_TEST
+
 Suite *mlp_suite(void)
 {
     Suite *s = suite_create("mlp");
     TCase *core = tcase_create("core");
     tcase_add_test(core, test_grad_tanh);
+    tcase_add_test(core, test_restrict);
     tcase_add_test(core, test_grad_sigmoid);
     tcase_add_test(core, test_grad_leaky);
     tcase_add_test(core, test_grad_relu);
