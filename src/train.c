@@ -25,7 +25,23 @@ gl_train_d_cfg gl_train_d_cfg_default(void)
     c.log_every = 0;
     c.hook = NULL;
     c.hook_ctx = NULL;
+    c.ncond = 0;
+    c.mse = 0;
     return c;
+}
+
+/* The conditional rows: x[0..2B-1] with their components comp[], as
+ * (x, onehot(group)) rows of xc; groups of gp (the first B, real) and gq
+ * (the last B, fake) components. */
+static void d_cond_rows(const double *x, const size_t *comp, size_t B, size_t dim, size_t L,
+                        size_t gp, size_t gq, double *xc)
+{
+    for (size_t i = 0; i < 2 * B; i++) {
+        double *row = xc + i * (dim + L);
+        memcpy(row, x + i * dim, dim * sizeof *row);
+        memset(row + dim, 0, L * sizeof *row);
+        row[dim + comp[i] / (i < B ? gp : gq)] = 1;
+    }
 }
 
 int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
@@ -34,8 +50,12 @@ int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
     size_t B = cfg->batch, dim = (size_t)P->dim;
     if (P->dim != G->dim)
         return gl_err_set(err, GL_EINVAL, "p_data is %d-D but p_g is %d-D", P->dim, G->dim);
-    if (D->sizes[0] != dim || D->sizes[D->nlayers] != 1)
-        return gl_err_set(err, GL_EINVAL, "discriminator must map %zu inputs to 1 logit", dim);
+    size_t L = cfg->ncond;
+    if (D->sizes[0] != dim + L || D->sizes[D->nlayers] != 1)
+        return gl_err_set(err, GL_EINVAL, "discriminator must map %zu inputs to 1 logit", dim + L);
+    if (L && (P->n % L || G->n % L))
+        return gl_err_set(err, GL_EINVAL, "%zu labels need mixtures whose components (%zu, %zu) "
+                          "fall into %zu equal groups", L, P->n, G->n, L);
     if (cfg->steps == 0 || B == 0)
         return gl_err_set(err, GL_EINVAL, "steps and batch must be >= 1");
     if (2 * B > D->maxbatch)
@@ -49,17 +69,31 @@ int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
         return gl_err_set(err, GL_EINVAL, "optimiser has %zu parameters, network %zu", opt->n, D->nparams);
 
     /* one allocation, before the loop: inputs, logits, dL/dlogit */
-    double *mem = malloc((2 * B * dim + 4 * B) * sizeof *mem);
+    /* with labels also: the rows (x, onehot(y)), the components */
+    size_t nc = L ? 2 * B * (dim + L) + (2 * B * sizeof(size_t) + 7) / 8 : 0;
+    double *mem = malloc((2 * B * dim + 4 * B + nc) * sizeof *mem);
     if (!mem)
         return gl_err_set(err, GL_ENOMEM, "out of memory for a batch of %zu", B);
-    double *x = mem, *a = x + 2 * B * dim, *da = a + 2 * B;
+    double *x = mem, *a = x + 2 * B * dim, *da = a + 2 * B, *xc = da + 2 * B;
+    size_t *comp = L ? (size_t *)(void *)(xc + 2 * B * (dim + L)) : NULL;
     double loss = NAN;
     for (size_t t = 0; t < cfg->steps; t++) {
-        gl_mix_sample(P, r, B, x);           /* rows 0..B-1: real, label 1 */
-        gl_mix_sample(G, r, B, x + B * dim); /* rows B..2B-1: fake, label 0 */
-        gl_mlp_forward(D, x, 2 * B, a);
-        loss = gl_loss_bce_logits(a, B, 1.0, 1.0, da) +
-               gl_loss_bce_logits(a + B, B, 0.0, 1.0, da + B);
+        if (L) {
+            gl_mix_sample_comp(P, r, B, x, comp);
+            gl_mix_sample_comp(G, r, B, x + B * dim, comp + B);
+            d_cond_rows(x, comp, B, dim, L, P->n / L, G->n / L, xc);
+            gl_mlp_forward(D, xc, 2 * B, a);
+        } else {
+            gl_mix_sample(P, r, B, x);           /* rows 0..B-1: real, label 1 */
+            gl_mix_sample(G, r, B, x + B * dim); /* rows B..2B-1: fake, label 0 */
+            gl_mlp_forward(D, x, 2 * B, a);
+        }
+        if (cfg->mse)
+            loss = gl_loss_mse_sigmoid(a, B, 1.0, 1.0, da) +
+                   gl_loss_mse_sigmoid(a + B, B, 0.0, 1.0, da + B);
+        else
+            loss = gl_loss_bce_logits(a, B, 1.0, 1.0, da) +
+                   gl_loss_bce_logits(a + B, B, 0.0, 1.0, da + B);
         if (!isfinite(loss)) {
             s = gl_err_set(err, GL_EDIVERGE, "discriminator loss is %g at step %zu", loss, t);
             break;

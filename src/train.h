@@ -32,6 +32,17 @@ typedef struct {
      * return non-zero to stop early. */
     int (*hook)(void *ctx, size_t step, double loss);
     void *hook_ctx;
+    /* A conditional discriminator D(x | y) on ncond = L labels (0: none, the
+     * default): a sample's label is the group of its component, components
+     * y g .. y g + g - 1 with g = n / L for each of P and G (both must have a
+     * multiple of L components), and D reads (x, onehot(y)), dim + L inputs.
+     * The fake rows' labels come from G's components, so that G's label
+     * weights should be P's. */
+    size_t ncond;
+    /* 0: BCE, the default; 1: the squared error E_p[(1 - D)^2] + E_g[D^2] of
+     * D = sigmoid(a) (gl_loss_mse_sigmoid), whose pointwise minimiser is
+     * D* = p/(p+g) too; final_loss and the hook's loss are then that. */
+    int mse;
 } gl_train_d_cfg;
 
 gl_train_d_cfg gl_train_d_cfg_default(void);
