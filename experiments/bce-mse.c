@@ -28,14 +28,16 @@
 #include "train.h"
 
 const char gl_exp_bce_mse_overrides[] =
-    "  --steps N      part A's Adam steps (default 6000; --quick 2000)\n"
+    "  --steps N      part A's Adam steps (default 6000; --quick 2500; --quick also\n"
+    "                 halves the batch to 128 + 128 and stops part B at 1000 steps)\n"
     "  --lr X         part A's initial Adam rate, decayed linearly to 0 (default 0.05)\n"
     ;
 
 #define BP "0.5*N(-2,0.5)+0.5*N(2,0.5)"
 #define BG "N(0,1.5)"
 #define NX 401
-#define NCHECK 7 /* part B's checkpoints */
+#define NCHECK 7 /* part B's checkpoints (--quick: the first NCHECK_QUICK) */
+#define NCHECK_QUICK 6
 #define B0 -8.0  /* part B's output bias: D ~ 3e-4 everywhere */
 
 static const size_t CHECK[NCHECK] = {0, 10, 30, 100, 300, 1000, 3000};
@@ -47,6 +49,7 @@ typedef struct {
     gl_quad_workspace *ws;
     gsl_rng *r;
     double *init;      /* the shared initial weights */
+    size_t batch;      /* samples of each of p_data and p_g per step */
 } state;
 
 static void st_free(state *s)
@@ -139,6 +142,7 @@ static int train(state *s, int k, size_t steps, double lr, int decay, unsigned l
         return GL_OK;
     gl_train_d_cfg c = gl_train_d_cfg_default();
     c.steps = steps;
+    c.batch = s->batch;
     c.lr = lr;
     c.mse = k;
     if (decay)
@@ -162,8 +166,8 @@ static int part_a(const gl_exp_opts *o, gl_rec *rec, state *s, size_t steps, dou
     gl_tsv_meta(t, "pdata", "%s", BP);
     gl_tsv_meta(t, "pg", "%s", BG);
     gl_tsv_meta(t, "training", "D 1-32-1 sigmoid, sigmoid output; Adam lr %g decayed linearly "
-                "to 0, beta1 0.9, batch 256 + 256, %zu steps, the same initial weights and data", lr,
-                steps);
+                "to 0, beta1 0.9, batch %zu + %zu, %zu steps, the same initial weights and data", lr,
+                s->batch, s->batch, steps);
     gl_tsv_meta(t, "L1", "BCE %.6g, MSE %.6g (integral of |D - D*| (p+g)/2)", l1[0], l1[1]);
     gl_tsv_header(t, 4, (const char *const[]){"x", "Dstar", "D_bce", "D_mse"});
     for (int i = 0; i < NX; i++) {
@@ -185,11 +189,12 @@ static int part_a(const gl_exp_opts *o, gl_rec *rec, state *s, size_t steps, dou
 static int part_b(const gl_exp_opts *o, gl_rec *rec, state *s, gl_claims *cl, gl_err *err)
 {
     double l1[2][NCHECK], gn[2];
+    size_t nc = o->quick ? NCHECK_QUICK : NCHECK;
     int st = st_reset(s, GL_OPT_SGD, 0.5, B0, err);
     for (int k = 0; k < 2 && !st; k++) {
         gsl_rng_set(s->r, o->seed + 2000);
         gn[k] = grad_norm(s, k, s->r);
-        for (size_t c = 0; c < NCHECK && !st; c++) {
+        for (size_t c = 0; c < nc && !st; c++) {
             size_t more = CHECK[c] - (c ? CHECK[c - 1] : 0);
             if (!(st = train(s, k, more, 0.5, 0, o->seed + 3000 + c, err)))
                 st = l1_of(s, k, &l1[k][c], err);
@@ -200,10 +205,10 @@ static int part_b(const gl_exp_opts *o, gl_rec *rec, state *s, gl_claims *cl, gl
         return st;
     gl_tsv_meta(t, "start", "the initial weights of part A with the output bias at %g (D ~ %.2g)",
                 B0, gl_num_sigmoid(B0));
-    gl_tsv_meta(t, "training", "SGD lr 0.5 constant, batch 256 + 256");
+    gl_tsv_meta(t, "training", "SGD lr 0.5 constant, batch %zu + %zu", s->batch, s->batch);
     gl_tsv_meta(t, "grad_norm", "at the start, one batch: BCE %.6g, MSE %.6g", gn[0], gn[1]);
     gl_tsv_header(t, 3, (const char *const[]){"step", "L1_bce", "L1_mse"});
-    for (size_t c = 0; c < NCHECK; c++)
+    for (size_t c = 0; c < nc; c++)
         gl_tsv_row(t, 3, (double[]){(double)CHECK[c], l1[0][c], l1[1][c]});
     /* At D = sigmoid(b0) ~ 3.4e-4 on every input, dL/da on a real row is
      * -(1 - D) for BCE and -2 (1 - D)^2 D for MSE (fake rows: D and 2 D^2
@@ -216,7 +221,7 @@ static int part_b(const gl_exp_opts *o, gl_rec *rec, state *s, gl_claims *cl, gl
      * 0.28. Bound fixed before seeds 2 and 3 were run: MSE needs at least 3
      * times as many steps (seed 1: 30 against 300). */
     double tb = INFINITY, tm = INFINITY;
-    for (size_t c = NCHECK; c-- > 0;) {
+    for (size_t c = nc; c-- > 0;) {
         tb = l1[0][c] <= 0.3 ? (double)CHECK[c] : tb;
         tm = l1[1][c] <= 0.3 ? (double)CHECK[c] : tm;
     }
@@ -230,7 +235,7 @@ static int part_b(const gl_exp_opts *o, gl_rec *rec, state *s, gl_claims *cl, gl
 
 int gl_exp_bce_mse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
 {
-    unsigned long steps = o->quick ? 2000 : 6000;
+    unsigned long steps = o->quick ? 2500 : 6000;
     double lr = 0.05;
     const gl_argspec specs[] = {
         {.name = "steps", .type = GL_ARG_ULONG, .dst = &steps, .min = 1, .max = 1e7},
@@ -242,8 +247,9 @@ int gl_exp_bce_mse(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err
     if (o->untrained)
         return gl_err_set(err, GL_EINVAL, "bce-mse has no --untrained control");
     state st;
-    if (!(s = st_alloc(&st, o->seed, err)) &&
-        !(s = part_a(o, rec, &st, steps, lr, cl, err)))
+    s = st_alloc(&st, o->seed, err);
+    st.batch = o->quick ? 128 : 256;
+    if (!s && !(s = part_a(o, rec, &st, steps, lr, cl, err)))
         s = part_b(o, rec, &st, cl, err);
     st_free(&st);
     return s;
