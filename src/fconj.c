@@ -413,3 +413,35 @@ int gl_fconj_bound(const gl_fconj *c, const gl_mix *P, const gl_mix *Q, gl_criti
     bound_ctx b = {c, T, params, lim, P->dim};
     return gl_fdiv_integrate(P, Q, bound_h, bound_split, &b, ws, value, abserr, err);
 }
+
+int gl_fconj_numeric_grid(gl_real_fn f, void *params, double t, double umax, size_t n,
+                          double *value, gl_err *err)
+{
+    if (!(umax > 0) || n < 2 || !isfinite(t))
+        return gl_err_set(err, GL_EINVAL, "gl_fconj_numeric_grid: umax %g, n %zu, t %g", umax, n, t);
+    double h = umax / (double)n, best = -INFINITY, ub = 0;
+    for (size_t i = 0; i <= n; i++) {
+        double u = h * (double)i, v = t * u - f(u, params);
+        if (v > best)
+            best = v, ub = u;
+    }
+    /* golden sections on [ub - h, ub + h] within [0, umax]: near its best
+     * grid point the objective has one maximum when the grid resolves it */
+    const double g = 0.6180339887498949;
+    double a = fmax(0, ub - h), b = fmin(umax, ub + h);
+    double c = b - g * (b - a), d = a + g * (b - a);
+    double fc = t * c - f(c, params), fd = t * d - f(d, params);
+    for (int k = 0; k < 200 && b - a > 1e-15 * (1 + b); k++) {
+        if (fc > fd) {
+            b = d, d = c, fd = fc;
+            c = b - g * (b - a), fc = t * c - f(c, params);
+        } else {
+            a = c, c = d, fc = fd;
+            d = a + g * (b - a), fd = t * d - f(d, params);
+        }
+    }
+    *value = fmax(best, fmax(fc, fd));
+    if (!isfinite(*value))
+        return gl_err_set(err, GL_ENOCONV, "gl_fconj_numeric_grid: f*(%g) is not finite", t);
+    return GL_OK;
+}

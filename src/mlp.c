@@ -928,3 +928,30 @@ void gl_mlp_restrict(const gl_mlp *net, const double *fixed, gl_mlp *out)
         memcpy(out->params + out->woff[1], net->params + net->woff[1],
                (net->nparams - net->woff[1]) * sizeof *Wo);
 }
+
+size_t gl_mlp_dead_units(const gl_mlp *net, size_t *per_layer)
+{
+    size_t total = 0, n = net->n;
+    for (size_t l = 1; l < net->nlayers; l++) { /* h[l]: the output of hidden layer l */
+        size_t dead = 0;
+        for (size_t u = 0; u < net->sizes[l]; u++) {
+            const double *h = net->h[l] + u * n;
+            size_t i = 0;
+            while (i < n && h[i] <= 0)
+                i++;
+            dead += n > 0 && i == n;
+        }
+        if (per_layer)
+            per_layer[l - 1] = dead;
+        total += dead;
+    }
+    return total;
+}
+
+size_t gl_mlp_hidden_units(const gl_mlp *net)
+{
+    size_t u = 0;
+    for (size_t l = 1; l < net->nlayers; l++)
+        u += net->sizes[l];
+    return u;
+}

@@ -99,6 +99,18 @@ int gl_mlp_alloc_restricted(gl_mlp **out, const gl_mlp *net, size_t keep, size_t
                             gl_err *err);
 void gl_mlp_restrict(const gl_mlp *net, const double *fixed, gl_mlp *out);
 
+/* Dead units after a forward pass: hidden units whose output is <= 0 on
+ * every sample of that batch, i.e. whose pre-activation is never positive.
+ * For a ReLU network such a unit outputs 0 and passes no gradient on any of
+ * those inputs; for a leaky one it sits on its negative slope (its output and
+ * gradient scaled by leak, not zero); for tanh and sigmoid, whose output is
+ * negative or positive alike, the count means "never positive" (tanh) or is
+ * 0 (sigmoid). Returns the count over all hidden layers; per_layer (NULL, or
+ * nlayers - 1 entries) gets each layer's. */
+size_t gl_mlp_dead_units(const gl_mlp *net, size_t *per_layer);
+/* The number of hidden units. */
+size_t gl_mlp_hidden_units(const gl_mlp *net);
+
 /* "linear", "tanh", "sigmoid", "relu", "leaky". */
 const char *gl_act_name(gl_act act);
 int gl_act_parse(const char *name, gl_act *act, gl_err *err);
