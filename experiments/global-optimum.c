@@ -504,5 +504,7 @@ int gl_exp_global_optimum(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_e
     if ((s = b_overrides(o, &g, err)) || (s = landscape(o, rec, cl, err)) ||
         (s = gl_global_optimum_a2(o, rec, cl, err)) || (s = trained(o, &g, rec, cl, err)))
         return s;
-    return gl_global_optimum_k(o, rec, cl, err);
+    if ((s = gl_global_optimum_k(o, rec, cl, err)))
+        return s;
+    return gl_global_optimum_h(o, rec, cl, err);
 }
