@@ -819,12 +819,45 @@ START_TEST(test_restrict)
 }
 END_TEST
 
+/* gl_mlp_dead_units: a hidden unit with a large negative bias is <= 0 on
+ * every input of the batch and counted (ReLU: dead; leaky: on its negative
+ * side); the same net with the bias at 0 has none on inputs of both signs */
+START_TEST(test_dead_units)
+{
+    const size_t sz[] = {1, 4, 3, 1};
+    const gl_act acts[] = {GL_ACT_RELU, GL_ACT_LEAKY};
+    for (int k = 0; k < 2; k++) {
+        gl_mlp *net = make_net(3, sz, acts[k], 0.1, 8, 3);
+        double x[8] = {-2, -1, -0.5, -0.1, 0.1, 0.5, 1, 2}, y[8];
+        for (size_t i = 0; i < net->nparams; i++)
+            net->params[i] = 0;
+        for (size_t u = 0; u < 4; u++) /* layer 0: units +x, -x, +x, +x */
+            net->params[net->woff[0] + u] = u == 1 ? -1 : 1;
+        for (size_t u = 0; u < 3; u++) /* layer 1: unit u reads unit u of layer 0 */
+            net->params[net->woff[1] + u * 4 + u] = 1;
+        net->params[net->boff[0] + 2] = -10; /* unit 2 of layer 0: dead on x <= 2 */
+        size_t per[2];
+        gl_mlp_forward(net, x, 8, y);
+        /* layer 0: unit 2 (and in layer 1 the unit that reads only it) */
+        ck_assert_uint_eq(gl_mlp_dead_units(net, per), per[0] + per[1]);
+        ck_assert_uint_eq(per[0], 1);
+        ck_assert_uint_eq(gl_mlp_hidden_units(net), 7);
+        net->params[net->boff[0] + 2] = 0;
+        gl_mlp_forward(net, x, 8, y);
+        gl_mlp_dead_units(net, per);
+        ck_assert_uint_eq(per[0], 0);
+        gl_mlp_free(net);
+    }
+}
+END_TEST
+
 Suite *mlp_suite(void)
 {
     Suite *s = suite_create("mlp");
     TCase *core = tcase_create("core");
     tcase_add_test(core, test_grad_tanh);
     tcase_add_test(core, test_restrict);
+    tcase_add_test(core, test_dead_units);
     tcase_add_test(core, test_grad_sigmoid);
     tcase_add_test(core, test_grad_leaky);
     tcase_add_test(core, test_grad_relu);

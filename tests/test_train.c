@@ -464,6 +464,66 @@ START_TEST(test_cond_errors)
 }
 END_TEST
 
+static double first_loss;
+static int keep_first(void *ctx, size_t step, double loss)
+{
+    (void)ctx;
+    if (step == 1)
+        first_loss = loss;
+    return 0;
+}
+
+/* gl_train_d with the squared error (mse) descends it: after 400 steps the
+ * minibatch loss is below half its first value; and its conditional form
+ * checks the mixtures' components against the labels */
+START_TEST(test_train_d_mse_and_cond)
+{
+    gl_mix *P, *G;
+    gl_mlp *D, *Dc;
+    gl_optim *opt, *optc;
+    gl_err e;
+    const size_t sz[] = {1, 8, 1}, szc[] = {3, 8, 1};
+    ck_assert_int_eq(gl_mix_parse("0.5*N(-2,0.5)+0.5*N(2,0.5)", &P, &e), 0);
+    ck_assert_int_eq(gl_mix_parse("N(0,1)", &G, &e), 0);
+    ck_assert_int_eq(gl_mlp_alloc(&D, 2, sz, GL_ACT_SIGMOID, 0, 128, &e), 0);
+    ck_assert_int_eq(gl_mlp_alloc(&Dc, 2, szc, GL_ACT_TANH, 0, 128, &e), 0);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gl_mlp_init(D, r);
+    gl_mlp_init(Dc, r);
+    ck_assert_int_eq(gl_optim_alloc(&opt, GL_OPT_ADAM, D->nparams, 0.05, &e), 0);
+    ck_assert_int_eq(gl_optim_alloc(&optc, GL_OPT_ADAM, Dc->nparams, 0.05, &e), 0);
+    gl_train_d_cfg c = gl_train_d_cfg_default();
+    c.steps = 400;
+    c.batch = 64;
+    c.lr = 0.05;
+    c.mse = 1;
+    c.log_every = 1;
+    c.hook = keep_first;
+    double last;
+    ck_assert_msg(gl_train_d(D, opt, P, G, r, &c, &last, &e) == 0, "%s", e.msg);
+    ck_assert_msg(last < 0.5 * first_loss && first_loss > 0.3, "first %g, last %g", first_loss, last);
+    c = gl_train_d_cfg_default();
+    c.batch = 64;
+    c.steps = 5;
+    c.ncond = 2; /* G has one component: not 2 equal groups */
+    ck_assert_int_eq(gl_train_d(Dc, optc, P, G, r, &c, NULL, &e), GL_EINVAL);
+    ck_assert_ptr_nonnull(strstr(e.msg, "equal groups"));
+    c.ncond = 0; /* Dc reads 3 inputs */
+    ck_assert_int_eq(gl_train_d(Dc, optc, P, G, r, &c, NULL, &e), GL_EINVAL);
+    gl_mix_free(G);
+    ck_assert_int_eq(gl_mix_parse("0.5*N(-1,1)+0.5*N(1,1)", &G, &e), 0);
+    c.ncond = 2;
+    ck_assert_msg(gl_train_d(Dc, optc, P, G, r, &c, NULL, &e) == 0, "%s", e.msg);
+    gl_optim_free(opt);
+    gl_optim_free(optc);
+    gl_mlp_free(D);
+    gl_mlp_free(Dc);
+    gl_mix_free(P);
+    gl_mix_free(G);
+    gsl_rng_free(r);
+}
+END_TEST
+
 /* k D-steps per G-step: the optimisers' step counts */
 START_TEST(test_k_steps)
 {
@@ -1158,6 +1218,7 @@ Suite *train_suite(void)
     tcase_add_test(core, test_loss_names);
     tcase_add_test(core, test_grad_g_fd);
     tcase_add_test(core, test_cond_grad_fd);
+    tcase_add_test(core, test_train_d_mse_and_cond);
     tcase_add_test(core, test_k_steps);
     tcase_add_test(core, test_determinism);
     tcase_add_test(core, test_freeze_g);
