@@ -19,6 +19,7 @@
 #include "fit.h"
 #include "mix.h"
 #include "mlp.h"
+#include "num.h"
 #include "optim.h"
 
 const char gl_exp_fdiv_overrides[] =
@@ -655,13 +656,20 @@ static double f_lin(double u) { return u - 1; } /* convex, not strictly: D_f = 0
 /* u t - f*(t) for the double well, f* over u in [0, 8] on a grid of step
  * 1e-3 (gl_fconj_numeric_grid: f is not convex, so a local search could
  * stop in the wrong well); for |t| <= 20 the maximiser is below 5 */
-static double bi_phi(double u, double t, int *status, gl_err *err)
+typedef struct {
+    double u;
+    int status;
+    gl_err *err;
+} bi_ctx;
+
+static double bi_phi(double t, void *v)
 {
+    bi_ctx *c = v;
     double fs;
-    int s = gl_fconj_numeric_grid(well_of, NULL, t, 8.0, 8000, &fs, err);
-    if (s && !*status)
-        *status = s;
-    return u * t - fs;
+    int s = gl_fconj_numeric_grid(well_of, NULL, t, 8.0, 8000, &fs, c->err);
+    if (s && !c->status)
+        c->status = s;
+    return c->u * t - fs;
 }
 
 /* f**(u) = sup_t {u t - f*(t)}: the function is concave in t (f* is convex,
@@ -670,24 +678,15 @@ static double bi_phi(double u, double t, int *status, gl_err *err)
  * refine it to rounding */
 static int well_biconj(double u, double *value, gl_err *err)
 {
-    int st = 0;
+    bi_ctx c = {u, 0, err};
     double best = -INFINITY, tb = 0;
     for (int i = 0; i <= 160; i++) {
-        double t = -20 + 0.25 * i, v = bi_phi(u, t, &st, err);
+        double t = -20 + 0.25 * i, v = bi_phi(t, &c);
         if (v > best)
             best = v, tb = t;
     }
-    const double g = 0.6180339887498949;
-    double a = tb - 0.25, b = tb + 0.25, c = b - g * (b - a), d = a + g * (b - a);
-    double fc = bi_phi(u, c, &st, err), fd = bi_phi(u, d, &st, err);
-    for (int k = 0; k < 200 && b - a > 1e-15 * (1 + fabs(tb)); k++) {
-        if (fc > fd)
-            b = d, d = c, fd = fc, c = b - g * (b - a), fc = bi_phi(u, c, &st, err);
-        else
-            a = c, c = d, fc = fd, d = a + g * (b - a), fd = bi_phi(u, d, &st, err);
-    }
-    *value = fmax(best, fmax(fc, fd));
-    return st;
+    *value = fmax(best, gl_num_golden_max(bi_phi, &c, tb - 0.25, tb + 0.25));
+    return c.status;
 }
 
 /* three pairs (P, Q): D_f >= 0 for the eight entries with f(1) = 0, 0 at

@@ -414,6 +414,18 @@ int gl_fconj_bound(const gl_fconj *c, const gl_mix *P, const gl_mix *Q, gl_criti
     return gl_fdiv_integrate(P, Q, bound_h, bound_split, &b, ws, value, abserr, err);
 }
 
+typedef struct {
+    gl_real_fn f;
+    void *params;
+    double t;
+} grid_ctx;
+
+static double grid_obj(double u, void *v)
+{
+    const grid_ctx *c = v;
+    return c->t * u - c->f(u, c->params);
+}
+
 int gl_fconj_numeric_grid(gl_real_fn f, void *params, double t, double umax, size_t n,
                           double *value, gl_err *err)
 {
@@ -427,20 +439,8 @@ int gl_fconj_numeric_grid(gl_real_fn f, void *params, double t, double umax, siz
     }
     /* golden sections on [ub - h, ub + h] within [0, umax]: near its best
      * grid point the objective has one maximum when the grid resolves it */
-    const double g = 0.6180339887498949;
-    double a = fmax(0, ub - h), b = fmin(umax, ub + h);
-    double c = b - g * (b - a), d = a + g * (b - a);
-    double fc = t * c - f(c, params), fd = t * d - f(d, params);
-    for (int k = 0; k < 200 && b - a > 1e-15 * (1 + b); k++) {
-        if (fc > fd) {
-            b = d, d = c, fd = fc;
-            c = b - g * (b - a), fc = t * c - f(c, params);
-        } else {
-            a = c, c = d, fc = fd;
-            d = a + g * (b - a), fd = t * d - f(d, params);
-        }
-    }
-    *value = fmax(best, fmax(fc, fd));
+    grid_ctx c = {f, params, t};
+    *value = fmax(best, gl_num_golden_max(grid_obj, &c, fmax(0, ub - h), fmin(umax, ub + h)));
     if (!isfinite(*value))
         return gl_err_set(err, GL_ENOCONV, "gl_fconj_numeric_grid: f*(%g) is not finite", t);
     return GL_OK;
