@@ -25,8 +25,8 @@ static const double HLR[] = {1e-4, 3e-4, 1e-3, 3e-3, 1e-2};
 static const double HB1[] = {0.0, 0.5, 0.9};
 #define NLR (sizeof HLR / sizeof HLR[0])
 #define NB1 (sizeof HB1 / sizeof HB1[0])
-/* --quick: lr 1e-4, 1e-3, 1e-2 (indices 0, 2, 4) x beta1 0.5, 0.9 */
-static const size_t QLR[] = {0, 2, 4}, QB1[] = {1, 2};
+/* --quick: lr 1e-4, 1e-2 (indices 0, 4) x beta1 0.5, 0.9 */
+static const size_t QLR[] = {0, 4}, QB1[] = {1, 2};
 
 typedef struct {
     const gl_mix *P;
@@ -66,7 +66,7 @@ int gl_global_optimum_h(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err
     hplan p = {.P = P, .steps = o->quick ? 1000 : 4000, .untrained = o->untrained};
     char names[NLR * NB1][32];
     const char *np[NLR * NB1];
-    for (size_t i = 0; i < (o->quick ? 3 : NLR); i++)
+    for (size_t i = 0; i < (o->quick ? 2 : NLR); i++)
         for (size_t j = 0; j < (o->quick ? 2 : NB1); j++, p.nc++) {
             p.lr[p.nc] = o->quick ? QLR[i] : i;
             p.b1[p.nc] = o->quick ? QB1[j] : j;
