@@ -276,7 +276,7 @@ int gl_exp_gan_alloc(gl_exp_gan *g, const gl_rig_arch *a, const gl_gan_cfg *cfg,
         return gl_err_set(err, GL_ENOMEM, "out of memory");
     gsl_rng_set(g->r, seed);
     int s = gl_rig_alloc(&g->rig, a, cfg, (size_t)P->dim, g->r, err);
-    if (!s && P->dim == 1 && cfg->zdim == 1)
+    if (!s && P->dim == 1 && cfg->zdim == 1 && !cfg->ncond)
         s = gl_metrics_gen_alloc(&g->ex, g->rig.G, cfg->noise, err);
     if (s)
         gl_exp_gan_free(g);

@@ -137,7 +137,7 @@ void gl_exp_probe_free(gl_exp_probe *p); /* all-NULL is a no-op */
 /* One GAN of a sweep's run: G, D, their optimisers and workspace (a gl_rig
  * for a and cfg on P's dimension), the training stream r seeded with seed
  * (G's then D's initial weights are its first draws), and, when P is 1-D and
- * cfg->zdim is 1, the exact side of G (ex, else NULL). gl_gan_train(g.rig.w,
+ * cfg->zdim is 1 (and G unconditional), the exact side of G (ex, else NULL). gl_gan_train(g.rig.w,
  * P, g.r, err) trains it. On failure everything is freed and *g is all NULL. */
 typedef struct {
     gl_rig rig;

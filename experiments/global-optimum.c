@@ -504,10 +504,13 @@ int gl_exp_global_optimum(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_e
     if ((s = b_overrides(o, &g, err)) || (s = landscape(o, rec, cl, err)) ||
         (s = gl_global_optimum_a2(o, rec, cl, err)))
         return s;
-    /* parts B and C are independent sweeps: a slice (--shard) runs its part
-     * of both, so a GL_ESLICE from B does not stop C */
+    /* parts B, C and H are independent sweeps: a slice (--shard) runs its
+     * part of each, so a GL_ESLICE from one does not stop the next */
     if ((s = trained(o, &g, rec, cl, err)) && s != GL_ESLICE)
         return s;
     int sk = gl_global_optimum_k(o, rec, cl, err);
-    return sk ? sk : s;
+    if (sk && sk != GL_ESLICE)
+        return sk;
+    int sh = gl_global_optimum_h(o, rec, cl, err);
+    return sh ? sh : sk ? sk : s;
 }

@@ -12,4 +12,7 @@ int gl_global_optimum_a2(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_er
 /* part C (global-optimum-k.c): how close D stays to D*_G with k = 1 and 5 */
 int gl_global_optimum_k(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
 
+/* part H (global-optimum-h.c): the final exact JSD over learning rate x beta1 */
+int gl_global_optimum_h(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err);
+
 #endif

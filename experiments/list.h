@@ -23,3 +23,9 @@ GL_EXPERIMENT("dynamics", dynamics,
               "Dirac-GAN: simultaneous gradient steps spiral out, alternating ones circle, a gradient penalty or instance noise converges")
 GL_EXPERIMENT("mode-collapse", mode_collapse,
               "ring of 8 and grid of 25 Gaussians (PacGAN geometry) over the occupancy timeline: vanilla ends short of modes, PacGAN2 hops and covers all, a slow D collapses and recovers; next to the published tables")
+GL_EXPERIMENT("conditional", conditional,
+              "conditional GANs: D(x|y) reaches D*(x|y) = p(x|y)/(p(x|y)+p_g(x|y)) label by label; one label per mode keeps every mode where the unconditional GAN drops some; coarser labels, measured")
+GL_EXPERIMENT("bce-mse", bce_mse,
+              "the sigmoid MLP of the EE698R notes as a discriminator: MSE and BCE both land on D* = p/(p+g); from a saturated start MSE's gradient vanishes and BCE's does not")
+GL_EXPERIMENT("activations", activations,
+              "dying ReLU: at a high learning rate ReLU units die (zero on every input) in D and G, leaky slopes 0.01-0.2 keep them alive, and the generator's gradient through dead units")

@@ -479,8 +479,9 @@ static int part_c(const gl_exp_opts *o, const cset *c, size_t seeds, gl_rec *rec
                   gl_sweep_get(sw, "sgd/ns", "jsd_final_max"), 0, "the level: halfway from log 2 to 0");
     /* the BCE notes' warning sign, which is not a failure: at the first logged
      * step D's loss is near 0 (<= 0.05: it misclassifies almost nothing) and
-     * the NS generator's loss -mean log D(G(z)) is large (>= 3: D(G(z)) ~
-     * e^-3 or less), yet the same runs pass the JSD claims above */
+     * the NS generator's loss -mean log D(G(z)) is large (>= 3: the geometric
+     * mean of D(G(z)) is e^-3 or less), yet the same runs pass the JSD claims
+     * above */
     double ld_first_max = gl_sweep_get(sw, "sgd/ns", "first_loss_d_max"),
            lg_first_min = gl_sweep_get(sw, "sgd/ns", "first_loss_g_min");
     gl_tsv_meta(lg, "sgd_ns_first_logged_losses", "loss_d <= %.4g, loss_g >= %.4g (over seeds)",
@@ -488,7 +489,7 @@ static int part_c(const gl_exp_opts *o, const cset *c, size_t seeds, gl_rec *rec
     gl_claims_add(cl, "C_sgd_ns_first_loss_d_max", GL_CLAIM_LE, 0.05, ld_first_max, 0,
                   "D misclassifies almost nothing; 0.05 not derived");
     gl_claims_add(cl, "C_sgd_ns_first_loss_g_min", GL_CLAIM_GE, 3, lg_first_min, 0,
-                  "mean D(G(z)) below e^-3: the loss sky-rocketed");
+                  "geometric mean of D(G(z)) below e^-3: the loss sky-rocketed");
     gl_claims_add(cl, "C_adam_mm_jsd_final_max", GL_CLAIM_LE, JSD_LEVEL,
                   gl_sweep_get(sw, "adam/minimax", "jsd_final_max"), 0, "the level: halfway from log 2 to 0");
 done:

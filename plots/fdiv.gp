@@ -79,3 +79,20 @@ set ylabel "density"
 plot 0.5*exp(-(x+1.5)**2/(2*0.64))/(0.8*sqrt(2*pi)) + 0.5*exp(-(x-1.5)**2/(2*0.64))/(0.8*sqrt(2*pi)) with filledcurves y1=0 ls 3 title "p", \
      exp(-x**2/2)/sqrt(2*pi) with filledcurves y1=0 ls 4 title "q"
 unset multiplot
+
+# (F) f** of a non-convex f is its convex envelope
+reset
+load "plots/style.gp"
+f = dir."/envelope.tsv"
+set output dir."/fdiv-envelope.png"
+set title "f convex iff f = f**: for the double well f(u) = (u-1)^2 (u-3)^2, f** is the convex envelope"
+set xlabel "u"
+set ylabel "value"
+set xrange [0:4]
+set yrange [-0.2:4.5]
+set key top center
+set samples 400
+fw(u) = (u-1)**2 * (u-3)**2
+env(u) = u > 1 && u < 3 ? 0 : fw(u)
+plot fw(x) with lines ls 4 title "f(u)", env(x) with lines ls 1 dt 2 title "convex envelope", \
+     f using 1:3 with points ls 2 ps 1.3 title "f**(u), computed"

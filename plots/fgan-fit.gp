@@ -79,3 +79,18 @@ do for [mi=0:1] {
   }
 }
 unset multiplot
+
+# (4) KL is maximum likelihood: the ML Gaussian of n samples against the KL minimiser
+reset
+load "plots/style.gp"
+f = dir."/mle.tsv"
+set output dir."/fgan-fit-mle.png"
+sd = real(system(sprintf("awk '/^# sd_P:/ {print $3}' %s", f)))
+set title "Minimising KL is maximum likelihood: the ML Gaussian of n samples approaches\nthe KL minimiser (P's mean and sd) with an RMS error ∝ 1/√n"
+set xlabel "samples n"
+set ylabel "RMS error over replicates"
+set logscale xy
+set key top right
+plot f using 1:2 with points ls 2 ps 1.2 title "mean: RMS(x̄ - μ_P)", \
+     f using 1:3 with points pt 5 ps 1.0 lc rgb "#2c7bb6" title "sd: RMS(s - σ_P)", \
+     sd/sqrt(x) with lines ls 1 title "σ_P / √n (exact for the mean)"

@@ -35,6 +35,7 @@ unset view
 set key below
 set bmargin 8
 set style fill solid 1.0 noborder
+set style textbox opaque fc rgb "#ffffff" noborder
 set datafile separator whitespace
 # the near-optimum approximation C + log 4 ~ (mu^2 + 2 (sigma-1)^2)/4, drawn at the 0.05 level
 plot f using 1:2:($3+L4) with image notitle, \
@@ -139,3 +140,27 @@ set ylabel "JSD (nats)"
 plot f using 3:($1 == 1 ? $4 : 1/0) with lines ls 4 title "k = 1", \
      f using 3:($1 == 5 ? $4 : 1/0) with lines ls 3 title "k = 5"
 unset multiplot
+
+# (H) sensitivity to hyperparameters: final exact JSD over lr x beta1
+reset
+load "plots/style.gp"
+f = dir."/hyper.tsv"
+set output dir."/global-optimum-hyper.png"
+set terminal pngcairo enhanced size 900,560 font "DejaVu Sans,12" linewidth 1.5
+set title "'GANs are sensitive to hyperparameters': median final exact JSD over seeds\nG 1-16-16-1 tanh, D 1-32-32-1 leaky, NS, Adam, batch 128"
+set xlabel "learning rate (both players)"
+set ylabel "Adam β_1"
+set cblabel "median final JSD (nats)"
+set palette defined (0 "#fff7ec", 0.5 "#ef6548", 1 "#4a0000")
+set cbrange [0:log(2)]
+set logscale x
+set xrange [5e-5:2e-2]
+set yrange [-0.25:1.15]
+set ytics (0, 0.5, 0.9)
+set xtics ("1e-4" 1e-4, "3e-4" 3e-4, "1e-3" 1e-3, "3e-3" 3e-3, "1e-2" 1e-2)
+unset key
+set style fill solid 1.0 noborder
+set style textbox opaque fc rgb "#ffffff" noborder
+# one box per cell (half a decade wide, 0.4 tall), its median as a label
+plot f using 1:2:($1/sqrt(sqrt(10))):($1*sqrt(sqrt(10))):($2-0.2):($2+0.2):3 with boxxyerror fc palette, \
+     f using 1:2:(sprintf("%.3f", $3)) with labels boxed font ",11"

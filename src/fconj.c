@@ -413,3 +413,35 @@ int gl_fconj_bound(const gl_fconj *c, const gl_mix *P, const gl_mix *Q, gl_criti
     bound_ctx b = {c, T, params, lim, P->dim};
     return gl_fdiv_integrate(P, Q, bound_h, bound_split, &b, ws, value, abserr, err);
 }
+
+typedef struct {
+    gl_real_fn f;
+    void *params;
+    double t;
+} grid_ctx;
+
+static double grid_obj(double u, void *v)
+{
+    const grid_ctx *c = v;
+    return c->t * u - c->f(u, c->params);
+}
+
+int gl_fconj_numeric_grid(gl_real_fn f, void *params, double t, double umax, size_t n,
+                          double *value, gl_err *err)
+{
+    if (!(umax > 0) || n < 2 || !isfinite(t))
+        return gl_err_set(err, GL_EINVAL, "gl_fconj_numeric_grid: umax %g, n %zu, t %g", umax, n, t);
+    double h = umax / (double)n, best = -INFINITY, ub = 0;
+    for (size_t i = 0; i <= n; i++) {
+        double u = h * (double)i, v = t * u - f(u, params);
+        if (v > best)
+            best = v, ub = u;
+    }
+    /* golden sections on [ub - h, ub + h] within [0, umax]: near its best
+     * grid point the objective has one maximum when the grid resolves it */
+    grid_ctx c = {f, params, t};
+    *value = fmax(best, gl_num_golden_max(grid_obj, &c, fmax(0, ub - h), fmin(umax, ub + h)));
+    if (!isfinite(*value))
+        return gl_err_set(err, GL_ENOCONV, "gl_fconj_numeric_grid: f*(%g) is not finite", t);
+    return GL_OK;
+}

@@ -91,6 +91,13 @@ int gl_fconj_biconj(const gl_fconj *c, double u, double *value, double *tmax, gl
 typedef double (*gl_real_fn)(double u, void *params);
 int gl_fconj_numeric(gl_real_fn f, void *params, double t, double *value, double *umax, gl_err *err);
 
+/* f*(t) = sup_{0 <= u <= umax} { t u - f(u) } for ANY f (convexity not
+ * assumed): the best of n + 1 grid points u = umax i / n, refined by golden
+ * sections on the two cells around it (to rounding), so the global maximum is
+ * found when the grid resolves f's wells. n >= 2, umax > 0. */
+int gl_fconj_numeric_grid(gl_real_fn f, void *params, double t, double umax, size_t n,
+                          double *value, gl_err *err);
+
 /* A critic T(x); lp, lq are log p(x), log q(x) (for T* itself). Its values
  * must lie in dom f*. */
 typedef double (*gl_critic_fn)(const double *x, double lp, double lq, void *params);

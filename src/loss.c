@@ -30,6 +30,20 @@ double gl_loss_bce_logits(const double *a, size_t n, double y, double scale, dou
     return sum / (double)n;
 }
 
+double gl_loss_mse_sigmoid(const double *a, size_t n, double y, double scale, double *da)
+{
+    if (n == 0)
+        return NAN;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = gl_num_sigmoid(a[i]), e = d - y;
+        sum += e * e;
+        if (da) /* d(D - y)^2/da = 2 (D - y) D (1 - D): the sigmoid's slope */
+            da[i] = scale * 2.0 * e * d * (1.0 - d) / (double)n;
+    }
+    return sum / (double)n;
+}
+
 /* ------------------------------------------------------------------ GAN losses */
 
 static const char *const gan_loss_names[] = {"ns", "minimax", "ls"};

@@ -17,6 +17,14 @@
  * gradient of scale times that mean. */
 double gl_loss_bce_logits(const double *a, size_t n, double y, double scale, double *da);
 
+/* The squared error of D = sigmoid(a) against one label y in {0,1} (the MSE
+ * of the EE698R notes, eqs. 5-6, on a sigmoid output):
+ *   returns (1/n) sum_i (sigmoid(a_i) - y)^2
+ * and, if da != NULL, da[i] = scale * 2 (D_i - y) D_i (1 - D_i) / n: the
+ * sigmoid's slope D (1 - D) multiplies the error, so the gradient vanishes
+ * where D saturates, on the wrong side as on the right one. */
+double gl_loss_mse_sigmoid(const double *a, size_t n, double y, double scale, double *da);
+
 /* The GAN objectives of Algorithm 1, on the discriminator's output a:
  *
  *   GL_LOSS_MINIMAX  (Goodfellow et al. 2014, the game's own value; "saturating")

@@ -753,19 +753,32 @@ int gl_mix_unbounded(const gl_mix *m)
  * then the component's own draws. */
 void gl_mix_sample(const gl_mix *m, const gsl_rng *r, size_t n, double *x)
 {
+    gl_mix_sample_comp(m, r, n, x, NULL);
+}
+
+size_t gl_mix_draw_comp(const gl_mix *m, const gsl_rng *r)
+{
+    double u = gsl_rng_uniform(r);
+    size_t lo = 0, hi = m->n - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (u < m->cdf[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+void gl_mix_sample_comp(const gl_mix *m, const gsl_rng *r, size_t n, double *x, size_t *comp)
+{
     size_t s;
     for (s = 0; s < n; s++) {
-        double u = gsl_rng_uniform(r), *y = x + s * (size_t)m->dim;
-        size_t lo = 0, hi = m->n - 1;
-        const gl_comp *c;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (u < m->cdf[mid])
-                hi = mid;
-            else
-                lo = mid + 1;
-        }
-        c = &m->comp[lo];
+        double *y = x + s * (size_t)m->dim;
+        size_t k = gl_mix_draw_comp(m, r);
+        const gl_comp *c = &m->comp[k];
+        if (comp)
+            comp[s] = k;
         switch (c->kind) {
         case GL_COMP_N:
             y[0] = c->mu[0] + gsl_ran_gaussian_ziggurat(r, c->sd[0]);
@@ -786,6 +799,43 @@ void gl_mix_sample(const gl_mix *m, const gsl_rng *r, size_t n, double *x)
             break;
         }
     }
+}
+
+int gl_mix_sub(const gl_mix *m, size_t first, size_t count, gl_mix **out, gl_err *err)
+{
+    if (!out)
+        return gl_err_set(err, GL_EINVAL, "gl_mix_sub: out is NULL");
+    *out = NULL;
+    if (!m || count == 0 || first > m->n || count > m->n - first)
+        return gl_err_set(err, GL_EINVAL, "gl_mix_sub: components %zu..%zu of a mixture of %zu",
+                          first + 1, first + count, m ? m->n : 0);
+    size_t n = strlen(m->spec) + 64;
+    gl_mix *s = calloc(1, sizeof *s);
+    if (s) {
+        s->comp = calloc(count, sizeof *s->comp);
+        s->cdf = malloc(count * sizeof *s->cdf);
+        s->spec = malloc(n);
+    }
+    if (!s || !s->comp || !s->cdf || !s->spec) {
+        gl_mix_free(s);
+        return gl_err_set(err, GL_ENOMEM, "out of memory");
+    }
+    snprintf(s->spec, n, "components %zu-%zu of %s", first + 1, first + count, m->spec);
+    s->dim = m->dim;
+    s->n = count;
+    double wsum = 0, cum = 0;
+    for (size_t i = 0; i < count; i++)
+        wsum += m->comp[first + i].w;
+    for (size_t i = 0; i < count; i++) {
+        s->comp[i] = m->comp[first + i];
+        s->comp[i].w /= wsum;
+        s->comp[i].logw = log(s->comp[i].w);
+        cum += s->comp[i].w;
+        s->cdf[i] = cum < 1 ? cum : 1;
+    }
+    s->cdf[count - 1] = 1;
+    *out = s;
+    return GL_OK;
 }
 
 /* ---------------------------------------------------------- breakpoints */

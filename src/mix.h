@@ -99,6 +99,15 @@ size_t gl_mix_top(const gl_mix *m, const double *x);
 
 /* n independent samples written row-major: sample i at x[i*dim .. i*dim+dim-1]. */
 void gl_mix_sample(const gl_mix *m, const gsl_rng *r, size_t n, double *x);
+/* The same draws, bit for bit, and in comp[i] (if comp is not NULL) the
+ * index of the component sample i came from: the label of a conditional GAN. */
+void gl_mix_sample_comp(const gl_mix *m, const gsl_rng *r, size_t n, double *x, size_t *comp);
+/* A component index drawn by the weights (the draw gl_mix_sample makes first). */
+size_t gl_mix_draw_comp(const gl_mix *m, const gsl_rng *r);
+/* The mixture of components first .. first+count-1 of m, reweighted to sum to
+ * 1: p(x | the component is one of them), the conditional density of a label
+ * covering those components. Its spec text says which they are. */
+int gl_mix_sub(const gl_mix *m, size_t first, size_t count, gl_mix **out, gl_err *err);
 
 /* 1 if some component is Gaussian (support unbounded), else 0. */
 int gl_mix_unbounded(const gl_mix *m);

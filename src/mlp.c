@@ -725,3 +725,61 @@ double gl_mlp_penalty(gl_mlp *net, size_t m, double scale, double *ws)
     }
     return P;
 }
+
+int gl_mlp_alloc_restricted(gl_mlp **out, const gl_mlp *net, size_t keep, size_t maxbatch,
+                            gl_err *err)
+{
+    if (!out || !net || keep == 0 || keep >= net->sizes[0])
+        return gl_err_set(err, GL_EINVAL, "gl_mlp_alloc_restricted: keep %zu of %zu inputs", keep,
+                          net ? net->sizes[0] : 0);
+    size_t sizes[GL_MLP_MAXLAYERS + 1];
+    memcpy(sizes, net->sizes, sizeof sizes);
+    sizes[0] = keep;
+    return gl_mlp_alloc(out, net->nlayers, sizes, net->act, net->leak, maxbatch, err);
+}
+
+void gl_mlp_restrict(const gl_mlp *net, const double *fixed, gl_mlp *out)
+{
+    size_t in = net->sizes[0], keep = out->sizes[0], h = net->sizes[1];
+    const double *W = net->params + net->woff[0], *b = net->params + net->boff[0];
+    double *Wo = out->params + out->woff[0], *bo = out->params + out->boff[0];
+    for (size_t i = 0; i < h; i++) {
+        double s = b[i];
+        for (size_t j = keep; j < in; j++)
+            s += W[i * in + j] * fixed[j - keep];
+        bo[i] = s;
+        memcpy(Wo + i * keep, W + i * in, keep * sizeof *Wo);
+    }
+    /* the layers after the first sit at the same offsets shifted by the
+     * first layer's size difference */
+    if (net->nlayers > 1)
+        memcpy(out->params + out->woff[1], net->params + net->woff[1],
+               (net->nparams - net->woff[1]) * sizeof *Wo);
+}
+
+size_t gl_mlp_dead_units(const gl_mlp *net, size_t *per_layer)
+{
+    size_t total = 0, n = net->n;
+    for (size_t l = 1; l < net->nlayers; l++) { /* h[l]: the output of hidden layer l */
+        size_t dead = 0;
+        for (size_t u = 0; u < net->sizes[l]; u++) {
+            const double *h = net->h[l] + u * n;
+            size_t i = 0;
+            while (i < n && h[i] <= 0)
+                i++;
+            dead += n > 0 && i == n;
+        }
+        if (per_layer)
+            per_layer[l - 1] = dead;
+        total += dead;
+    }
+    return total;
+}
+
+size_t gl_mlp_hidden_units(const gl_mlp *net)
+{
+    size_t u = 0;
+    for (size_t l = 1; l < net->nlayers; l++)
+        u += net->sizes[l];
+    return u;
+}

@@ -87,6 +87,31 @@ double gl_mlp_eval1(gl_mlp *net, double x, double *dydx);
 size_t gl_mlp_penalty_wsize(const gl_mlp *net);
 double gl_mlp_penalty(gl_mlp *net, size_t m, double scale, double *ws);
 
+/* The network with only the first keep inputs of net (1 <= keep < its
+ * inputs), the others held at values: out(x) = net(x, fixed). The
+ * conditional generator G(z | y) or discriminator D(x | y) for one label y
+ * (fixed = onehot(y)) as a network of z (or x) alone, for the exact side
+ * (gen.h, metrics.h). gl_mlp_alloc_restricted allocates out with
+ * net's shape but keep inputs and batch capacity maxbatch; gl_mlp_restrict
+ * overwrites out's parameters: the first layer's weights on the kept inputs,
+ * its biases b + W_fixed fixed, every other layer as it is in net. Allocates
+ * nothing. */
+int gl_mlp_alloc_restricted(gl_mlp **out, const gl_mlp *net, size_t keep, size_t maxbatch,
+                            gl_err *err);
+void gl_mlp_restrict(const gl_mlp *net, const double *fixed, gl_mlp *out);
+
+/* Dead units after a forward pass: hidden units whose output is <= 0 on
+ * every sample of that batch, i.e. whose pre-activation is never positive.
+ * For a ReLU network such a unit outputs 0 and passes no gradient on any of
+ * those inputs; for a leaky one it sits on its negative slope (its output and
+ * gradient scaled by leak, not zero); for tanh and sigmoid, whose output is
+ * negative or positive alike, the count means "never positive" (tanh) or is
+ * 0 (sigmoid). Returns the count over all hidden layers; per_layer (NULL, or
+ * nlayers - 1 entries) gets each layer's. */
+size_t gl_mlp_dead_units(const gl_mlp *net, size_t *per_layer);
+/* The number of hidden units. */
+size_t gl_mlp_hidden_units(const gl_mlp *net);
+
 /* "linear", "tanh", "sigmoid", "relu", "leaky". */
 const char *gl_act_name(gl_act act);
 int gl_act_parse(const char *name, gl_act *act, gl_err *err);

@@ -50,12 +50,12 @@ int gl_model_save(const char *path, const gl_mlp *G, const gl_mlp *D, const gl_m
 {
     if (!path || !G || !D || !meta)
         return gl_err_set(err, GL_EINVAL, "gl_model_save: NULL argument");
-    size_t gout = G->sizes[G->nlayers];
-    if (G->sizes[0] != meta->zdim || (gout != 1 && gout != 2) || D->sizes[0] != gout ||
+    size_t gout = G->sizes[G->nlayers], L = meta->ncond;
+    if (G->sizes[0] != meta->zdim + L || (gout != 1 && gout != 2) || D->sizes[0] != gout + L ||
         D->sizes[D->nlayers] != 1)
-        return gl_err_set(err, GL_EINVAL, "gl_model_save: shapes do not fit (zdim %zu, G %zu -> "
-                          "%zu, D %zu -> %zu)", meta->zdim, G->sizes[0], gout, D->sizes[0],
-                          D->sizes[D->nlayers]);
+        return gl_err_set(err, GL_EINVAL, "gl_model_save: shapes do not fit (zdim %zu, labels "
+                          "%zu, G %zu -> %zu, D %zu -> %zu)", meta->zdim, L, G->sizes[0], gout,
+                          D->sizes[0], D->sizes[D->nlayers]);
     if ((unsigned)meta->noise > GL_NOISE_UNIFORM)
         return gl_err_set(err, GL_EINVAL, "gl_model_save: unknown noise code %d", (int)meta->noise);
     if (meta->data && strchr(meta->data, '\n'))
@@ -80,6 +80,8 @@ int gl_model_save(const char *path, const gl_mlp *G, const gl_mlp *D, const gl_m
     fprintf(f, "ganlab-model %d\n", GL_MODEL_VERSION);
     fprintf(f, "data: %s\nnoise: %s\nzdim: %zu\n", meta->data ? meta->data : "",
             gl_noise_name(meta->noise), meta->zdim);
+    if (L)
+        fprintf(f, "cond: %zu\n", L);
     put_net(f, 'G', G);
     put_net(f, 'D', D);
     put_params(f, 'G', G);
@@ -253,6 +255,25 @@ static int get_params(reader *r, char which, gl_mlp *net)
     return GL_OK;
 }
 
+/* The optional "cond: L" line of version 2 (absent: 0, unconditional). */
+static int get_cond(reader *r, int version, size_t *ncond)
+{
+    const char *v;
+    *ncond = 0;
+    if (strncmp(r->next, "cond:", 5) != 0)
+        return GL_OK;
+    if (version < 2) {
+        next_line(r);
+        return bad(r, "\"%s\" is a version-2 key, in a version-%s file", "cond", "1");
+    }
+    int s = get_key(r, "cond", &v);
+    if (!s)
+        s = parse_size(r, "cond", v, ncond);
+    if (!s && (*ncond == 0 || *ncond > GL_MLP_MAXWIDTH))
+        return bad(r, "cond: expected a number of labels 1..4096, got \"%.60s\"%s", v, "");
+    return s;
+}
+
 static int load(reader *r, size_t maxbatch, gl_mlp **G, gl_mlp **D, gl_model_meta *meta)
 {
     const char *v;
@@ -262,10 +283,10 @@ static int load(reader *r, size_t maxbatch, gl_mlp **G, gl_mlp **D, gl_model_met
     int version;
     char extra;
     if (sscanf(line, "ganlab-model %d%c", &version, &extra) != 1)
-        return bad(r, "not a ganlab model: expected \"%s\", got \"%.60s\"", "ganlab-model 1", line);
-    if (version != GL_MODEL_VERSION)
-        return bad(r, "unsupported model format version (this ganlab reads %s): \"%.60s\"", "1",
-                   line);
+        return bad(r, "not a ganlab model: expected \"%s\", got \"%.60s\"", "ganlab-model 2", line);
+    if (version != 1 && version != GL_MODEL_VERSION)
+        return bad(r, "unsupported model format version (this ganlab reads %s): \"%.60s\"",
+                   "1 and 2", line);
     int s = get_key(r, "data", &v);
     if (s)
         return s;
@@ -278,15 +299,17 @@ static int load(reader *r, size_t maxbatch, gl_mlp **G, gl_mlp **D, gl_model_met
         return bad(r, "noise: expected normal or uniform, got \"%.60s\"%s", v, "");
     if ((s = get_key(r, "zdim", &v)) || (s = parse_size(r, "zdim", v, &meta->zdim)))
         return s;
+    if ((s = get_cond(r, version, &meta->ncond)))
+        return s;
     if ((s = get_net(r, 'G', maxbatch, G)) || (s = get_net(r, 'D', maxbatch, D)))
         return s;
-    size_t gout = (*G)->sizes[(*G)->nlayers];
-    if ((*G)->sizes[0] != meta->zdim || (gout != 1 && gout != 2) || (*D)->sizes[0] != gout ||
-        (*D)->sizes[(*D)->nlayers] != 1)
+    size_t gout = (*G)->sizes[(*G)->nlayers], L = meta->ncond;
+    if ((*G)->sizes[0] != meta->zdim + L || (gout != 1 && gout != 2) ||
+        (*D)->sizes[0] != gout + L || (*D)->sizes[(*D)->nlayers] != 1)
         return gl_err_set(r->err, GL_EINVAL, "model %s: the networks do not fit together: zdim "
-                          "%zu, G %zu -> %zu (want zdim -> 1 or 2), D %zu -> %zu (want G's "
-                          "outputs -> 1)", r->path, meta->zdim, (*G)->sizes[0], gout,
-                          (*D)->sizes[0], (*D)->sizes[(*D)->nlayers]);
+                          "%zu, labels %zu, G %zu -> %zu (want zdim + labels -> 1 or 2), D %zu "
+                          "-> %zu (want G's outputs + labels -> 1)", r->path, meta->zdim, L,
+                          (*G)->sizes[0], gout, (*D)->sizes[0], (*D)->sizes[(*D)->nlayers]);
     if ((s = get_params(r, 'G', *G)) || (s = get_params(r, 'D', *D)))
         return s;
     line = next_line(r);

@@ -2,12 +2,15 @@
 /* model.h — a trained GAN on disk: generator, discriminator and what they
  * were trained on, in a versioned text format that reloads bit for bit.
  *
- * Format version 1 (docs/train.md has an example):
+ * Format version 2 (docs/train.md has an example):
  *
- *   ganlab-model 1
+ *   ganlab-model 2
  *   data: SPEC                 the data spec (one line, may be empty)
  *   noise: normal|uniform      p_z: N(0, I) or U(-1, 1)^zdim
- *   zdim: N                    == G's inputs
+ *   zdim: N                    G's noise inputs
+ *   cond: L                    OPTIONAL (absent: unconditional): a conditional
+ *                              GAN on L labels (train.h, ncond), whose G reads
+ *                              zdim + L inputs and D G's outputs + L
  *   G.sizes: 1,16,16,1         layer sizes, inputs first
  *   G.act: tanh                hidden activation (mlp.h names)
  *   G.leak: 0.20000000000000001   %.17g
@@ -20,6 +23,7 @@
  *   ...
  *   end
  *
+ * Version 1 is the same without the optional lines: its files still load.
  * Keys come in this order, one per line, "key: value". Every parameter is
  * written with %.17g, which a correctly rounding strtod (glibc's) reads back
  * to the same double: a reload is bit-identical. The file is written to
@@ -36,16 +40,17 @@
 #include "gl.h"
 #include "mlp.h"
 
-#define GL_MODEL_VERSION 1
+#define GL_MODEL_VERSION 2
 
 typedef struct {
     char *data;     /* data spec text; owned (gl_model_meta_clear frees it) */
     gl_noise noise;
-    size_t zdim;    /* == G->sizes[0] */
+    size_t zdim;    /* G's noise inputs: G->sizes[0] - ncond */
+    size_t ncond;   /* labels of a conditional GAN, 0: unconditional */
 } gl_model_meta;
 
-/* Writes G and D with meta to path atomically. G maps zdim -> 1 or 2 outputs,
- * D maps G's outputs -> 1; every parameter must be finite; meta->data must not
+/* Writes G and D with meta to path atomically. G maps zdim (+ ncond) -> 1 or
+ * 2 outputs, D maps G's outputs (+ ncond) -> 1; every parameter must be finite; meta->data must not
  * contain a newline (NULL is written as empty). */
 int gl_model_save(const char *path, const gl_mlp *G, const gl_mlp *D, const gl_model_meta *meta,
                   gl_err *err);

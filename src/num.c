@@ -17,3 +17,19 @@ size_t gl_num_sort_unique(double *v, size_t n)
             v[k++] = v[i];
     return k;
 }
+
+double gl_num_golden_max(double (*fn)(double x, void *params), void *params, double a, double b)
+{
+    const double g = 0.6180339887498949; /* (sqrt 5 - 1) / 2 */
+    double c = b - g * (b - a), d = a + g * (b - a), fc = fn(c, params), fd = fn(d, params);
+    for (int k = 0; k < 200 && b - a > 1e-15 * (1 + fabs(a) + fabs(b)); k++) {
+        if (fc > fd) {
+            b = d, d = c, fd = fc;
+            c = b - g * (b - a), fc = fn(c, params);
+        } else {
+            a = c, c = d, fc = fd;
+            d = a + g * (b - a), fd = fn(d, params);
+        }
+    }
+    return fc > fd ? fc : fd;
+}

@@ -16,6 +16,12 @@
 #define GL_NUM_MERGE 1e-12
 size_t gl_num_sort_unique(double *v, size_t n);
 
+/* The maximum of fn over [a, b] by golden sections, for an fn with one
+ * maximum there (concave, or a bracket around one peak): 200 sections or
+ * until the bracket is below 1e-15 relative, whichever comes first. Returns
+ * the larger of the two last interior values. */
+double gl_num_golden_max(double (*fn)(double x, void *params), void *params, double a, double b);
+
 /* softplus(t) = log(1 + e^t), exact to rounding for every t, +inf at +inf. */
 static inline double gl_num_softplus(double t)
 {

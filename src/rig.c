@@ -70,9 +70,10 @@ int gl_rig_alloc(gl_rig *g, const gl_rig_arch *a, const gl_gan_cfg *cfg, size_t 
     size_t db = 2 * cfg->batch / pack_of(cfg), dneed = db;
     db = dneed > a->dmaxbatch ? dneed : a->dmaxbatch;
     int s;
-    if ((s = gl_mlp_alloc_hidden(&g->G, cfg->zdim, &a->g, data_dim, a->gact, a->leak, gb, err)) ||
-        (s = gl_mlp_alloc_hidden(&g->D, pack_of(cfg) * data_dim, &a->d, 1, a->dact, a->leak, db,
-                                 err)))
+    if ((s = gl_mlp_alloc_hidden(&g->G, cfg->zdim + cfg->ncond, &a->g, data_dim, a->gact, a->leak,
+                                 gb, err)) ||
+        (s = gl_mlp_alloc_hidden(&g->D, pack_of(cfg) * data_dim + cfg->ncond, &a->d, 1, a->dact,
+                                 a->leak, db, err)))
         goto fail;
     gl_mlp_init(g->G, r);
     gl_mlp_init(g->D, r);

@@ -46,7 +46,8 @@ typedef struct {
 } gl_rig;
 
 /* Builds *g for cfg on data_dim-dimensional data: G maps cfg->zdim inputs to
- * data_dim, D maps (cfg->pack or 1) * data_dim to 1; draws G's and D's initial
+ * data_dim, D maps (cfg->pack or 1) * data_dim to 1 (each with cfg->ncond
+ * more inputs, the label, with conditioning); draws G's and D's initial
  * weights from r. On failure *g is all NULL (nothing leaks) and the status is
  * returned. */
 int gl_rig_alloc(gl_rig *g, const gl_rig_arch *a, const gl_gan_cfg *cfg, size_t data_dim,

@@ -25,7 +25,23 @@ gl_train_d_cfg gl_train_d_cfg_default(void)
     c.log_every = 0;
     c.hook = NULL;
     c.hook_ctx = NULL;
+    c.ncond = 0;
+    c.mse = 0;
     return c;
+}
+
+/* The conditional rows: x[0..2B-1] with their components comp[], as
+ * (x, onehot(group)) rows of xc; groups of gp (the first B, real) and gq
+ * (the last B, fake) components. */
+static void d_cond_rows(const double *x, const size_t *comp, size_t B, size_t dim, size_t L,
+                        size_t gp, size_t gq, double *xc)
+{
+    for (size_t i = 0; i < 2 * B; i++) {
+        double *row = xc + i * (dim + L);
+        memcpy(row, x + i * dim, dim * sizeof *row);
+        memset(row + dim, 0, L * sizeof *row);
+        row[dim + comp[i] / (i < B ? gp : gq)] = 1;
+    }
 }
 
 int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
@@ -34,8 +50,12 @@ int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
     size_t B = cfg->batch, dim = (size_t)P->dim;
     if (P->dim != G->dim)
         return gl_err_set(err, GL_EINVAL, "p_data is %d-D but p_g is %d-D", P->dim, G->dim);
-    if (D->sizes[0] != dim || D->sizes[D->nlayers] != 1)
-        return gl_err_set(err, GL_EINVAL, "discriminator must map %zu inputs to 1 logit", dim);
+    size_t L = cfg->ncond;
+    if (D->sizes[0] != dim + L || D->sizes[D->nlayers] != 1)
+        return gl_err_set(err, GL_EINVAL, "discriminator must map %zu inputs to 1 logit", dim + L);
+    if (L && (P->n % L || G->n % L))
+        return gl_err_set(err, GL_EINVAL, "%zu labels need mixtures whose components (%zu, %zu) "
+                          "fall into %zu equal groups", L, P->n, G->n, L);
     if (cfg->steps == 0 || B == 0)
         return gl_err_set(err, GL_EINVAL, "steps and batch must be >= 1");
     if (2 * B > D->maxbatch)
@@ -49,17 +69,31 @@ int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
         return gl_err_set(err, GL_EINVAL, "optimiser has %zu parameters, network %zu", opt->n, D->nparams);
 
     /* one allocation, before the loop: inputs, logits, dL/dlogit */
-    double *mem = malloc((2 * B * dim + 4 * B) * sizeof *mem);
+    /* with labels also: the rows (x, onehot(y)), the components */
+    size_t nc = L ? 2 * B * (dim + L) + (2 * B * sizeof(size_t) + 7) / 8 : 0;
+    double *mem = malloc((2 * B * dim + 4 * B + nc) * sizeof *mem);
     if (!mem)
         return gl_err_set(err, GL_ENOMEM, "out of memory for a batch of %zu", B);
-    double *x = mem, *a = x + 2 * B * dim, *da = a + 2 * B;
+    double *x = mem, *a = x + 2 * B * dim, *da = a + 2 * B, *xc = da + 2 * B;
+    size_t *comp = L ? (size_t *)(void *)(xc + 2 * B * (dim + L)) : NULL;
     double loss = NAN;
     for (size_t t = 0; t < cfg->steps; t++) {
-        gl_mix_sample(P, r, B, x);           /* rows 0..B-1: real, label 1 */
-        gl_mix_sample(G, r, B, x + B * dim); /* rows B..2B-1: fake, label 0 */
-        gl_mlp_forward(D, x, 2 * B, a);
-        loss = gl_loss_bce_logits(a, B, 1.0, 1.0, da) +
-               gl_loss_bce_logits(a + B, B, 0.0, 1.0, da + B);
+        if (L) {
+            gl_mix_sample_comp(P, r, B, x, comp);
+            gl_mix_sample_comp(G, r, B, x + B * dim, comp + B);
+            d_cond_rows(x, comp, B, dim, L, P->n / L, G->n / L, xc);
+            gl_mlp_forward(D, xc, 2 * B, a);
+        } else {
+            gl_mix_sample(P, r, B, x);           /* rows 0..B-1: real, label 1 */
+            gl_mix_sample(G, r, B, x + B * dim); /* rows B..2B-1: fake, label 0 */
+            gl_mlp_forward(D, x, 2 * B, a);
+        }
+        if (cfg->mse)
+            loss = gl_loss_mse_sigmoid(a, B, 1.0, 1.0, da) +
+                   gl_loss_mse_sigmoid(a + B, B, 0.0, 1.0, da + B);
+        else
+            loss = gl_loss_bce_logits(a, B, 1.0, 1.0, da) +
+                   gl_loss_bce_logits(a + B, B, 0.0, 1.0, da + B);
         if (!isfinite(loss)) {
             s = gl_err_set(err, GL_EDIVERGE, "discriminator loss is %g at step %zu", loss, t);
             break;
@@ -97,6 +131,12 @@ struct gl_gan {
     double *ag, *dag;   /* G-step outputs of D and dL_G/da, B each */
     double *dx;         /* dL_G/dx, B x dim */
     double *pen;        /* gl_mlp_penalty's workspace (r1 > 0), else NULL */
+    /* conditioning (ncond = L > 0), else NULL: */
+    double *xc;         /* D-step input, 2B x (dim + L): (x, onehot(y)) */
+    double *zc;         /* G input, B x (zdim + L): (z, onehot(y)) */
+    double *xgc;        /* G-step input of D, B x (dim + L) */
+    double *dxc;        /* dL_G/d(D's input), B x (dim + L) */
+    size_t *comp;       /* the real rows' mixture components, B */
 };
 
 gl_gan_cfg gl_gan_cfg_default(void)
@@ -121,6 +161,7 @@ gl_gan_cfg gl_gan_cfg_default(void)
     c.real_noise = 0;
     c.real_noise_until = 0.5;
     c.freeze_g = 0;
+    c.ncond = 0;
     return c;
 }
 
@@ -161,6 +202,11 @@ static int check_cfg(const gl_gan_cfg *cfg, size_t dim, gl_err *err)
         !(cfg->real_noise_until > 0 && cfg->real_noise_until <= 1))
         return gl_err_set(err, GL_EINVAL, "instance noise %g must be finite and >= 0, and its "
                           "end %g a fraction in (0, 1]", cfg->real_noise, cfg->real_noise_until);
+    if (cfg->ncond && (m > 1 || cfg->r1 > 0))
+        return gl_err_set(err, GL_EINVAL, "conditioning (%zu labels) does not go with pack or r1",
+                          cfg->ncond);
+    if (cfg->ncond > GL_MLP_MAXWIDTH)
+        return gl_err_set(err, GL_EINVAL, "%zu labels, at most %d", cfg->ncond, GL_MLP_MAXWIDTH);
     return GL_OK;
 }
 
@@ -168,9 +214,16 @@ static int check_cfg(const gl_gan_cfg *cfg, size_t dim, gl_err *err)
 static int check_nets(const gl_mlp *G, const gl_mlp *D, const gl_optim *og, const gl_optim *od,
                       const gl_gan_cfg *cfg, size_t dim, gl_err *err)
 {
-    size_t B = cfg->batch, zdim = cfg->zdim, m = cfg->pack > 1 ? cfg->pack : 1;
+    size_t B = cfg->batch, zdim = cfg->zdim, m = cfg->pack > 1 ? cfg->pack : 1, L = cfg->ncond;
     size_t gin = G->sizes[0], gout = G->sizes[G->nlayers];
     size_t din = D->sizes[0], dout = D->sizes[D->nlayers];
+    if (L && (gin != zdim + L || gout != dim || din != dim + L || dout != 1))
+        return gl_err_set(err, GL_EINVAL, "conditioning on %zu labels: the generator maps %zu -> "
+                          "%zu, need zdim + labels %zu -> data dim %zu; the discriminator %zu -> "
+                          "%zu, need data dim + labels %zu -> 1", L, gin, gout, zdim + L, dim,
+                          din, dout, dim + L);
+    if (L)
+        din = dim, gin = zdim; /* the remaining checks are the unconditional ones */
     if (gin != zdim || gout != dim)
         return gl_err_set(err, GL_EINVAL,
                           "generator maps %zu -> %zu, need zdim %zu -> data dim %zu",
@@ -221,8 +274,10 @@ int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
     /* B fits the networks' (already allocated) buffers, so these sizes do
      * not overflow: 2B dim + 2B + 2B + B zdim + B dim + B + B + B dim, then
      * the penalty's workspace */
-    size_t np = cfg->r1 > 0 ? gl_mlp_penalty_wsize(D) : 0;
-    size_t nd = B * (4 * dim + zdim + 6) + np;
+    size_t np = cfg->r1 > 0 ? gl_mlp_penalty_wsize(D) : 0, L = cfg->ncond;
+    /* conditioning: 2B (dim+L) + B (zdim+L) + 2 B (dim+L), and the components */
+    size_t nc = L ? B * (4 * (dim + L) + zdim + L) + (B * sizeof(size_t) + 7) / 8 : 0;
+    size_t nd = B * (4 * dim + zdim + 6) + np + nc;
     size_t head = (sizeof(gl_gan) + 63) & ~(size_t)63;
     if (nd > (SIZE_MAX - head) / sizeof(double))
         return gl_err_set(err, GL_EINVAL, "batch %zu too large", B);
@@ -258,6 +313,18 @@ int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
     w->dx = p;
     p += B * dim;
     w->pen = np ? p : NULL;
+    p += np;
+    if (L) {
+        w->xc = p;
+        p += 2 * B * (dim + L);
+        w->zc = p;
+        p += B * (zdim + L);
+        w->xgc = p;
+        p += B * (dim + L);
+        w->dxc = p;
+        p += B * (dim + L);
+        w->comp = (size_t *)(void *)p;
+    }
     w->last = (gl_gan_stats){0, NAN, NAN, NAN, NAN, NAN};
     og->lr = cfg->lr_g;
     od->lr = cfg->lr_d;
@@ -305,17 +372,66 @@ static double real_noise_at(const gl_gan_cfg *c, size_t t)
     return c->real_noise > 0 && (double)t < until ? c->real_noise * (1 - (double)t / until) : 0;
 }
 
+static void add_real_noise(gl_gan *w, const gsl_rng *r)
+{
+    double s = real_noise_at(&w->cfg, w->t);
+    if (s > 0) /* drawn only while it is on: without it, the draws of before */
+        for (size_t i = 0; i < w->cfg.batch * w->dim; i++)
+            w->xd[i] += gsl_ran_gaussian_ziggurat(r, s);
+}
+
 static void d_forward(gl_gan *w, const gl_mix *data, const gsl_rng *r)
 {
     size_t B = w->cfg.batch, dim = w->dim;
     gl_mix_sample(data, r, B, w->xd);
-    double s = real_noise_at(&w->cfg, w->t);
-    if (s > 0) /* drawn only while it is on: without it, the draws of before */
-        for (size_t i = 0; i < B * dim; i++)
-            w->xd[i] += gsl_ran_gaussian_ziggurat(r, s);
+    add_real_noise(w, r);
     draw_noise(w, r, w->z);
     gl_mlp_forward(w->G, w->z, B, w->xd + B * dim);
     gl_mlp_forward(w->D, w->xd, 2 * w->rows, w->ad); /* [2B x dim] read as [2B/m x m dim] */
+}
+
+/* ---- conditioning: rows (v, onehot(y)) of width d + L ---- */
+
+/* out = (v[0..d-1], onehot(y) over L) */
+static void put_row(double *out, const double *v, size_t d, size_t y, size_t L)
+{
+    memcpy(out, v, d * sizeof *v);
+    memset(out + d, 0, L * sizeof *out);
+    out[d + y] = 1;
+}
+
+/* out = (v[0..d-1], the label columns lab[0..L-1]) */
+static void put_row_lab(double *out, const double *v, size_t d, const double *lab, size_t L)
+{
+    memcpy(out, v, d * sizeof *v);
+    memcpy(out + d, lab, L * sizeof *lab);
+}
+
+/* G's input rows zc = (z, onehot(y)): z ~ p_z, then the B labels y, each the
+ * group of a component drawn by the mixture's weights */
+static void draw_labelled_noise(gl_gan *w, const gl_mix *data, const gsl_rng *r)
+{
+    size_t B = w->cfg.batch, zdim = w->cfg.zdim, L = w->cfg.ncond, g = data->n / L;
+    draw_noise(w, r, w->z);
+    for (size_t i = 0; i < B; i++)
+        put_row(w->zc + i * (zdim + L), w->z + i * zdim, zdim, gl_mix_draw_comp(data, r) / g, L);
+}
+
+/* The conditional D-step's forward pass: real rows and their components,
+ * labelled noise, fake rows G(z, y); D on (x, y) for all 2B rows. */
+static void d_forward_cond(gl_gan *w, const gl_mix *data, const gsl_rng *r)
+{
+    size_t B = w->cfg.batch, dim = w->dim, zdim = w->cfg.zdim, L = w->cfg.ncond, g = data->n / L;
+    gl_mix_sample_comp(data, r, B, w->xd, w->comp);
+    add_real_noise(w, r);
+    draw_labelled_noise(w, data, r);
+    gl_mlp_forward(w->G, w->zc, B, w->xd + B * dim);
+    for (size_t i = 0; i < B; i++) {
+        put_row(w->xc + i * (dim + L), w->xd + i * dim, dim, w->comp[i] / g, L);
+        put_row_lab(w->xc + (B + i) * (dim + L), w->xd + (B + i) * dim, dim,
+                    w->zc + i * (zdim + L) + zdim, L);
+    }
+    gl_mlp_forward(w->D, w->xc, 2 * B, w->ad);
 }
 
 /* dL_D/da, then D->grads = dL_D/dtheta_D. Returns L_D if value, else 0 (the
@@ -338,9 +454,15 @@ static double d_backward(gl_gan *w, int value)
 /* The G-step's forward pass: x = G(z), a = D(x). */
 static void g_forward(gl_gan *w, const double *z)
 {
-    size_t B = w->cfg.batch;
+    size_t B = w->cfg.batch, L = w->cfg.ncond, dim = w->dim, zin = w->cfg.zdim + L;
     gl_mlp_forward(w->G, z, B, w->xg);
-    gl_mlp_forward(w->D, w->xg, w->rows, w->ag);
+    if (!L) {
+        gl_mlp_forward(w->D, w->xg, w->rows, w->ag);
+        return;
+    }
+    for (size_t i = 0; i < B; i++) /* D reads the label G was given */
+        put_row_lab(w->xgc + i * (dim + L), w->xg + i * dim, dim, z + i * zin + w->cfg.zdim, L);
+    gl_mlp_forward(w->D, w->xgc, B, w->ag);
 }
 
 /* dL_G/da -> (through D, its gradients untouched) dL_G/dx -> (through G)
@@ -353,7 +475,14 @@ static double g_backward(gl_gan *w, int value)
         loss = gl_loss_g(w->cfg.loss, w->ag, R, 1.0, w->dag);
     else
         gl_loss_g_grad(w->cfg.loss, w->ag, R, 1.0, w->dag);
-    gl_mlp_backward(w->D, w->dag, w->dx, 0); /* [R x m dim] = [B x dim] */
+    size_t L = w->cfg.ncond, dim = w->dim;
+    if (!L) {
+        gl_mlp_backward(w->D, w->dag, w->dx, 0); /* [R x m dim] = [B x dim] */
+    } else { /* dL_G/dx: the x columns of the gradient wrt D's input (x, y) */
+        gl_mlp_backward(w->D, w->dag, w->dxc, 0);
+        for (size_t i = 0; i < R; i++)
+            memcpy(w->dx + i * dim, w->dxc + i * (dim + L), dim * sizeof *w->dx);
+    }
     gl_mlp_zero_grad(w->G);
     gl_mlp_backward(w->G, w->dx, NULL, 1);
     return loss;
@@ -397,7 +526,10 @@ int gl_gan_train(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err)
                           data->dim, w->dim);
     const gl_gan_cfg *c = &w->cfg;
     gl_mlp *G = w->G, *D = w->D;
-    size_t B = c->batch;
+    size_t B = c->batch, L = c->ncond;
+    if (L && data->n % L)
+        return gl_err_set(err, GL_EINVAL, "%zu labels need data whose components (%zu) fall into "
+                          "%zu equal groups", L, data->n, L);
     int sim = c->update == GL_UPDATE_SIM;
     for (size_t s = 0; s < c->steps; s++) {
         size_t t = w->t + 1;
@@ -408,7 +540,10 @@ int gl_gan_train(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err)
         int value = log || s + 1 == c->steps; /* statistics wanted at this step */
         double ld = 0, lg;
         for (size_t i = 0; i < c->k; i++) {
-            d_forward(w, data, r);
+            if (L)
+                d_forward_cond(w, data, r);
+            else
+                d_forward(w, data, r);
             if (!all_finite(w->xd + B * w->dim, B * w->dim))
                 return gl_err_set(err, GL_EDIVERGE, "generator output is not finite at "
                                   "step %zu (D-step %zu of %zu)", t, i + 1, c->k);
@@ -426,8 +561,13 @@ int gl_gan_train(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err)
                 return gl_err_set(err, GL_EDIVERGE, "discriminator parameters are not finite "
                                   "after D-step %zu of %zu at step %zu", i + 1, c->k, t);
         }
-        draw_noise(w, r, w->z);
-        g_forward(w, w->z);
+        if (L) {
+            draw_labelled_noise(w, data, r);
+            g_forward(w, w->zc);
+        } else {
+            draw_noise(w, r, w->z);
+            g_forward(w, w->z);
+        }
         if (!all_finite(w->xg, B * w->dim))
             return gl_err_set(err, GL_EDIVERGE, "generator output is not finite at step %zu", t);
         if (!all_finite(w->ag, w->rows))

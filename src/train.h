@@ -32,6 +32,17 @@ typedef struct {
      * return non-zero to stop early. */
     int (*hook)(void *ctx, size_t step, double loss);
     void *hook_ctx;
+    /* A conditional discriminator D(x | y) on ncond = L labels (0: none, the
+     * default): a sample's label is the group of its component, components
+     * y g .. y g + g - 1 with g = n / L for each of P and G (both must have a
+     * multiple of L components), and D reads (x, onehot(y)), dim + L inputs.
+     * The fake rows' labels come from G's components, so that G's label
+     * weights should be P's. */
+    size_t ncond;
+    /* 0: BCE, the default; 1: the squared error E_p[(1 - D)^2] + E_g[D^2] of
+     * D = sigmoid(a) (gl_loss_mse_sigmoid), whose pointwise minimiser is
+     * D* = p/(p+g) too; final_loss and the hook's loss are then that. */
+    int mse;
 } gl_train_d_cfg;
 
 gl_train_d_cfg gl_train_d_cfg_default(void);
@@ -120,6 +131,15 @@ typedef struct {
      * which stays at its initialisation while D trains as usual against it;
      * G's gradient and loss are still formed (default 0). */
     int freeze_g;
+    /* Conditioning (Mirza & Osindero 2014): ncond = L >= 1 labels (0: none,
+     * the default). A real sample's label y is the group of its mixture
+     * component: components y g .. y g + g - 1, g = K / L for data of K
+     * components (K must be a multiple of L; L = K: the label is the
+     * component); a fake sample's label is drawn from the same label
+     * weights. G reads (z, onehot(y)): zdim + L inputs; D reads
+     * (x, onehot(y)): data_dim + L inputs, on the real rows and on the fake
+     * ones alike. Not with pack or r1. */
+    size_t ncond;
 } gl_gan_cfg;
 
 /* The configuration above with every default; set fields by name:
@@ -130,7 +150,8 @@ typedef struct gl_gan gl_gan; /* opaque workspace */
 
 /* A workspace training G against D with optimisers og (over G's parameters)
  * and od (over D's) on data_dim-dimensional data. Checks the shapes: G maps
- * zdim -> data_dim with maxbatch >= batch, D maps m*data_dim -> 1 with
+ * zdim (+ ncond) -> data_dim with maxbatch >= batch, D maps m*data_dim
+ * (data_dim + ncond with conditioning) -> 1 with
  * maxbatch >= 2*batch/m (m = pack, 1 without packing); and the configuration. Keeps pointers to G, D, og, od (not
  * copies) and a copy of *cfg. */
 int gl_gan_alloc(gl_gan **out, gl_mlp *G, gl_mlp *D, gl_optim *og, gl_optim *od,
@@ -153,7 +174,9 @@ int gl_gan_train(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err);
  * before any). */
 const gl_gan_stats *gl_gan_last(const gl_gan *w);
 
-/* The G-step's gradient on a given noise batch z [batch x zdim], without any
+/* The G-step's gradient on a given noise batch z [batch x zdim] (with
+ * conditioning, G's whole input [batch x (zdim + ncond)]: each row's noise,
+ * then its label one-hot, which D reads too), without any
  * update: overwrites G->grads with dL_G/dtheta_G and returns L_G; D's
  * parameters and gradients are untouched (its stored activations are not).
  * gl_gan_train's G-step is this, then og's step. */

@@ -17,7 +17,8 @@ struct gl_watch {
     gl_mlp *G;
     gl_noise noise;
     gl_loss_kind loss;
-    size_t zdim;
+    size_t zdim;         /* G's inputs */
+    size_t ncond;        /* of which the last ncond are a label's one-hot */
     gl_metrics_gen *ex;  /* NULL without an exact p_g */
     gsl_rng *er;         /* the evaluation stream */
     double *xa, *xb, *z; /* EST_N data and generator samples, EST_N noise vectors */
@@ -69,6 +70,30 @@ int gl_watch_alloc(gl_watch **out, const gl_mix *P, gl_mlp *G, gl_noise noise, g
     return GL_OK;
 }
 
+int gl_watch_cond(gl_watch *w, size_t ncond, gl_err *err)
+{
+    if (ncond == 0 || ncond >= w->zdim || w->P->n % ncond)
+        return gl_err_set(err, GL_EINVAL, "gl_watch_cond: %zu labels for a generator of %zu "
+                          "inputs on %zu components", ncond, w->zdim, w->P->n);
+    gl_metrics_gen_free(w->ex);
+    w->ex = NULL;
+    w->ncond = ncond;
+    return GL_OK;
+}
+
+/* the estimate's generator inputs of a conditional G: each row noise, then
+ * the one-hot of a label drawn by P's weights */
+static void cond_inputs(gl_watch *w)
+{
+    size_t L = w->ncond, zn = w->zdim - L, g = w->P->n / L;
+    for (size_t i = 0; i < GL_WATCH_EST_N; i++) {
+        double *row = w->z + i * w->zdim;
+        gl_noise_sample(w->noise, w->er, zn, row);
+        memset(row + zn, 0, L * sizeof *row);
+        row[zn + gl_mix_draw_comp(w->P, w->er) / g] = 1;
+    }
+}
+
 int gl_watch_exact(const gl_watch *w)
 {
     return w->ex != NULL;
@@ -84,7 +109,10 @@ static double estimate(gl_watch *w)
     int dim = w->P->dim;
     size_t cap = w->G->maxbatch;
     gl_mix_sample(w->P, w->er, GL_WATCH_EST_N, w->xa);
-    gl_noise_sample(w->noise, w->er, GL_WATCH_EST_N * w->zdim, w->z);
+    if (w->ncond)
+        cond_inputs(w);
+    else
+        gl_noise_sample(w->noise, w->er, GL_WATCH_EST_N * w->zdim, w->z);
     for (size_t i = 0; i < GL_WATCH_EST_N; i += cap) {
         size_t n = GL_WATCH_EST_N - i < cap ? GL_WATCH_EST_N - i : cap;
         gl_mlp_forward(w->G, w->z + i * w->zdim, n, w->xb + i * (size_t)dim);

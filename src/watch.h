@@ -44,6 +44,13 @@ int gl_watch_alloc(gl_watch **out, const gl_mix *P, gl_mlp *G, gl_noise noise, g
                    unsigned long eval_seed, gl_err *err);
 void gl_watch_free(gl_watch *w); /* NULL is a no-op */
 
+/* A conditional G (train.h, ncond = L labels; its last L inputs the label's
+ * one-hot): the estimate draws each sample's label from P's weights as
+ * training does (groups of P->n / L components). Call once, after alloc,
+ * before any row. The exact JSD stays NaN (gl_watch_exact is 0): p_g is then
+ * a mixture of one pushforward per label (`ganlab exp conditional`). */
+int gl_watch_cond(gl_watch *w, size_t ncond, gl_err *err);
+
 /* 1 when the exact JSD is computed (1-D data, zdim 1) */
 int gl_watch_exact(const gl_watch *w);
 

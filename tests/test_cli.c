@@ -412,6 +412,47 @@ START_TEST(test_train_2d)
 }
 END_TEST
 
+/* train --conditional and sample --label: each label's samples sit on its
+ * component (means -3 and 3, sd 0.5: after 1500 steps a label's sample mean
+ * within 0.5 of its component, 1 sd; an unconditioned G's would be near 0 for
+ * one of them), no label draws both by the weights; the label errors exit 2 */
+START_TEST(test_train_conditional)
+{
+    char args[512];
+    snprintf(args, sizeof args, "train --data '0.5*N(-3,0.5)+0.5*N(3,0.5)' --conditional "
+             "--steps 1500 --seed 2 --out %s/cond --save %s/c.model", tdir, tdir);
+    ck_assert_msg(ganlab(args) == 0, "train failed: %s", err);
+    double mean[2];
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "sample --model %s/c.model -n 400 --label %d", tdir, k);
+        ck_assert_int_eq(ganlab(args), 0);
+        ck_assert_int_eq(lines(out), 400);
+        double s = 0;
+        for (const char *p = out; *p; p = strchr(p, '\n') + 1)
+            s += strtod(p, NULL);
+        mean[k] = s / 400;
+    }
+    ck_assert_msg(fabs(mean[0] + 3) < 0.5 && fabs(mean[1] - 3) < 0.5, "label means %g %g",
+                  mean[0], mean[1]);
+    snprintf(args, sizeof args, "sample --model %s/c.model -n 400", tdir);
+    ck_assert_int_eq(ganlab(args), 0);
+    int pos = 0;
+    for (const char *p = out; *p; p = strchr(p, '\n') + 1)
+        pos += strtod(p, NULL) > 0;
+    ck_assert_msg(pos > 140 && pos < 260, "%d of 400 on the right", pos); /* 200 +- 6 sd */
+    snprintf(args, sizeof args, "sample --model %s/c.model -n 3 --label 2", tdir);
+    ck_assert_int_eq(ganlab(args), 2);
+    ck_assert_ptr_nonnull(strstr(err, "--label 2 is out of range"));
+    ck_assert_int_eq(lines(err), 1);
+    snprintf(args, sizeof args, "train --data 'N(0,1)' --steps 5 --out %s/u --save %s/u.model",
+             tdir, tdir);
+    ck_assert_int_eq(ganlab(args), 0);
+    snprintf(args, sizeof args, "sample --model %s/u.model -n 3 --label 0", tdir);
+    ck_assert_int_eq(ganlab(args), 2);
+    ck_assert_ptr_nonnull(strstr(err, "is not a conditional model"));
+}
+END_TEST
+
 /* The divergence guard: exit 2 with one line, log.tsv committed and says why it stops */
 START_TEST(test_train_diverges)
 {
@@ -446,6 +487,7 @@ Suite *cli_suite(void)
     tcase_add_checked_fixture(t, tdir_setup, tdir_teardown);
     tcase_add_test(t, test_train_log_and_sample);
     tcase_add_test(t, test_train_2d);
+    tcase_add_test(t, test_train_conditional);
     tcase_add_test(t, test_train_diverges);
     suite_add_tcase(s, t);
     TCase *p = tcase_create("plot");

@@ -27,7 +27,8 @@ static const control CONTROLS[] = {
                    "d2_max_err_core", "d2_V_gap"}},
     /* B with G frozen (D trains); C with both GANs at 0 steps */
     {"global-optimum", {"B_median_JSD", "B_median_V+log4", "B_median_mean|D-1/2|", "B_median_accuracy",
-                        "C_k5_over_k1_median_late_gap", "C_k5_over_k1_median_final_jsd"}},
+                        "C_k5_over_k1_median_late_gap", "C_k5_over_k1_median_final_jsd",
+                        "H_worst_over_best_cell_median_jsd"}},
     {"fdiv", {"E_kl_est_minus_Df_within_4se", "E_kl_gap_Df_minus_exact_le_se",
               "E_rkl_est_minus_Df_within_4se", "E_rkl_gap_Df_minus_exact_le_se",
               "E_js_est_minus_Df_within_4se", "E_js_gap_Df_minus_exact_le_se",

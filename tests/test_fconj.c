@@ -110,6 +110,37 @@ START_TEST(test_numeric_conjugate)
 }
 END_TEST
 
+static double well(double u, void *p)
+{
+    (void)p;
+    return (u - 1) * (u - 1) * (u - 3) * (u - 3);
+}
+
+/* gl_fconj_numeric_grid: for convex f it agrees with the closed forms; for a
+ * double well it finds the global maximum (f*(0) = 0 at both wells; at t = 1
+ * the right well wins: a local search from the left one would not) */
+START_TEST(test_numeric_grid)
+{
+    gl_err e;
+    const gl_fdiv *f = gl_fdiv_get(GL_F_KL);
+    const gl_fconj *c = gl_fconj_get(GL_F_KL);
+    for (double t = -3; t <= 1.5; t += 0.5) {
+        double v;
+        ck_assert_int_eq(gl_fconj_numeric_grid(f_of, (void *)f, t, 20.0, 20000, &v, &e), GL_OK);
+        ck_assert_msg(fabs(v - c->fstar(t)) <= 1e-10 * (1 + fabs(v)), "kl f*(%g): %.17g vs %.17g",
+                      t, v, c->fstar(t));
+    }
+    double v0, v1, vl;
+    ck_assert_int_eq(gl_fconj_numeric_grid(well, NULL, 0, 8, 8000, &v0, &e), GL_OK);
+    ck_assert_double_eq_tol(v0, 0, 1e-14);
+    ck_assert_int_eq(gl_fconj_numeric_grid(well, NULL, 1, 8, 8000, &v1, &e), GL_OK);
+    ck_assert_int_eq(gl_fconj_numeric_grid(well, NULL, 1, 2, 2000, &vl, &e), GL_OK); /* left well only */
+    ck_assert_msg(v1 > vl + 1.5, "right well %g, left %g", v1, vl); /* about 3 against 1 */
+    ck_assert_int_eq(gl_fconj_numeric_grid(well, NULL, 1, 0, 10, &v1, &e), GL_EINVAL);
+    ck_assert_int_eq(gl_fconj_numeric_grid(well, NULL, 1, 1, 1, &v1, &e), GL_EINVAL);
+}
+END_TEST
+
 START_TEST(test_fenchel_young)
 {
     for (int id = 0; id < GL_F_COUNT; id++) {
@@ -306,6 +337,7 @@ Suite *fconj_suite(void)
     Suite *s = suite_create("fconj");
     TCase *core = tcase_create("core"), *lim = tcase_create("limits"), *er = tcase_create("errors");
     tcase_add_test(core, test_closed_forms);
+    tcase_add_test(core, test_numeric_grid);
     tcase_add_test(core, test_biconjugate);
     tcase_add_test(core, test_fenchel_young);
     tcase_add_test(core, test_numeric_conjugate);

@@ -134,12 +134,44 @@ START_TEST(test_degenerate)
 }
 END_TEST
 
+/* gl_loss_mse_sigmoid: the mean of (sigmoid(a) - y)^2, its gradient against
+ * central differences, and the vanishing of that gradient where D saturates
+ * on the wrong side (BCE's stays near 1) */
+START_TEST(test_mse_sigmoid)
+{
+    double da[NL], db[NL];
+    for (int y = 0; y <= 1; y++) {
+        double want = 0;
+        for (size_t i = 0; i < NL; i++) {
+            double d = 1.0 / (1.0 + exp(-LOGITS[i]));
+            want += (d - y) * (d - y) / (double)NL;
+        }
+        assert_rel(gl_loss_mse_sigmoid(LOGITS, NL, y, 2.0, da), want, 1e-14, "mse value");
+        for (size_t i = 0; i < NL; i++) {
+            double a[NL], h = 1e-6;
+            memcpy(a, LOGITS, sizeof a);
+            a[i] += h;
+            double lp = gl_loss_mse_sigmoid(a, NL, y, 1, NULL);
+            a[i] -= 2 * h;
+            double lm = gl_loss_mse_sigmoid(a, NL, y, 1, NULL);
+            ck_assert_msg(fabs(da[i] - 2.0 * (lp - lm) / (2 * h)) <= 1e-8, "mse gradient %zu", i);
+        }
+    }
+    double a8 = -8; /* D = 3.4e-4 on a real sample: the MSE gradient is ~ -2 D, BCE's ~ -1 */
+    gl_loss_mse_sigmoid(&a8, 1, 1, 1, da);
+    gl_loss_bce_logits(&a8, 1, 1, 1, db);
+    ck_assert(da[0] < 0 && fabs(da[0]) < 1e-3 && db[0] < -0.99);
+    ck_assert(isnan(gl_loss_mse_sigmoid(LOGITS, 0, 1, 1, NULL)));
+}
+END_TEST
+
 Suite *loss_suite(void)
 {
     Suite *s = suite_create("loss");
     TCase *core = tcase_create("core");
     tcase_add_test(core, test_value);
     tcase_add_test(core, test_gradient);
+    tcase_add_test(core, test_mse_sigmoid);
     suite_add_tcase(s, core);
     TCase *limits = tcase_create("limits");
     tcase_add_test(limits, test_far_logits);

@@ -541,6 +541,48 @@ START_TEST(test_sample_determinism)
 }
 END_TEST
 
+/* gl_mix_sample_comp: the draws of gl_mix_sample bit for bit, and each
+ * sample's component (components 6 apart: a sample lies nearest its own);
+ * gl_mix_sub: the reweighted components, p(x | one of them) */
+START_TEST(test_sample_comp_and_sub)
+{
+    enum { N = 2000 };
+    gl_mix *m = parse_ok("0.2*N(-6,0.5)+0.3*N(0,0.5)+0.5*N(6,0.5)"), *s;
+    gsl_rng *a = gsl_rng_alloc(gsl_rng_mt19937), *b = gsl_rng_alloc(gsl_rng_mt19937);
+    double x[N], y[N];
+    size_t comp[N], count[3] = {0, 0, 0};
+    gsl_rng_set(a, 9);
+    gsl_rng_set(b, 9);
+    gl_mix_sample(m, a, N, x);
+    gl_mix_sample_comp(m, b, N, y, comp);
+    ck_assert(memcmp(x, y, sizeof x) == 0);
+    for (size_t i = 0; i < N; i++) {
+        ck_assert_uint_lt(comp[i], 3);
+        ck_assert_msg(fabs(y[i] - 6.0 * ((double)comp[i] - 1)) < 3, "sample %g from %zu", y[i],
+                      comp[i]);
+        count[comp[i]]++;
+    }
+    /* 0.2 N = 400 +- 18: within 5 sd */
+    ck_assert_msg(count[0] > 310 && count[0] < 490, "%zu from component 0", count[0]);
+    gl_err e;
+    ck_assert_int_eq(gl_mix_sub(m, 1, 2, &s, &e), 0);
+    ck_assert_uint_eq(s->n, 2);
+    ck_assert_double_eq_tol(s->comp[0].w, 0.375, 1e-15);
+    ck_assert_double_eq_tol(s->comp[1].w, 0.625, 1e-15);
+    double x0 = 0.3, want = log(0.375) + m->comp[1].lognorm - 0.5 * 0.36;
+    ck_assert_double_eq_tol(gl_mix_logpdf(s, &x0), log(exp(want) + 0.625 * exp(m->comp[2].lognorm
+                            - 0.5 * (5.7 / 0.5) * (5.7 / 0.5))), 1e-14);
+    ck_assert_ptr_nonnull(strstr(s->spec, "components 2-3 of"));
+    gl_mix_free(s);
+    ck_assert_int_eq(gl_mix_sub(m, 2, 2, &s, &e), GL_EINVAL);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(gl_mix_sub(m, 0, 0, &s, &e), GL_EINVAL);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gl_mix_free(m);
+}
+END_TEST
+
 static double pdf_fn(double x, void *m) { return gl_mix_pdf(m, &x); }
 
 START_TEST(test_normalisation)
@@ -829,6 +871,7 @@ Suite *mix_suite(void)
     tcase_add_test(limits, test_sample_moments);
     tcase_add_test(limits, test_sample_correlation);
     tcase_add_test(limits, test_sample_determinism);
+    tcase_add_test(limits, test_sample_comp_and_sub);
     tcase_add_test(limits, test_normalisation);
     suite_add_tcase(s, limits);
 

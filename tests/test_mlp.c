@@ -786,11 +786,78 @@ START_TEST(test_eval1_matches_batch)
 }
 END_TEST
 
+/* gl_mlp_restrict: the network with trailing inputs fixed computes net(x,
+ * fixed) to rounding, for one and for several layers */
+START_TEST(test_restrict)
+{
+    const size_t s3[] = {4, 7, 5, 1}, s1[] = {3, 2};
+    const size_t *sz[] = {s3, s1};
+    const size_t nl[] = {3, 1};
+    for (int k = 0; k < 2; k++) {
+        gl_mlp *net = make_net(nl[k], sz[k], GL_ACT_TANH, 0, 4, 5 + (unsigned long)k), *sub;
+        for (size_t i = 0; i < net->nparams; i++)
+            net->params[i] += 0.1 * (double)(i % 5); /* non-zero biases */
+        gl_err e;
+        ck_assert_int_eq(gl_mlp_alloc_restricted(&sub, net, 1, 4, &e), 0);
+        size_t in = net->sizes[0], out = net->sizes[nl[k]];
+        double fixed[3] = {0.0, 1.0, -0.5}, x[4] = {-1.5, 0.2, 0.9, 2.0};
+        gl_mlp_restrict(net, fixed, sub);
+        for (int j = 0; j < 4; j++) {
+            double full[4] = {x[j], fixed[0], fixed[1], fixed[2]}, y1[2], y2[2];
+            gl_mlp_forward(net, full, 1, y1);
+            gl_mlp_forward(sub, &x[j], 1, y2);
+            for (size_t o = 0; o < out; o++)
+                ck_assert_msg(fabs(y1[o] - y2[o]) <= 1e-14 * (1 + fabs(y1[o])), "%g vs %g",
+                              y1[o], y2[o]);
+            ck_assert(fabs(y1[0]) > 1e-3);
+        }
+        gl_mlp *none;
+        ck_assert_int_eq(gl_mlp_alloc_restricted(&none, net, in, 4, &e), GL_EINVAL);
+        gl_mlp_free(sub);
+        gl_mlp_free(net);
+    }
+}
+END_TEST
+
+/* gl_mlp_dead_units: a hidden unit with a large negative bias is <= 0 on
+ * every input of the batch and counted (ReLU: dead; leaky: on its negative
+ * side); the same net with the bias at 0 has none on inputs of both signs */
+START_TEST(test_dead_units)
+{
+    const size_t sz[] = {1, 4, 3, 1};
+    const gl_act acts[] = {GL_ACT_RELU, GL_ACT_LEAKY};
+    for (int k = 0; k < 2; k++) {
+        gl_mlp *net = make_net(3, sz, acts[k], 0.1, 8, 3);
+        double x[8] = {-2, -1, -0.5, -0.1, 0.1, 0.5, 1, 2}, y[8];
+        for (size_t i = 0; i < net->nparams; i++)
+            net->params[i] = 0;
+        for (size_t u = 0; u < 4; u++) /* layer 0: units +x, -x, +x, +x */
+            net->params[net->woff[0] + u] = u == 1 ? -1 : 1;
+        for (size_t u = 0; u < 3; u++) /* layer 1: unit u reads unit u of layer 0 */
+            net->params[net->woff[1] + u * 4 + u] = 1;
+        net->params[net->boff[0] + 2] = -10; /* unit 2 of layer 0: dead on x <= 2 */
+        size_t per[2];
+        gl_mlp_forward(net, x, 8, y);
+        /* layer 0: unit 2 (and in layer 1 the unit that reads only it) */
+        ck_assert_uint_eq(gl_mlp_dead_units(net, per), per[0] + per[1]);
+        ck_assert_uint_eq(per[0], 1);
+        ck_assert_uint_eq(gl_mlp_hidden_units(net), 7);
+        net->params[net->boff[0] + 2] = 0;
+        gl_mlp_forward(net, x, 8, y);
+        gl_mlp_dead_units(net, per);
+        ck_assert_uint_eq(per[0], 0);
+        gl_mlp_free(net);
+    }
+}
+END_TEST
+
 Suite *mlp_suite(void)
 {
     Suite *s = suite_create("mlp");
     TCase *core = tcase_create("core");
     tcase_add_test(core, test_grad_tanh);
+    tcase_add_test(core, test_restrict);
+    tcase_add_test(core, test_dead_units);
     tcase_add_test(core, test_grad_sigmoid);
     tcase_add_test(core, test_grad_leaky);
     tcase_add_test(core, test_grad_relu);

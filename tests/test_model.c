@@ -49,7 +49,7 @@ START_TEST(test_roundtrip_1d)
 {
     const size_t gs[] = {1, 16, 16, 1}, ds[] = {1, 32, 32, 1};
     gl_mlp *G = net(3, gs, GL_ACT_TANH, 0, 1), *D = net(3, ds, GL_ACT_LEAKY, 0.2, 2);
-    gl_model_meta meta = {"0.5*N(-2,0.5)+0.5*N(2,0.5)", GL_NOISE_NORMAL, 1}, back;
+    gl_model_meta meta = {"0.5*N(-2,0.5)+0.5*N(2,0.5)", GL_NOISE_NORMAL, 1, 0}, back;
     gl_err err;
     ck_assert_int_eq(gl_model_save(path, G, D, &meta, &err), 0);
     gl_mlp *G2, *D2;
@@ -77,7 +77,7 @@ START_TEST(test_roundtrip_2d_uniform)
 {
     const size_t gs[] = {3, 8, 2}, ds[] = {2, 5, 4, 1};
     gl_mlp *G = net(2, gs, GL_ACT_RELU, 0, 3), *D = net(3, ds, GL_ACT_SIGMOID, 0, 4);
-    gl_model_meta meta = {"ring(8,2,0.02)", GL_NOISE_UNIFORM, 3}, back;
+    gl_model_meta meta = {"ring(8,2,0.02)", GL_NOISE_UNIFORM, 3, 0}, back;
     gl_err err;
     ck_assert_int_eq(gl_model_save(path, G, D, &meta, &err), 0);
     gl_mlp *G2, *D2;
@@ -109,7 +109,7 @@ START_TEST(test_save_errors)
 {
     const size_t gs[] = {1, 4, 1}, ds[] = {2, 4, 1};
     gl_mlp *G = net(2, gs, GL_ACT_TANH, 0, 1), *D = net(2, ds, GL_ACT_TANH, 0, 2);
-    gl_model_meta meta = {"N(0,1)", GL_NOISE_NORMAL, 1};
+    gl_model_meta meta = {"N(0,1)", GL_NOISE_NORMAL, 1, 0};
     gl_err err;
     /* D takes 2 inputs, G gives 1 */
     ck_assert_int_eq(gl_model_save(path, G, D, &meta, &err), GL_EINVAL);
@@ -207,7 +207,8 @@ START_TEST(test_load_errors)
         const char *from, *to, *hint;
     } cases[] = {
         {"ganlab-model 1", "ganlab-modle 1", "line 1: not a ganlab model"},
-        {"ganlab-model 1", "ganlab-model 2", "unsupported model format version"},
+        {"ganlab-model 1", "ganlab-model 3", "unsupported model format version"},
+        {"zdim: 1\n", "zdim: 1\ncond: 2\n", "line 5: \"cond\" is a version-2 key"},
         {"ganlab-model 1", "ganlab-model 1x", "line 1: not a ganlab model"},
         {"noise: normal", "noise: cauchy", "line 3: noise"},
         {"zdim: 1", "zdim: one", "line 4: zdim: expected a non-negative integer"},
@@ -256,6 +257,93 @@ START_TEST(test_load_errors)
 }
 END_TEST
 
+/* A conditional model (format 2, "cond: L"): G reads zdim + L inputs, D G's
+ * outputs + L; it reloads bit for bit with its label count, and an
+ * unconditional model saved now has no cond line and reloads with 0. */
+START_TEST(test_roundtrip_cond)
+{
+    const size_t gs[] = {4, 8, 1}, ds[] = {4, 8, 1};
+    gl_mlp *G = net(2, gs, GL_ACT_TANH, 0, 5), *D = net(2, ds, GL_ACT_LEAKY, 0.2, 6);
+    gl_model_meta meta = {"N(-3,1)+N(0,1)+N(3,1)", GL_NOISE_NORMAL, 1, 3}, back;
+    gl_err err;
+    ck_assert_msg(gl_model_save(path, G, D, &meta, &err) == 0, "%s", err.msg);
+    char text[65536];
+    FILE *f = fopen(path, "r");
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    ck_assert_ptr_nonnull(strstr(text, "ganlab-model 2\n"));
+    ck_assert_ptr_nonnull(strstr(text, "\nzdim: 1\ncond: 3\nG.sizes: 4,8,1\n"));
+    gl_mlp *G2, *D2;
+    ck_assert_msg(gl_model_load(path, 2, &G2, &D2, &back, &err) == 0, "%s", err.msg);
+    same_net(G, G2);
+    same_net(D, D2);
+    ck_assert_uint_eq(back.zdim, 1);
+    ck_assert_uint_eq(back.ncond, 3);
+    gl_model_meta_clear(&back);
+    gl_mlp_free(G2);
+    gl_mlp_free(D2);
+    /* the shapes must fit the label count */
+    meta.ncond = 2;
+    ck_assert_int_eq(gl_model_save(path, G, D, &meta, &err), GL_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.msg, "shapes"));
+    gl_mlp_free(G);
+    gl_mlp_free(D);
+    /* unconditional: no cond line, ncond 0 */
+    const size_t us[] = {1, 4, 1};
+    G = net(2, us, GL_ACT_TANH, 0, 7);
+    D = net(2, us, GL_ACT_TANH, 0, 8);
+    meta = (gl_model_meta){"N(0,1)", GL_NOISE_NORMAL, 1, 0};
+    ck_assert_int_eq(gl_model_save(path, G, D, &meta, &err), 0);
+    f = fopen(path, "r");
+    n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    ck_assert_ptr_null(strstr(text, "cond"));
+    ck_assert_msg(gl_model_load(path, 2, &G2, &D2, &back, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(back.ncond, 0);
+    gl_model_meta_clear(&back);
+    gl_mlp_free(G2);
+    gl_mlp_free(D2);
+    gl_mlp_free(G);
+    gl_mlp_free(D);
+}
+END_TEST
+
+/* version 2 text: the good (version 1) file as version 2 loads alike; its
+ * optional cond line is checked */
+START_TEST(test_load_cond_text)
+{
+    ck_assert_int_eq(load_edit("ganlab-model 1", "ganlab-model 2", ""), 0);
+    static const struct {
+        const char *from, *to, *hint;
+    } cases[] = {
+        {"zdim: 1\n", "zdim: 1\ncond: 0\n", "line 5: cond: expected a number of labels"},
+        {"zdim: 1\n", "zdim: 1\ncond: two\n", "line 5: cond: expected a non-negative integer"},
+        {"zdim: 1\n", "zdim: 1\ncond: 5000\n", "line 5: cond: expected a number of labels"},
+        {"zdim: 1\n", "zdim: 1\ncond: 1\n", "labels 1"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char from[64], to[64];
+        /* on the version-2 text: the header too */
+        snprintf(from, sizeof from, "ganlab-model 1\ndata: N(0,1)\nnoise: normal\n%s", cases[k].from);
+        snprintf(to, sizeof to, "ganlab-model 2\ndata: N(0,1)\nnoise: normal\n%s", cases[k].to);
+        ck_assert_msg(load_edit(from, to, cases[k].hint) == GL_EINVAL, "edit %zu was accepted", k);
+    }
+    /* a whole version-2 conditional model: G 2-2-1 (zdim 1, one label), D 2-1 */
+    ck_assert_int_eq(load_edit(NULL, "ganlab-model 2\ndata: N(0,1)\nnoise: normal\nzdim: 1\n"
+                               "cond: 1\nG.sizes: 2,2,1\nG.act: tanh\nG.leak: 0\nD.sizes: 2,1\n"
+                               "D.act: linear\nD.leak: 0\nG.params: 9\n1\n2\n3\n4\n5\n6\n7\n"
+                               "8\n9\nD.params: 3\n0.5\n-0.25\n1\nend\n", ""), 0);
+    /* the same with D 1-1: it does not read the label */
+    ck_assert_int_eq(load_edit(NULL, "ganlab-model 2\ndata: N(0,1)\nnoise: normal\nzdim: 1\n"
+                               "cond: 1\nG.sizes: 2,2,1\nG.act: tanh\nG.leak: 0\nD.sizes: 1,1\n"
+                               "D.act: linear\nD.leak: 0\nG.params: 9\n1\n2\n3\n4\n5\n6\n7\n"
+                               "8\n9\nD.params: 2\n0.5\n-0.25\nend\n", "do not fit together"),
+                     GL_EINVAL);
+}
+END_TEST
+
 START_TEST(test_noise_names)
 {
     gl_noise n;
@@ -276,6 +364,7 @@ Suite *model_suite(void)
     tcase_add_checked_fixture(c, setup, gl_test_rmdir);
     tcase_add_test(c, test_roundtrip_1d);
     tcase_add_test(c, test_roundtrip_2d_uniform);
+    tcase_add_test(c, test_roundtrip_cond);
     tcase_add_test(c, test_noise_names);
     suite_add_tcase(s, c);
     TCase *e = tcase_create("errors");
@@ -283,6 +372,7 @@ Suite *model_suite(void)
     tcase_add_test(e, test_save_errors);
     tcase_add_test(e, test_load_good_text);
     tcase_add_test(e, test_load_errors);
+    tcase_add_test(e, test_load_cond_text);
     suite_add_tcase(s, e);
     return s;
 }

@@ -375,6 +375,155 @@ START_TEST(test_grad_g_fd)
 }
 END_TEST
 
+/* Conditioning: the G-step's gradient on rows (z, onehot(y)) against central
+ * differences, with the label columns reaching D (a label flipped changes
+ * L_G); D's parameters and gradients untouched. */
+START_TEST(test_cond_grad_fd)
+{
+    const arch a = {"0.5*N(-2,0.5)+0.5*N(2,0.5)", 2, {3, 8, 1}, GL_ACT_TANH,
+                    2, {3, 8, 1}, GL_ACT_TANH, GL_OPT_ADAM};
+    gl_gan_cfg cfg = base_cfg(1);
+    cfg.batch = 16;
+    cfg.ncond = 2;
+    rig g;
+    rig_make(&g, &a, &cfg, 21);
+    gl_mlp *G = g.G, *D = g.D;
+    double z[16 * 3];
+    for (size_t i = 0; i < 16; i++) {
+        z[3 * i] = gsl_ran_gaussian(g.r, 1.0);
+        z[3 * i + 1] = (double)(i % 2);
+        z[3 * i + 2] = (double)(1 - i % 2);
+    }
+    size_t np = G->nparams, nd = D->nparams;
+    double *grad = malloc(np * sizeof *grad), *dp0 = malloc(nd * sizeof *dp0);
+    ck_assert(grad && dp0);
+    for (size_t i = 0; i < nd; i++)
+        D->grads[i] = 7.0;
+    memcpy(dp0, D->params, nd * sizeof *dp0);
+    double L = gl_gan_grad_g(g.w, z);
+    ck_assert(isfinite(L));
+    memcpy(grad, G->grads, np * sizeof *grad);
+    double gmax = 0, emax = 0;
+    for (size_t j = 0; j < np; j++) {
+        double p = G->params[j], h = 1e-6 * (1 + fabs(p));
+        G->params[j] = p + h;
+        double lp = gl_gan_grad_g(g.w, z);
+        G->params[j] = p - h;
+        double lm = gl_gan_grad_g(g.w, z);
+        G->params[j] = p;
+        gmax = fmax(gmax, fabs(grad[j]));
+        emax = fmax(emax, fabs(grad[j] - (lp - lm) / (2 * h)));
+    }
+    ck_assert_msg(gmax > 1e-3, "gradient ~0 (max %g), test vacuous", gmax);
+    ck_assert_msg(emax <= 1e-6 * gmax, "max |grad - fd| = %g, max |grad| = %g", emax, gmax);
+    ck_assert(memcmp(dp0, D->params, nd * sizeof *dp0) == 0);
+    for (size_t i = 0; i < nd; i++)
+        ck_assert(D->grads[i] == 7.0);
+    for (size_t i = 0; i < 16; i++) { /* every label flipped */
+        z[3 * i + 1] = 1 - z[3 * i + 1];
+        z[3 * i + 2] = 1 - z[3 * i + 2];
+    }
+    ck_assert(fabs(gl_gan_grad_g(g.w, z) - L) > 1e-6);
+    free(grad);
+    free(dp0);
+    rig_free(&g);
+}
+END_TEST
+
+/* Conditioning's shapes and settings are checked: G and D need the label
+ * inputs, no pack or r1, and the data's components must fall into ncond
+ * equal groups */
+START_TEST(test_cond_errors)
+{
+    const arch a = {"0.5*N(-2,0.5)+0.5*N(2,0.5)", 2, {3, 8, 1}, GL_ACT_TANH,
+                    2, {3, 8, 1}, GL_ACT_TANH, GL_OPT_ADAM};
+    gl_gan_cfg cfg = base_cfg(2);
+    cfg.ncond = 2;
+    rig g;
+    rig_make(&g, &a, &cfg, 3);
+    run_ok(&g); /* the good setting trains */
+    gl_gan *w;
+    gl_err e;
+    cfg.ncond = 3; /* 3 labels: G reads 1 + 2 inputs, not 1 + 3 */
+    ck_assert_int_eq(gl_gan_alloc(&w, g.G, g.D, g.og, g.od, &cfg, 1, &e), GL_EINVAL);
+    ck_assert_ptr_nonnull(strstr(e.msg, "conditioning on 3 labels"));
+    cfg.ncond = 2;
+    cfg.pack = 2;
+    ck_assert_int_eq(gl_gan_alloc(&w, g.G, g.D, g.og, g.od, &cfg, 1, &e), GL_EINVAL);
+    ck_assert_ptr_nonnull(strstr(e.msg, "does not go with pack or r1"));
+    cfg.pack = 0;
+    cfg.r1 = 1;
+    ck_assert_int_eq(gl_gan_alloc(&w, g.G, g.D, g.og, g.od, &cfg, 1, &e), GL_EINVAL);
+    cfg.r1 = 0;
+    gl_mix *P3;
+    ck_assert_int_eq(gl_mix_parse("N(-2,1)+N(0,1)+N(2,1)", &P3, &e), 0);
+    ck_assert_int_eq(gl_gan_train(g.w, P3, g.r, &e), GL_EINVAL);
+    ck_assert_ptr_nonnull(strstr(e.msg, "equal groups"));
+    gl_mix_free(P3);
+    rig_free(&g);
+}
+END_TEST
+
+static double first_loss;
+static int keep_first(void *ctx, size_t step, double loss)
+{
+    (void)ctx;
+    if (step == 1)
+        first_loss = loss;
+    return 0;
+}
+
+/* gl_train_d with the squared error (mse) descends it: after 400 steps the
+ * minibatch loss is below half its first value; and its conditional form
+ * checks the mixtures' components against the labels */
+START_TEST(test_train_d_mse_and_cond)
+{
+    gl_mix *P, *G;
+    gl_mlp *D, *Dc;
+    gl_optim *opt, *optc;
+    gl_err e;
+    const size_t sz[] = {1, 8, 1}, szc[] = {3, 8, 1};
+    ck_assert_int_eq(gl_mix_parse("0.5*N(-2,0.5)+0.5*N(2,0.5)", &P, &e), 0);
+    ck_assert_int_eq(gl_mix_parse("N(0,1)", &G, &e), 0);
+    ck_assert_int_eq(gl_mlp_alloc(&D, 2, sz, GL_ACT_SIGMOID, 0, 128, &e), 0);
+    ck_assert_int_eq(gl_mlp_alloc(&Dc, 2, szc, GL_ACT_TANH, 0, 128, &e), 0);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gl_mlp_init(D, r);
+    gl_mlp_init(Dc, r);
+    ck_assert_int_eq(gl_optim_alloc(&opt, GL_OPT_ADAM, D->nparams, 0.05, &e), 0);
+    ck_assert_int_eq(gl_optim_alloc(&optc, GL_OPT_ADAM, Dc->nparams, 0.05, &e), 0);
+    gl_train_d_cfg c = gl_train_d_cfg_default();
+    c.steps = 400;
+    c.batch = 64;
+    c.lr = 0.05;
+    c.mse = 1;
+    c.log_every = 1;
+    c.hook = keep_first;
+    double last;
+    ck_assert_msg(gl_train_d(D, opt, P, G, r, &c, &last, &e) == 0, "%s", e.msg);
+    ck_assert_msg(last < 0.5 * first_loss && first_loss > 0.3, "first %g, last %g", first_loss, last);
+    c = gl_train_d_cfg_default();
+    c.batch = 64;
+    c.steps = 5;
+    c.ncond = 2; /* G has one component: not 2 equal groups */
+    ck_assert_int_eq(gl_train_d(Dc, optc, P, G, r, &c, NULL, &e), GL_EINVAL);
+    ck_assert_ptr_nonnull(strstr(e.msg, "equal groups"));
+    c.ncond = 0; /* Dc reads 3 inputs */
+    ck_assert_int_eq(gl_train_d(Dc, optc, P, G, r, &c, NULL, &e), GL_EINVAL);
+    gl_mix_free(G);
+    ck_assert_int_eq(gl_mix_parse("0.5*N(-1,1)+0.5*N(1,1)", &G, &e), 0);
+    c.ncond = 2;
+    ck_assert_msg(gl_train_d(Dc, optc, P, G, r, &c, NULL, &e) == 0, "%s", e.msg);
+    gl_optim_free(opt);
+    gl_optim_free(optc);
+    gl_mlp_free(D);
+    gl_mlp_free(Dc);
+    gl_mix_free(P);
+    gl_mix_free(G);
+    gsl_rng_free(r);
+}
+END_TEST
+
 /* k D-steps per G-step: the optimisers' step counts */
 START_TEST(test_k_steps)
 {
@@ -1068,6 +1217,8 @@ Suite *train_suite(void)
     tcase_add_test(core, test_loss_tails);
     tcase_add_test(core, test_loss_names);
     tcase_add_test(core, test_grad_g_fd);
+    tcase_add_test(core, test_cond_grad_fd);
+    tcase_add_test(core, test_train_d_mse_and_cond);
     tcase_add_test(core, test_k_steps);
     tcase_add_test(core, test_determinism);
     tcase_add_test(core, test_freeze_g);
@@ -1093,6 +1244,7 @@ Suite *train_suite(void)
     tcase_add_test(errors, test_train_errors);
     tcase_add_test(errors, test_loss_parse_errors);
     tcase_add_test(errors, test_pack_errors);
+    tcase_add_test(errors, test_cond_errors);
     suite_add_tcase(s, errors);
     return s;
 }

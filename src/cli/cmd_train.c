@@ -47,12 +47,17 @@ static const char train_tail[] =
     "  --seed N            random seed (default 1); the same seed gives identical files\n"
     "  --out DIR           output directory (default out/train)\n"
     "  --log-every N       log every N steps (default: steps/100, at least 1)\n"
+    "  --conditional       a conditional GAN (Mirza & Osindero 2014): the label y, the\n"
+    "                      mixture component of each sample (one-hot), is fed to G and D;\n"
+    "                      jsd is then nan (exp conditional measures it per label) and\n"
+    "                      no pg.tsv is written; 'ganlab sample --label K' draws label K\n"
     "  --save FILE         store the trained G and D (format: docs/train.md)\n";
 
 typedef struct {
     const char *spec, *outdir, *save, *recipe;
     unsigned long seed;
     size_t log_every;
+    int conditional;
     gl_recipe r;
 } train_opts;
 
@@ -114,6 +119,7 @@ static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err 
         {.name = "out", .type = GL_ARG_STR, .dst = &o->outdir},
         {.name = "log-every", .type = GL_ARG_SIZE, .dst = &o->log_every, .min = 1, .max = 1e9},
         {.name = "save", .type = GL_ARG_STR, .dst = &o->save},
+        {.name = "conditional", .type = GL_ARG_FLAG, .dst = &o->conditional},
     };
     enum { NCLI = sizeof cli / sizeof cli[0] };
     gl_argspec specs[NCLI + GL_RECIPE_NSPECS];
@@ -137,6 +143,8 @@ static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err 
     if (!o->log_every)
         o->log_every = o->r.gan.steps >= 100 ? o->r.gan.steps / 100 : 1;
     int s = gl_recipe_finish(&o->r, &ro, P, err);
+    if (!s && o->conditional)
+        o->r.gan.ncond = P->n;
     gl_mix_free(P);
     return s;
 }
@@ -178,8 +186,8 @@ static void put_meta(gl_rec *rec, const train_opts *o, size_t dim)
     const gl_gan_cfg *c = &o->r.gan;
     const gl_rig_arch *a = &o->r.arch;
     char g[128], d[128], sch[128];
-    gl_mlp_hidden_text(c->zdim, &a->g, dim, g, sizeof g);
-    gl_mlp_hidden_text((c->pack > 1 ? c->pack : 1) * dim, &a->d, 1, d, sizeof d);
+    gl_mlp_hidden_text(c->zdim + c->ncond, &a->g, dim, g, sizeof g);
+    gl_mlp_hidden_text((c->pack > 1 ? c->pack : 1) * dim + c->ncond, &a->d, 1, d, sizeof d);
     gl_sched_text(&c->sched, sch, sizeof sch);
     gl_rec_meta(rec, "command", "train");
     gl_rec_meta(rec, "data", "%s", o->spec);
@@ -199,6 +207,8 @@ static void put_meta(gl_rec *rec, const train_opts *o, size_t dim)
     gl_rec_meta(rec, "leak", "%.10g", a->leak);
     gl_rec_meta(rec, "zdim", "%zu", c->zdim);
     gl_rec_meta(rec, "noise", "%s", gl_noise_name(c->noise));
+    if (c->ncond)
+        gl_rec_meta(rec, "conditional", "%zu labels, one per component, fed to G and D", c->ncond);
     gl_rec_meta(rec, "seed", "%lu", o->seed);
     gl_rec_meta(rec, "log_every", "%zu", o->log_every);
     gl_rec_meta(rec, "ganlab", "%s (%s)", GL_VERSION, GL_GIT_REV);
@@ -297,6 +307,7 @@ static int setup(run_state *st, train_opts *o, gl_err *err)
     if ((s = gl_rig_alloc(&st->rig, &o->r.arch, &o->r.gan, dim, st->r, err)) ||
         (s = gl_watch_alloc(&st->log.watch, st->P, st->rig.G, o->r.gan.noise, o->r.gan.loss,
                             o->seed ^ 0x9e3779b97f4a7c15ul, err)) ||
+        (o->r.gan.ncond && (s = gl_watch_cond(st->log.watch, o->r.gan.ncond, err))) ||
         (s = gl_rec_begin(&st->rec, o->outdir, err)))
         return s;
     put_meta(st->rec, o, dim);
@@ -344,7 +355,7 @@ static int finish(run_state *st, const train_opts *o, gl_err *err)
     if (!s)
         s = gl_rec_commit(st->rec, err);
     if (!s && o->save) {
-        gl_model_meta meta = {(char *)o->spec, o->r.gan.noise, o->r.gan.zdim};
+        gl_model_meta meta = {(char *)o->spec, o->r.gan.noise, o->r.gan.zdim, o->r.gan.ncond};
         s = gl_model_save(o->save, st->rig.G, st->rig.D, &meta, err);
     }
     return s;

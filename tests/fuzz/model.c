@@ -58,14 +58,14 @@ static void check_same(const gl_mlp *a, const gl_mlp *b)
 static void check_model(gl_mlp *G, gl_mlp *D, const gl_model_meta *meta)
 {
     size_t gout = G->sizes[G->nlayers];
-    FUZZ_ASSERT(G->sizes[0] == meta->zdim && (gout == 1 || gout == 2));
-    FUZZ_ASSERT(D->sizes[0] == gout && D->sizes[D->nlayers] == 1);
+    FUZZ_ASSERT(G->sizes[0] == meta->zdim + meta->ncond && (gout == 1 || gout == 2));
+    FUZZ_ASSERT(D->sizes[0] == gout + meta->ncond && D->sizes[D->nlayers] == 1);
     FUZZ_ASSERT(G->maxbatch == MAXBATCH && D->maxbatch == MAXBATCH);
     for (size_t i = 0; i < G->nparams; i++)
         FUZZ_ASSERT(isfinite(G->params[i]));
     for (size_t i = 0; i < D->nparams; i++)
         FUZZ_ASSERT(isfinite(D->params[i]));
-    if (meta->zdim <= 64) {
+    if (meta->zdim <= 64 && meta->ncond == 0) {
         double z[64 * MAXBATCH] = {0}, x[2 * MAXBATCH], y[MAXBATCH];
         for (size_t i = 0; i < meta->zdim * MAXBATCH; i++)
             z[i] = (double)i / 7 - 1;
@@ -88,7 +88,7 @@ static void check_model(gl_mlp *G, gl_mlp *D, const gl_model_meta *meta)
     }
     check_same(G, G2);
     check_same(D, D2);
-    FUZZ_ASSERT(m2.noise == meta->noise && m2.zdim == meta->zdim);
+    FUZZ_ASSERT(m2.noise == meta->noise && m2.zdim == meta->zdim && m2.ncond == meta->ncond);
     FUZZ_ASSERT(strcmp(m2.data, meta->data) == 0);
     gl_mlp_free(G2);
     gl_mlp_free(D2);
