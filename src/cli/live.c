@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* live.c — the processes of `ganlab train --live / --step / --movie`: a
+ * gnuplot drawing the frames (src/live.h) in a window or in the terminal, a
+ * second one writing the GIF, and step mode's commands from stdin.
+ *
+ * Each gnuplot runs in a process group of its own, so that Ctrl-C in the
+ * terminal reaches ganlab only (which then stops as for every command,
+ * sig.c) and the window keeps its last frame (-persist).
+ * Closing the window: its gnuplot is told `bind 'Close' 'exit gnuplot'`, so
+ * it exits when the window is closed; ganlab sees that (waitpid, or EPIPE
+ * on the next frame) and ends the training as after its last step. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_live.h"
+#include "live.h"
+#include "rec.h"
+
+#define REDRAW_S 0.25 /* the window's default: at most 4 redraws a second */
+
+typedef struct {
+    FILE *fp;
+    pid_t pid; /* 0 once it has exited (and been reaped) */
+} gp_proc;
+
+struct cli_live {
+    cli_live_opts o;
+    gp_proc view, movie;
+    gl_live *lv_view, *lv_movie; /* one each: the movie is the same whatever the window did */
+    int window, closed;
+    size_t movie_every, drawn_view, drawn_movie;
+    double last_draw; /* seconds (monotonic) of the latest window frame */
+    char tmp[4096];   /* the movie's temporary file */
+    char term[160];
+    const char *note;
+};
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* gnuplot [-persist] reading a pipe; its own process group */
+static int gp_start(gp_proc *g, int persist)
+{
+    int fd[2];
+    g->fp = NULL;
+    g->pid = 0;
+    if (pipe(fd))
+        return -1;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd[0]), close(fd[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        setpgid(0, 0);
+        dup2(fd[0], STDIN_FILENO);
+        close(fd[0]), close(fd[1]);
+        if (persist)
+            execlp("gnuplot", "gnuplot", "-persist", (char *)NULL);
+        else
+            execlp("gnuplot", "gnuplot", (char *)NULL);
+        _exit(127);
+    }
+    close(fd[0]);
+    fcntl(fd[1], F_SETFD, FD_CLOEXEC);
+    g->pid = pid;
+    if (!(g->fp = fdopen(fd[1], "w"))) {
+        close(fd[1]);
+        return -1;
+    }
+    return 0;
+}
+
+/* 1 while the process runs */
+static int gp_alive(gp_proc *g)
+{
+    int st;
+    if (g->pid > 0 && waitpid(g->pid, &st, WNOHANG) == g->pid)
+        g->pid = 0;
+    return g->pid > 0;
+}
+
+/* closes the pipe (gnuplot ends at its end) and waits; its exit status, or -1 */
+static int gp_close(gp_proc *g)
+{
+    int st = 0;
+    if (g->fp)
+        fclose(g->fp);
+    g->fp = NULL;
+    if (g->pid <= 0)
+        return g->pid == 0 ? 0 : -1;
+    while (waitpid(g->pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    g->pid = 0;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* 1 if this gnuplot knows the terminal (gnuplot -e 'set terminal NAME') */
+static int have_term(const char *name)
+{
+    char cmd[256];
+    if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(name) || strlen(name) > 64)
+        return 0;
+    snprintf(cmd, sizeof cmd, "gnuplot -e 'set terminal %s' >/dev/null 2>&1 </dev/null", name);
+    return system(cmd) == 0;
+}
+
+/* the terminal's `set terminal` line; dumb's size is the terminal's */
+static void term_line(const char *name, char *buf, size_t n)
+{
+    struct winsize ws;
+    int cols = 120, rows = 48;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+        cols = ws.ws_col, rows = ws.ws_row > 10 ? ws.ws_row - 1 : rows;
+    if (!strcmp(name, "qt") || !strcmp(name, "x11") || !strcmp(name, "wxt"))
+        snprintf(buf, n, "set terminal %s size 960,720 title 'ganlab train --live' noraise", name);
+    else if (!strcmp(name, "dumb"))
+        snprintf(buf, n, "set terminal dumb size %d,%d", cols, rows);
+    else if (!strcmp(name, "sixelgd"))
+        snprintf(buf, n, "set terminal sixelgd size 960,720 truecolor");
+    else
+        snprintf(buf, n, "set terminal %s", name);
+}
+
+/* --live-term, else a window when there is a display (qt, else x11), else dumb */
+static int pick_term(const cli_live_opts *o, char *name, size_t n)
+{
+    const char *t = o->term;
+    if (!t) {
+        const char *d = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+        t = (d && *d) || (wl && *wl) ? (have_term("qt") ? "qt" : have_term("x11") ? "x11" : NULL)
+                                     : "dumb";
+        if (!t)
+            return cli_fail("train", "--live: there is a display but this gnuplot has no window "
+                            "terminal (Debian: apt-get install gnuplot-qt), or give --live-term dumb");
+    } else if (!have_term(t)) {
+        return cli_fail("train", "--live-term %s: this gnuplot has no such terminal (gnuplot -e "
+                        "'set terminal' lists them)", t);
+    }
+    snprintf(name, n, "%s", t);
+    return 0;
+}
+
+static int open_view(cli_live *c)
+{
+    char name[80], line[256];
+    if (pick_term(&c->o, name, sizeof name))
+        return 2;
+    c->window = !strcmp(name, "qt") || !strcmp(name, "x11") || !strcmp(name, "wxt");
+    term_line(name, line, sizeof line);
+    snprintf(c->term, sizeof c->term, "%s", name);
+    if (gp_start(&c->view, c->window))
+        return cli_fail("train", "--live: cannot start gnuplot: %s", strerror(errno));
+    fprintf(c->view.fp, "%s\n", line);
+    if (c->window)
+        fputs("bind 'Close' 'exit gnuplot'\n", c->view.fp);
+    else if (isatty(STDOUT_FILENO)) /* each frame from the top of a cleared screen */
+        fputs("set print '-'\n", c->view.fp);
+    fflush(c->view.fp);
+    return 0;
+}
+
+static int open_movie(cli_live *c)
+{
+    if (!have_term("gif"))
+        return cli_fail("train", "--movie: this gnuplot has no gif terminal (Debian: gnuplot-qt "
+                        "or gnuplot-nox)");
+    gl_err e;
+    if (gl_rec_check_target(c->o.movie, &e))
+        return cli_fail("train", "--movie: %s", e.msg);
+    if (snprintf(c->tmp, sizeof c->tmp, "%s.tmp.%ld", c->o.movie, (long)getpid()) >=
+        (int)sizeof c->tmp)
+        return cli_fail("train", "--movie: file name too long");
+    FILE *probe = fopen(c->tmp, "wb");
+    if (!probe)
+        return cli_fail("train", "--movie: cannot write %s: %s", c->tmp, strerror(errno));
+    fclose(probe);
+    cli_unlink_on_signal(c->tmp);
+    if (gp_start(&c->movie, 0))
+        return cli_fail("train", "--movie: cannot start gnuplot: %s", strerror(errno));
+    fputs("set terminal gif animate delay 10 size 960,720\nset output ", c->movie.fp);
+    fputc('\'', c->movie.fp);
+    for (const char *p = c->tmp; *p; p++) /* a quote in a single-quoted string is doubled */
+        fputs(*p == '\'' ? "''" : (char[]){*p, '\0'}, c->movie.fp);
+    fputs("'\n", c->movie.fp);
+    return 0;
+}
+
+int cli_live_open(cli_live **out, const cli_live_opts *o, const gl_mix *P, const gl_rig *g,
+                  const gl_gan_cfg *gan, unsigned long seed)
+{
+    *out = NULL;
+    cli_live *c = calloc(1, sizeof *c);
+    if (!c)
+        return cli_fail("train", "out of memory");
+    c->o = *o;
+    c->movie_every = o->every ? o->every : (gan->steps >= 100 ? gan->steps / 100 : 1);
+    c->last_draw = -INFINITY;
+    signal(SIGPIPE, SIG_IGN); /* a closed window is an EPIPE, not the end of ganlab */
+    gl_live_cfg lc = gl_live_cfg_default();
+    lc.seed = seed ^ 0x2545f4914f6cdd1dul;
+    gl_err e;
+    int rc = 0;
+    if ((o->live && (rc = open_view(c))) || (o->movie && (rc = open_movie(c)))) {
+        cli_live_close(c, 0);
+        return rc;
+    }
+    if ((o->live && gl_live_alloc(&c->lv_view, P, g, gan, &lc, &e)) ||
+        (o->movie && gl_live_alloc(&c->lv_movie, P, g, gan, &lc, &e))) {
+        cli_live_close(c, 0);
+        return cli_fail_err("train", &e);
+    }
+    *out = c;
+    return 0;
+}
+
+/* one frame into the view; 1 if the window is gone */
+static int draw_view(cli_live *c, const gl_gan_stats *s)
+{
+    if (c->closed || (c->window && !gp_alive(&c->view)))
+        return c->closed = 1;
+    gl_live_update(c->lv_view, s);
+    if (!c->window && isatty(STDOUT_FILENO))
+        fputs("print \"\\033[H\\033[2J\"\n", c->view.fp);
+    if (gl_live_write(c->lv_view, c->view.fp, c->note, NULL) || !gp_alive(&c->view))
+        return c->closed = 1;
+    c->drawn_view = s->step + 1;
+    c->last_draw = now_s();
+    return 0;
+}
+
+static int draw_movie(cli_live *c, const gl_gan_stats *s)
+{
+    gl_live_update(c->lv_movie, s);
+    c->drawn_movie = s->step + 1;
+    return gl_live_write(c->lv_movie, c->movie.fp, c->note, NULL) ? -1 : 0;
+}
+
+int cli_live_frame(cli_live *c, const gl_gan_stats *s, int force)
+{
+    int stop = 0;
+    if (c->lv_view && (force == 2 || c->drawn_view != s->step + 1)) {
+        int due = c->o.every ? s->step % c->o.every == 0 : now_s() - c->last_draw >= REDRAW_S;
+        if (force || due)
+            stop = draw_view(c, s);
+    }
+    if (c->lv_movie && (force == 2 || (c->drawn_movie != s->step + 1 &&
+                                       (force || s->step % c->movie_every == 0))))
+        if (draw_movie(c, s))
+            stop = -1;
+    return stop;
+}
+
+void cli_live_note(cli_live *c, const char *note)
+{
+    c->note = note;
+}
+
+int cli_live_closed(const cli_live *c)
+{
+    return c && c->closed;
+}
+
+int cli_live_close(cli_live *c, int keep_movie)
+{
+    if (!c)
+        return 0;
+    int rc = 0;
+    gp_close(&c->view);
+    if (c->movie.fp) {
+        fputs("unset output\n", c->movie.fp);
+        int st = gp_close(&c->movie);
+        if (keep_movie && st != 0)
+            rc = cli_fail("train", "--movie: gnuplot failed writing %s (status %d)", c->tmp, st);
+        else if (keep_movie && rename(c->tmp, c->o.movie))
+            rc = cli_fail("train", "--movie: cannot rename %s to %s: %s", c->tmp, c->o.movie,
+                          strerror(errno));
+    }
+    if (c->tmp[0]) {
+        if (!keep_movie || rc)
+            unlink(c->tmp);
+        cli_unlink_on_signal(NULL);
+    }
+    gl_live_free(c->lv_view);
+    gl_live_free(c->lv_movie);
+    free(c);
+    return rc;
+}
+
+/* ---- step mode ---- */
+
+/* a line from stdin, waiting in slices of 0.2 s so that a closed window or a
+ * signal ends the wait; 0 at EOF or then */
+static int read_line(cli_live *c, char *buf, size_t n)
+{
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+    for (;;) {
+        if (cli_signal)
+            return 0;
+        if (c->lv_view && c->window && !gp_alive(&c->view)) {
+            c->closed = 1;
+            return 0;
+        }
+        int r = poll(&p, 1, 200);
+        if (r < 0 && errno != EINTR)
+            return 0;
+        if (r > 0)
+            return fgets(buf, (int)n, stdin) != NULL;
+    }
+}
+
+int cli_live_command(cli_live *c, size_t step, size_t *n)
+{
+    char line[128];
+    for (;;) {
+        if (isatty(STDIN_FILENO)) {
+            fprintf(stderr, "step %zu> ", step);
+            fflush(stderr);
+        }
+        if (!read_line(c, line, sizeof line))
+            return 'q';
+        char *p = line + strspn(line, " \t"), *end;
+        p[strcspn(p, " \t\r\n")] = '\0';
+        if (!*p) {
+            *n = 1;
+            return 's';
+        }
+        if (!strcmp(p, "d") || !strcmp(p, "g") || !strcmp(p, "q"))
+            return *p;
+        errno = 0;
+        unsigned long long k = strtoull(p, &end, 10);
+        if (*p >= '0' && *p <= '9' && !*end && !errno && k >= 1 && k <= 1000000000ull) {
+            *n = (size_t)k;
+            return 's';
+        }
+        fprintf(stderr, "ganlab train: step mode: '%s'? d = one D-step, g = one G-step, Enter = "
+                "one step, a number N = N steps (1..1e9), q = quit\n", p);
+    }
+}
