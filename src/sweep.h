@@ -62,6 +62,8 @@ typedef struct {
     void (*progress)(void *pctx, const char *stage, double frac);
     void *progress_ctx;
     const char *stage;        /* the label progress gets (default "sweep") */
+    void *extra;              /* for the runs (gl_run_extra; default NULL): the experiments'
+                                 movie (exp.h gl_exp_movie) */
 } gl_sweep_cfg;
 
 gl_sweep_cfg gl_sweep_cfg_default(void);
@@ -76,6 +78,7 @@ size_t gl_run_config(const gl_run *r);       /* index into cfg->names */
 const char *gl_run_name(const gl_run *r);
 unsigned long gl_run_seed(const gl_run *r);
 size_t gl_run_seed_index(const gl_run *r);   /* k: the seed is seed0 + k stride */
+void *gl_run_extra(const gl_run *r);         /* cfg->extra */
 /* key = v; a key recorded twice keeps the last value */
 int gl_run_put(gl_run *r, const char *key, double v, gl_err *err);
 /* n doubles under key, NaN until written, owned by the sweep; NULL (err set)

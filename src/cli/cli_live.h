@@ -6,6 +6,7 @@
 #define GL_CLI_LIVE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "mix.h"
 #include "rig.h"
@@ -45,5 +46,14 @@ int cli_live_command(cli_live *c, size_t step, size_t *n);
  * movie's: with keep_movie the GIF is renamed into place (0, or 2 after
  * printing why), else removed. NULL is a no-op. */
 int cli_live_close(cli_live *c, int keep_movie);
+
+/* The GIF of --movie (train and exp): a gnuplot writing FILE.tmp.PID,
+ * renamed to path by cli_movie_close(keep = 1), removed otherwise (and by
+ * the signal handler). cli_movie_open returns 0, or 2 after printing why as
+ * "ganlab CMD: ..."; cli_movie_stream is where the frames go. */
+typedef struct cli_movie cli_movie;
+int cli_movie_open(cli_movie **out, const char *path, const char *cmd);
+FILE *cli_movie_stream(cli_movie *m);
+int cli_movie_close(cli_movie *m, int keep, const char *cmd);
 
 #endif

@@ -7,10 +7,12 @@
 
 #include "args.h"
 #include "cli.h"
+#include "cli_live.h"
 #include "exp.h"
 
 static const char exp_usage[] =
-    "usage: ganlab exp NAME [--quick] [--untrained] [--seed N] [--out DIR] [--plot] [overrides]\n"
+    "usage: ganlab exp NAME [--quick] [--untrained] [--seed N] [--out DIR] [--plot]\n"
+    "                       [--movie FILE.gif] [overrides]\n"
     "       ganlab exp --list\n"
     "       ganlab exp NAME --help      (the experiment's overrides)\n"
     "\n"
@@ -30,7 +32,13 @@ static const char exp_usage[] =
     "               do not depend on it\n"
     "  --plot       then draw the figures, DIR/*.png, with gnuplot: plots/NAME.gp\n"
     "               from $GANLAB_DATADIR if set, else from where ganlab is installed\n"
-    "               (share/ganlab beside its bin/) or the checkout it was built in\n";
+    "               (share/ganlab beside its bin/) or the checkout it was built in\n"
+    "  --movie F.gif  an animated GIF of the experiment's first training run (its\n"
+    "               first configuration and seed): the frames of 'ganlab train\n"
+    "               --live' at the steps the experiment measures, from step 0; the\n"
+    "               results are the same with or without it. For the experiments\n"
+    "               that train a GAN (dynamics, global-optimum, mode-collapse,\n"
+    "               saturation); make exp-NAME MOVIE=1 writes out/NAME/movie.gif\n";
 
 static void list(void)
 {
@@ -81,6 +89,7 @@ int cmd_exp(int argc, char **argv)
     if (!rest)
         return cli_fail("exp", "out of memory");
     int nrest = 0, rc = 0, plot = 0;
+    const char *movie = NULL;
     for (int i = 1; i < argc && !rc; i++) {
         const char *v;
         if (cli_is_help(argv[i])) {
@@ -105,6 +114,11 @@ int cmd_exp(int argc, char **argv)
                 rc = cli_fail("exp", "%s", v ? e.msg : "option --threads needs a value");
             else if (o.threads < 1 || o.threads > 64)
                 rc = cli_fail("exp", "--threads must be in 1..64, got %zu", o.threads);
+        } else if (cli_opt(argc, argv, &i, "movie", &v)) {
+            if (!v || !*v)
+                rc = cli_fail("exp", "option --movie needs a file name (FILE.gif)");
+            else
+                movie = v;
         } else if (cli_opt(argc, argv, &i, "out", &v)) {
             if (!v || !*v)
                 rc = cli_fail("exp", "option --out needs a directory");
@@ -117,7 +131,14 @@ int cmd_exp(int argc, char **argv)
     char datadir[4096];
     if (!rc && plot)
         rc = cli_plot_find(e->name, datadir, sizeof datadir);
+    cli_movie *mv = NULL;
+    gl_exp_movie film = {0};
+    if (!rc && movie && !(rc = cli_movie_open(&mv, movie, "exp"))) {
+        film.out = cli_movie_stream(mv);
+        o.movie = &film;
+    }
     if (rc) {
+        cli_movie_close(mv, 0, "exp");
         free(rest);
         return rc;
     }
@@ -131,11 +152,20 @@ int cmd_exp(int argc, char **argv)
     gl_err_clear(&err);
     int s = gl_exp_run(e, &o, &claims, &err);
     free(rest);
+    if (movie && cli_movie_close(mv, !s && film.taken && !film.failed, "exp") && !s)
+        return 2;
     if (s)
         return cli_fail_err("exp", &err);
+    if (movie && !film.taken)
+        fprintf(stderr, "ganlab exp: --movie: %s trains no GAN; no movie was written\n", e->name);
+    else if (movie && film.failed)
+        fprintf(stderr, "ganlab exp: --movie: gnuplot stopped reading the frames; no movie was "
+                "written\n");
     printf("%s (%s%s, seed %lu) -> %s/\n", e->name, o.quick ? "quick" : "full",
            o.untrained ? ", untrained (control run)" : "", o.seed, o.outdir);
     print_claims(&claims);
+    if (movie && film.taken && !film.failed)
+        printf("%s: the movie of %s (%zu frames)\n", movie, film.title, film.frames);
     size_t nfail = gl_claims_failed(&claims);
     printf("%zu of %zu claims passed\n", claims.n - nfail, claims.n);
     if (plot && cli_plot_draw(datadir, e->name, o.outdir))

@@ -530,7 +530,7 @@ int cmd_train(int argc, char **argv)
     int mrc = cli_live_close(st.log.live, !st.log.movie_failed);
     if (!rc && mrc)
         rc = mrc;
-    else if (!rc && o.live.movie)
+    else if (!mrc && st.log.live && o.live.movie && !st.log.movie_failed)
         printf("%s: the movie\n", o.live.movie);
     run_free(&st);
     return rc;

@@ -34,14 +34,20 @@ typedef struct {
     pid_t pid; /* 0 once it has exited (and been reaped) */
 } gp_proc;
 
+struct cli_movie {
+    gp_proc gp;
+    const char *path;
+    char tmp[4096]; /* the GIF's temporary file, renamed to path at the end */
+};
+
 struct cli_live {
     cli_live_opts o;
-    gp_proc view, movie;
+    gp_proc view;
+    cli_movie *movie;
     gl_live *lv_view, *lv_movie; /* one each: the movie is the same whatever the window did */
     int window, closed;
     size_t movie_every, drawn_view, drawn_movie;
     double last_draw; /* seconds (monotonic) of the latest window frame */
-    char tmp[4096];   /* the movie's temporary file */
     char term[160];
     const char *note;
 };
@@ -177,30 +183,64 @@ static int open_view(cli_live *c)
     return 0;
 }
 
-static int open_movie(cli_live *c)
+int cli_movie_open(cli_movie **out, const char *path, const char *cmd)
 {
+    *out = NULL;
     if (!have_term("gif"))
-        return cli_fail("train", "--movie: this gnuplot has no gif terminal (Debian: gnuplot-qt "
+        return cli_fail(cmd, "--movie: this gnuplot has no gif terminal (Debian: gnuplot-qt "
                         "or gnuplot-nox)");
     gl_err e;
-    if (gl_rec_check_target(c->o.movie, &e))
-        return cli_fail("train", "--movie: %s", e.msg);
-    if (snprintf(c->tmp, sizeof c->tmp, "%s.tmp.%ld", c->o.movie, (long)getpid()) >=
-        (int)sizeof c->tmp)
-        return cli_fail("train", "--movie: file name too long");
-    FILE *probe = fopen(c->tmp, "wb");
-    if (!probe)
-        return cli_fail("train", "--movie: cannot write %s: %s", c->tmp, strerror(errno));
+    if (gl_rec_check_target(path, &e))
+        return cli_fail(cmd, "--movie: %s", e.msg);
+    cli_movie *m = calloc(1, sizeof *m);
+    if (!m)
+        return cli_fail(cmd, "out of memory");
+    m->path = path;
+    FILE *probe = NULL;
+    if (snprintf(m->tmp, sizeof m->tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof m->tmp)
+        m->tmp[0] = '\0';
+    if (!m->tmp[0] || !(probe = fopen(m->tmp, "wb"))) {
+        int rc = cli_fail(cmd, "--movie: cannot write %s: %s", m->tmp[0] ? m->tmp : path,
+                          m->tmp[0] ? strerror(errno) : "name too long");
+        free(m);
+        return rc;
+    }
     fclose(probe);
-    cli_unlink_on_signal(c->tmp);
-    if (gp_start(&c->movie, 0))
-        return cli_fail("train", "--movie: cannot start gnuplot: %s", strerror(errno));
-    fputs("set terminal gif animate delay 10 size 960,720\nset output ", c->movie.fp);
-    fputc('\'', c->movie.fp);
-    for (const char *p = c->tmp; *p; p++) /* a quote in a single-quoted string is doubled */
-        fputs(*p == '\'' ? "''" : (char[]){*p, '\0'}, c->movie.fp);
-    fputs("'\n", c->movie.fp);
+    cli_unlink_on_signal(m->tmp);
+    *out = m;
+    if (gp_start(&m->gp, 0))
+        return cli_fail(cmd, "--movie: cannot start gnuplot: %s", strerror(errno));
+    fputs("set terminal gif animate delay 10 size 960,720\nset output '", m->gp.fp);
+    for (const char *p = m->tmp; *p; p++) /* a quote in a single-quoted string is doubled */
+        fputs(*p == '\'' ? "''" : (char[]){*p, '\0'}, m->gp.fp);
+    fputs("'\n", m->gp.fp);
     return 0;
+}
+
+FILE *cli_movie_stream(cli_movie *m)
+{
+    return m ? m->gp.fp : NULL;
+}
+
+int cli_movie_close(cli_movie *m, int keep, const char *cmd)
+{
+    if (!m)
+        return 0;
+    int rc = 0, st = -1;
+    if (m->gp.fp) {
+        fputs("unset output\n", m->gp.fp);
+        st = gp_close(&m->gp);
+    }
+    if (keep && st != 0)
+        rc = cli_fail(cmd, "--movie: gnuplot failed writing %s (status %d)", m->tmp, st);
+    else if (keep && rename(m->tmp, m->path))
+        rc = cli_fail(cmd, "--movie: cannot rename %s to %s: %s", m->tmp, m->path,
+                      strerror(errno));
+    if (!keep || rc)
+        unlink(m->tmp);
+    cli_unlink_on_signal(NULL);
+    free(m);
+    return rc;
 }
 
 int cli_live_open(cli_live **out, const cli_live_opts *o, const gl_mix *P, const gl_rig *g,
@@ -218,7 +258,8 @@ int cli_live_open(cli_live **out, const cli_live_opts *o, const gl_mix *P, const
     lc.seed = seed ^ 0x2545f4914f6cdd1dul;
     gl_err e;
     int rc = 0;
-    if ((o->live && (rc = open_view(c))) || (o->movie && (rc = open_movie(c)))) {
+    if ((o->live && (rc = open_view(c))) || (o->movie && (rc = cli_movie_open(&c->movie, o->movie,
+                                                                             "train")))) {
         cli_live_close(c, 0);
         return rc;
     }
@@ -250,7 +291,7 @@ static int draw_movie(cli_live *c, const gl_gan_stats *s)
 {
     gl_live_update(c->lv_movie, s);
     c->drawn_movie = s->step + 1;
-    return gl_live_write(c->lv_movie, c->movie.fp, c->note, NULL) ? -1 : 0;
+    return gl_live_write(c->lv_movie, cli_movie_stream(c->movie), c->note, NULL) ? -1 : 0;
 }
 
 int cli_live_frame(cli_live *c, const gl_gan_stats *s, int force)
@@ -282,22 +323,8 @@ int cli_live_close(cli_live *c, int keep_movie)
 {
     if (!c)
         return 0;
-    int rc = 0;
     gp_close(&c->view);
-    if (c->movie.fp) {
-        fputs("unset output\n", c->movie.fp);
-        int st = gp_close(&c->movie);
-        if (keep_movie && st != 0)
-            rc = cli_fail("train", "--movie: gnuplot failed writing %s (status %d)", c->tmp, st);
-        else if (keep_movie && rename(c->tmp, c->o.movie))
-            rc = cli_fail("train", "--movie: cannot rename %s to %s: %s", c->tmp, c->o.movie,
-                          strerror(errno));
-    }
-    if (c->tmp[0]) {
-        if (!keep_movie || rc)
-            unlink(c->tmp);
-        cli_unlink_on_signal(NULL);
-    }
+    int rc = cli_movie_close(c->movie, keep_movie, "train");
     gl_live_free(c->lv_view);
     gl_live_free(c->lv_movie);
     free(c);
