@@ -118,14 +118,52 @@ static int gp_close(gp_proc *g)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* 1 if this gnuplot knows the terminal (gnuplot -e 'set terminal NAME') */
+/* SIGINT and SIGTERM held back (how = SIG_BLOCK) or let through again
+ * (SIG_UNBLOCK) around a write to a gnuplot: a signal in the middle of
+ * write(2) cuts it short (EINTR), which would leave gnuplot inside a
+ * datablock; held back, it arrives after the frame and stops the training
+ * at the hook as usual */
+static void hold_signals(int how)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGTERM);
+    sigprocmask(how, &s, NULL);
+}
+
+static int write_frame(const gl_live *lv, FILE *f, const char *note)
+{
+    hold_signals(SIG_BLOCK);
+    int s = gl_live_write(lv, f, note, NULL);
+    hold_signals(SIG_UNBLOCK);
+    return s;
+}
+
+/* 1 if this gnuplot knows the terminal (gnuplot -e 'set terminal NAME'
+ * exits 0). Not system(3): it ignores SIGINT while it waits, and a Ctrl-C
+ * then would be lost. */
 static int have_term(const char *name)
 {
-    char cmd[256];
+    char cmd[96];
     if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(name) || strlen(name) > 64)
         return 0;
-    snprintf(cmd, sizeof cmd, "gnuplot -e 'set terminal %s' >/dev/null 2>&1 </dev/null", name);
-    return system(cmd) == 0;
+    snprintf(cmd, sizeof cmd, "set terminal %s", name);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0;
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, STDIN_FILENO), dup2(null, STDOUT_FILENO), dup2(null, STDERR_FILENO);
+        execlp("gnuplot", "gnuplot", "-e", cmd, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return 0;
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
 /* the terminal's `set terminal` line; dumb's size is the terminal's */
@@ -228,7 +266,10 @@ int cli_movie_close(cli_movie *m, int keep, const char *cmd)
         return 0;
     int rc = 0, st = -1;
     if (m->gp.fp) {
+        hold_signals(SIG_BLOCK);
         fputs("unset output\n", m->gp.fp);
+        fflush(m->gp.fp);
+        hold_signals(SIG_UNBLOCK);
         st = gp_close(&m->gp);
     }
     if (keep && st != 0)
@@ -280,7 +321,7 @@ static int draw_view(cli_live *c, const gl_gan_stats *s)
     gl_live_update(c->lv_view, s);
     if (!c->window && isatty(STDOUT_FILENO))
         fputs("print \"\\033[H\\033[2J\"\n", c->view.fp);
-    if (gl_live_write(c->lv_view, c->view.fp, c->note, NULL) || !gp_alive(&c->view))
+    if (write_frame(c->lv_view, c->view.fp, c->note) || !gp_alive(&c->view))
         return c->closed = 1;
     c->drawn_view = s->step + 1;
     c->last_draw = now_s();
@@ -291,7 +332,7 @@ static int draw_movie(cli_live *c, const gl_gan_stats *s)
 {
     gl_live_update(c->lv_movie, s);
     c->drawn_movie = s->step + 1;
-    return gl_live_write(c->lv_movie, cli_movie_stream(c->movie), c->note, NULL) ? -1 : 0;
+    return write_frame(c->lv_movie, cli_movie_stream(c->movie), c->note) ? -1 : 0;
 }
 
 int cli_live_frame(cli_live *c, const gl_gan_stats *s, int force)
