@@ -423,15 +423,35 @@ START_TEST(test_window)
     ck_assert_msg(red > 100 && green > 100, "the window shows %ld pixels of p_g, %ld of D", red, green);
     snprintf(cmd, sizeof cmd, "python3 tests/x11close.py %lu", win);
     ck_assert_int_eq(system(cmd), 0);
-    int st = 0;
+    /* a close while gnuplot draws the frame can be lost, the next frame
+     * reopening the window (docs/train.md says so): then it is closed again,
+     * once, and the reopening is reported on stderr */
+    int st = 0, again = 0;
     pid_t w = 0;
-    for (int i = 0; i < 1000 && (w = waitpid(pid, &st, WNOHANG)) == 0; i++)
+    for (int i = 0; i < 1000 && (w = waitpid(pid, &st, WNOHANG)) == 0; i++) {
         nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
-    if (w == 0)
+        if (i == 250 && !again++) {
+            fprintf(stderr, "classroom: test_window: the window was reopened; closed again\n");
+            ck_assert_int_eq(system("for w in $(xdotool search --onlyvisible --name 'ganlab train "
+                                    "--live'); do python3 tests/x11close.py $w; done"), 0);
+        }
+    }
+    char wins[512] = "";
+    if (w == 0) { /* what is on the display then, for the message */
+        FILE *q = popen("xdotool search --name ganlab 2>&1 | tr '\\n' ' '", "r");
+        if (q && !fgets(wins, sizeof wins, q))
+            wins[0] = '\0';
+        if (q)
+            pclose(q);
+        kill(pid, SIGINT);
+        for (int i = 0; i < 100 && (waitpid(pid, &st, WNOHANG)) == 0; i++)
+            nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
         kill(pid, SIGKILL), waitpid(pid, &st, 0);
+    }
     kill(x, SIGTERM);
     waitpid(x, NULL, 0);
-    ck_assert_msg(w == pid, "closing the window did not end the training in 20 s");
+    ck_assert_msg(w == pid, "closing window %lu did not end the training in 20 s (windows then: %s)",
+                  win, wins);
     ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
     char path[300];
     static char log[1 << 20];

@@ -94,7 +94,7 @@ int cmd_exp(int argc, char **argv)
         const char *v;
         if (cli_is_help(argv[i])) {
             printf("usage: ganlab exp %s [--quick] [--untrained] [--seed N] [--out DIR] [--plot] "
-                   "[overrides]\n\n%s\n\noverrides:\n%s",
+                   "[--movie FILE.gif] [overrides]\n\n%s\n\noverrides:\n%s",
                    e->name, e->summary, e->overrides);
             free(rest);
             return 0;

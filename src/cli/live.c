@@ -8,7 +8,18 @@
  * sig.c) and the window keeps its last frame (-persist).
  * Closing the window: its gnuplot is told `bind 'Close' 'exit gnuplot'`, so
  * it exits when the window is closed; ganlab sees that (waitpid, or EPIPE
- * on the next frame) and ends the training as after its last step. */
+ * on the next frame) and ends the training as after its last step.
+ * A window frame is drawn twice, by two gnuplots: a renderer draws it into a
+ * PNG (pngcairo) and says 'done', then the window's gnuplot shows that PNG,
+ * one image, and says 'shown'; ganlab waits for each. gnuplot clears a
+ * window before it draws, and a two-panel frame drawn there directly showed
+ * a blank window for most of each redraw (under Xvfb: most screenshots of a
+ * 2-D run blank); and the window's gnuplot never leaves its terminal and
+ * waits in it between frames, where it sees the window's Close at once.
+ * Frames are formatted into one buffer allocated at the start, then
+ * written with write(2) again after EINTR: a Ctrl-C in the middle of a
+ * frame must not leave gnuplot inside a datablock (a second one ends the
+ * process from its handler, sig.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -28,10 +39,12 @@
 #include "rec.h"
 
 #define REDRAW_S 0.25 /* the window's default: at most 4 redraws a second */
+#define FRAME_MAX (8u << 20) /* bytes of one frame's commands, at most */
 
 typedef struct {
     FILE *fp;
     pid_t pid; /* 0 once it has exited (and been reaped) */
+    int out;   /* its stdout, read back (gp_start with answers), else -1 */
 } gp_proc;
 
 struct cli_movie {
@@ -42,14 +55,17 @@ struct cli_movie {
 
 struct cli_live {
     cli_live_opts o;
-    gp_proc view;
+    gp_proc view, render; /* the window's (or terminal's) gnuplot; a window's renderer */
     cli_movie *movie;
     gl_live *lv_view, *lv_movie; /* one each: the movie is the same whatever the window did */
     int window, closed;
     size_t movie_every, drawn_view, drawn_movie;
     double last_draw; /* seconds (monotonic) of the latest window frame */
-    char term[160];
+    char png[2][4096]; /* a window's frames, in turn, in a directory of its own */
+    size_t nwin;       /* window frames drawn */
     const char *note;
+    char *mem;        /* FRAME_MAX bytes: a frame's commands */
+    FILE *fbuf;       /* writing into mem */
 };
 
 static double now_s(void)
@@ -59,12 +75,16 @@ static double now_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* gnuplot [-persist] reading a pipe; its own process group */
-static int gp_start(gp_proc *g, int persist)
+/* gnuplot [-persist] reading a pipe, its stdout another one (g->out) with
+ * answers; its own process group */
+static int gp_start(gp_proc *g, int persist, int answers)
 {
-    int fd[2];
+    int fd[2], ans[2] = {-1, -1};
     g->fp = NULL;
     g->pid = 0;
+    g->out = -1;
+    if (answers && pipe(ans))
+        return -1;
     if (pipe(fd))
         return -1;
     fflush(stdout);
@@ -77,6 +97,8 @@ static int gp_start(gp_proc *g, int persist)
         setpgid(0, 0);
         dup2(fd[0], STDIN_FILENO);
         close(fd[0]), close(fd[1]);
+        if (answers)
+            dup2(ans[1], STDOUT_FILENO), close(ans[0]), close(ans[1]);
         if (persist)
             execlp("gnuplot", "gnuplot", "-persist", (char *)NULL);
         else
@@ -85,6 +107,11 @@ static int gp_start(gp_proc *g, int persist)
     }
     close(fd[0]);
     fcntl(fd[1], F_SETFD, FD_CLOEXEC);
+    if (answers) {
+        close(ans[1]);
+        fcntl(ans[0], F_SETFD, FD_CLOEXEC);
+        g->out = ans[0];
+    }
     g->pid = pid;
     if (!(g->fp = fdopen(fd[1], "w"))) {
         close(fd[1]);
@@ -109,6 +136,9 @@ static int gp_close(gp_proc *g)
     if (g->fp)
         fclose(g->fp);
     g->fp = NULL;
+    if (g->out >= 0)
+        close(g->out);
+    g->out = -1;
     if (g->pid <= 0)
         return g->pid == 0 ? 0 : -1;
     while (waitpid(g->pid, &st, 0) < 0)
@@ -118,26 +148,60 @@ static int gp_close(gp_proc *g)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* SIGINT and SIGTERM held back (how = SIG_BLOCK) or let through again
- * (SIG_UNBLOCK) around a write to a gnuplot: a signal in the middle of
- * write(2) cuts it short (EINTR), which would leave gnuplot inside a
- * datablock; held back, it arrives after the frame and stops the training
- * at the hook as usual */
-static void hold_signals(int how)
+/* n bytes to fd, again after EINTR; -1 on an error (EPIPE: gnuplot is gone) */
+static int write_all(int fd, const char *p, size_t n)
 {
-    sigset_t s;
-    sigemptyset(&s);
-    sigaddset(&s, SIGINT);
-    sigaddset(&s, SIGTERM);
-    sigprocmask(how, &s, NULL);
+    while (n) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        p += k, n -= (size_t)k;
+    }
+    return 0;
 }
 
-static int write_frame(const gl_live *lv, FILE *f, const char *note)
+/* one answer line of g (its `print`) into buf, read again after EINTR; -1
+ * at its end */
+static int gp_answer(gp_proc *g, char *buf, size_t n)
 {
-    hold_signals(SIG_BLOCK);
-    int s = gl_live_write(lv, f, note, NULL);
-    hold_signals(SIG_UNBLOCK);
-    return s;
+    size_t k = 0;
+    for (;;) {
+        char ch;
+        ssize_t r = read(g->out, &ch, 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        if (ch == '\n') {
+            buf[k] = '\0';
+            return 0;
+        }
+        if (k + 1 < n)
+            buf[k++] = ch;
+    }
+}
+
+/* waits for the answer want from g (other lines are skipped); -1 at its end */
+static int gp_expect(gp_proc *g, const char *want)
+{
+    char line[64];
+    for (;;) {
+        if (gp_answer(g, line, sizeof line))
+            return -1;
+        if (!strcmp(line, want))
+            return 0;
+    }
+}
+
+/* s as a gnuplot single-quoted string (a quote inside is doubled) */
+static void gp_put_str(FILE *f, const char *s)
+{
+    fputc('\'', f);
+    for (; *s; s++)
+        fputs(*s == '\'' ? "''" : (char[]){*s, '\0'}, f);
+    fputc('\'', f);
 }
 
 /* 1 if this gnuplot knows the terminal (gnuplot -e 'set terminal NAME'
@@ -209,14 +273,27 @@ static int open_view(cli_live *c)
         return 2;
     c->window = !strcmp(name, "qt") || !strcmp(name, "x11") || !strcmp(name, "wxt");
     term_line(name, line, sizeof line);
-    snprintf(c->term, sizeof c->term, "%s", name);
-    if (gp_start(&c->view, c->window))
+    if (gp_start(&c->view, c->window, c->window))
         return cli_fail("train", "--live: cannot start gnuplot: %s", strerror(errno));
     fprintf(c->view.fp, "%s\n", line);
-    if (c->window)
-        fputs("bind 'Close' 'exit gnuplot'\n", c->view.fp);
-    else if (isatty(STDOUT_FILENO)) /* each frame from the top of a cleared screen */
+    if (c->window) {
+        const char *tmp = getenv("TMPDIR");
+        char dir[4000];
+        snprintf(dir, sizeof dir, "%s/ganlab-live-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(dir))
+            return cli_fail("train", "--live: cannot make a directory in %s: %s",
+                            tmp && *tmp ? tmp : "/tmp", strerror(errno));
+        for (int k = 0; k < 2; k++)
+            snprintf(c->png[k], sizeof c->png[k], "%s/frame%d.png", dir, k);
+        if (gp_start(&c->render, 0, 1))
+            return cli_fail("train", "--live: cannot start gnuplot: %s", strerror(errno));
+        fputs("set terminal pngcairo size 960,720 font ',10'\nset print '-'\n", c->render.fp);
+        fflush(c->render.fp);
+        fputs("bind 'Close' 'exit gnuplot'\nset print '-'\nunset border\nunset tics\nunset key\n"
+              "set margins 0,0,0,0\nset xrange [0:959]\nset yrange [0:719]\n", c->view.fp);
+    } else if (isatty(STDOUT_FILENO)) { /* each frame from the top of a cleared screen */
         fputs("set print '-'\n", c->view.fp);
+    }
     fflush(c->view.fp);
     return 0;
 }
@@ -246,12 +323,11 @@ int cli_movie_open(cli_movie **out, const char *path, const char *cmd)
     fclose(probe);
     cli_unlink_on_signal(m->tmp);
     *out = m;
-    if (gp_start(&m->gp, 0))
+    if (gp_start(&m->gp, 0, 0))
         return cli_fail(cmd, "--movie: cannot start gnuplot: %s", strerror(errno));
-    fputs("set terminal gif animate delay 10 size 960,720\nset output '", m->gp.fp);
-    for (const char *p = m->tmp; *p; p++) /* a quote in a single-quoted string is doubled */
-        fputs(*p == '\'' ? "''" : (char[]){*p, '\0'}, m->gp.fp);
-    fputs("'\n", m->gp.fp);
+    fputs("set terminal gif animate delay 10 size 960,720\nset output ", m->gp.fp);
+    gp_put_str(m->gp.fp, m->tmp);
+    fputc('\n', m->gp.fp);
     return 0;
 }
 
@@ -266,11 +342,10 @@ int cli_movie_close(cli_movie *m, int keep, const char *cmd)
         return 0;
     int rc = 0, st = -1;
     if (m->gp.fp) {
-        hold_signals(SIG_BLOCK);
-        fputs("unset output\n", m->gp.fp);
         fflush(m->gp.fp);
-        hold_signals(SIG_UNBLOCK);
-        st = gp_close(&m->gp);
+        st = write_all(fileno(m->gp.fp), "unset output\n", 14) ? -1 : gp_close(&m->gp);
+        if (st == -1)
+            gp_close(&m->gp);
     }
     if (keep && st != 0)
         rc = cli_fail(cmd, "--movie: gnuplot failed writing %s (status %d)", m->tmp, st);
@@ -295,6 +370,10 @@ int cli_live_open(cli_live **out, const cli_live_opts *o, const gl_mix *P, const
     c->movie_every = o->every ? o->every : (gan->steps >= 100 ? gan->steps / 100 : 1);
     c->last_draw = -INFINITY;
     signal(SIGPIPE, SIG_IGN); /* a closed window is an EPIPE, not the end of ganlab */
+    if (!(c->mem = malloc(FRAME_MAX)) || !(c->fbuf = fmemopen(c->mem, FRAME_MAX, "w"))) {
+        cli_live_close(c, 0);
+        return cli_fail("train", "out of memory");
+    }
     gl_live_cfg lc = gl_live_cfg_default();
     lc.seed = seed ^ 0x2545f4914f6cdd1dul;
     gl_err e;
@@ -313,15 +392,54 @@ int cli_live_open(cli_live **out, const cli_live_opts *o, const gl_mix *P, const
     return 0;
 }
 
+/* the commands written so far into the buffer, to g */
+static int flush_to(cli_live *c, gp_proc *g)
+{
+    long n = ftell(c->fbuf);
+    if (fflush(c->fbuf) || ferror(c->fbuf) || n < 0 || (size_t)n >= FRAME_MAX || fflush(g->fp))
+        return -1;
+    return write_all(fileno(g->fp), c->mem, (size_t)n);
+}
+
+/* the frame of lv into g (the terminal's gnuplot, or the movie's) */
+static int send_frame(cli_live *c, const gl_live *lv, gp_proc *g)
+{
+    rewind(c->fbuf);
+    if (g == &c->view && isatty(STDOUT_FILENO)) /* from the top of a cleared screen */
+        fputs("print \"\\033[H\\033[2J\"\n", c->fbuf);
+    if (gl_live_write(lv, c->fbuf, c->note, NULL))
+        return -1;
+    return flush_to(c, g);
+}
+
+/* a window's frame: the renderer's PNG, then the window shows it */
+static int send_window(cli_live *c, const gl_live *lv)
+{
+    const char *png = c->png[c->nwin++ % 2];
+    rewind(c->fbuf);
+    fputs("set output ", c->fbuf);
+    gp_put_str(c->fbuf, png);
+    fputc('\n', c->fbuf);
+    if (gl_live_write(lv, c->fbuf, c->note, NULL))
+        return -1;
+    fputs("unset output\nprint 'done'\n", c->fbuf);
+    if (flush_to(c, &c->render) || gp_expect(&c->render, "done"))
+        return -1;
+    rewind(c->fbuf);
+    fputs("plot ", c->fbuf);
+    gp_put_str(c->fbuf, png);
+    fputs(" binary filetype=png with rgbimage notitle\nprint 'shown'\n", c->fbuf);
+    return flush_to(c, &c->view) || gp_expect(&c->view, "shown") ? -1 : 0;
+}
+
 /* one frame into the view; 1 if the window is gone */
 static int draw_view(cli_live *c, const gl_gan_stats *s)
 {
     if (c->closed || (c->window && !gp_alive(&c->view)))
         return c->closed = 1;
     gl_live_update(c->lv_view, s);
-    if (!c->window && isatty(STDOUT_FILENO))
-        fputs("print \"\\033[H\\033[2J\"\n", c->view.fp);
-    if (write_frame(c->lv_view, c->view.fp, c->note) || !gp_alive(&c->view))
+    if ((c->window ? send_window(c, c->lv_view) : send_frame(c, c->lv_view, &c->view)) ||
+        !gp_alive(&c->view))
         return c->closed = 1;
     c->drawn_view = s->step + 1;
     c->last_draw = now_s();
@@ -332,7 +450,7 @@ static int draw_movie(cli_live *c, const gl_gan_stats *s)
 {
     gl_live_update(c->lv_movie, s);
     c->drawn_movie = s->step + 1;
-    return write_frame(c->lv_movie, cli_movie_stream(c->movie), c->note) ? -1 : 0;
+    return send_frame(c, c->lv_movie, &c->movie->gp) ? -1 : 0;
 }
 
 int cli_live_frame(cli_live *c, const gl_gan_stats *s, int force)
@@ -365,7 +483,17 @@ int cli_live_close(cli_live *c, int keep_movie)
     if (!c)
         return 0;
     gp_close(&c->view);
+    gp_close(&c->render);
     int rc = cli_movie_close(c->movie, keep_movie, "train");
+    if (c->png[0][0]) { /* the frames, then their directory */
+        unlink(c->png[0]);
+        unlink(c->png[1]);
+        *strrchr(c->png[0], '/') = '\0';
+        rmdir(c->png[0]);
+    }
+    if (c->fbuf)
+        fclose(c->fbuf);
+    free(c->mem);
     gl_live_free(c->lv_view);
     gl_live_free(c->lv_movie);
     free(c);
@@ -382,7 +510,7 @@ static int read_line(cli_live *c, char *buf, size_t n)
     for (;;) {
         if (cli_signal)
             return 0;
-        if (c->lv_view && c->window && !gp_alive(&c->view)) {
+        if (c->window && !gp_alive(&c->view)) {
             c->closed = 1;
             return 0;
         }
