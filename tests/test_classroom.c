@@ -66,19 +66,6 @@ static int same_file(const char *a, const char *b)
     return na == nb && memcmp(x, y, na) == 0;
 }
 
-/* the number of files in dir whose name contains ".tmp." */
-static int tmp_files(const char *dir)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    if (!d)
-        return 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strstr(e->d_name, ".tmp.") != NULL;
-    closedir(d);
-    return n;
-}
-
 /* GIF89a's blocks (the GIF specification, 1989): the images (frames) it
  * holds, -1 if it is not a well-formed GIF; *loop = 1 with the NETSCAPE2.0
  * application extension that makes it an animation */
@@ -221,7 +208,7 @@ START_TEST(test_movie)
     ck_assert_int_eq(ganlab("train --data 'ring(8,2,0.05)' --steps 100 --live-every 50 --movie %s "
                             "--out %s/c", m2, gl_test_dir), 0);
     ck_assert_int_eq(gif_file_frames(m2, &loop), 3);
-    ck_assert_int_eq(tmp_files(gl_test_dir), 0);
+    ck_assert_int_eq(gl_test_tmp_files(gl_test_dir), 0);
     /* the errors: before training, exit 2, one line */
     ck_assert_int_eq(ganlab("train " DATA1 " --movie %s/no/such/dir/m.gif", gl_test_dir), 2);
     ck_assert(strstr(err, "--movie: cannot write") != NULL);
@@ -293,7 +280,7 @@ START_TEST(test_live_sigint)
     int loop;
     snprintf(path, sizeof path, "%s/m.gif", gl_test_dir);
     ck_assert_int_ge(gif_file_frames(path, &loop), 1);
-    ck_assert_int_eq(tmp_files(dir) + tmp_files(gl_test_dir), 0);
+    ck_assert_int_eq(gl_test_tmp_files(dir) + gl_test_tmp_files(gl_test_dir), 0);
 }
 END_TEST
 
@@ -383,9 +370,8 @@ START_TEST(test_window)
     const char *bin = getenv("GL_BIN");
     char cmd[2048], dir[256], shot[300];
     snprintf(dir, sizeof dir, "%s/w", gl_test_dir);
-    snprintf(cmd, sizeof cmd, "exec timeout -s INT 60 %s train " DATA1 " --steps 100000000 --live "
-             "--live-every 20 --out %s >%s/stdout.txt 2>%s/stderr.txt", bin, dir, gl_test_dir,
-             gl_test_dir);
+    snprintf(cmd, sizeof cmd, "exec timeout -s INT 90 %s train " DATA1 " --steps 400000 --live "
+             "--out %s >%s/stdout.txt 2>%s/stderr.txt", bin, dir, gl_test_dir, gl_test_dir);
     pid_t pid = fork();
     ck_assert(pid >= 0);
     if (pid == 0) {
@@ -423,14 +409,15 @@ START_TEST(test_window)
     ck_assert_msg(red > 100 && green > 100, "the window shows %ld pixels of p_g, %ld of D", red, green);
     snprintf(cmd, sizeof cmd, "python3 tests/x11close.py %lu", win);
     ck_assert_int_eq(system(cmd), 0);
-    /* a close while gnuplot draws the frame can be lost, the next frame
-     * reopening the window (docs/train.md says so): then it is closed again,
-     * once, and the reopening is reported on stderr */
+    /* a close while gnuplot draws a frame can be lost, the next frame
+     * reopening the window (docs/train.md): a reopened window is closed
+     * again, at most twice, and each time said on stderr */
     int st = 0, again = 0;
     pid_t w = 0;
-    for (int i = 0; i < 1000 && (w = waitpid(pid, &st, WNOHANG)) == 0; i++) {
+    for (int i = 1; i <= 1500 && (w = waitpid(pid, &st, WNOHANG)) == 0; i++) {
         nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
-        if (i == 250 && !again++) {
+        if (i % 250 == 0 && again < 2) {
+            again++;
             fprintf(stderr, "classroom: test_window: the window was reopened; closed again\n");
             ck_assert_int_eq(system("for w in $(xdotool search --onlyvisible --name 'ganlab train "
                                     "--live'); do python3 tests/x11close.py $w; done"), 0);
@@ -450,8 +437,8 @@ START_TEST(test_window)
     }
     kill(x, SIGTERM);
     waitpid(x, NULL, 0);
-    ck_assert_msg(w == pid, "closing window %lu did not end the training in 20 s (windows then: %s)",
-                  win, wins);
+    ck_assert_msg(w == pid, "closing window %lu (and twice more) did not end the training in 30 s "
+                  "(windows then: %s)", win, wins);
     ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
     char path[300];
     static char log[1 << 20];

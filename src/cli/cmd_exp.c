@@ -56,6 +56,18 @@ static void progress(void *ctx, const char *stage, double frac)
     fflush(stderr);
 }
 
+/* the GIF into place if the run drew it (else removed, and why); 2 if that fails */
+static int end_movie(cli_movie *mv, const gl_exp_movie *film, const char *name, int status)
+{
+    int rc = cli_movie_close(mv, !status && film->taken && !film->failed, "exp");
+    if (!status && !film->taken)
+        fprintf(stderr, "ganlab exp: --movie: %s trains no GAN; no movie was written\n", name);
+    else if (!status && film->failed)
+        fprintf(stderr, "ganlab exp: --movie: gnuplot stopped reading the frames; no movie was "
+                "written\n");
+    return rc;
+}
+
 static void print_claims(const gl_claims *cl)
 {
     printf("%-30s %12s %12s %10s  %-6s %-10s  %s\n", "claim", "expected", "measured", "tol", "status",
@@ -152,15 +164,10 @@ int cmd_exp(int argc, char **argv)
     gl_err_clear(&err);
     int s = gl_exp_run(e, &o, &claims, &err);
     free(rest);
-    if (movie && cli_movie_close(mv, !s && film.taken && !film.failed, "exp") && !s)
+    if (movie && end_movie(mv, &film, e->name, s) && !s)
         return 2;
     if (s)
         return cli_fail_err("exp", &err);
-    if (movie && !film.taken)
-        fprintf(stderr, "ganlab exp: --movie: %s trains no GAN; no movie was written\n", e->name);
-    else if (movie && film.failed)
-        fprintf(stderr, "ganlab exp: --movie: gnuplot stopped reading the frames; no movie was "
-                "written\n");
     printf("%s (%s%s, seed %lu) -> %s/\n", e->name, o.quick ? "quick" : "full",
            o.untrained ? ", untrained (control run)" : "", o.seed, o.outdir);
     print_claims(&claims);
