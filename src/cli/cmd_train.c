@@ -159,16 +159,16 @@ static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err 
         return gl_err_set(err, GL_EINVAL, "--data SPEC is required");
     if (strpbrk(o->spec, "\r\n"))
         return gl_err_set(err, GL_EINVAL, "--data: the spec must be on one line");
+    o->live.live |= o->step;
+    if ((o->live.term || o->live.every) && !o->live.live && !o->live.movie)
+        return gl_err_set(err, GL_EINVAL, "--live-term and --live-every go with --live, --step "
+                          "or --movie");
     gl_mix *P = NULL;
     if (gl_mix_parse(o->spec, &P, err))
         return gl_err_prefix(err, "--data");
     *data_dim = (size_t)P->dim;
     if (!o->log_every)
         o->log_every = o->r.gan.steps >= 100 ? o->r.gan.steps / 100 : 1;
-    o->live.live |= o->step;
-    if ((o->live.term || o->live.every) && !o->live.live && !o->live.movie)
-        return gl_err_set(err, GL_EINVAL, "--live-term and --live-every go with --live, --step "
-                          "or --movie");
     int s = gl_recipe_finish(&o->r, &ro, P, err);
     gl_mix_free(P);
     return s;
