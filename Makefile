@@ -3,7 +3,8 @@
 #   make               bin/ganlab and build/libganlab.a
 #   make check         Check suites, then every experiment in --quick mode
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan
-#   make exp-NAME      run one experiment, draw its figures (out/NAME/)
+#   make exp-NAME      run one experiment, draw its figures (out/NAME/);
+#                      MOVIE=1: and out/NAME/movie.gif (exp --movie)
 #   make exps          every experiment, even after a failure, then a summary
 #                      (make -j2 exps runs two at a time)
 #   make bench         steps/s of the gan1d-bench and gan2d-bench workloads
@@ -20,7 +21,11 @@
 
 CC      ?= cc
 PKGS    := gsl check
-DEPS_APT := build-essential pkg-config libgsl-dev check libsubunit-dev gnuplot-nox
+# gnuplot-qt: gnuplot-nox's terminals and the windows of train --live
+DEPS_APT := build-essential pkg-config libgsl-dev check libsubunit-dev gnuplot-qt
+# the live view's window tests (tests/test_classroom.c): a virtual display,
+# window ids, screenshots, and python3 for tests/x11close.py
+DEPS_APT += xvfb xauth xdotool x11-apps imagemagick python3
 
 SANITIZE ?= 0
 VALGRIND ?= 0
@@ -164,9 +169,11 @@ deps:
 
 # make exp-NAME: run the experiment (prints its claims; exit 1 if one fails,
 # 2 on an error), then draw its figures from the TSVs it wrote (exp --plot,
-# with this checkout's plots/).
+# with this checkout's plots/). MOVIE=1: and out/NAME/movie.gif, the movie of
+# its first training run (exp --movie; experiments that train a GAN).
 $(EXPERIMENTS:%=exp-%): exp-%: $(GANLAB)
-	@GANLAB_DATADIR=$(CURDIR) $(GANLAB) exp $* $(EXPFLAGS) --plot
+	@$(if $(MOVIE),mkdir -p out/$*;) GANLAB_DATADIR=$(CURDIR) $(GANLAB) exp $* $(EXPFLAGS) --plot \
+	  $(if $(MOVIE),--movie out/$*/movie.gif)
 
 # make exps: every experiment, even after one fails (each through its own
 # exps-NAME, which records its status, claims passed and seconds in

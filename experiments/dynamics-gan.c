@@ -119,7 +119,7 @@ static int gan_run(gl_run *run, const void *vctx, gl_err *err)
     cfg.hook_ctx = &w;
     cfg.r1 = CONF[q].r1 ? g->r1 : 0;
     gl_exp_gan gan;
-    int s = gl_exp_gan_alloc(&gan, &x->arch, &cfg, x->P, gl_run_seed(run), err);
+    int s = gl_exp_gan_alloc_run(&gan, &x->arch, &cfg, x->P, run, gl_run_seed(run), err);
     if (s)
         return s;
     w.ex = gan.ex;

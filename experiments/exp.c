@@ -51,6 +51,7 @@ gl_sweep_cfg gl_exp_sweep_cfg(const gl_exp_opts *o, const char *stage)
     c.journal_only = o->journal_only;
     c.shard = o->nshards ? o->shard : 0;
     c.nshards = o->nshards ? o->nshards : 1;
+    c.extra = o->movie;
     return c;
 }
 
@@ -262,6 +263,7 @@ fail:
 
 void gl_exp_gan_free(gl_exp_gan *g)
 {
+    gl_live_free(g->live);
     gl_metrics_gen_free(g->ex);
     gl_rig_free(&g->rig);
     gsl_rng_free(g->r);
@@ -281,4 +283,50 @@ int gl_exp_gan_alloc(gl_exp_gan *g, const gl_rig_arch *a, const gl_gan_cfg *cfg,
     if (s)
         gl_exp_gan_free(g);
     return s;
+}
+
+/* a frame of the movie, then the experiment's own hook */
+static int movie_hook(void *ctx, const gl_gan_stats *st)
+{
+    gl_exp_gan *g = ctx;
+    gl_live_update(g->live, st);
+    if (gl_live_write(g->live, g->movie->out, NULL, NULL))
+        g->movie->failed = 1;
+    g->movie->frames++;
+    return g->hook ? g->hook(g->hook_ctx, st) : 0;
+}
+
+int gl_exp_gan_alloc_run(gl_exp_gan *g, const gl_rig_arch *a, const gl_gan_cfg *cfg,
+                         const gl_mix *P, const gl_run *run, unsigned long seed, gl_err *err)
+{
+    gl_exp_movie *m = gl_run_extra(run);
+    int film = m && gl_run_config(run) == 0 && gl_run_seed_index(run) == 0 && !m->taken &&
+               (P->dim == 1 || P->dim == 2);
+    if (!film)
+        return gl_exp_gan_alloc(g, a, cfg, P, seed, err);
+    m->taken = 1;
+    gl_gan_cfg c = *cfg;
+    if (!c.hook || !c.log_every)
+        c.log_every = c.steps >= 100 ? c.steps / 100 : 1;
+    c.hook = movie_hook;
+    c.hook_ctx = g;
+    int s = gl_exp_gan_alloc(g, a, &c, P, seed, err);
+    if (s)
+        return s;
+    g->movie = m;
+    g->hook = cfg->hook;
+    g->hook_ctx = cfg->hook_ctx;
+    gl_live_cfg lc = gl_live_cfg_default();
+    lc.title = m->title;
+    lc.seed = seed ^ 0x2545f4914f6cdd1dul;
+    snprintf(m->title, sizeof m->title, "%s, seed %lu", gl_run_name(run), seed);
+    if ((s = gl_live_alloc(&g->live, P, &g->rig, &c, &lc, err))) {
+        gl_exp_gan_free(g);
+        return s;
+    }
+    gl_live_update(g->live, gl_gan_last(g->rig.w));
+    if (gl_live_write(g->live, m->out, NULL, NULL))
+        m->failed = 1;
+    m->frames++;
+    return GL_OK;
 }

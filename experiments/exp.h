@@ -10,12 +10,14 @@
 #define GL_EXP_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <gsl/gsl_rng.h>
 
 #include "args.h"
 #include "gl.h"
 #include "journal.h"
+#include "live.h"
 #include "metrics.h"
 #include "mix.h"
 #include "mlp.h"
@@ -24,6 +26,18 @@
 #include "rig.h"
 #include "sweep.h"
 #include "train.h"
+
+/* The movie of an experiment (ganlab exp --movie): the first training run
+ * that is its sweep's first (configuration 0, seed index 0) writes the live
+ * view's frames (live.h) of that GAN into out, at the steps its experiment
+ * logs (or every steps/100 when it logs none), beginning at step 0. */
+typedef struct {
+    FILE *out;          /* the frames' stream (the CLI's gnuplot writing the GIF) */
+    int taken;          /* set by the run that draws it */
+    size_t frames;      /* frames written */
+    int failed;         /* a write failed (the stream's gnuplot ended) */
+    char title[160];    /* "NAME: CONFIG, seed S", set by that run */
+} gl_exp_movie;
 
 typedef struct {
     int quick;              /* the reduced --quick setting (seconds, for make check; default 0) */
@@ -52,6 +66,7 @@ typedef struct {
     /* if not NULL, gl_exp_run counts here the runs of the sweeps by where their
      * results came from: reused from the journal, run, other slices' */
     struct gl_exp_tally { size_t reused, run, elsewhere; } *tally;
+    gl_exp_movie *movie;    /* NULL (the default): no movie */
 } gl_exp_opts;
 
 gl_exp_opts gl_exp_opts_default(void);
@@ -143,9 +158,21 @@ typedef struct {
     gl_rig rig;
     gsl_rng *r;
     gl_metrics_gen *ex;
+    /* the movie's (gl_exp_gan_alloc_run), else NULL: */
+    gl_live *live;
+    gl_exp_movie *movie;
+    int (*hook)(void *ctx, const gl_gan_stats *s); /* the experiment's own hook */
+    void *hook_ctx;
 } gl_exp_gan;
 int gl_exp_gan_alloc(gl_exp_gan *g, const gl_rig_arch *a, const gl_gan_cfg *cfg, const gl_mix *P,
                      unsigned long seed, gl_err *err);
+/* The same for a GAN trained by run: if the sweep carries a movie
+ * (gl_exp_sweep_cfg: o->movie) not yet taken and run is the sweep's first,
+ * this GAN draws it (the hook is wrapped: a frame, then cfg's hook; the first
+ * frame, step 0, is written here). Nothing else changes: the training and
+ * its results are those of gl_exp_gan_alloc. */
+int gl_exp_gan_alloc_run(gl_exp_gan *g, const gl_rig_arch *a, const gl_gan_cfg *cfg,
+                         const gl_mix *P, const gl_run *run, unsigned long seed, gl_err *err);
 void gl_exp_gan_free(gl_exp_gan *g); /* all-NULL is a no-op */
 
 /* The median of v[0..n-1] (n >= 1), sorting v in place; NaNs sort last. */

@@ -131,7 +131,7 @@ static int k_run(gl_run *run, const void *ctx, gl_err *err)
     cfg.log_every = p->steps / p->nlog;
     cfg.hook = k_hook;
     cfg.hook_ctx = &c;
-    if ((s = gl_exp_gan_alloc(&g, &a, &cfg, p->P, seed, err)))
+    if ((s = gl_exp_gan_alloc_run(&g, &a, &cfg, p->P, run, seed, err)))
         goto done;
     if (p->steps)
         s = gl_gan_train(g.rig.w, p->P, g.r, err);

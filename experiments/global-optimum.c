@@ -318,7 +318,7 @@ static int b_run(gl_run *run, const void *ctx, gl_err *err)
     a.g = p->g.hg;
     a.d = p->g.hd;
     a.dmaxbatch = 512; /* D also evaluates batches of 512 (b_sample_stats) */
-    if ((s = gl_exp_gan_alloc(&g, &a, &cfg, p->P, seed, err)) || (s = b_measure(&w, 0, NAN, NAN)))
+    if ((s = gl_exp_gan_alloc_run(&g, &a, &cfg, p->P, run, seed, err)) || (s = b_measure(&w, 0, NAN, NAN)))
         goto done;
     s = gl_gan_train(g.rig.w, p->P, g.r, err);
     if (!s && w.status)

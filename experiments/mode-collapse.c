@@ -294,7 +294,7 @@ static int one_run(gl_run *run, const void *ctx, gl_err *err)
     gl_rig_arch a;
     setup(ctx, &METHOD[m], b, (size_t)P->dim, &w, &cfg, &a);
     if ((s = curves_alloc(run, P, &cv, err)) ||
-        (s = gl_exp_gan_alloc(&g, &a, &cfg, P, gl_run_seed(run), err)))
+        (s = gl_exp_gan_alloc_run(&g, &a, &cfg, P, run, gl_run_seed(run), err)))
         goto done;
     w.G = g.rig.G;
     s = measure(&w, 0);

@@ -383,7 +383,7 @@ static int c_run(gl_run *run, const void *ctx, gl_err *err)
     cfg.hook_ctx = &w;
     gl_rig_arch a = gl_rig_arch_default(); /* G 1-16-16-1 tanh, D 1-32-32-1 leaky */
     a.gopt = rc->gopt;
-    if ((s = gl_exp_gan_alloc(&g, &a, &cfg, c->P, seed, err)))
+    if ((s = gl_exp_gan_alloc_run(&g, &a, &cfg, c->P, run, seed, err)))
         return s;
     /* the same bad start: G's output moved far from the data */
     g.rig.G->params[g.rig.G->boff[2]] += c->shift;

@@ -30,6 +30,11 @@ double gl_metrics_mlp_regime(const double *x, void *net)
     return (double)(h >> 14); /* < 2^50: room for l1_split's 4 r + 2, exactly */
 }
 
+double gl_metrics_dstar(double log_p, double log_g)
+{
+    return log_p == -INFINITY && log_g == -INFINITY ? NAN : gl_num_sigmoid(log_p - log_g);
+}
+
 double gl_metrics_mean_d(gl_mlp *D, const double *x, size_t n, double *a)
 {
     double m = 0;

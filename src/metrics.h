@@ -25,6 +25,11 @@ double gl_metrics_mlp_logit(const double *x, void *net);
  * (tanh, sigmoid). */
 double gl_metrics_mlp_regime(const double *x, void *net);
 
+/* D*(x) = p/(p+g) = sigmoid(log p - log g) from the two log densities at x;
+ * NaN where both vanish (for a density with no closed form, such as a
+ * generator's pushforward; gl_fdiv_dstar for two mixtures). */
+double gl_metrics_dstar(double log_p, double log_g);
+
 /* Mean of D = sigmoid(logit) over n points x (row-major, n <= D->maxbatch);
  * the logits are left in a[0..n-1] for the caller. */
 double gl_metrics_mean_d(gl_mlp *D, const double *x, size_t n, double *a);

@@ -55,11 +55,13 @@ gl_sweep_cfg gl_sweep_cfg_default(void)
     c.journal_only = 0;
     c.shard = 0;
     c.nshards = 1;
+    c.extra = NULL;
     return c;
 }
 
 size_t gl_run_config(const gl_run *r) { return r->config; }
 const char *gl_run_name(const gl_run *r) { return r->s->names[r->config]; }
+void *gl_run_extra(const gl_run *r) { return r->s->cfg.extra; }
 unsigned long gl_run_seed(const gl_run *r)
 {
     return r->s->cfg.seed0 + r->s->cfg.stride * r->seed_index;

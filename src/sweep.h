@@ -78,6 +78,8 @@ typedef struct {
     gl_journal *journal;      /* finished runs (default NULL: none kept) */
     int journal_only;         /* 1: run nothing, take every run from the journal */
     size_t shard, nshards;    /* run the runs k with k % nshards == shard (default 0, 1) */
+    void *extra;              /* for the runs (gl_run_extra; default NULL): the experiments'
+                                 movie (exp.h gl_exp_movie) */
 } gl_sweep_cfg;
 
 gl_sweep_cfg gl_sweep_cfg_default(void);
@@ -93,6 +95,7 @@ size_t gl_run_config(const gl_run *r);       /* index into cfg->names */
 const char *gl_run_name(const gl_run *r);
 unsigned long gl_run_seed(const gl_run *r);
 size_t gl_run_seed_index(const gl_run *r);   /* k: the seed is seed0 + k stride */
+void *gl_run_extra(const gl_run *r);         /* cfg->extra */
 /* key = v; a key recorded twice keeps the last value */
 int gl_run_put(gl_run *r, const char *key, double v, gl_err *err);
 /* n doubles under key, NaN until written, owned by the sweep; NULL (err set)

@@ -512,81 +512,118 @@ static void d_stats(gl_gan *w, gl_gan_stats *s)
     s->acc = (double)right / (double)(2 * B);
 }
 
+/* The rates of the step after w->t: lr_d and lr_g times the schedule. */
+static void set_rates(gl_gan *w)
+{
+    double f = gl_sched_factor(&w->cfg.sched, w->t, w->cfg.steps);
+    w->og->lr = w->cfg.lr_g * f;
+    w->od->lr = w->cfg.lr_d * f;
+}
+
 /* The divergence guard, checked where each quantity is made, cheaply (a few
  * adds per value, no branch per value): D's outputs on every batch (a finite
  * output has a finite loss gradient, and for NS/minimax a finite loss), G's
  * outputs, and both parameter vectors after every update; the losses
  * themselves where they are computed (logged and last steps). */
-int gl_gan_train(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err)
+
+/* D-step i (0-based, of k) of step t: L_D into *ld if value (else 0); D's
+ * update unless !update (simultaneous updates apply it after the G-step). */
+static int d_step(gl_gan *w, const gl_mix *data, const gsl_rng *r, size_t t, size_t i,
+                  int value, int update, double *ld, gl_err *err)
+{
+    const gl_gan_cfg *c = &w->cfg;
+    size_t B = c->batch;
+    if (c->ncond)
+        d_forward_cond(w, data, r);
+    else
+        d_forward(w, data, r);
+    if (!all_finite(w->xd + B * w->dim, B * w->dim))
+        return gl_err_set(err, GL_EDIVERGE, "generator output is not finite at "
+                          "step %zu (D-step %zu of %zu)", t, i + 1, c->k);
+    if (!all_finite(w->ad, 2 * w->rows))
+        return gl_err_set(err, GL_EDIVERGE, "discriminator output is not finite at "
+                          "step %zu (D-step %zu of %zu)", t, i + 1, c->k);
+    *ld = d_backward(w, value);
+    if (!isfinite(*ld))
+        return gl_err_set(err, GL_EDIVERGE, "discriminator loss is %g at step %zu", *ld, t);
+    if (!update)
+        return GL_OK;
+    gl_optim_step(w->od, w->D->params, w->D->grads);
+    if (!all_finite(w->D->params, w->D->nparams))
+        return gl_err_set(err, GL_EDIVERGE, "discriminator parameters are not finite "
+                          "after D-step %zu of %zu at step %zu", i + 1, c->k, t);
+    return GL_OK;
+}
+
+/* The G-step of step t: L_G into *lg if value (else 0); first D's update of
+ * a simultaneous step (sim_d), then G's (unless frozen). */
+static int g_step(gl_gan *w, const gl_mix *data, const gsl_rng *r, size_t t, int value,
+                  int sim_d, double *lg, gl_err *err)
+{
+    gl_mlp *G = w->G, *D = w->D;
+    size_t B = w->cfg.batch;
+    if (w->cfg.ncond) {
+        draw_labelled_noise(w, data, r);
+        g_forward(w, w->zc);
+    } else {
+        draw_noise(w, r, w->z);
+        g_forward(w, w->z);
+    }
+    if (!all_finite(w->xg, B * w->dim))
+        return gl_err_set(err, GL_EDIVERGE, "generator output is not finite at step %zu", t);
+    if (!all_finite(w->ag, w->rows))
+        return gl_err_set(err, GL_EDIVERGE, "discriminator output on the generator's "
+                          "samples is not finite at step %zu", t);
+    *lg = g_backward(w, value);
+    if (!isfinite(*lg))
+        return gl_err_set(err, GL_EDIVERGE, "generator loss is %g at step %zu", *lg, t);
+    if (sim_d) {
+        gl_optim_step(w->od, D->params, D->grads);
+        if (!all_finite(D->params, D->nparams))
+            return gl_err_set(err, GL_EDIVERGE, "discriminator parameters are not finite "
+                              "after the update at step %zu", t);
+    }
+    if (!w->cfg.freeze_g)
+        gl_optim_step(w->og, G->params, G->grads);
+    if (!all_finite(G->params, G->nparams))
+        return gl_err_set(err, GL_EDIVERGE, "generator parameters are not finite "
+                          "after the update at step %zu", t);
+    return GL_OK;
+}
+
+static int check_run(const gl_gan *w, const gl_mix *data, const gsl_rng *r, const char *fn,
+                     gl_err *err)
 {
     if (!w || !data || !r)
-        return gl_err_set(err, GL_EINVAL, "gl_gan_train: workspace, data and rng must be non-NULL");
+        return gl_err_set(err, GL_EINVAL, "%s: workspace, data and rng must be non-NULL", fn);
     if ((size_t)data->dim != w->dim)
         return gl_err_set(err, GL_EINVAL, "data are %d-D, the workspace was built for %zu-D",
                           data->dim, w->dim);
-    const gl_gan_cfg *c = &w->cfg;
-    gl_mlp *G = w->G, *D = w->D;
-    size_t B = c->batch, L = c->ncond;
+    size_t L = w->cfg.ncond;
     if (L && data->n % L)
         return gl_err_set(err, GL_EINVAL, "%zu labels need data whose components (%zu) fall into "
                           "%zu equal groups", L, data->n, L);
+    return GL_OK;
+}
+
+int gl_gan_train_steps(gl_gan *w, const gl_mix *data, const gsl_rng *r, size_t n, gl_err *err)
+{
+    int st = check_run(w, data, r, "gl_gan_train", err);
+    if (st)
+        return st;
+    const gl_gan_cfg *c = &w->cfg;
     int sim = c->update == GL_UPDATE_SIM;
-    for (size_t s = 0; s < c->steps; s++) {
+    for (size_t s = 0; s < n; s++) {
         size_t t = w->t + 1;
-        double f = gl_sched_factor(&c->sched, w->t, c->steps);
-        w->og->lr = c->lr_g * f;
-        w->od->lr = c->lr_d * f;
+        set_rates(w);
         int log = c->hook && c->log_every && t % c->log_every == 0;
-        int value = log || s + 1 == c->steps; /* statistics wanted at this step */
+        int value = log || s + 1 == n; /* statistics wanted at this step */
         double ld = 0, lg;
-        for (size_t i = 0; i < c->k; i++) {
-            if (L)
-                d_forward_cond(w, data, r);
-            else
-                d_forward(w, data, r);
-            if (!all_finite(w->xd + B * w->dim, B * w->dim))
-                return gl_err_set(err, GL_EDIVERGE, "generator output is not finite at "
-                                  "step %zu (D-step %zu of %zu)", t, i + 1, c->k);
-            if (!all_finite(w->ad, 2 * w->rows))
-                return gl_err_set(err, GL_EDIVERGE, "discriminator output is not finite at "
-                                  "step %zu (D-step %zu of %zu)", t, i + 1, c->k);
-            ld = d_backward(w, value && i + 1 == c->k);
-            if (!isfinite(ld))
-                return gl_err_set(err, GL_EDIVERGE, "discriminator loss is %g at step %zu",
-                                  ld, t);
-            if (sim)
-                break;
-            gl_optim_step(w->od, D->params, D->grads);
-            if (!all_finite(D->params, D->nparams))
-                return gl_err_set(err, GL_EDIVERGE, "discriminator parameters are not finite "
-                                  "after D-step %zu of %zu at step %zu", i + 1, c->k, t);
-        }
-        if (L) {
-            draw_labelled_noise(w, data, r);
-            g_forward(w, w->zc);
-        } else {
-            draw_noise(w, r, w->z);
-            g_forward(w, w->z);
-        }
-        if (!all_finite(w->xg, B * w->dim))
-            return gl_err_set(err, GL_EDIVERGE, "generator output is not finite at step %zu", t);
-        if (!all_finite(w->ag, w->rows))
-            return gl_err_set(err, GL_EDIVERGE, "discriminator output on the generator's "
-                              "samples is not finite at step %zu", t);
-        lg = g_backward(w, value);
-        if (!isfinite(lg))
-            return gl_err_set(err, GL_EDIVERGE, "generator loss is %g at step %zu", lg, t);
-        if (sim) {
-            gl_optim_step(w->od, D->params, D->grads);
-            if (!all_finite(D->params, D->nparams))
-                return gl_err_set(err, GL_EDIVERGE, "discriminator parameters are not finite "
-                                  "after the update at step %zu", t);
-        }
-        if (!c->freeze_g)
-            gl_optim_step(w->og, G->params, G->grads);
-        if (!all_finite(G->params, G->nparams))
-            return gl_err_set(err, GL_EDIVERGE, "generator parameters are not finite "
-                              "after the update at step %zu", t);
+        for (size_t i = 0; i < c->k; i++)
+            if ((st = d_step(w, data, r, t, i, value && i + 1 == c->k, !sim, &ld, err)))
+                return st;
+        if ((st = g_step(w, data, r, t, value, sim, &lg, err)))
+            return st;
         w->t = t;
         if (value) {
             w->last.step = t;
@@ -598,4 +635,48 @@ int gl_gan_train(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err)
             break;
     }
     return GL_OK;
+}
+
+int gl_gan_train(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err)
+{
+    return gl_gan_train_steps(w, data, r, w ? w->cfg.steps : 0, err);
+}
+
+int gl_gan_step_d(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err)
+{
+    int st = check_run(w, data, r, "gl_gan_step_d", err);
+    double ld;
+    if (st)
+        return st;
+    set_rates(w);
+    if ((st = d_step(w, data, r, w->t + 1, 0, 1, 1, &ld, err)))
+        return st;
+    w->last.step = w->t;
+    w->last.loss_d = ld;
+    d_stats(w, &w->last);
+    return GL_OK;
+}
+
+int gl_gan_step_g(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err)
+{
+    int st = check_run(w, data, r, "gl_gan_step_g", err);
+    double lg;
+    if (st)
+        return st;
+    set_rates(w);
+    if ((st = g_step(w, data, r, w->t + 1, 1, 0, &lg, err)))
+        return st;
+    w->last.step = ++w->t;
+    w->last.loss_g = lg;
+    return GL_OK;
+}
+
+void gl_gan_push(gl_gan *w, const double *z, double *x, double *dx)
+{
+    size_t B = w->cfg.batch;
+    g_forward(w, z);
+    gl_loss_g_grad(w->cfg.loss, w->ag, w->rows, 1.0, w->dag);
+    gl_mlp_backward(w->D, w->dag, w->dx, 0);
+    memcpy(x, w->xg, B * w->dim * sizeof *x);
+    memcpy(dx, w->dx, B * w->dim * sizeof *dx);
 }

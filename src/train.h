@@ -169,6 +169,28 @@ void gl_gan_free(gl_gan *w); /* NULL is a no-op */
  * step of the call. A further call continues the count of steps. */
 int gl_gan_train(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err);
 
+/* gl_gan_train for n steps instead of cfg->steps (the schedule still spans
+ * cfg->steps; statistics are formed at the logged steps and the last of the
+ * n): step mode and the live view run a training in pieces this way, and
+ * the pieces together draw and compute exactly what one call would. */
+int gl_gan_train_steps(gl_gan *w, const gl_mix *data, const gsl_rng *r, size_t n, gl_err *err);
+
+/* Half a step each, for step mode: gl_gan_step_d is one D-step (with the
+ * rates of the next step, applied at once even for GL_UPDATE_SIM), the
+ * step count unchanged, and sets loss_d, D_real, D_fake and acc of
+ * gl_gan_last; gl_gan_step_g is one G-step against the current D, which
+ * completes a step (the count advances) and sets loss_g. The same draws, in
+ * the same order, as the D-step and the G-step of gl_gan_train. */
+int gl_gan_step_d(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err);
+int gl_gan_step_g(gl_gan *w, const gl_mix *data, const gsl_rng *r, gl_err *err);
+
+/* Where the G-step pushes the fakes: for a noise batch z [batch x zdim],
+ * x = G(z) [batch x data_dim] and dx = dL_G/dx at those x [batch x data_dim]
+ * (L_G the mean over the batch, so the direction of a sample's update is
+ * -dx). Touches no parameter and no gradient; overwrites the networks'
+ * stored activations. */
+void gl_gan_push(gl_gan *w, const double *z, double *x, double *dx);
+
 /* The statistics of the latest step that formed them: the last step of the
  * latest call, or the step at which a hook stopped it (step 0 and NaNs
  * before any). */

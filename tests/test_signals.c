@@ -16,19 +16,6 @@
 
 #include "testutil.h"
 
-/* the number of files in dir whose name contains ".tmp." */
-static int tmp_files(const char *dir)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    if (!d)
-        return 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strstr(e->d_name, ".tmp.") != NULL;
-    closedir(d);
-    return n;
-}
-
 /* runs "$GL_BIN args" (output to dir/stderr.txt), sends sig once dir holds a
  * temporary file (at most 60 s), and returns the exit status */
 static int run_and_signal(const char *args, const char *dir, int sig)
@@ -44,9 +31,9 @@ static int run_and_signal(const char *args, const char *dir, int sig)
         _exit(127);
     }
     struct timespec ts = {0, 20 * 1000 * 1000};
-    for (int i = 0; i < 3000 && tmp_files(dir) == 0; i++)
+    for (int i = 0; i < 3000 && gl_test_tmp_files(dir) == 0; i++)
         nanosleep(&ts, NULL);
-    ck_assert_msg(tmp_files(dir) > 0, "%s: no temporary file appeared", args);
+    ck_assert_msg(gl_test_tmp_files(dir) > 0, "%s: no temporary file appeared", args);
     kill(pid, sig);
     int st;
     ck_assert(waitpid(pid, &st, 0) == pid);
@@ -75,7 +62,7 @@ START_TEST(test_train_interrupted)
         snprintf(args, sizeof args, "train --data '0.5*N(-2,0.5)+0.5*N(2,0.5)' --steps 50000000 --log-every 2000 "
                                     "--out %s", dir);
         ck_assert_int_eq(run_and_signal(args, dir, sigs[k]), 128 + sigs[k]);
-        ck_assert_int_eq(tmp_files(dir), 0);
+        ck_assert_int_eq(gl_test_tmp_files(dir), 0);
         snprintf(path, sizeof path, "%s/log.tsv", dir);
         const char *log = slurp(path);
         ck_assert_msg(strstr(log, "# status: interrupted at step ") != NULL, "log.tsv:\n%.400s", log);
@@ -103,7 +90,7 @@ START_TEST(test_exp_interrupted)
         fclose(f);
         snprintf(args, sizeof args, "exp fgan-fit --quick --out %s", dir);
         ck_assert_int_eq(run_and_signal(args, dir, sigs[k]), 128 + sigs[k]);
-        ck_assert_int_eq(tmp_files(dir), 0);
+        ck_assert_int_eq(gl_test_tmp_files(dir), 0);
         ck_assert_str_eq(slurp(path), "the previous results\n");
         snprintf(args, sizeof args, "rm -rf %s", dir);
         ck_assert_int_eq(system(args), 0);

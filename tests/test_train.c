@@ -1206,6 +1206,104 @@ START_TEST(test_pack_errors)
 }
 END_TEST
 
+
+/* ------------------------------------------------ training in pieces */
+
+static int same_params(const rig *a, const rig *b)
+{
+    return memcmp(a->G->params, b->G->params, a->G->nparams * sizeof(double)) == 0 &&
+           memcmp(a->D->params, b->D->params, a->D->nparams * sizeof(double)) == 0;
+}
+
+/* gl_gan_train_steps: 30 + 70 steps are the 100 of one call, bit for bit
+ * (the schedule spans cfg.steps in both), with the same last statistics */
+START_TEST(test_train_pieces)
+{
+    gl_gan_cfg cfg = base_cfg(100);
+    cfg.sched.kind = GL_SCHED_LINEAR;
+    cfg.sched.end = 0.1;
+    rig a, b;
+    rig_make(&a, &SMALL1, &cfg, 21);
+    rig_make(&b, &SMALL1, &cfg, 21);
+    run_ok(&a);
+    ck_assert(gl_gan_train_steps(b.w, b.P, b.r, 30, &b.err) == GL_OK);
+    ck_assert(!same_params(&a, &b));
+    ck_assert(gl_gan_train_steps(b.w, b.P, b.r, 70, &b.err) == GL_OK);
+    ck_assert(same_params(&a, &b));
+    ck_assert(memcmp(gl_gan_last(a.w), gl_gan_last(b.w), sizeof(gl_gan_stats)) == 0);
+    ck_assert_uint_eq(gl_gan_last(b.w)->step, 100);
+    rig_free(&a);
+    rig_free(&b);
+}
+END_TEST
+
+/* step mode's halves: k D-steps then a G-step are one step of gl_gan_train,
+ * bit for bit, for k = 1 and 2; the D-step leaves the count, the G-step
+ * advances it */
+START_TEST(test_half_steps)
+{
+    for (size_t k = 1; k <= 2; k++) {
+        gl_gan_cfg cfg = base_cfg(10);
+        cfg.k = k;
+        rig a, b;
+        rig_make(&a, &SMALL1, &cfg, 23);
+        rig_make(&b, &SMALL1, &cfg, 23);
+        for (int t = 0; t < 3; t++) {
+            ck_assert(gl_gan_train_steps(a.w, a.P, a.r, 1, &a.err) == GL_OK);
+            for (size_t i = 0; i < k; i++) {
+                ck_assert(gl_gan_step_d(b.w, b.P, b.r, &b.err) == GL_OK);
+                ck_assert_uint_eq(gl_gan_last(b.w)->step, (size_t)t);
+            }
+            ck_assert(gl_gan_step_g(b.w, b.P, b.r, &b.err) == GL_OK);
+            ck_assert_uint_eq(gl_gan_last(b.w)->step, (size_t)t + 1);
+            ck_assert(same_params(&a, &b));
+            const gl_gan_stats *sa = gl_gan_last(a.w), *sb = gl_gan_last(b.w);
+            ck_assert(sa->loss_d == sb->loss_d && sa->loss_g == sb->loss_g && sa->acc == sb->acc);
+        }
+        rig_free(&a);
+        rig_free(&b);
+    }
+}
+END_TEST
+
+/* gl_gan_push: dx is dL_G/dx of L_G = mean loss(D(x_i)), by central
+ * differences (h = 1e-5: truncation ~1e-10, rounding ~1e-11 relative, so
+ * 1e-6 is loose); no parameter or gradient changes */
+START_TEST(test_push_fd)
+{
+    gl_gan_cfg cfg = base_cfg(20);
+    rig a;
+    rig_make(&a, &SMALL1, &cfg, 25);
+    run_ok(&a);
+    size_t B = cfg.batch;
+    double z[32], x[32], dx[32], a1[32], gG[1000], gD[1000];
+    ck_assert(a.G->nparams <= 1000 && a.D->nparams <= 1000);
+    for (size_t i = 0; i < B; i++)
+        z[i] = -2 + 4 * (double)i / (double)(B - 1);
+    memcpy(gG, a.G->grads, a.G->nparams * sizeof(double));
+    memcpy(gD, a.D->grads, a.D->nparams * sizeof(double));
+    gl_gan_push(a.w, z, x, dx);
+    ck_assert(memcmp(gG, a.G->grads, a.G->nparams * sizeof(double)) == 0);
+    ck_assert(memcmp(gD, a.D->grads, a.D->nparams * sizeof(double)) == 0);
+    size_t nonzero = 0;
+    for (size_t i = 0; i < B; i++) {
+        double xs[32], h = 1e-5, lp, lm;
+        memcpy(xs, x, B * sizeof(double));
+        xs[i] = x[i] + h;
+        gl_mlp_forward(a.D, xs, B, a1);
+        lp = gl_loss_g(cfg.loss, a1, B, 1.0, NULL);
+        xs[i] = x[i] - h;
+        gl_mlp_forward(a.D, xs, B, a1);
+        lm = gl_loss_g(cfg.loss, a1, B, 1.0, NULL);
+        double fd = (lp - lm) / (2 * h);
+        ck_assert_msg(fabs(dx[i] - fd) <= 1e-6 * fabs(fd) + 1e-12, "dx[%zu] %g, fd %g", i, dx[i], fd);
+        nonzero += fabs(fd) > 1e-6;
+    }
+    ck_assert_uint_ge(nonzero, B / 2);
+    rig_free(&a);
+}
+END_TEST
+
 Suite *train_suite(void)
 {
     Suite *s = suite_create("train");
@@ -1231,6 +1329,9 @@ Suite *train_suite(void)
     tcase_add_test(core, test_r1_errors);
     tcase_add_test(core, test_pack_grad_fd);
     tcase_add_test(core, test_pack_runs);
+    tcase_add_test(core, test_train_pieces);
+    tcase_add_test(core, test_half_steps);
+    tcase_add_test(core, test_push_fd);
     tcase_set_timeout(core, 120); /* ~1 s; ASan + UBSan builds run ~10x slower */
     suite_add_tcase(s, core);
     TCase *limits = tcase_create("limits");

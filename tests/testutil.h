@@ -4,6 +4,7 @@
 #define GL_TESTUTIL_H
 
 #include <check.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,20 @@ static inline void gl_test_take(const char *path, char *buf, size_t size)
     buf[n] = '\0';
     fclose(f);
     remove(path);
+}
+
+/* The number of files in dir whose name contains ".tmp." (the temporaries
+ * of gl_rec and of --movie); 0 if dir does not exist. */
+static inline int gl_test_tmp_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    if (!d)
+        return 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strstr(e->d_name, ".tmp.") != NULL;
+    closedir(d);
+    return n;
 }
 
 /* Runs "$GL_BIN args" through the shell (args may redirect stdin), capturing

@@ -44,6 +44,9 @@ extern volatile sig_atomic_t cli_signal, cli_graceful;
 extern const char *volatile cli_resume_note;
 void cli_signals(void);
 const char *cli_signal_name(int sig);
+/* One more file the handler removes when it ends the process (a movie's
+ * temporary file; NULL: none). The path is copied. */
+void cli_unlink_on_signal(const char *path);
 
 int cmd_div(int argc, char **argv);
 int cmd_value(int argc, char **argv);

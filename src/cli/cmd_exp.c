@@ -7,11 +7,12 @@
 
 #include "args.h"
 #include "cli.h"
+#include "cli_live.h"
 #include "exp.h"
 
 static const char exp_usage[] =
     "usage: ganlab exp NAME [--quick] [--untrained] [--seed N] [--out DIR] [--plot]\n"
-    "                       [--shard I/N] [--fresh] [overrides]\n"
+    "                       [--shard I/N] [--fresh] [--movie FILE.gif] [overrides]\n"
     "       ganlab exp --list\n"
     "       ganlab exp NAME --help      (the experiment's overrides)\n"
     "\n"
@@ -38,6 +39,12 @@ static const char exp_usage[] =
     "               'ganlab merge' makes the results from the N slices\n"
     "               (docs/sharding.md); experiments without a sweep refuse it\n"
     "  --fresh      do not resume: rerun the runs an interrupted run left finished\n"
+    "  --movie F.gif  an animated GIF of the experiment's first training run (its\n"
+    "               first configuration and seed): the frames of 'ganlab train\n"
+    "               --live' at the steps the experiment measures, from step 0; the\n"
+    "               results are the same with or without it. For the experiments\n"
+    "               that train a GAN (dynamics, global-optimum, mode-collapse,\n"
+    "               saturation); make exp-NAME MOVIE=1 writes out/NAME/movie.gif\n"
     "\n"
     "Resume: a sweep keeps each finished run in DIR/journal.tsv as it finishes;\n"
     "after an interruption (Ctrl-C, SIGTERM, a lost machine) the same command\n"
@@ -73,6 +80,18 @@ static void progress(void *ctx, const char *stage, double frac)
     if (frac >= 1)
         fputs("\r\033[K", stderr);
     fflush(stderr);
+}
+
+/* the GIF into place if the run drew it (else removed, and why); 2 if that fails */
+static int end_movie(cli_movie *mv, const gl_exp_movie *film, const char *name, int status)
+{
+    int rc = cli_movie_close(mv, !status && film->taken && !film->failed, "exp");
+    if (!status && !film->taken)
+        fprintf(stderr, "ganlab exp: --movie: %s trains no GAN; no movie was written\n", name);
+    else if (!status && film->failed)
+        fprintf(stderr, "ganlab exp: --movie: gnuplot stopped reading the frames; no movie was "
+                "written\n");
+    return rc;
 }
 
 static void print_claims(const gl_claims *cl)
@@ -134,14 +153,14 @@ static int shard_opt(const char *v, gl_exp_opts *o)
 /* exp's options into o, the overrides into rest[*nrest]; 0, 2 after a message,
  * or -1 for --help (printed) */
 static int exp_opts(const gl_experiment *e, int argc, char **argv, gl_exp_opts *o, int *plot,
-                    char **rest, int *nrest)
+                    const char **movie, char **rest, int *nrest)
 {
     int rc = 0;
     for (int i = 1; i < argc && !rc; i++) {
         const char *v;
         if (cli_is_help(argv[i])) {
             printf("usage: ganlab exp %s [--quick] [--untrained] [--seed N] [--out DIR] [--plot] "
-                   "[--shard I/N] [--fresh] [overrides]\n\n%s\n\noverrides:\n%s",
+                   "[--shard I/N] [--fresh] [--movie FILE.gif] [overrides]\n\n%s\n\noverrides:\n%s",
                    e->name, e->summary, e->overrides);
             return -1;
         } else if (strcmp(argv[i], "--quick") == 0) {
@@ -154,6 +173,11 @@ static int exp_opts(const gl_experiment *e, int argc, char **argv, gl_exp_opts *
             continue;
         } else if (cli_opt(argc, argv, &i, "shard", &v)) {
             rc = shard_opt(v, o);
+        } else if (cli_opt(argc, argv, &i, "movie", &v)) {
+            if (!v || !*v)
+                rc = cli_fail("exp", "option --movie needs a file name (FILE.gif)");
+            else
+                *movie = v;
         } else if (cli_opt(argc, argv, &i, "seed", &v)) {
             gl_err er;
             if (!v || gl_args_ulong("--seed", v, &o->seed, &er))
@@ -223,13 +247,21 @@ int cmd_exp(int argc, char **argv)
     if (!rest)
         return cli_fail("exp", "out of memory");
     int nrest = 0, plot = 0;
-    int rc = exp_opts(e, argc, argv, &o, &plot, rest, &nrest);
+    const char *movie = NULL;
+    int rc = exp_opts(e, argc, argv, &o, &plot, &movie, rest, &nrest);
     char datadir[4096];
     if (!rc && plot && o.nshards)
         rc = cli_fail("exp", "--plot draws a whole run's figures: give it to 'ganlab merge'");
     if (!rc && plot)
         rc = cli_plot_find(e->name, datadir, sizeof datadir);
+    cli_movie *mv = NULL;
+    gl_exp_movie film = {0};
+    if (!rc && movie && !(rc = cli_movie_open(&mv, movie, "exp"))) {
+        film.out = cli_movie_stream(mv);
+        o.movie = &film;
+    }
     if (rc) {
+        cli_movie_close(mv, 0, "exp");
         free(rest);
         return rc < 0 ? 0 : rc;
     }
@@ -247,11 +279,15 @@ int cmd_exp(int argc, char **argv)
     int s = gl_exp_run(e, &o, &claims, &err);
     cli_resume_note = NULL;
     free(rest);
+    if (movie && end_movie(mv, &film, e->name, s) && !s)
+        return 2;
     if (s)
         return cli_fail_err("exp", &err);
     if (t.reused)
         fprintf(stderr, "ganlab exp: resumed: %zu of %zu runs reused from %s/journal.tsv, not run "
                 "again\n", t.reused, t.reused + t.run + t.elsewhere, o.outdir);
+    if (movie && film.taken && !film.failed)
+        printf("%s: the movie of %s (%zu frames)\n", movie, film.title, film.frames);
     return o.nshards ? report_slice(e, &o, &t) : report_claims(e, &o, &claims, plot, datadir);
 }
 

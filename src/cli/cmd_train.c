@@ -12,6 +12,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "cli_live.h"
 #include "metrics.h"
 #include "mix.h"
 #include "model.h"
@@ -51,7 +52,28 @@ static const char train_tail[] =
     "                      mixture component of each sample (one-hot), is fed to G and D;\n"
     "                      jsd is then nan (exp conditional measures it per label) and\n"
     "                      no pg.tsv is written; 'ganlab sample --label K' draws label K\n"
-    "  --save FILE         store the trained G and D (format: docs/train.md)\n";
+    "  --save FILE         store the trained G and D (format: docs/train.md)\n"
+    "\n"
+    "Watching it (docs/train.md, 'Live view'):\n"
+    "  --live              draw the training as it goes: 1-D data: p_data, the exact p_g,\n"
+    "                      D(x), the exact D*_G(x), arrows -dL_G/dx on a row of fakes;\n"
+    "                      2-D: D's heatmap, real and fake samples, G's manifold, the\n"
+    "                      arrows; under it the JSD (exact for 1-D), V, the losses (1-D)\n"
+    "                      or modes covered and HQ fraction (2-D) over the steps. In a\n"
+    "                      window (qt, else x11) when there is a display, else in the\n"
+    "                      terminal (dumb). Closing the window ends the training as if\n"
+    "                      it had reached its last step (log written, exit 0, '# status:\n"
+    "                      stopped at step N: the live window was closed')\n"
+    "  --live-term NAME    gnuplot terminal for --live: qt, x11, dumb (text), sixelgd\n"
+    "                      (images in a terminal that shows sixels), or any other\n"
+    "  --live-every N      a frame every N steps (default: the window at most 4 times a\n"
+    "                      second, at logged steps; the movie every steps/100)\n"
+    "  --step              step mode (implies --live): after each frame, read a line\n"
+    "                      from stdin: d = one D-step, g = one G-step, Enter = one\n"
+    "                      step (k D-steps and a G-step), a number N = N steps, q = quit\n"
+    "                      (as at the end of the input; the log is written, exit 0)\n"
+    "  --movie FILE.gif    write the frames as an animated GIF (10 frames a second),\n"
+    "                      with or without --live; the same seed gives the same movie\n";
 
 typedef struct {
     const char *spec, *outdir, *save, *recipe;
@@ -59,6 +81,8 @@ typedef struct {
     size_t log_every;
     int conditional;
     gl_recipe r;
+    cli_live_opts live;
+    int step;
 } train_opts;
 
 /* text folded at spaces into lines of at most 80 columns after indent */
@@ -120,6 +144,11 @@ static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err 
         {.name = "log-every", .type = GL_ARG_SIZE, .dst = &o->log_every, .min = 1, .max = 1e9},
         {.name = "save", .type = GL_ARG_STR, .dst = &o->save},
         {.name = "conditional", .type = GL_ARG_FLAG, .dst = &o->conditional},
+        {.name = "live", .type = GL_ARG_FLAG, .dst = &o->live.live},
+        {.name = "live-term", .type = GL_ARG_STR, .dst = &o->live.term},
+        {.name = "live-every", .type = GL_ARG_SIZE, .dst = &o->live.every, .min = 1, .max = 1e9},
+        {.name = "movie", .type = GL_ARG_STR, .dst = &o->live.movie},
+        {.name = "step", .type = GL_ARG_FLAG, .dst = &o->step},
     };
     enum { NCLI = sizeof cli / sizeof cli[0] };
     gl_argspec specs[NCLI + GL_RECIPE_NSPECS];
@@ -136,6 +165,13 @@ static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err 
         return gl_err_set(err, GL_EINVAL, "--data SPEC is required");
     if (strpbrk(o->spec, "\r\n"))
         return gl_err_set(err, GL_EINVAL, "--data: the spec must be on one line");
+    o->live.live |= o->step;
+    if ((o->live.term || o->live.every) && !o->live.live && !o->live.movie)
+        return gl_err_set(err, GL_EINVAL, "--live-term and --live-every go with --live, --step "
+                          "or --movie");
+    if (o->conditional && (o->live.live || o->live.movie))
+        return gl_err_set(err, GL_EINVAL, "--live, --step and --movie draw an unconditional G "
+                          "(one p_g); with --conditional there is one per label: not supported");
     gl_mix *P = NULL;
     if (gl_mix_parse(o->spec, &P, err))
         return gl_err_prefix(err, "--data");
@@ -154,9 +190,10 @@ static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err 
 typedef struct {
     gl_tsv *log;
     gl_watch *watch;
-    size_t steps, logged;
+    cli_live *live;
+    size_t steps, logged, log_every;
     double last[GL_WATCH_NCOLS];
-    int tty, write_failed;
+    int tty, write_failed, movie_failed;
 } log_ctx;
 
 static int log_row(log_ctx *c, const gl_gan_stats *s)
@@ -175,10 +212,16 @@ static int log_row(log_ctx *c, const gl_gan_stats *s)
     return 0;
 }
 
-/* a logged row; a SIGINT or SIGTERM (cli_signal) stops training there */
+/* a logged row, the live view's frames; a SIGINT or SIGTERM (cli_signal)
+ * or a closed window stops training there */
 static int hook(void *ctx, const gl_gan_stats *s)
 {
-    return log_row(ctx, s) || cli_signal;
+    log_ctx *c = ctx;
+    if (s->step % c->log_every == 0 && log_row(c, s))
+        return 1;
+    int lv = c->live ? cli_live_frame(c->live, s, 0) : 0;
+    c->movie_failed |= lv < 0;
+    return lv || cli_signal;
 }
 
 static void put_meta(gl_rec *rec, const train_opts *o, size_t dim)
@@ -264,8 +307,8 @@ static int write_pg(gl_rec *rec, const gl_mix *P, gl_pushforward *pf, gl_mlp *D,
         double x = lo + (hi - lo) * i / (NX - 1);
         double lp = gl_mix_logpdf(P, &x), lg = gl_pushforward_logpdf(pf, x);
         double a = gl_metrics_mlp_logit(&x, D);
-        double dstar = lp == -INFINITY && lg == -INFINITY ? NAN : gl_num_sigmoid(lp - lg);
-        double row[] = {x, exp(lg), exp(lp), loss == GL_LOSS_LS ? a : gl_num_sigmoid(a), dstar};
+        double row[] = {x, exp(lg), exp(lp), loss == GL_LOSS_LS ? a : gl_num_sigmoid(a),
+                        gl_metrics_dstar(lp, lg)};
         s = gl_tsv_row(t, 5, row);
     }
     return s ? gl_err_set(err, s, "cannot write pg.tsv") : GL_OK;
@@ -279,6 +322,7 @@ typedef struct {
     gsl_rng *r;
     gl_rec *rec;
     log_ctx log;
+    int quit; /* step mode's q */
 } run_state;
 
 static void run_free(run_state *st)
@@ -288,6 +332,25 @@ static void run_free(run_state *st)
     gl_rig_free(&st->rig);
     gsl_rng_free(st->r);
     gl_mix_free(st->P);
+}
+
+static size_t gcd(size_t a, size_t b)
+{
+    while (b) {
+        size_t t = a % b;
+        a = b, b = t;
+    }
+    return a;
+}
+
+/* the hook's cadence: the log's, and the frames' when they have one (the
+ * window's default, at most 4 a second, is checked at the logged steps) */
+static size_t hook_every(const train_opts *o)
+{
+    size_t steps = o->r.gan.steps, every = o->live.every;
+    if (!every && o->live.movie)
+        every = steps >= 100 ? steps / 100 : 1;
+    return every ? gcd(o->log_every, every) : o->log_every;
 }
 
 /* everything but the training: data, GAN, watch, output transaction */
@@ -300,7 +363,8 @@ static int setup(run_state *st, train_opts *o, gl_err *err)
     if (!(st->r = gsl_rng_alloc(gsl_rng_mt19937)))
         return gl_err_set(err, GL_ENOMEM, "out of memory");
     gsl_rng_set(st->r, o->seed);
-    o->r.gan.log_every = o->log_every;
+    o->r.gan.log_every = hook_every(o);
+    st->log.log_every = o->log_every;
     o->r.gan.hook = hook;
     o->r.gan.hook_ctx = &st->log;
     size_t dim = (size_t)st->P->dim;
@@ -340,6 +404,68 @@ static int interrupted(run_state *st, const train_opts *o)
     fprintf(stderr, "ganlab train: interrupted by %s at step %zu (%s/log.tsv keeps the rows so far; no model "
                     "was saved)\n", cli_signal_name(sig), step, o->outdir);
     return 128 + sig;
+}
+
+/* ---- the live view, step mode ---- */
+
+/* one command of step mode at a time until q (st->quit), the end of the
+ * steps, a signal or a closed window */
+static int step_loop(run_state *st, const train_opts *o, gl_err *err)
+{
+    gl_gan *w = st->rig.w;
+    cli_live_note(st->log.live, "step mode: d = D-step, g = G-step, Enter = step, N = N steps, "
+                  "q = quit");
+    cli_live_frame(st->log.live, gl_gan_last(w), 2);
+    for (;;) {
+        size_t step = gl_gan_last(w)->step, n = 1, left = o->r.gan.steps - step;
+        if (!left || cli_signal || cli_live_closed(st->log.live) || st->log.write_failed)
+            return GL_OK;
+        int cmd = cli_live_command(st->log.live, step, &n), s;
+        if (cmd == 'q' && !cli_signal && !cli_live_closed(st->log.live))
+            st->quit = 1;
+        if (cmd == 'q')
+            return GL_OK;
+        if (cmd == 'd')
+            s = gl_gan_step_d(w, st->P, st->r, err);
+        else if (cmd == 'g')
+            s = gl_gan_step_g(w, st->P, st->r, err);
+        else
+            s = gl_gan_train_steps(w, st->P, st->r, n < left ? n : left, err);
+        const gl_gan_stats *l = gl_gan_last(w);
+        if (!s && l->step % o->log_every == 0 && l->step != st->log.logged && log_row(&st->log, l))
+            return GL_OK;
+        if (s)
+            return s;
+        cli_live_frame(st->log.live, l, 2);
+    }
+}
+
+/* the training: step mode, or the steps with the first and last frames */
+static int run(run_state *st, const train_opts *o, gl_err *err)
+{
+    if (o->step)
+        return step_loop(st, o, err);
+    if (st->log.live)
+        cli_live_frame(st->log.live, gl_gan_last(st->rig.w), 1);
+    int s = gl_gan_train(st->rig.w, st->P, st->r, err);
+    if (!s && st->log.live && !cli_signal && !cli_live_closed(st->log.live))
+        cli_live_frame(st->log.live, gl_gan_last(st->rig.w), 1);
+    return s;
+}
+
+/* a run that ended before its last step, but not by a signal: the reason in
+ * the log (then finish writes it as after the last step) */
+static int stopped(run_state *st, const train_opts *o)
+{
+    size_t step = gl_gan_last(st->rig.w)->step;
+    if (step >= o->r.gan.steps)
+        return 0;
+    if (cli_live_closed(st->log.live))
+        gl_tsv_meta(st->log.log, "status", "stopped at step %zu: the live window was closed", step);
+    else if (st->quit)
+        gl_tsv_meta(st->log.log, "status", "stopped at step %zu in step mode (q or the end of the "
+                    "input)", step);
+    return 0;
 }
 
 /* after training: the last row, pg.tsv, the commit, the model */
@@ -393,9 +519,12 @@ int cmd_train(int argc, char **argv)
     int rc = 0;
     if (setup(&st, &o, &err)) {
         rc = cli_fail_err("train", &err);
+    } else if ((o.live.live || o.live.movie) &&
+               (rc = cli_live_open(&st.log.live, &o.live, st.P, &st.rig, &o.r.gan, o.seed))) {
+        /* the reason is printed */
     } else {
         cli_graceful = 1;
-        int ts = gl_gan_train(st.rig.w, st.P, st.r, &err);
+        int ts = run(&st, &o, &err);
         cli_graceful = 0; /* from here a signal ends the run and replaces nothing */
         if (st.log.tty)
             fputs("\r\033[K", stderr);
@@ -405,11 +534,18 @@ int cmd_train(int argc, char **argv)
             rc = cli_fail("train", "cannot write %s/log.tsv", o.outdir);
         else if (ts == GL_EDIVERGE)
             rc = diverged(&st, &o, &err);
-        else if (ts || finish(&st, &o, &err))
+        else if (st.log.movie_failed)
+            rc = cli_fail("train", "--movie: gnuplot stopped writing %s", o.live.movie);
+        else if (ts || stopped(&st, &o) || finish(&st, &o, &err))
             rc = cli_fail_err("train", &err);
         else
             summary(&st, &o);
     }
+    int mrc = cli_live_close(st.log.live, !st.log.movie_failed);
+    if (!rc && mrc)
+        rc = mrc;
+    else if (!mrc && st.log.live && o.live.movie && !st.log.movie_failed)
+        printf("%s: the movie\n", o.live.movie);
     run_free(&st);
     return rc;
 }

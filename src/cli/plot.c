@@ -70,7 +70,7 @@ int cli_plot_find(const char *name, char *datadir, size_t n)
     char script[256];
     snprintf(script, sizeof script, "plots/%s.gp", name);
     if (!have_gnuplot())
-        return cli_fail("exp", "--plot: gnuplot not found on PATH (Debian: apt-get install gnuplot-nox)");
+        return cli_fail("exp", "--plot: gnuplot not found on PATH (Debian: apt-get install gnuplot-qt)");
     const char *env = getenv("GANLAB_DATADIR");
     if (env && *env) {
         if (!readable(env, script))

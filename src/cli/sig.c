@@ -9,6 +9,7 @@
 
 volatile sig_atomic_t cli_signal = 0, cli_graceful = 0;
 const char *volatile cli_resume_note = NULL;
+static char also[4096]; /* cli_unlink_on_signal's path, "" for none */
 
 const char *cli_signal_name(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal"; }
 
@@ -26,6 +27,8 @@ static void handler(int sig)
     if (cli_graceful && !again)
         return;
     gl_rec_unlink_pending();
+    if (also[0])
+        unlink(also);
     say("\nganlab: interrupted by ");
     say(cli_signal_name(sig));
     say("; no result file was replaced\n");
@@ -42,4 +45,11 @@ void cli_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+}
+
+void cli_unlink_on_signal(const char *path)
+{
+    also[0] = '\0';
+    if (path && strlen(path) < sizeof also)
+        memcpy(also, path, strlen(path) + 1);
 }
