@@ -6,6 +6,9 @@
 #   make exp-NAME      run one experiment, draw its figures (out/NAME/)
 #   make exps          every experiment, even after a failure, then a summary
 #                      (make -j2 exps runs two at a time)
+#   make report [FULL=1]   out/report/index.html: every experiment's claims,
+#                      figures and theory note (--quick runs unless FULL=1)
+#   make report-test   make report, then the page in headless Chromium
 #   make bench         steps/s of the gan1d-bench workload
 #   make deps          install the system packages (Debian)
 #   make install       bin, library, headers, ganlab.pc, man page, plots, docs,
@@ -187,6 +190,20 @@ valgrind:
 	  > build/vg/valgrind-$$s.log 2>&1; st=$$?; tail -1 build/vg/valgrind-$$s.log; \
 	  [ $$st = 0 ] || { tail -40 build/vg/valgrind-$$s.log; echo "valgrind: $$s failed"; exit 1; }; done
 
+# make report [FULL=1]: out/report/index.html, one page for every experiment
+# of experiments/list.h (docs/report.sh): this revision's results in out/NAME/
+# where they are there (full ones for FULL=1), else a --quick run (a full one
+# for FULL=1). make report-test then opens the page in headless Chromium and
+# checks it (tests/report.sh; out/report/screenshot.png).
+DEPS_APT += pandoc chromium
+FULL ?= 0
+.PHONY: report report-test
+report: $(GANLAB)
+	@GANLAB_DATADIR=$(CURDIR) sh docs/report.sh $(GANLAB) out $(FULL)
+
+report-test: report
+	@sh tests/report.sh $(GANLAB) out/report
+
 # make bench [BENCH_STEPS=N]: steps/s of gan1d-bench, and of PyTorch on the same
 # workload when python3 has torch (bench/README.md). Not part of check.
 BENCH_STEPS ?= 5000
@@ -292,6 +309,13 @@ $(BUILD)/datadir.h: FORCE
 	@t=$@.tmp.$$$$; echo '#define GL_DATADIR "$(PKGDATADIR)"' > $$t; \
 	if cmp -s $$t $@; then rm -f $$t; else mv -f $$t $@; fi
 $(BUILD)/src/cli/plot.o: $(BUILD)/datadir.h
+# the objects that write the revision (GL_GIT_REV) into --version and the
+# results' metadata are rebuilt when it changes, so that no file is labelled
+# with the revision of an older build (make report compares the two)
+$(BUILD)/gitrev: FORCE
+	@mkdir -p $(dir $@)
+	@t=$@.tmp.$$$$; echo '$(GIT_REV)' > $$t; if cmp -s $$t $@; then rm -f $$t; else mv -f $$t $@; fi
+$(BUILD)/src/cli/main.o $(BUILD)/src/cli/cmd_train.o $(BUILD)/experiments/exp.o: $(BUILD)/gitrev
 $(BUILD)/src/cli/plot.o: CFLAGS += -I$(BUILD)
 
 # the man page: docs/ganlab.1.in with the binary's --help texts (docs/man.sh)

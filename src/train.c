@@ -11,6 +11,7 @@
 #include <gsl/gsl_randist.h>
 
 
+#include "data.h"
 #include "loss.h"
 #include "num.h"
 
@@ -121,6 +122,8 @@ gl_gan_cfg gl_gan_cfg_default(void)
     c.real_noise = 0;
     c.real_noise_until = 0.5;
     c.freeze_g = 0;
+    c.rows = NULL;
+    c.nrows = 0;
     return c;
 }
 
@@ -148,6 +151,8 @@ static int check_cfg(const gl_gan_cfg *cfg, size_t dim, gl_err *err)
                           cfg->lr_d, cfg->lr_g);
     if (dim == 0)
         return gl_err_set(err, GL_EINVAL, "data dimension 0, need >= 1");
+    if (cfg->rows && cfg->nrows == 0)
+        return gl_err_set(err, GL_EINVAL, "data rows given, but nrows = 0");
     int st = gl_sched_check(&cfg->sched, err);
     if (st)
         return st;
@@ -308,7 +313,10 @@ static double real_noise_at(const gl_gan_cfg *c, size_t t)
 static void d_forward(gl_gan *w, const gl_mix *data, const gsl_rng *r)
 {
     size_t B = w->cfg.batch, dim = w->dim;
-    gl_mix_sample(data, r, B, w->xd);
+    if (w->cfg.rows)
+        gl_data_sample(w->cfg.rows, w->cfg.nrows, (int)dim, r, B, w->xd);
+    else
+        gl_mix_sample(data, r, B, w->xd);
     double s = real_noise_at(&w->cfg, w->t);
     if (s > 0) /* drawn only while it is on: without it, the draws of before */
         for (size_t i = 0; i < B * dim; i++)

@@ -120,6 +120,13 @@ typedef struct {
      * which stays at its initialisation while D trains as usual against it;
      * G's gradient and loss are still formed (default 0). */
     int freeze_g;
+    /* Data from a file (data.h): non-NULL, every D-step draws its real rows
+     * uniformly, with replacement, from these nrows rows (data_dim columns
+     * each, row-major; gl_data_sample) instead of sampling the data
+     * mixture, which stays the exact side (the file's KDE) and gives the
+     * dimension. Not copied: they must outlive the workspace (default NULL). */
+    const double *rows;
+    size_t nrows;
 } gl_gan_cfg;
 
 /* The configuration above with every default; set fields by name:

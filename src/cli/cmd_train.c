@@ -12,6 +12,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "data.h"
 #include "metrics.h"
 #include "mix.h"
 #include "model.h"
@@ -23,6 +24,7 @@
 
 static const char train_head[] =
     "usage: ganlab train --data SPEC [options]\n"
+    "       ganlab train --data-file FILE [--bw H] [--kde-max N] [options]\n"
     "\n"
     "Trains a GAN on samples of the mixture SPEC (Algorithm 1 of Goodfellow et al.\n"
     "2014: k D-steps, then one G-step) and writes DIR/log.tsv, one row every N steps\n"
@@ -41,6 +43,13 @@ static const char train_head[] =
     "line goes to stdout.\n"
     "\n"
     "  --data SPEC         the data distribution, 1-D or 2-D (docs/spec.md)\n"
+    "  --data-file FILE    data from a file instead: 1 or 2 columns of numbers\n"
+    "                      (whitespace, TSV or CSV; '#' comments; a header row is\n"
+    "                      skipped); training samples its rows, and p_data for every\n"
+    "                      exact quantity is their Gaussian KDE (docs/train.md)\n"
+    "  --bw H              the KDE's bandwidth on every axis (default: Silverman's rule)\n"
+    "  --kde-max N         most components of the exact side's KDE (default 2000):\n"
+    "                      above N rows it is the binned KDE (docs/train.md)\n"
     "  --recipe NAME       the settings the options below start from:\n";
 
 static const char train_tail[] =
@@ -50,10 +59,12 @@ static const char train_tail[] =
     "  --save FILE         store the trained G and D (format: docs/train.md)\n";
 
 typedef struct {
-    const char *spec, *outdir, *save, *recipe;
+    const char *spec, *outdir, *save, *recipe, *file;
     unsigned long seed;
     size_t log_every;
     gl_recipe r;
+    gl_data_cfg kde;
+    gl_data *data; /* --data-file's rows and KDE, loaded by parse; setup takes it */
 } train_opts;
 
 /* text folded at spaces into lines of at most 80 columns after indent */
@@ -100,6 +111,30 @@ static int p_recipe(const char *t, void *dst, gl_err *err)
     return GL_OK;
 }
 
+/* The data source: the mixture of --data SPEC (*P, the caller's to free),
+ * or --data-file's rows and KDE (o->data, *P its KDE, o->data's). */
+static int open_data(train_opts *o, gl_mix **P, gl_err *err)
+{
+    if (!!o->spec == !!o->file)
+        return gl_err_set(err, GL_EINVAL, o->spec ? "--data and --data-file: give one"
+                                                  : "--data SPEC or --data-file FILE is required");
+    if (o->spec && (o->kde.bw > 0 || o->kde.max_comp != GL_DATA_MAXCOMP))
+        return gl_err_set(err, GL_EINVAL, "--bw and --kde-max go with --data-file");
+    if (o->file) {
+        if (gl_data_load(o->file, &o->kde, &o->data, err))
+            return GL_EINVAL; /* the message names the file (and line) */
+        *P = o->data->kde;
+        o->r.gan.rows = o->data->rows;
+        o->r.gan.nrows = o->data->n;
+        return GL_OK;
+    }
+    if (strpbrk(o->spec, "\r\n"))
+        return gl_err_set(err, GL_EINVAL, "--data: the spec must be on one line");
+    if (gl_mix_parse(o->spec, P, err))
+        return gl_err_prefix(err, "--data");
+    return GL_OK;
+}
+
 /* --recipe first (the other options change it), then everything */
 static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err *err)
 {
@@ -107,6 +142,7 @@ static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err 
     o->outdir = "out/train";
     o->recipe = "default";
     o->seed = 1;
+    o->kde = gl_data_cfg_default();
     const gl_argspec cli[] = {
         {.name = "data", .type = GL_ARG_STR, .dst = &o->spec},
         {.name = "recipe", .type = GL_ARG_FN, .dst = &o->recipe, .parse = p_recipe},
@@ -114,6 +150,9 @@ static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err 
         {.name = "out", .type = GL_ARG_STR, .dst = &o->outdir},
         {.name = "log-every", .type = GL_ARG_SIZE, .dst = &o->log_every, .min = 1, .max = 1e9},
         {.name = "save", .type = GL_ARG_STR, .dst = &o->save},
+        {.name = "data-file", .type = GL_ARG_STR, .dst = &o->file},
+        {.name = "bw", .type = GL_ARG_DOUBLE, .dst = &o->kde.bw, .min = 0, .max = 1e6, .open_min = 1},
+        {.name = "kde-max", .type = GL_ARG_SIZE, .dst = &o->kde.max_comp, .min = 1, .max = 1e6},
     };
     enum { NCLI = sizeof cli / sizeof cli[0] };
     gl_argspec specs[NCLI + GL_RECIPE_NSPECS];
@@ -126,18 +165,16 @@ static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err 
         if (gl_args_parse(argc, argv, specs, n, err))
             return GL_EINVAL;
     }
-    if (!o->spec)
-        return gl_err_set(err, GL_EINVAL, "--data SPEC is required");
-    if (strpbrk(o->spec, "\r\n"))
-        return gl_err_set(err, GL_EINVAL, "--data: the spec must be on one line");
     gl_mix *P = NULL;
-    if (gl_mix_parse(o->spec, &P, err))
-        return gl_err_prefix(err, "--data");
+    int s = open_data(o, &P, err);
+    if (s)
+        return s;
     *data_dim = (size_t)P->dim;
     if (!o->log_every)
         o->log_every = o->r.gan.steps >= 100 ? o->r.gan.steps / 100 : 1;
-    int s = gl_recipe_finish(&o->r, &ro, P, err);
-    gl_mix_free(P);
+    s = gl_recipe_finish(&o->r, &ro, P, err);
+    if (!o->data)
+        gl_mix_free(P);
     return s;
 }
 
@@ -173,7 +210,8 @@ static int hook(void *ctx, const gl_gan_stats *s)
     return log_row(ctx, s) || cli_signal;
 }
 
-static void put_meta(gl_rec *rec, const train_opts *o, size_t dim)
+static void put_meta(gl_rec *rec, const train_opts *o, const gl_mix *P, const gl_data *data,
+                     size_t dim)
 {
     const gl_gan_cfg *c = &o->r.gan;
     const gl_rig_arch *a = &o->r.arch;
@@ -182,7 +220,19 @@ static void put_meta(gl_rec *rec, const train_opts *o, size_t dim)
     gl_mlp_hidden_text((c->pack > 1 ? c->pack : 1) * dim, &a->d, 1, d, sizeof d);
     gl_sched_text(&c->sched, sch, sizeof sch);
     gl_rec_meta(rec, "command", "train");
-    gl_rec_meta(rec, "data", "%s", o->spec);
+    gl_rec_meta(rec, "data", "%s", P->spec);
+    if (data) {
+        gl_rec_meta(rec, "data_file", "%s: %zu rows, sampled uniformly with replacement", o->file,
+                    data->n);
+        char bw[64];
+        snprintf(bw, sizeof bw, dim == 2 ? "%.6g (x), %.6g (y)" : "%.6g", data->bw[0], data->bw[1]);
+        gl_rec_meta(rec, "kde", "p_data of the exact quantities: the rows' Gaussian KDE, bandwidth "
+                    "%s (%s), %zu components%s", bw, o->kde.bw > 0 ? "--bw" : "Silverman's rule",
+                    P->n, data->cell > 0 ? ", binned (docs/train.md)" : "");
+        if (data->cell > 0)
+            gl_rec_meta(rec, "kde_cells", "%.6g bandwidths on each axis; at most --kde-max %zu",
+                        data->cell, o->kde.max_comp);
+    }
     gl_rec_meta(rec, "recipe", "%s, then the options given", o->recipe);
     gl_rec_meta(rec, "loss", "%s", gl_loss_name(c->loss));
     gl_rec_meta(rec, "k", "%zu", c->k);
@@ -265,6 +315,7 @@ static int write_pg(gl_rec *rec, const gl_mix *P, gl_pushforward *pf, gl_mlp *D,
 
 typedef struct {
     gl_mix *P;
+    gl_data *data; /* --data-file's rows and KDE (P is then data->kde), else NULL */
     gl_rig rig;
     gsl_rng *r;
     gl_rec *rec;
@@ -277,16 +328,24 @@ static void run_free(run_state *st)
     gl_watch_free(st->log.watch);
     gl_rig_free(&st->rig);
     gsl_rng_free(st->r);
-    gl_mix_free(st->P);
+    if (st->data)
+        gl_data_free(st->data);
+    else
+        gl_mix_free(st->P);
 }
 
 /* everything but the training: data, GAN, watch, output transaction */
 static int setup(run_state *st, train_opts *o, gl_err *err)
 {
     memset(st, 0, sizeof *st);
-    int s = gl_mix_parse(o->spec, &st->P, err);
-    if (s)
+    int s = GL_OK;
+    if (o->data) { /* parse loaded it */
+        st->data = o->data;
+        st->P = st->data->kde;
+        o->data = NULL;
+    } else if ((s = gl_mix_parse(o->spec, &st->P, err))) {
         return s;
+    }
     if (!(st->r = gsl_rng_alloc(gsl_rng_mt19937)))
         return gl_err_set(err, GL_ENOMEM, "out of memory");
     gsl_rng_set(st->r, o->seed);
@@ -299,7 +358,7 @@ static int setup(run_state *st, train_opts *o, gl_err *err)
                             o->seed ^ 0x9e3779b97f4a7c15ul, err)) ||
         (s = gl_rec_begin(&st->rec, o->outdir, err)))
         return s;
-    put_meta(st->rec, o, dim);
+    put_meta(st->rec, o, st->P, st->data, dim);
     st->log.steps = o->r.gan.steps;
     st->log.tty = isatty(STDERR_FILENO);
     return open_log(st->rec, o, st->log.watch, st->P->dim, &st->log.log, err);
@@ -344,7 +403,7 @@ static int finish(run_state *st, const train_opts *o, gl_err *err)
     if (!s)
         s = gl_rec_commit(st->rec, err);
     if (!s && o->save) {
-        gl_model_meta meta = {(char *)o->spec, o->r.gan.noise, o->r.gan.zdim};
+        gl_model_meta meta = {st->P->spec, o->r.gan.noise, o->r.gan.zdim};
         s = gl_model_save(o->save, st->rig.G, st->rig.D, &meta, err);
     }
     return s;
@@ -374,10 +433,14 @@ int cmd_train(int argc, char **argv)
     size_t dim;
     gl_err err;
     gl_err_clear(&err);
-    if (parse(argc, argv, &o, &dim, &err))
+    if (parse(argc, argv, &o, &dim, &err)) {
+        gl_data_free(o.data);
         return cli_fail("train", "%s (try 'ganlab train --help')", err.msg);
-    if (o.save && gl_rec_check_target(o.save, &err)) /* before training, not after */
+    }
+    if (o.save && gl_rec_check_target(o.save, &err)) { /* before training, not after */
+        gl_data_free(o.data);
         return cli_fail("train", "--save: %s", err.msg);
+    }
     run_state st;
     int rc = 0;
     if (setup(&st, &o, &err)) {
