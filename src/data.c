@@ -398,6 +398,8 @@ int gl_data_load(const char *path, const gl_data_cfg *cfg, gl_data **out, gl_err
         if (!(d->bw[j] > 0))
             s = gl_err_set(err, GL_EINVAL, "%s: every row has the same %s, so Silverman's "
                            "bandwidth is 0: give --bw", path, j ? "y" : "x");
+    if (!s)
+        s = check_range(d->rows, d->n, d->dim, d->bw, path, err);
     if (!s) {
         char label[1100];
         snprintf(label, sizeof label, "kde(%s)", path);
