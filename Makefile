@@ -9,6 +9,7 @@
 #   make report [FULL=1]   out/report/index.html: every experiment's claims,
 #                      figures and theory note (--quick runs unless FULL=1)
 #   make report-test   make report, then the page in headless Chromium
+#   make classroom-test   every command of docs/classroom.md, checked
 #   make bench         steps/s of the gan1d-bench workload
 #   make deps          install the system packages (Debian)
 #   make install       bin, library, headers, ganlab.pc, man page, plots, docs,
@@ -203,6 +204,13 @@ report: $(GANLAB)
 
 report-test: report
 	@sh tests/report.sh $(GANLAB) out/report
+
+# make classroom-test: the lesson's commands (docs/classroom.md), run in an
+# empty directory and their output checked against the lines the lesson
+# shows (tests/classroom.py); about 35 s of CPU, so not part of check.
+.PHONY: classroom-test
+classroom-test: $(GANLAB)
+	@python3 tests/classroom.py $(GANLAB) docs/classroom.md
 
 # make bench [BENCH_STEPS=N]: steps/s of gan1d-bench, and of PyTorch on the same
 # workload when python3 has torch (bench/README.md). Not part of check.

@@ -36,7 +36,7 @@
 #include "gl.h"
 #include "mix.h"
 
-#define GL_DATA_MAXCOMP 200
+#define GL_DATA_MAXCOMP 50
 
 typedef struct {
     double bw;       /* the bandwidth on every axis, > 0; 0: Silverman's rule (the default) */

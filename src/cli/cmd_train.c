@@ -48,7 +48,7 @@ static const char train_head[] =
     "                      skipped); training samples its rows, and p_data for every\n"
     "                      exact quantity is their Gaussian KDE (docs/train.md)\n"
     "  --bw H              the KDE's bandwidth on every axis (default: Silverman's rule)\n"
-    "  --kde-max N         most components of the exact side's KDE (default 200):\n"
+    "  --kde-max N         most components of the exact side's KDE (default 50):\n"
     "                      above N rows it is the binned KDE (docs/train.md)\n"
     "  --recipe NAME       the settings the options below start from:\n";
 
