@@ -195,7 +195,8 @@ valgrind:
 # of experiments/list.h (docs/report.sh): this revision's results in out/NAME/
 # where they are there (full ones for FULL=1), else a --quick run (a full one
 # for FULL=1). make report-test then opens the page in headless Chromium and
-# checks it (tests/report.sh; out/report/screenshot.png).
+# checks it (tests/report.sh; out/report/screenshot.png), and checks
+# docs/formats.md against the files the experiments wrote (tests/formats.sh).
 DEPS_APT += pandoc chromium
 FULL ?= 0
 .PHONY: report report-test
@@ -204,6 +205,7 @@ report: $(GANLAB)
 
 report-test: report
 	@sh tests/report.sh $(GANLAB) out/report
+	@sh tests/formats.sh $(GANLAB) out
 
 # make classroom-test: the lesson's commands (docs/classroom.md), run in an
 # empty directory and their output checked against the lines the lesson

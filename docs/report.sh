@@ -8,8 +8,8 @@
 # formulas are MathML, which a browser shows without anything online).
 #
 # The results of OUT/NAME/ are used when they are from this revision (the
-# '# ganlab:' line of claims.tsv is what 'ganlab --version' says) and, with
-# FULL=1, from a full run; otherwise the experiment is run, --quick unless
+# '# ganlab:' line of claims.tsv is what 'ganlab --version' says), not of a
+# control run (--untrained) and, with FULL=1, from a full run; otherwise the experiment is run, --quick unless
 # FULL=1, with its figures. Run from the top of the checkout. Exit status 1
 # if an experiment stopped on an error (the page says which), else 0: a
 # claim that fails is on the page, in red, and is not an error of the page.
@@ -28,6 +28,7 @@ status=0
 fresh() {
     c=$OUT/$1/claims.tsv
     [ -f "$c" ] && grep -qxF "# ganlab: $REV" "$c" || return 1
+    ! grep -q '^# training: untrained' "$c" || return 1 # a control run
     [ "$FULL" != 1 ] || grep -qx '# mode: full' "$c"
 }
 
