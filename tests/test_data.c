@@ -283,22 +283,22 @@ END_TEST
 START_TEST(test_train_file)
 {
     char text[4096] = "# two modes\nx\n", out[4096], err[4096], cmd[1024];
-    for (int i = 0; i < 200; i++) /* a deterministic two-mode file */
+    for (int i = 0; i < 40; i++) /* a deterministic two-mode file */
         snprintf(text + strlen(text), sizeof text - strlen(text), "%.3f\n",
                  (i % 2 ? 2 : -2) + 0.5 * sin(i * 1.7));
     write_file("bi.csv", text);
-    snprintf(cmd, sizeof cmd, "train --data-file %s/bi.csv --kde-max 200 --steps 200 --log-every 100 --out %s/o1", gl_test_dir,
-             gl_test_dir);
+    snprintf(cmd, sizeof cmd, "train --data-file %s/bi.csv --steps 100 --log-every 50 --out %s/o1",
+             gl_test_dir, gl_test_dir);
     ck_assert_int_eq(gl_test_run(cmd, out, sizeof out, err, sizeof err), 0);
     ck_assert_msg(strstr(out, "jsd 0.") != NULL, "%s", out); /* an exact, finite JSD */
     char log[256], buf[65536];
     snprintf(log, sizeof log, "%s/o1/log.tsv", gl_test_dir);
     gl_test_take(log, buf, sizeof buf);
-    ck_assert(strstr(buf, "# data: kde(") && strstr(buf, "bi.csv: 200 rows") &&
-              strstr(buf, "(Silverman's rule), 200 components"));
-    /* above --kde-max (50 by default), the binned KDE */
-    snprintf(cmd, sizeof cmd, "train --data-file %s/bi.csv --steps 200 --log-every 100 --out %s/o1",
-             gl_test_dir, gl_test_dir);
+    ck_assert(strstr(buf, "# data: kde(") && strstr(buf, "bi.csv: 40 rows") &&
+              strstr(buf, "(Silverman's rule), 40 components"));
+    /* above --kde-max, the binned KDE */
+    snprintf(cmd, sizeof cmd, "train --data-file %s/bi.csv --kde-max 10 --steps 100 --log-every 50 "
+             "--out %s/o1", gl_test_dir, gl_test_dir);
     ck_assert_int_eq(gl_test_run(cmd, out, sizeof out, err, sizeof err), 0);
     ck_assert_msg(strstr(out, "jsd 0.") != NULL, "%s", out);
     gl_test_take(log, buf, sizeof buf);
