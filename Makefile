@@ -9,6 +9,10 @@
 #                      (make -j2 exps runs two at a time)
 #   make bench         steps/s of the gan1d-bench and gan2d-bench workloads
 #                      (make bench BLAS=openblas: the products through OpenBLAS)
+#   make report [FULL=1]   out/report/index.html: every experiment's claims,
+#                      figures and theory note (--quick runs unless FULL=1)
+#   make report-test   make report, then the page in headless Chromium
+#   make classroom-test   every command of docs/classroom.md, checked
 #   make deps          install the system packages (Debian)
 #   make install       bin, library, headers, ganlab.pc, man page, plots, docs,
 #                      bash completion under PREFIX (/usr/local), DESTDIR honoured
@@ -208,6 +212,29 @@ valgrind:
 	  > build/vg/valgrind-$$s.log 2>&1; st=$$?; tail -1 build/vg/valgrind-$$s.log; \
 	  [ $$st = 0 ] || { tail -40 build/vg/valgrind-$$s.log; echo "valgrind: $$s failed"; exit 1; }; done
 
+# make report [FULL=1]: out/report/index.html, one page for every experiment
+# of experiments/list.h (docs/report.sh): this revision's results in out/NAME/
+# where they are there (full ones for FULL=1), else a --quick run (a full one
+# for FULL=1). make report-test then opens the page in headless Chromium and
+# checks it (tests/report.sh; out/report/screenshot.png), and checks
+# docs/formats.md against the files the experiments wrote (tests/formats.sh).
+DEPS_APT += pandoc chromium
+FULL ?= 0
+.PHONY: report report-test
+report: $(GANLAB)
+	@GANLAB_DATADIR=$(CURDIR) sh docs/report.sh $(GANLAB) out $(FULL)
+
+report-test: report
+	@sh tests/report.sh $(GANLAB) out/report
+	@sh tests/formats.sh $(GANLAB) out
+
+# make classroom-test: the lesson's commands (docs/classroom.md), run in an
+# empty directory and their output checked against the lines the lesson
+# shows (tests/classroom.py); about 35 s of CPU, so not part of check.
+.PHONY: classroom-test
+classroom-test: $(GANLAB)
+	@python3 tests/classroom.py $(GANLAB) docs/classroom.md
+
 # make bench [BENCH_STEPS=N] [BENCH_STEPS2D=N]: steps/s of gan1d-bench and
 # gan2d-bench, and of PyTorch on the same workloads when python3 has torch;
 # the exact-JSD log row and the nine D_f (bench/README.md). Not part of check.
@@ -316,6 +343,13 @@ $(BUILD)/datadir.h: FORCE
 	@t=$@.tmp.$$$$; echo '#define GL_DATADIR "$(PKGDATADIR)"' > $$t; \
 	if cmp -s $$t $@; then rm -f $$t; else mv -f $$t $@; fi
 $(BUILD)/src/cli/plot.o: $(BUILD)/datadir.h
+# the objects that write the revision (GL_GIT_REV) into --version and the
+# results' metadata are rebuilt when it changes, so that no file is labelled
+# with the revision of an older build (make report compares the two)
+$(BUILD)/gitrev: FORCE
+	@mkdir -p $(dir $@)
+	@t=$@.tmp.$$$$; echo '$(GIT_REV)' > $$t; if cmp -s $$t $@; then rm -f $$t; else mv -f $$t $@; fi
+$(BUILD)/src/cli/main.o $(BUILD)/src/cli/cmd_train.o $(BUILD)/experiments/exp.o: $(BUILD)/gitrev
 $(BUILD)/src/cli/plot.o: CFLAGS += -I$(BUILD)
 
 # the man page: docs/ganlab.1.in with the binary's --help texts (docs/man.sh)

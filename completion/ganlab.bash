@@ -62,7 +62,7 @@ _ganlab()
     --out)
         COMPREPLY=($(compgen -d -- "$cur"))
         return 0 ;;
-    --model | --samples | --save)
+    --model | --samples | --save | --data-file)
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0 ;;
     esac

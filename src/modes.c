@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "args.h"
+#include "data.h"
 
 int gl_modes_check(const gl_mix *m, gl_err *err)
 {
@@ -106,90 +106,9 @@ int gl_modes_score(const gl_mix *m, const double *x, size_t n, size_t *counts, g
     return GL_OK;
 }
 
-/* Parses the coordinates of one line into x[0..dim-1]; 0 for a blank or
- * comment line, 1 for a sample, -1 (and a message in why) if malformed. */
-static int parse_line(char *line, int dim, double *x, char *why, size_t nwhy)
-{
-    char *hash = strchr(line, '#');
-    if (hash)
-        *hash = '\0';
-    int k = 0;
-    char *p = line;
-    for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-            p++;
-        if (!*p)
-            break;
-        size_t len = strcspn(p, " \t\r\n");
-        char tok[64];
-        double v;
-        if (len >= sizeof tok || (memcpy(tok, p, len), tok[len] = '\0',
-                                  gl_args_double("", tok, &v, NULL))) {
-            snprintf(why, nwhy, "\"%.*s\" is not a finite number", (int)(len > 40 ? 40 : len), p);
-            return -1;
-        }
-        if (k == dim) {
-            snprintf(why, nwhy, "more than %d coordinate%s (the data are %d-D)", dim,
-                     dim == 1 ? "" : "s", dim);
-            return -1;
-        }
-        x[k++] = v;
-        p += len;
-    }
-    if (k == 0)
-        return 0;
-    if (k < dim) {
-        snprintf(why, nwhy, "%d coordinate%s, the data are %d-D", k, k == 1 ? "" : "s", dim);
-        return -1;
-    }
-    return 1;
-}
-
 int gl_modes_read(FILE *f, const char *name, int dim, double **xs, size_t *n, gl_err *err)
 {
-    if (!f || !name || !xs || !n || (dim != 1 && dim != 2))
+    if (dim != 1 && dim != 2)
         return gl_err_set(err, GL_EINVAL, "gl_modes_read: NULL argument or dim not 1 or 2");
-    char *line = NULL, why[128];
-    size_t cap = 0, nline = 0, lcap = 0;
-    ssize_t len;
-    int s = GL_OK;
-    *xs = NULL;
-    *n = 0;
-    while ((len = getline(&line, &lcap, f)) >= 0) {
-        double x[2];
-        nline++;
-        /* a NUL would end the line early, silently dropping what follows */
-        if (strlen(line) != (size_t)len) {
-            s = gl_err_set(err, GL_EINVAL, "%s:%zu: binary data (a NUL byte)", name, nline);
-            break;
-        }
-        int k = parse_line(line, dim, x, why, sizeof why);
-        if (k < 0) {
-            s = gl_err_set(err, GL_EINVAL, "%s:%zu: %s", name, nline, why);
-            break;
-        }
-        if (k == 0)
-            continue;
-        if (*n == cap) {
-            size_t nc = cap ? 2 * cap : 1024;
-            double *b = realloc(*xs, nc * (size_t)dim * sizeof *b);
-            if (!b) {
-                s = gl_err_set(err, GL_ENOMEM, "%s: out of memory after %zu samples", name, *n);
-                break;
-            }
-            *xs = b;
-            cap = nc;
-        }
-        memcpy(*xs + *n * (size_t)dim, x, (size_t)dim * sizeof *x);
-        (*n)++;
-    }
-    if (!s && ferror(f))
-        s = gl_err_set(err, GL_EIO, "%s: read error after line %zu", name, nline);
-    free(line);
-    if (s || *n == 0) {
-        free(*xs);
-        *xs = NULL;
-        *n = 0;
-    }
-    return s;
+    return gl_data_read(f, name, dim, xs, n, NULL, err);
 }

@@ -55,12 +55,14 @@ int gl_modes_score(const gl_mix *m, const double *x, size_t n, size_t *counts, g
                    gl_err *err);
 
 /* Reads a sample file: one sample per line, its dim (1 or 2) coordinates
- * plain decimal numbers (args.h) separated by spaces or tabs; blank lines and
- * text after '#' are ignored. *xs gets a newly allocated row-major array of
- * the *n samples (NULL if there are none; the caller frees it). On failure
- * nothing is allocated and err says "NAME:LINE: what is wrong" (a number that
- * does not parse or is not finite, too few or too many coordinates, a NUL
- * byte), name being how the file is called in messages. */
+ * plain decimal numbers (args.h) separated by spaces, tabs or commas; blank
+ * lines, text after '#' and a first line of column names are ignored: the
+ * data-file format of data.h, through gl_data_read. *xs gets a newly
+ * allocated row-major array of the *n samples (NULL if there are none; the
+ * caller frees it). On failure nothing is allocated and err says
+ * "NAME:LINE: what is wrong" (a number that does not parse or is not finite,
+ * too few or too many coordinates, a NUL byte), name being how the file is
+ * called in messages. */
 int gl_modes_read(FILE *f, const char *name, int dim, double **xs, size_t *n, gl_err *err);
 
 #endif

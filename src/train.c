@@ -11,6 +11,7 @@
 #include <gsl/gsl_randist.h>
 
 
+#include "data.h"
 #include "loss.h"
 #include "num.h"
 
@@ -162,6 +163,8 @@ gl_gan_cfg gl_gan_cfg_default(void)
     c.real_noise_until = 0.5;
     c.freeze_g = 0;
     c.ncond = 0;
+    c.rows = NULL;
+    c.nrows = 0;
     return c;
 }
 
@@ -189,6 +192,8 @@ static int check_cfg(const gl_gan_cfg *cfg, size_t dim, gl_err *err)
                           cfg->lr_d, cfg->lr_g);
     if (dim == 0)
         return gl_err_set(err, GL_EINVAL, "data dimension 0, need >= 1");
+    if (cfg->rows && cfg->nrows == 0)
+        return gl_err_set(err, GL_EINVAL, "data rows given, but nrows = 0");
     int st = gl_sched_check(&cfg->sched, err);
     if (st)
         return st;
@@ -383,7 +388,10 @@ static void add_real_noise(gl_gan *w, const gsl_rng *r)
 static void d_forward(gl_gan *w, const gl_mix *data, const gsl_rng *r)
 {
     size_t B = w->cfg.batch, dim = w->dim;
-    gl_mix_sample(data, r, B, w->xd);
+    if (w->cfg.rows)
+        gl_data_sample(w->cfg.rows, w->cfg.nrows, (int)dim, r, B, w->xd);
+    else
+        gl_mix_sample(data, r, B, w->xd);
     add_real_noise(w, r);
     draw_noise(w, r, w->z);
     gl_mlp_forward(w->G, w->z, B, w->xd + B * dim);
@@ -600,6 +608,9 @@ static int check_run(const gl_gan *w, const gl_mix *data, const gsl_rng *r, cons
         return gl_err_set(err, GL_EINVAL, "data are %d-D, the workspace was built for %zu-D",
                           data->dim, w->dim);
     size_t L = w->cfg.ncond;
+    if (L && w->cfg.rows)
+        return gl_err_set(err, GL_EINVAL, "conditioning labels the data's mixture components: "
+                          "rows from a file have none");
     if (L && data->n % L)
         return gl_err_set(err, GL_EINVAL, "%zu labels need data whose components (%zu) fall into "
                           "%zu equal groups", L, data->n, L);

@@ -140,6 +140,13 @@ typedef struct {
      * (x, onehot(y)): data_dim + L inputs, on the real rows and on the fake
      * ones alike. Not with pack or r1. */
     size_t ncond;
+    /* Data from a file (data.h): non-NULL, every D-step draws its real rows
+     * uniformly, with replacement, from these nrows rows (data_dim columns
+     * each, row-major; gl_data_sample) instead of sampling the data
+     * mixture, which stays the exact side (the file's KDE) and gives the
+     * dimension. Not copied: they must outlive the workspace (default NULL). */
+    const double *rows;
+    size_t nrows;
 } gl_gan_cfg;
 
 /* The configuration above with every default; set fields by name:

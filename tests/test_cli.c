@@ -124,7 +124,7 @@ START_TEST(test_errors_exit_2)
         {"exp nosuch", "unknown experiment"},
         {"exp optimal-d --seed x", "--seed"},
         {"exp optimal-d --steps 0 --out /tmp/ganlab-cli-never", "--steps"},
-        {"train --out /tmp/ganlab-cli-never", "--data SPEC is required"},
+        {"train --out /tmp/ganlab-cli-never", "--data SPEC or --data-file FILE is required"},
         {"train --data 'N(0,-1)' --out /tmp/ganlab-cli-never", "column 5"},
         {"train --data 'N(0,1)' --steps 0 --out /tmp/ganlab-cli-never", "--steps must be in 1..1000000000, got 0"},
         {"train --data 'N(0,1)' --steps", "option --steps needs a value"},

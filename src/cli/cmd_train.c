@@ -13,6 +13,7 @@
 #include "args.h"
 #include "cli.h"
 #include "cli_live.h"
+#include "data.h"
 #include "metrics.h"
 #include "mix.h"
 #include "model.h"
@@ -24,6 +25,7 @@
 
 static const char train_head[] =
     "usage: ganlab train --data SPEC [options]\n"
+    "       ganlab train --data-file FILE [--bw H] [--kde-max N] [options]\n"
     "\n"
     "Trains a GAN on samples of the mixture SPEC (Algorithm 1 of Goodfellow et al.\n"
     "2014: k D-steps, then one G-step) and writes DIR/log.tsv, one row every N steps\n"
@@ -42,6 +44,13 @@ static const char train_head[] =
     "line goes to stdout.\n"
     "\n"
     "  --data SPEC         the data distribution, 1-D or 2-D (docs/spec.md)\n"
+    "  --data-file FILE    data from a file instead: 1 or 2 columns of numbers\n"
+    "                      (whitespace, TSV or CSV; '#' comments; a header row is\n"
+    "                      skipped); training samples its rows, and p_data for every\n"
+    "                      exact quantity is their Gaussian KDE (docs/train.md)\n"
+    "  --bw H              the KDE's bandwidth on every axis (default: Silverman's rule)\n"
+    "  --kde-max N         most components of the exact side's KDE (default 50):\n"
+    "                      above N rows it is the binned KDE (docs/train.md)\n"
     "  --recipe NAME       the settings the options below start from:\n";
 
 static const char train_tail[] =
@@ -76,13 +85,15 @@ static const char train_tail[] =
     "                      with or without --live; the same seed gives the same movie\n";
 
 typedef struct {
-    const char *spec, *outdir, *save, *recipe;
+    const char *spec, *outdir, *save, *recipe, *file;
     unsigned long seed;
     size_t log_every;
     int conditional;
     gl_recipe r;
     cli_live_opts live;
     int step;
+    gl_data_cfg kde;
+    gl_data *data; /* --data-file's rows and KDE, loaded by parse; setup takes it */
 } train_opts;
 
 /* text folded at spaces into lines of at most 80 columns after indent */
@@ -129,6 +140,30 @@ static int p_recipe(const char *t, void *dst, gl_err *err)
     return GL_OK;
 }
 
+/* The data source: the mixture of --data SPEC (*P, the caller's to free),
+ * or --data-file's rows and KDE (o->data, *P its KDE, o->data's). */
+static int open_data(train_opts *o, gl_mix **P, gl_err *err)
+{
+    if (!!o->spec == !!o->file)
+        return gl_err_set(err, GL_EINVAL, o->spec ? "--data and --data-file: give one"
+                                                  : "--data SPEC or --data-file FILE is required");
+    if (o->spec && (o->kde.bw > 0 || o->kde.max_comp != GL_DATA_MAXCOMP))
+        return gl_err_set(err, GL_EINVAL, "--bw and --kde-max go with --data-file");
+    if (o->file) {
+        if (gl_data_load(o->file, &o->kde, &o->data, err))
+            return GL_EINVAL; /* the message names the file (and line) */
+        *P = o->data->kde;
+        o->r.gan.rows = o->data->rows;
+        o->r.gan.nrows = o->data->n;
+        return GL_OK;
+    }
+    if (strpbrk(o->spec, "\r\n"))
+        return gl_err_set(err, GL_EINVAL, "--data: the spec must be on one line");
+    if (gl_mix_parse(o->spec, P, err))
+        return gl_err_prefix(err, "--data");
+    return GL_OK;
+}
+
 /* --recipe first (the other options change it), then everything */
 static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err *err)
 {
@@ -136,6 +171,7 @@ static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err 
     o->outdir = "out/train";
     o->recipe = "default";
     o->seed = 1;
+    o->kde = gl_data_cfg_default();
     const gl_argspec cli[] = {
         {.name = "data", .type = GL_ARG_STR, .dst = &o->spec},
         {.name = "recipe", .type = GL_ARG_FN, .dst = &o->recipe, .parse = p_recipe},
@@ -149,6 +185,9 @@ static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err 
         {.name = "live-every", .type = GL_ARG_SIZE, .dst = &o->live.every, .min = 1, .max = 1e9},
         {.name = "movie", .type = GL_ARG_STR, .dst = &o->live.movie},
         {.name = "step", .type = GL_ARG_FLAG, .dst = &o->step},
+        {.name = "data-file", .type = GL_ARG_STR, .dst = &o->file},
+        {.name = "bw", .type = GL_ARG_DOUBLE, .dst = &o->kde.bw, .min = 0, .max = 1e6, .open_min = 1},
+        {.name = "kde-max", .type = GL_ARG_SIZE, .dst = &o->kde.max_comp, .min = 1, .max = 1e6},
     };
     enum { NCLI = sizeof cli / sizeof cli[0] };
     gl_argspec specs[NCLI + GL_RECIPE_NSPECS];
@@ -161,10 +200,6 @@ static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err 
         if (gl_args_parse(argc, argv, specs, n, err))
             return GL_EINVAL;
     }
-    if (!o->spec)
-        return gl_err_set(err, GL_EINVAL, "--data SPEC is required");
-    if (strpbrk(o->spec, "\r\n"))
-        return gl_err_set(err, GL_EINVAL, "--data: the spec must be on one line");
     o->live.live |= o->step;
     if ((o->live.term || o->live.every) && !o->live.live && !o->live.movie)
         return gl_err_set(err, GL_EINVAL, "--live-term and --live-every go with --live, --step "
@@ -172,16 +207,21 @@ static int parse(int argc, char **argv, train_opts *o, size_t *data_dim, gl_err 
     if (o->conditional && (o->live.live || o->live.movie))
         return gl_err_set(err, GL_EINVAL, "--live, --step and --movie draw an unconditional G "
                           "(one p_g); with --conditional there is one per label: not supported");
+    if (o->conditional && o->file)
+        return gl_err_set(err, GL_EINVAL, "--conditional labels the components of --data SPEC; "
+                          "a --data-file's rows have no labels");
     gl_mix *P = NULL;
-    if (gl_mix_parse(o->spec, &P, err))
-        return gl_err_prefix(err, "--data");
+    int s = open_data(o, &P, err);
+    if (s)
+        return s;
     *data_dim = (size_t)P->dim;
     if (!o->log_every)
         o->log_every = o->r.gan.steps >= 100 ? o->r.gan.steps / 100 : 1;
-    int s = gl_recipe_finish(&o->r, &ro, P, err);
+    s = gl_recipe_finish(&o->r, &ro, P, err);
     if (!s && o->conditional)
         o->r.gan.ncond = P->n;
-    gl_mix_free(P);
+    if (!o->data)
+        gl_mix_free(P);
     return s;
 }
 
@@ -224,7 +264,8 @@ static int hook(void *ctx, const gl_gan_stats *s)
     return lv || cli_signal;
 }
 
-static void put_meta(gl_rec *rec, const train_opts *o, size_t dim)
+static void put_meta(gl_rec *rec, const train_opts *o, const gl_mix *P, const gl_data *data,
+                     size_t dim)
 {
     const gl_gan_cfg *c = &o->r.gan;
     const gl_rig_arch *a = &o->r.arch;
@@ -233,7 +274,19 @@ static void put_meta(gl_rec *rec, const train_opts *o, size_t dim)
     gl_mlp_hidden_text((c->pack > 1 ? c->pack : 1) * dim + c->ncond, &a->d, 1, d, sizeof d);
     gl_sched_text(&c->sched, sch, sizeof sch);
     gl_rec_meta(rec, "command", "train");
-    gl_rec_meta(rec, "data", "%s", o->spec);
+    gl_rec_meta(rec, "data", "%s", P->spec);
+    if (data) {
+        gl_rec_meta(rec, "data_file", "%s: %zu rows, sampled uniformly with replacement", o->file,
+                    data->n);
+        char bw[64];
+        snprintf(bw, sizeof bw, dim == 2 ? "%.6g (x), %.6g (y)" : "%.6g", data->bw[0], data->bw[1]);
+        gl_rec_meta(rec, "kde", "p_data of the exact quantities: the rows' Gaussian KDE, bandwidth "
+                    "%s (%s), %zu components%s", bw, o->kde.bw > 0 ? "--bw" : "Silverman's rule",
+                    P->n, data->cell > 0 ? ", binned (docs/train.md)" : "");
+        if (data->cell > 0)
+            gl_rec_meta(rec, "kde_cells", "%.6g bandwidths on each axis; at most --kde-max %zu",
+                        data->cell, o->kde.max_comp);
+    }
     gl_rec_meta(rec, "recipe", "%s, then the options given", o->recipe);
     gl_rec_meta(rec, "loss", "%s", gl_loss_name(c->loss));
     gl_rec_meta(rec, "k", "%zu", c->k);
@@ -318,6 +371,7 @@ static int write_pg(gl_rec *rec, const gl_mix *P, gl_pushforward *pf, gl_mlp *D,
 
 typedef struct {
     gl_mix *P;
+    gl_data *data; /* --data-file's rows and KDE (P is then data->kde), else NULL */
     gl_rig rig;
     gsl_rng *r;
     gl_rec *rec;
@@ -331,7 +385,10 @@ static void run_free(run_state *st)
     gl_watch_free(st->log.watch);
     gl_rig_free(&st->rig);
     gsl_rng_free(st->r);
-    gl_mix_free(st->P);
+    if (st->data)
+        gl_data_free(st->data);
+    else
+        gl_mix_free(st->P);
 }
 
 static size_t gcd(size_t a, size_t b)
@@ -357,9 +414,14 @@ static size_t hook_every(const train_opts *o)
 static int setup(run_state *st, train_opts *o, gl_err *err)
 {
     memset(st, 0, sizeof *st);
-    int s = gl_mix_parse(o->spec, &st->P, err);
-    if (s)
+    int s = GL_OK;
+    if (o->data) { /* parse loaded it */
+        st->data = o->data;
+        st->P = st->data->kde;
+        o->data = NULL;
+    } else if ((s = gl_mix_parse(o->spec, &st->P, err))) {
         return s;
+    }
     if (!(st->r = gsl_rng_alloc(gsl_rng_mt19937)))
         return gl_err_set(err, GL_ENOMEM, "out of memory");
     gsl_rng_set(st->r, o->seed);
@@ -374,7 +436,7 @@ static int setup(run_state *st, train_opts *o, gl_err *err)
         (o->r.gan.ncond && (s = gl_watch_cond(st->log.watch, o->r.gan.ncond, err))) ||
         (s = gl_rec_begin(&st->rec, o->outdir, err)))
         return s;
-    put_meta(st->rec, o, dim);
+    put_meta(st->rec, o, st->P, st->data, dim);
     st->log.steps = o->r.gan.steps;
     st->log.tty = isatty(STDERR_FILENO);
     return open_log(st->rec, o, st->log.watch, st->P->dim, &st->log.log, err);
@@ -481,7 +543,7 @@ static int finish(run_state *st, const train_opts *o, gl_err *err)
     if (!s)
         s = gl_rec_commit(st->rec, err);
     if (!s && o->save) {
-        gl_model_meta meta = {(char *)o->spec, o->r.gan.noise, o->r.gan.zdim, o->r.gan.ncond};
+        gl_model_meta meta = {st->P->spec, o->r.gan.noise, o->r.gan.zdim, o->r.gan.ncond};
         s = gl_model_save(o->save, st->rig.G, st->rig.D, &meta, err);
     }
     return s;
@@ -511,10 +573,14 @@ int cmd_train(int argc, char **argv)
     size_t dim;
     gl_err err;
     gl_err_clear(&err);
-    if (parse(argc, argv, &o, &dim, &err))
+    if (parse(argc, argv, &o, &dim, &err)) {
+        gl_data_free(o.data);
         return cli_fail("train", "%s (try 'ganlab train --help')", err.msg);
-    if (o.save && gl_rec_check_target(o.save, &err)) /* before training, not after */
+    }
+    if (o.save && gl_rec_check_target(o.save, &err)) { /* before training, not after */
+        gl_data_free(o.data);
         return cli_fail("train", "--save: %s", err.msg);
+    }
     run_state st;
     int rc = 0;
     if (setup(&st, &o, &err)) {

@@ -15,7 +15,7 @@ static const char usage[] =
     "commands:\n"
     "  div    --p SPEC --q SPEC [--f NAME]...   every f-divergence D_f(P||Q), exact\n"
     "  value  --p SPEC --g SPEC                 V(D*,G), JSD and the -log 4 identity\n"
-    "  train  --data SPEC [options]             train a GAN; log.tsv with the exact JSD\n"
+    "  train  --data SPEC|--data-file FILE ...  train a GAN; log.tsv with the exact JSD\n"
     "  sample --model FILE -n N [--seed S]      samples of a generator saved by train --save\n"
     "  dirac  --update sim|alt --h X --steps N  the Dirac-GAN's gradient play, as TSV\n"
     "  fit    --p SPEC --f NAME [--init MU,S]   the Gaussian minimising D_f(P||N(mu,sigma))\n"
