@@ -699,7 +699,7 @@ static int df_props(gl_tsv *t, double *dmin, double *dself, double *jsym, gl_err
 {
     int s = GL_OK;
     *dmin = INFINITY, *dself = 0, *jsym = 0;
-    gl_tsv_header(t, 5, (const char *const[]){"f", "pair", "D_f(P||Q)", "D_f(Q||P)", "D_f(P||P)"});
+    gl_tsv_header(t, 5, (const char *const[]){"f", "pair", "D_f(P,Q)", "D_f(Q,P)", "D_f(P,P)"});
     for (size_t k = 0; k < NFPAIRS && !s; k++) {
         gl_mix *P = NULL, *Q = NULL;
         if (!(s = gl_mix_parse(FPAIRS[k][0], &P, err)) && !(s = gl_mix_parse(FPAIRS[k][1], &Q, err)))
