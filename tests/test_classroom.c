@@ -26,20 +26,7 @@ static char out[1 << 20], err[1 << 14];
 
 #define DATA1 "--data '0.5*N(-2,0.5)+0.5*N(2,0.5)' --recipe textbook"
 
-static int ganlab(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-static int ganlab(const char *fmt, ...)
-{
-    char args[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    return gl_test_run(args, out, sizeof out, err, sizeof err);
-}
+#define ganlab(...) gl_test_runf(out, sizeof out, err, sizeof err, __VA_ARGS__)
 
 static size_t count(const char *s, const char *pat)
 {

@@ -20,20 +20,7 @@
 
 static char out[65536], err[8192];
 
-static int ganlab(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-static int ganlab(const char *fmt, ...)
-{
-    char args[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    return gl_test_run(args, out, sizeof out, err, sizeof err);
-}
+#define ganlab(...) gl_test_runf(out, sizeof out, err, sizeof err, __VA_ARGS__)
 
 /* mode-collapse in quick mode on three configurations, 6 runs: 400 steps on
  * the ring, 2000 on the grid (the last two runs, so that an interrupt after

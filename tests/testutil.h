@@ -6,6 +6,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,22 @@ static inline int gl_test_run(const char *args, char *out, size_t nout, char *er
     gl_test_take(po, out, nout);
     gl_test_take(pe, err, nerr);
     return WEXITSTATUS(st);
+}
+
+/* gl_test_run with the arguments formatted printf-style */
+static inline int gl_test_runf(char *out, size_t nout, char *err, size_t nerr, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+static inline int gl_test_runf(char *out, size_t nout, char *err, size_t nerr, const char *fmt, ...)
+{
+    char args[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    return gl_test_run(args, out, nout, err, nerr);
 }
 
 #endif
