@@ -174,8 +174,15 @@ Suite *controls_suite(void)
     TCase *c = tcase_create("core");
     tcase_set_timeout(c, 60);
     tcase_add_checked_fixture(c, gl_test_mkdir, gl_test_rmdir);
-    tcase_add_loop_test(c, test_untrained_fails_trained_claims, 0, (int)gl_nexperiments);
     tcase_add_test(c, test_untrained_deterministic);
     suite_add_tcase(s, c);
+    /* every experiment's control run: tagged, so that make check SANITIZE=1
+     * can leave it out (CK_EXCLUDE_TAGS: its budget); make check runs it */
+    TCase *all = tcase_create("every-experiment");
+    tcase_set_tags(all, "controls");
+    tcase_set_timeout(all, 60);
+    tcase_add_checked_fixture(all, gl_test_mkdir, gl_test_rmdir);
+    tcase_add_loop_test(all, test_untrained_fails_trained_claims, 0, (int)gl_nexperiments);
+    suite_add_tcase(s, all);
     return s;
 }
