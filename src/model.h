@@ -2,20 +2,26 @@
 /* model.h — a trained GAN on disk: generator, discriminator and what they
  * were trained on, in a versioned text format that reloads bit for bit.
  *
- * Format version 1 (docs/train.md has an example):
+ * Format version 2 (docs/train.md has an example); version 1 is the same
+ * without the optional keys X.out and X.norm, and still loads:
  *
- *   ganlab-model 1
+ *   ganlab-model 2
  *   data: SPEC                 the data spec (one line, may be empty)
  *   noise: normal|uniform      p_z: N(0, I) or U(-1, 1)^zdim
  *   zdim: N                    == G's inputs
  *   G.sizes: 1,16,16,1         layer sizes, inputs first
  *   G.act: tanh                hidden activation (mlp.h names)
  *   G.leak: 0.20000000000000001   %.17g
- *   D.sizes: ...               the same three keys for D
+ *   G.out: tanh                optional: the output activation (absent: linear)
+ *   G.norm: batch K            optional: batch normalisation (bn.h) of G's K hidden
+ *   M V                        units (absent: none), then K lines, one per unit in
+ *   ...                        layer order: its running mean and variance, %.17g
+ *   D.sizes: ...               the same keys for D
  *   D.act: ...
  *   D.leak: ...
  *   G.params: N                N = G->nparams, then N lines, one %.17g each
- *   ...                        (mlp.h's layout: W_l row-major, then b_l)
+ *   ...                        (mlp.h's layout: W_l row-major, then b_l; with
+ *                              norm, then gamma_l, beta_l of each hidden layer)
  *   D.params: M                then M lines
  *   ...
  *   end
@@ -36,7 +42,7 @@
 #include "gl.h"
 #include "mlp.h"
 
-#define GL_MODEL_VERSION 1
+#define GL_MODEL_VERSION 2
 
 typedef struct {
     char *data;     /* data spec text; owned (gl_model_meta_clear frees it) */

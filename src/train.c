@@ -11,6 +11,7 @@
 #include <gsl/gsl_randist.h>
 
 
+#include "bn.h"
 #include "loss.h"
 #include "num.h"
 
@@ -57,7 +58,9 @@ int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
     for (size_t t = 0; t < cfg->steps; t++) {
         gl_mix_sample(P, r, B, x);           /* rows 0..B-1: real, label 1 */
         gl_mix_sample(G, r, B, x + B * dim); /* rows B..2B-1: fake, label 0 */
+        gl_bn_set(D, GL_MLP_TRAIN, 2);       /* batch norm: each half by its own statistics */
         gl_mlp_forward(D, x, 2 * B, a);
+        gl_bn_set(D, GL_MLP_EVAL, 1);
         loss = gl_loss_bce_logits(a, B, 1.0, 1.0, da) +
                gl_loss_bce_logits(a + B, B, 0.0, 1.0, da + B);
         if (!isfinite(loss)) {
@@ -199,6 +202,16 @@ static int check_nets(const gl_mlp *G, const gl_mlp *D, const gl_optim *og, cons
         return gl_err_set(err, GL_EINVAL,
                           "discriminator optimiser has %zu parameters, the discriminator %zu",
                           od->n, D->nparams);
+    if (D->norm && cfg->r1 > 0)
+        return gl_err_set(err, GL_EINVAL, "the R1 penalty is not supported with a batch-"
+                          "normalised discriminator (its gradient through the batch statistics "
+                          "couples the samples)");
+    if (D->norm && m > 1)
+        return gl_err_set(err, GL_EINVAL, "packing (pack %zu) is not supported with a batch-"
+                          "normalised discriminator", m);
+    if (D->outact != GL_ACT_LINEAR)
+        return gl_err_set(err, GL_EINVAL, "the discriminator's output must be linear (a logit "
+                          "or a score), got %s", gl_act_name(D->outact));
     return GL_OK;
 }
 
@@ -305,6 +318,22 @@ static double real_noise_at(const gl_gan_cfg *c, size_t t)
     return c->real_noise > 0 && (double)t < until ? c->real_noise * (1 - (double)t / until) : 0;
 }
 
+/* Batch norm (bn.h): the forward passes of training use batch statistics (G
+ * frozen: without updating its running averages, so that it stays as
+ * initialised), D's with dgroups groups (2 in the D-step: its real and fake
+ * rows each by their own statistics); everything else (hooks, callers) sees
+ * the networks in evaluation mode (dgroups 0). */
+static void nets_mode(gl_gan *w, size_t dgroups)
+{
+    if (!dgroups) {
+        gl_bn_set(w->G, GL_MLP_EVAL, 1);
+        gl_bn_set(w->D, GL_MLP_EVAL, 1);
+        return;
+    }
+    gl_bn_set(w->G, w->cfg.freeze_g ? GL_MLP_BATCH : GL_MLP_TRAIN, 1);
+    gl_bn_set(w->D, GL_MLP_TRAIN, dgroups);
+}
+
 static void d_forward(gl_gan *w, const gl_mix *data, const gsl_rng *r)
 {
     size_t B = w->cfg.batch, dim = w->dim;
@@ -314,8 +343,10 @@ static void d_forward(gl_gan *w, const gl_mix *data, const gsl_rng *r)
         for (size_t i = 0; i < B * dim; i++)
             w->xd[i] += gsl_ran_gaussian_ziggurat(r, s);
     draw_noise(w, r, w->z);
+    nets_mode(w, 2);
     gl_mlp_forward(w->G, w->z, B, w->xd + B * dim);
     gl_mlp_forward(w->D, w->xd, 2 * w->rows, w->ad); /* [2B x dim] read as [2B/m x m dim] */
+    nets_mode(w, 0);
 }
 
 /* dL_D/da, then D->grads = dL_D/dtheta_D. Returns L_D if value, else 0 (the
@@ -339,8 +370,10 @@ static double d_backward(gl_gan *w, int value)
 static void g_forward(gl_gan *w, const double *z)
 {
     size_t B = w->cfg.batch;
+    nets_mode(w, 1);
     gl_mlp_forward(w->G, z, B, w->xg);
     gl_mlp_forward(w->D, w->xg, w->rows, w->ag);
+    nets_mode(w, 0);
 }
 
 /* dL_G/da -> (through D, its gradients untouched) dL_G/dx -> (through G)
