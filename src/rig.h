@@ -35,6 +35,10 @@ typedef struct {
      * mode at the centre of a symmetric mixture (default 0: biases 0) */
     double gspread;
     size_t dmaxbatch;       /* D's batch capacity if more than the 2 batch / pack rows training needs */
+    /* batch normalisation (bn.h) of G's and of D's hidden layers, never of
+     * G's output or D's input (default 0, 0) */
+    int gnorm, dnorm;
+    gl_act gout;            /* G's output activation: linear (default) or tanh */
 } gl_rig_arch;
 
 gl_rig_arch gl_rig_arch_default(void);
