@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "bn.h"
 #include "num.h"
 #include "quad.h"
 
@@ -110,12 +111,23 @@ void gl_metrics_d_max(const gl_mix *P, const gl_mix *G, const double *x, const d
 typedef struct {
     const gl_mix *P;
     gl_pushforward *pf;
+    int tanh_out; /* p_g is that of tanh(u), pf the pushforward of u */
 } pf_ctx;
+
+/* log p_g(x); for x = tanh(u): log p_u(atanh x) - log(1 - x^2), -inf off (-1, 1) */
+static double pf_logpdf(const pf_ctx *c, double x)
+{
+    if (!c->tanh_out)
+        return gl_pushforward_logpdf(c->pf, x);
+    if (!(fabs(x) < 1))
+        return isnan(x) ? x : -INFINITY;
+    return gl_pushforward_logpdf(c->pf, atanh(x)) - log1p(-x * x);
+}
 
 static double jsd_pf_h(double x, void *p)
 {
     const pf_ctx *c = p;
-    return gl_fdiv_get(GL_F_JS)->integrand(gl_mix_logpdf(c->P, &x), gl_pushforward_logpdf(c->pf, x));
+    return gl_fdiv_get(GL_F_JS)->integrand(gl_mix_logpdf(c->P, &x), pf_logpdf(c, x));
 }
 
 /* log p_data has near-corners where its dominant component changes */
@@ -125,8 +137,17 @@ static double jsd_pf_split(double x, void *p)
     return (double)gl_mix_top(c->P, &x);
 }
 
+static int jsd_pf(const gl_mix *P, gl_pushforward *pf, int tanh_out, gl_quad_workspace *ws,
+                  double *jsd, double *abserr, gl_err *err);
+
 int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws, double *jsd,
                       double *abserr, gl_err *err)
+{
+    return jsd_pf(P, pf, 0, ws, jsd, abserr, err);
+}
+
+static int jsd_pf(const gl_mix *P, gl_pushforward *pf, int tanh_out, gl_quad_workspace *ws,
+                  double *jsd, double *abserr, gl_err *err)
 {
     if (!P || !pf)
         return gl_err_set(err, GL_EINVAL, "gl_metrics_jsd_pf: NULL argument");
@@ -145,8 +166,10 @@ int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws
     }
     size_t np = gl_mix_breakpoints(P, 0, bp, mp);
     gl_pushforward_breakpoints(pf, bp + np, ng);
+    for (size_t i = np; tanh_out && i < np + ng; i++)
+        bp[i] = tanh(bp[i]);
     size_t n = gl_num_sort_unique(bp, np + ng);
-    pf_ctx c = {P, pf};
+    pf_ctx c = {P, pf, tanh_out};
     s = n >= 2 ? gl_quad_line_split(jsd_pf_h, jsd_pf_split, &c, bp, n, ws, jsd, abserr, err)
                : gl_err_set(err, GL_EINVAL, "fewer than 2 breakpoints");
     gl_quad_workspace_free(tmp);
@@ -165,6 +188,7 @@ int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws
 struct gl_metrics_gen {
     gl_pushforward *pf, *fine;
     gl_quad_workspace *ws;
+    gl_mlp *G, *plain; /* plain: G before its tanh output (gl_bn_fold), else NULL */
 };
 
 void gl_metrics_gen_free(gl_metrics_gen *m)
@@ -174,6 +198,7 @@ void gl_metrics_gen_free(gl_metrics_gen *m)
     gl_pushforward_free(m->pf);
     gl_pushforward_free(m->fine);
     gl_quad_workspace_free(m->ws);
+    gl_mlp_free(m->plain);
     free(m);
 }
 
@@ -181,8 +206,16 @@ int gl_metrics_gen_alloc(gl_metrics_gen **out, gl_mlp *G, gl_noise noise, gl_err
 {
     gl_metrics_gen *m = calloc(1, sizeof *m);
     int s = m ? GL_OK : gl_err_set(err, GL_ENOMEM, "out of memory");
-    if (!s && !(s = gl_pushforward_alloc(&m->pf, G, noise, GL_PUSHFORWARD_NGRID, err)) &&
-        !(s = gl_pushforward_alloc(&m->fine, G, noise, 8 * GL_PUSHFORWARD_NGRID, err)))
+    gl_mlp *net = G;
+    if (!s && G->outact != GL_ACT_LINEAR) { /* push u through, then x = tanh u */
+        s = gl_mlp_alloc(&m->plain, G->nlayers, G->sizes, G->act, G->leak, 1, err);
+        if (!s && !(s = gl_bn_fold(G, m->plain, err)))
+            net = m->plain;
+    }
+    if (!s)
+        m->G = G;
+    if (!s && !(s = gl_pushforward_alloc(&m->pf, net, noise, GL_PUSHFORWARD_NGRID, err)) &&
+        !(s = gl_pushforward_alloc(&m->fine, net, noise, 8 * GL_PUSHFORWARD_NGRID, err)))
         s = gl_quad_workspace_alloc(&m->ws, err);
     if (s) {
         gl_metrics_gen_free(m);
@@ -207,16 +240,16 @@ int gl_metrics_gen_jsd(gl_metrics_gen *m, const gl_mix *P, double *jsd, double *
 {
     if (retried)
         *retried = 0;
-    int s = gl_pushforward_update(m->pf, err);
-    if (s)
+    int s = m->plain ? gl_bn_fold(m->G, m->plain, err) : GL_OK, t = m->plain != NULL;
+    if (s || (s = gl_pushforward_update(m->pf, err)))
         return s;
-    if ((s = gl_metrics_jsd_pf(P, m->pf, m->ws, jsd, abserr, err)) != GL_ENOCONV)
+    if ((s = jsd_pf(P, m->pf, t, m->ws, jsd, abserr, err)) != GL_ENOCONV)
         return s;
     if (retried)
         *retried = 1;
     if ((s = gl_pushforward_update(m->fine, err)))
         return s;
-    return gl_metrics_jsd_pf(P, m->fine, m->ws, jsd, abserr, err);
+    return jsd_pf(P, m->fine, t, m->ws, jsd, abserr, err);
 }
 
 /* cell index of x, or ncells - 1 (the outside cell) */
