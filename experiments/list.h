@@ -23,3 +23,5 @@ GL_EXPERIMENT("dynamics", dynamics,
               "Dirac-GAN: simultaneous gradient steps spiral out, alternating ones circle, a gradient penalty or instance noise converges")
 GL_EXPERIMENT("mode-collapse", mode_collapse,
               "ring of 8 and grid of 25 Gaussians (PacGAN geometry) over the occupancy timeline: vanilla ends short of modes, PacGAN2 hops and covers all, a slow D collapses and recovers; next to the published tables")
+GL_EXPERIMENT("dcgan", dcgan,
+              "the DCGAN guidelines at MLP scale (batch norm, ReLU/tanh G, leaky D, Adam b1 0.5), ablated on the ring, the grid and a 1-D mixture with exact JSD; the eval-mode p_g against the batch-mode samples")

@@ -140,6 +140,29 @@ static double jsd_pf_split(double x, void *p)
 static int jsd_pf(const gl_mix *P, gl_pushforward *pf, int tanh_out, gl_quad_workspace *ws,
                   double *jsd, double *abserr, gl_err *err);
 
+static double pf_density(double u, void *p)
+{
+    return exp(gl_pushforward_logpdf(p, u));
+}
+
+/* The mass of p_g's atoms (a ReLU G constant on an interval of z): 1 minus
+ * the integral of its density, on the pushforward's breakpoints (the kinks'
+ * images among them). An atom of mass a where P has none adds a log 2 / 2 to
+ * the JSD: there M = (P + Q)/2 has the atom a/2, so KL(Q || M) gains
+ * a log(a / (a/2)) and KL(P || M) nothing. */
+static int atom_mass(gl_pushforward *pf, gl_quad_workspace *ws, double *a, gl_err *err)
+{
+    size_t n = gl_pushforward_breakpoints(pf, NULL, 0);
+    double *bp = gl_quad_workspace_points(ws, n, err), mass, ae;
+    if (!bp)
+        return GL_ENOMEM;
+    gl_pushforward_breakpoints(pf, bp, n);
+    int s = n >= 2 ? gl_quad_line(pf_density, pf, bp, n, ws, &mass, &ae, err)
+                   : gl_err_set(err, GL_EINVAL, "fewer than 2 breakpoints");
+    *a = fmax(0.0, 1.0 - mass);
+    return s;
+}
+
 int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws, double *jsd,
                       double *abserr, gl_err *err)
 {
@@ -241,15 +264,20 @@ int gl_metrics_gen_jsd(gl_metrics_gen *m, const gl_mix *P, double *jsd, double *
     if (retried)
         *retried = 0;
     int s = m->plain ? gl_bn_fold(m->G, m->plain, err) : GL_OK, t = m->plain != NULL;
+    gl_pushforward *pf = m->pf;
     if (s || (s = gl_pushforward_update(m->pf, err)))
         return s;
-    if ((s = jsd_pf(P, m->pf, t, m->ws, jsd, abserr, err)) != GL_ENOCONV)
-        return s;
-    if (retried)
-        *retried = 1;
-    if ((s = gl_pushforward_update(m->fine, err)))
-        return s;
-    return jsd_pf(P, m->fine, t, m->ws, jsd, abserr, err);
+    if ((s = jsd_pf(P, m->pf, t, m->ws, jsd, abserr, err)) == GL_ENOCONV) {
+        if (retried)
+            *retried = 1;
+        if ((s = gl_pushforward_update(m->fine, err)))
+            return s;
+        s = jsd_pf(P, pf = m->fine, t, m->ws, jsd, abserr, err);
+    }
+    double a = 0;
+    if (!s && m->G->act == GL_ACT_RELU && !(s = atom_mass(pf, m->ws, &a, err)))
+        *jsd += 0.5 * a * log(2.0);
+    return s;
 }
 
 /* cell index of x, or ncells - 1 (the outside cell) */

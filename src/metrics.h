@@ -56,7 +56,9 @@ int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws
 typedef struct gl_metrics_gen gl_metrics_gen;
 int gl_metrics_gen_alloc(gl_metrics_gen **out, gl_mlp *G, gl_noise noise, gl_err *err);
 void gl_metrics_gen_free(gl_metrics_gen *m); /* NULL is a no-op */
-/* JSD(P || p_g) for G's current parameters (gl_metrics_jsd_pf). QUADPACK
+/* JSD(P || p_g) for G's current parameters (gl_metrics_jsd_pf; for a ReLU G,
+ * plus a log 2 / 2 for the mass a of p_g's atoms, 1 minus the integral of
+ * its density: P has none). QUADPACK
  * occasionally gives up on p_g's steep flanks (GL_ENOCONV); the same integral
  * on the breakpoints of the finer fold search usually converges, and is then
  * returned with *retried = 1 (retried may be NULL). A failure of both is

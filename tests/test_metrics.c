@@ -132,6 +132,41 @@ START_TEST(test_jsd_gen_tanh_output)
 }
 END_TEST
 
+/* JS integrand for P = N(1,1) against the density of relu(z) on x > 0 */
+static double js_relu(double x, void *v)
+{
+    (void)v;
+    double p = gsl_ran_gaussian_pdf(x - 1, 1), q = gsl_ran_gaussian_pdf(x, 1), m = 0.5 * (p + q);
+    return 0.5 * (p > 0 ? p * log(p / m) : 0) + 0.5 * (q > 0 ? q * log(q / m) : 0);
+}
+
+/* G(z) = relu(z) puts an atom of mass 1/2 at 0: the exact JSD counts it
+ * (log 2 / 4) besides the density's integral, against an independent
+ * integral over x > 0 and P's mass below 0 (where p_g is 0) */
+START_TEST(test_jsd_gen_atom)
+{
+    gl_mix *P = parse("N(1,1)");
+    gl_mlp *G;
+    gl_err e;
+    ck_assert_int_eq(gl_mlp_alloc(&G, 2, (size_t[]){1, 1, 1}, GL_ACT_RELU, 0, 4, &e), 0);
+    G->params[G->woff[0]] = 1;
+    G->params[G->woff[1]] = 1;
+    gl_metrics_gen *m;
+    ck_assert_msg(gl_metrics_gen_alloc(&m, G, GL_NOISE_NORMAL, &e) == 0, "%s", e.msg);
+    double j, ae, ref, rerr;
+    ck_assert_msg(gl_metrics_gen_jsd(m, P, &j, &ae, NULL, &e) == 0, "%s", e.msg);
+    gsl_integration_workspace *iw = gsl_integration_workspace_alloc(1000);
+    gsl_function f = {js_relu, NULL};
+    ck_assert_int_eq(gsl_integration_qagiu(&f, 0, 1e-13, 1e-11, 1000, iw, &ref, &rerr), 0);
+    ref += 0.5 * log(2.0) * gsl_cdf_gaussian_P(-1, 1) + 0.25 * log(2.0);
+    ASSERT_ABS(j, ref, 1e-9);
+    gsl_integration_workspace_free(iw);
+    gl_metrics_gen_free(m);
+    gl_mlp_free(G);
+    gl_mix_free(P);
+}
+END_TEST
+
 /* A workspace made for a loop allocates only in its first calls: the exact JSD
  * of a generator whose weights drift (a 1-16-16-1 tanh net, like a training
  * run's logged rows) grows the workspace's scratch at most in the first call,
@@ -298,6 +333,7 @@ Suite *metrics_suite(void)
     tcase_add_test(c, test_jsd_pf_affine);
     tcase_add_test(c, test_jsd_pf_workspace_reused);
     tcase_add_test(c, test_jsd_gen_tanh_output);
+    tcase_add_test(c, test_jsd_gen_atom);
     tcase_add_test(c, test_d_l1_limits);
     tcase_add_test(c, test_d_max);
     tcase_add_test(c, test_jsd_hist);
