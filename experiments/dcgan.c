@@ -31,9 +31,9 @@
 const char gl_exp_dcgan_overrides[] =
     "  --seeds N     runs per (recipe, benchmark), seeds seed..seed+N-1 (default 10;\n"
     "                --quick 1)\n"
-    "  --steps N     G-steps per run (default 8000; --quick 400); under --untrained\n"
+    "  --steps N     G-steps per run (default 6000; --quick 400); under --untrained\n"
     "                no step is taken\n"
-    "  --hidden N    width of G's and D's 2 hidden layers (default 64; --quick 16)\n"
+    "  --hidden N    width of G's and D's 2 hidden layers (default 32; --quick 16)\n"
     "  --lr X        Adam's learning rate, both nets, constant (default 0.0005)\n"
     "  --batch N     samples of p_data and of p_g per step (default 64)\n"
     "  --only LIST   run only the configurations RECIPE/BENCH matching one of the\n"
@@ -475,14 +475,17 @@ static void claim_effects(const gl_sweep *s, gl_claims *cl)
 /* Bounds fixed before the run that tests them, from pilots on other seeds
  * (theory/dcgan.md, section 4), for --quick and the full run. */
 typedef struct {
-    double full_1d_jsd;      /* the full recipe's largest exact JSD on the 1-D mixture: <= */
-    double gap_ks;           /* batch-mode samples vs the eval-mode p_g, BN recipes: median KS sqrt(n) >= */
+    double plain_1d_jsd;     /* the plain recipe's largest exact JSD on the 1-D mixture: <= */
+    double gap_ks;           /* BN recipes' batch-mode samples vs their eval-mode p_g:
+                              * median of sqrt(n) KS over the runs: >= */
     const char *why[2];
 } bounds;
 
 static const bounds BOUNDS[2] = {
-    {.full_1d_jsd = 1, .gap_ks = 0, .why = {"quick pilot", "quick pilot"}},
-    {.full_1d_jsd = 1, .gap_ks = 0, .why = {"pilot", "pilot"}},
+    {.plain_1d_jsd = 0.3, .gap_ks = 1.63,
+     .why = {"quick pilot seeds 2-11: max 0.188; untrained 0.65",
+             "Kolmogorov 1% point; quick pilot seeds 2-11: min 2.1"}},
+    {.plain_1d_jsd = 1, .gap_ks = 1.63, .why = {"pilot", "pilot"}},
 };
 
 static void claims(const gl_exp_opts *o, const settings *c, const gl_sweep *s, gl_claims *cl)
@@ -496,8 +499,8 @@ static void claims(const gl_exp_opts *o, const settings *c, const gl_sweep *s, g
     gl_claims_add(cl, "ks_eval_exact_cdf_max_sqrt_n", GL_CLAIM_LE, x,
                   rn * max_over(s, "*/1d", "ks_eval"), 0,
                   "Kolmogorov tail, family-wise 1e-3 over the 1-D runs");
-    gl_claims_add(cl, "full_1d_jsd_max", GL_CLAIM_LE, bd->full_1d_jsd, max_over(s, "full/1d", "jsd"),
-                  0, bd->why[0]);
+    gl_claims_add(cl, "plain_1d_jsd_max", GL_CLAIM_LE, bd->plain_1d_jsd,
+                  max_over(s, "plain/1d", "jsd"), 0, bd->why[0]);
     gl_claims_add(cl, "bn_1d_ks_batch_median_sqrt_n", GL_CLAIM_GE, bd->gap_ks,
                   rn * gl_sweep_get(s, "full/1d,full-g/1d,full-leaky/1d,full-beta1/1d,plain+bn/1d",
                                     "ks_batch_median"), 0, bd->why[1]);
@@ -545,8 +548,8 @@ static void write_meta(const gl_exp_opts *o, const settings *c, gl_rec *rec)
 
 int gl_exp_dcgan(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err *err)
 {
-    settings c = {.seeds = o->quick ? 1 : 10, .steps = o->quick ? 400 : 8000,
-                  .hidden = o->quick ? 16 : 64, .batch = 64, .lr = 5e-4,
+    settings c = {.seeds = o->quick ? 1 : 10, .steps = o->quick ? 400 : 6000,
+                  .hidden = o->quick ? 16 : 32, .batch = 64, .lr = 5e-4,
                   .untrained = o->untrained};
     int s = parse_overrides(o, &c, err);
     if (s)

@@ -958,6 +958,13 @@ START_TEST(test_bn_groups)
     gl_mlp_forward(net, x, 20, y2);
     ck_assert(memcmp(y1, y2, 10 * sizeof(double)) == 0);
     ck_assert(memcmp(y1 + 10, y2 + 10, 10 * sizeof(double)) != 0);
+    /* two groups are bit for bit two batches of one group each */
+    double h[10];
+    gl_bn_set(net, GL_MLP_BATCH, 1);
+    gl_mlp_forward(net, x + 20, 10, h);
+    ck_assert(memcmp(h, y2 + 10, sizeof h) == 0);
+    gl_mlp_forward(net, x, 10, h);
+    ck_assert(memcmp(h, y2, sizeof h) == 0);
     gl_bn_set(net, GL_MLP_BATCH, 1); /* one group: the first half moves too */
     gl_mlp_forward(net, x, 20, y1);
     ck_assert(memcmp(y1, y2, 10 * sizeof(double)) != 0);
