@@ -97,20 +97,13 @@ typedef struct {
     size_t nsel;
 } settings;
 
-/* "RECIPE/BENCH" -> indices */
-static int config_of(const char *name, size_t *r, size_t *b, gl_err *err)
+/* The recipe and benchmark of a configuration, a name in c->names (whose
+ * row b * NR + r is "RECIPE/BENCH") */
+static void config_of(const settings *c, const char *name, size_t *r, size_t *b)
 {
-    const char *sl = strchr(name, '/');
-    for (*r = 0; sl && *r < NR; (*r)++)
-        if (strlen(RECIPE[*r].name) == (size_t)(sl - name) &&
-            strncmp(name, RECIPE[*r].name, (size_t)(sl - name)) == 0)
-            break;
-    for (*b = 0; sl && *b < NB; (*b)++)
-        if (strcmp(sl + 1, BENCH[*b].name) == 0)
-            break;
-    if (!sl || *r == NR || *b == NB)
-        return gl_err_set(err, GL_EINVAL, "\"%s\" is not RECIPE/BENCH", name);
-    return GL_OK;
+    size_t k = (size_t)(name - c->names[0]) / sizeof c->names[0];
+    *r = k % NR;
+    *b = k / NR;
 }
 
 /* the benchmark's mixture, rescaled to [-1, 1] when G has a tanh output */
@@ -232,10 +225,9 @@ static int one_run(gl_run *run, const void *ctx, gl_err *err)
 {
     const settings *c = ctx;
     size_t r, b;
-    int s = config_of(gl_run_name(run), &r, &b, err);
-    if (s)
-        return s;
+    config_of(c, c->sel[gl_run_config(run)], &r, &b);
     gl_mix *P = NULL;
+    int s = GL_OK;
     gl_exp_gan g = {0};
     gsl_rng *re = gsl_rng_alloc(gsl_rng_mt19937);
     double *buf = malloc(4 * NEVAL * sizeof *buf);
@@ -327,8 +319,7 @@ static int write_runs(gl_rec *rec, const gl_sweep *s, const settings *cs, gl_err
     gl_tsv_header(t, 10, col);
     for (size_t i = 0; i < cs->nsel; i++) {
         size_t r, b;
-        if ((st = config_of(cs->sel[i], &r, &b, err)))
-            return st;
+        config_of(cs, cs->sel[i], &r, &b);
         for (size_t q = 0; q < gl_sweep_nseeds(s); q++) {
             double v[10] = {(double)r, (double)b, (double)(gl_sweep_seed0(s) + q)};
             for (size_t k = 3; k < 10; k++)
@@ -358,8 +349,7 @@ static int write_table(gl_rec *rec, const gl_sweep *s, const settings *cs, gl_er
     for (size_t i = 0; i < cs->nsel; i++) {
         size_t r, b;
         char k[3][GL_RUN_KEYLEN + 8];
-        if ((st = config_of(cs->sel[i], &r, &b, err)))
-            return st;
+        config_of(cs, cs->sel[i], &r, &b);
         const char *c = cs->sel[i];
         snprintf(k[0], sizeof k[0], "%s_mean", METRIC[b]);
         snprintf(k[1], sizeof k[1], "%s_sd", METRIC[b]);
@@ -421,8 +411,7 @@ static int write_samples(gl_rec *rec, const gl_sweep *s, const settings *cs, gl_
     gl_tsv_header(t, 3, (const char *const[]){"mode", "x", "y"});
     for (size_t i = 0; i < cs->nsel; i++) {
         size_t r, b, n;
-        if ((st = config_of(cs->sel[i], &r, &b, err)))
-            return st;
+        config_of(cs, cs->sel[i], &r, &b);
         const double *x = gl_sweep_array(s, cs->sel[i], 0, "show", &n);
         size_t d = b < 2 ? 2 : 1;
         double c = RECIPE[r].on[F_G] ? BENCH[b].scale : 1;

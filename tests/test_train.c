@@ -319,6 +319,26 @@ END_TEST
  * gradient of max-norm >= 1e-3 (asserted): the max-norm relative error
  * bound 1e-6 leaves a margin of 10. D's parameters and gradients must not
  * move. */
+/* max |grad_j - central difference of L_G in G's parameter j| over j, and
+ * (*gmax) max |grad_j|: the G-step's gradient grad (G->grads after
+ * gl_gan_grad_g(w, z)) against finite differences of the loss it returns */
+static double fd_g_err(gl_gan *w, gl_mlp *G, const double *z, const double *grad, double *gmax)
+{
+    double emax = 0;
+    *gmax = 0;
+    for (size_t j = 0; j < G->nparams; j++) {
+        double p = G->params[j], h = 1e-6 * (1 + fabs(p));
+        G->params[j] = p + h;
+        double lp = gl_gan_grad_g(w, z);
+        G->params[j] = p - h;
+        double lm = gl_gan_grad_g(w, z);
+        G->params[j] = p;
+        *gmax = fmax(*gmax, fabs(grad[j]));
+        emax = fmax(emax, fabs(grad[j] - (lp - lm) / (2 * h)));
+    }
+    return emax;
+}
+
 START_TEST(test_grad_g_fd)
 {
     const arch a = {"N2(0,0,1,1)", 3, {3, 8, 8, 2}, GL_ACT_TANH,
@@ -349,18 +369,7 @@ START_TEST(test_grad_g_fd)
         double L = gl_gan_grad_g(g.w, z);
         ck_assert(isfinite(L));
         memcpy(grad, G->grads, np * sizeof *grad);
-        double gmax = 0, emax = 0;
-        for (size_t j = 0; j < np; j++) {
-            double p = G->params[j], h = 1e-6 * (1 + fabs(p));
-            G->params[j] = p + h;
-            double lp = gl_gan_grad_g(g.w, z);
-            G->params[j] = p - h;
-            double lm = gl_gan_grad_g(g.w, z);
-            G->params[j] = p;
-            double fd = (lp - lm) / (2 * h);
-            gmax = fmax(gmax, fabs(grad[j]));
-            emax = fmax(emax, fabs(grad[j] - fd));
-        }
+        double gmax, emax = fd_g_err(g.w, G, z, grad, &gmax);
         ck_assert_msg(gmax > 1e-3, "%s: gradient ~0 (max %g), test vacuous",
                       gl_loss_name(LOSSES[k]), gmax);
         ck_assert_msg(emax <= 1e-6 * gmax, "%s: max |grad - fd| = %g, max |grad| = %g",
@@ -945,17 +954,7 @@ START_TEST(test_pack_grad_fd)
         double *grad = malloc(np * sizeof *grad);
         ck_assert(grad != NULL);
         memcpy(grad, G->grads, np * sizeof *grad);
-        double gmax = 0, emax = 0;
-        for (size_t j = 0; j < np; j++) {
-            double p = G->params[j], h = 1e-6 * (1 + fabs(p));
-            G->params[j] = p + h;
-            double lp = gl_gan_grad_g(g.w, z);
-            G->params[j] = p - h;
-            double lm = gl_gan_grad_g(g.w, z);
-            G->params[j] = p;
-            gmax = fmax(gmax, fabs(grad[j]));
-            emax = fmax(emax, fabs(grad[j] - (lp - lm) / (2 * h)));
-        }
+        double gmax, emax = fd_g_err(g.w, G, z, grad, &gmax);
         ck_assert_msg(gmax > 1e-3, "%s: gradient ~0 (max %g), test vacuous",
                       gl_loss_name(LOSSES[k]), gmax);
         ck_assert_msg(emax <= 1e-6 * gmax, "%s: max |grad - fd| = %g, max |grad| = %g",
@@ -1098,21 +1097,12 @@ START_TEST(test_bn_grad_g_fd)
         z[i] = gsl_ran_gaussian(r, 1.0);
     gsl_rng_free(r);
     size_t np = G->nparams;
-    double *grad = malloc(np * sizeof *grad), gmax = 0, emax = 0, bnmax = 0;
+    double *grad = malloc(np * sizeof *grad), gmax, bnmax = 0;
     gl_gan_grad_g(g.w, z);
     memcpy(grad, G->grads, np * sizeof *grad);
-    for (size_t j = 0; j < np; j++) {
-        double p = G->params[j], h = 1e-6 * (1 + fabs(p));
-        G->params[j] = p + h;
-        double lp = gl_gan_grad_g(g.w, z);
-        G->params[j] = p - h;
-        double lm = gl_gan_grad_g(g.w, z);
-        G->params[j] = p;
-        gmax = fmax(gmax, fabs(grad[j]));
-        emax = fmax(emax, fabs(grad[j] - (lp - lm) / (2 * h)));
-        if (j >= G->nparams_dense)
-            bnmax = fmax(bnmax, fabs(grad[j]));
-    }
+    for (size_t j = G->nparams_dense; j < np; j++)
+        bnmax = fmax(bnmax, fabs(grad[j]));
+    double emax = fd_g_err(g.w, G, z, grad, &gmax);
     ck_assert_msg(gmax > 1e-3 && bnmax > 1e-4, "gradient ~0 (max %g, gamma/beta %g)", gmax, bnmax);
     ck_assert_msg(emax <= 1e-6 * gmax, "max |grad - fd| = %g, max |grad| = %g", emax, gmax);
     ck_assert(G->mode == GL_MLP_EVAL && g.D->mode == GL_MLP_EVAL);
