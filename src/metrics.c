@@ -3,6 +3,7 @@
 #include "metrics.h"
 
 #include <math.h>
+#include <gsl/gsl_cdf.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -114,27 +115,49 @@ typedef struct {
     int tanh_out; /* p_g is that of tanh(u), pf the pushforward of u */
 } pf_ctx;
 
-/* log p_g(x); for x = tanh(u): log p_u(atanh x) - log(1 - x^2), -inf off (-1, 1) */
-static double pf_logpdf(const pf_ctx *c, double x)
+/* log(1 - tanh^2 u) = 2 log(2 / (e^u + e^-u)), without overflow */
+static double log_sech2(double u)
 {
-    if (!c->tanh_out)
-        return gl_pushforward_logpdf(c->pf, x);
-    if (!(fabs(x) < 1))
-        return isnan(x) ? x : -INFINITY;
-    return gl_pushforward_logpdf(c->pf, atanh(x)) - log1p(-x * x);
+    double a = fabs(u);
+    return 2.0 * (log(2.0) - a - log1p(exp(-2.0 * a)));
 }
 
-static double jsd_pf_h(double x, void *p)
+/* The js integrand at t: in x (t = x) against p_g = the pushforward's
+ * density; for x = tanh(u) in u (t = u), where JSD is the same (tanh is a
+ * bijection onto (-1, 1)): the data's density there is
+ * p(tanh u) (1 - tanh^2 u), G's the pushforward's p_u(u) */
+static double jsd_pf_h(double t, void *p)
 {
     const pf_ctx *c = p;
-    return gl_fdiv_get(GL_F_JS)->integrand(gl_mix_logpdf(c->P, &x), pf_logpdf(c, x));
+    double x = c->tanh_out ? tanh(t) : t, lp = gl_mix_logpdf(c->P, &x);
+    if (c->tanh_out)
+        lp += log_sech2(t);
+    return gl_fdiv_get(GL_F_JS)->integrand(lp, gl_pushforward_logpdf(c->pf, t));
 }
 
 /* log p_data has near-corners where its dominant component changes */
-static double jsd_pf_split(double x, void *p)
+static double jsd_pf_split(double t, void *p)
 {
     const pf_ctx *c = p;
+    double x = c->tanh_out ? tanh(t) : t;
     return (double)gl_mix_top(c->P, &x);
+}
+
+/* P's mass outside (-1, 1), where a tanh G has no mass: there the js
+ * integrand is p log 2 / 2 */
+static double mass_outside1(const gl_mix *P)
+{
+    double m = 0;
+    for (size_t j = 0; j < P->n; j++) {
+        const gl_comp *c = &P->comp[j];
+        if (c->kind == GL_COMP_N)
+            m += c->w * (gsl_cdf_gaussian_P(-1.0 - c->mu[0], c->sd[0]) +
+                         gsl_cdf_gaussian_Q(1.0 - c->mu[0], c->sd[0]));
+        else
+            m += c->w * (fmax(0.0, fmin(c->hi[0], -1.0) - c->lo[0]) +
+                         fmax(0.0, c->hi[0] - fmax(c->lo[0], 1.0))) / (c->hi[0] - c->lo[0]);
+    }
+    return m;
 }
 
 static int jsd_pf(const gl_mix *P, gl_pushforward *pf, int tanh_out, gl_quad_workspace *ws,
@@ -187,14 +210,18 @@ static int jsd_pf(const gl_mix *P, gl_pushforward *pf, int tanh_out, gl_quad_wor
         gl_quad_workspace_free(tmp);
         return GL_ENOMEM;
     }
-    size_t np = gl_mix_breakpoints(P, 0, bp, mp);
+    size_t np = gl_mix_breakpoints(P, 0, bp, mp), k = 0;
+    for (size_t i = 0; tanh_out && i < np; i++) /* P's breakpoints in u */
+        if (fabs(bp[i]) < 1)
+            bp[k++] = atanh(bp[i]);
+    np = tanh_out ? k : np;
     gl_pushforward_breakpoints(pf, bp + np, ng);
-    for (size_t i = np; tanh_out && i < np + ng; i++)
-        bp[i] = tanh(bp[i]);
     size_t n = gl_num_sort_unique(bp, np + ng);
     pf_ctx c = {P, pf, tanh_out};
     s = n >= 2 ? gl_quad_line_split(jsd_pf_h, jsd_pf_split, &c, bp, n, ws, jsd, abserr, err)
                : gl_err_set(err, GL_EINVAL, "fewer than 2 breakpoints");
+    if (tanh_out && isfinite(*jsd))
+        *jsd += 0.5 * log(2.0) * mass_outside1(P);
     gl_quad_workspace_free(tmp);
     /* A JSD compared with tolerances of ~1e-2 (claims, logs) needs ~1e-5
      * relative, not the integrator's 1e-12: accept a round-off stop whose

@@ -52,7 +52,10 @@ int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws
  * batch-normalised G is taken in evaluation mode (an ordinary function). For
  * a G with a tanh output, x = tanh(u), the pushforward is that of u (G folded
  * into a plain network, gl_bn_fold, at every gl_metrics_gen_jsd) and
- * p_g(x) = p_u(atanh x) / (1 - x^2) on (-1, 1), 0 elsewhere. */
+ * p_g(x) = p_u(atanh x) / (1 - x^2) on (-1, 1), 0 elsewhere; the JSD is
+ * integrated in u, where it is the same (tanh is a bijection onto (-1, 1))
+ * and p_g keeps its breakpoints, plus log 2 / 2 times P's mass outside
+ * (-1, 1). */
 typedef struct gl_metrics_gen gl_metrics_gen;
 int gl_metrics_gen_alloc(gl_metrics_gen **out, gl_mlp *G, gl_noise noise, gl_err *err);
 void gl_metrics_gen_free(gl_metrics_gen *m); /* NULL is a no-op */
