@@ -14,11 +14,16 @@ static size_t line8(size_t a)
     return (a + 7) & ~(size_t)7;
 }
 
-int gl_bn_sizes(size_t nlayers, const size_t *sizes, size_t maxbatch, size_t *nparams,
-                size_t *ndoubles)
+int gl_bn_layer(const gl_mlp *net, size_t l)
+{
+    return net->norm && l >= net->bn_skip && l + 1 < net->nlayers;
+}
+
+int gl_bn_sizes(size_t nlayers, const size_t *sizes, size_t skip, size_t maxbatch,
+                size_t *nparams, size_t *ndoubles)
 {
     size_t np = 0, nd = 0;
-    for (size_t l = 0; l + 1 < nlayers; l++) {
+    for (size_t l = skip; l + 1 < nlayers; l++) {
         size_t out = sizes[l + 1]; /* <= 4096 by the caller's checks */
         if (maxbatch > (SIZE_MAX / 16) / out)
             return 0;
@@ -41,7 +46,7 @@ void gl_bn_carve(gl_mlp *net, double *p)
     net->bn_eps = 1e-5;
     net->bn_momentum = 0.1;
     net->bn_last_groups = 0;
-    for (size_t l = 0; l + 1 < net->nlayers; l++) {
+    for (size_t l = net->bn_skip; l + 1 < net->nlayers; l++) {
         size_t out = net->sizes[l + 1];
         net->goff[l] = off;
         off += 2 * out;
@@ -60,7 +65,7 @@ void gl_bn_init(gl_mlp *net)
 {
     if (!net->norm)
         return;
-    for (size_t l = 0; l + 1 < net->nlayers; l++) {
+    for (size_t l = net->bn_skip; l + 1 < net->nlayers; l++) {
         size_t out = net->sizes[l + 1];
         double *gamma = net->params + net->goff[l];
         for (size_t r = 0; r < out; r++) {
@@ -189,7 +194,7 @@ int gl_bn_fold(const gl_mlp *src, gl_mlp *dst, gl_err *err)
     memcpy(dst->params, src->params, src->nparams_dense * sizeof(double));
     if (!src->norm)
         return GL_OK;
-    for (size_t l = 0; l + 1 < src->nlayers; l++) {
+    for (size_t l = src->bn_skip; l + 1 < src->nlayers; l++) {
         size_t in = src->sizes[l], out = src->sizes[l + 1];
         const double *gamma = src->params + src->goff[l], *beta = gamma + out;
         double *W = dst->params + dst->woff[l], *b = dst->params + dst->boff[l];

@@ -35,8 +35,10 @@
 
 /* The BN parameters (2 per hidden unit) and the doubles of the BN buffers
  * (each a whole 64-byte line) of a network of these sizes; 0 on overflow. */
-int gl_bn_sizes(size_t nlayers, const size_t *sizes, size_t maxbatch, size_t *nparams,
-                size_t *ndoubles);
+int gl_bn_sizes(size_t nlayers, const size_t *sizes, size_t skip, size_t maxbatch,
+                size_t *nparams, size_t *ndoubles);
+/* 1 if hidden layer l (l < nlayers - 1) of net is normalised */
+int gl_bn_layer(const gl_mlp *net, size_t l);
 /* Sets net's BN pointers and offsets from p (gl_bn_sizes's ndoubles); the
  * parameters gamma_l, beta_l start at net->nparams_dense. */
 void gl_bn_carve(gl_mlp *net, double *p);

@@ -240,7 +240,7 @@ int gl_mlp_alloc_opts(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act 
     for (size_t l = 0; l < nlayers && ok; l++)
         ok = mul_size(sizes[l + 1], sizes[l] + 1, &t) && add_size(nparams, t, &nparams);
     dense = nparams; /* then gamma_l, beta_l, and the BN buffers after delta */
-    ok = ok && (!o.norm || gl_bn_sizes(nlayers, sizes, maxbatch, &bnp, &bnd)) &&
+    ok = ok && (!o.norm || gl_bn_sizes(nlayers, sizes, o.norm_skip, maxbatch, &bnp, &bnd)) &&
          add_size(nparams, bnp, &nparams);
     for (size_t l = 0; l <= nlayers; l++)
         if (sizes[l] > maxw)
@@ -275,6 +275,7 @@ int gl_mlp_alloc_opts(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act 
     net->maxbatch = maxbatch;
     net->outact = o.outact;
     net->norm = o.norm != 0;
+    net->bn_skip = o.norm ? o.norm_skip : 0;
     size_t off = 0;
     for (size_t l = 0; l < nlayers; l++) {
         net->woff[l] = off;
@@ -663,7 +664,7 @@ void gl_mlp_forward(gl_mlp *net, const double *x, size_t n, double *y)
     for (size_t l = 0; l < L; l++) {
         size_t in = net->sizes[l], out = net->sizes[l + 1];
         dense_mm(out, in, n, net->params + net->woff[l], in, 1, net->h[l], net->h[l + 1], 0);
-        if (net->norm && l + 1 < L) { /* act(gamma xhat + beta) of v = W h + b */
+        if (gl_bn_layer(net, l)) { /* act(gamma xhat + beta) of v = W h + b */
             act_forward(GL_ACT_LINEAR, 0, net->params + net->boff[l], out, n, net->h[l + 1]);
             gl_bn_forward(net, l, n, net->h[l + 1]);
             act_forward(net->act, net->leak, net->params + net->goff[l] + out, out, n,
@@ -707,7 +708,7 @@ void gl_mlp_backward(gl_mlp *net, const double *dy, double *dx, int param_grads)
         dense_mm(in, out, n, W, 1, in, cur, nxt, 0);
         if (l > 0)
             act_backward(net->act, net->leak, nxt, net->h[l], in * n);
-        if (l > 0 && net->norm)
+        if (l > 0 && gl_bn_layer(net, l - 1))
             gl_bn_backward(net, l - 1, n, nxt, param_grads);
         double *t = cur;
         cur = nxt;
@@ -761,7 +762,7 @@ double gl_mlp_eval1(gl_mlp *net, double x, double *dydx)
         for (size_t j = 0; j < in; j++)
             for (size_t r = 0; r < out; r++)
                 z[r] += W[r * in + j] * h[j];
-        const double *beta = net->norm && l + 1 < L ? net->params + net->goff[l] + out : NULL;
+        const double *beta = gl_bn_layer(net, l) ? net->params + net->goff[l] + out : NULL;
         if (beta) /* EVAL mode, the operations of gl_mlp_forward there */
             for (size_t r = 0; r < out; r++)
                 z[r] = act1(act, net->leak, gl_bn_eval1(net, l, r, z[r] + b[r], NULL) + beta[r]);
@@ -784,7 +785,7 @@ double gl_mlp_eval1(gl_mlp *net, double x, double *dydx)
             if (l > 0)
                 for (size_t j = 0; j < in; j++)
                     nxt[j] *= dact1(net->act, net->leak, net->h[l][j]);
-            for (size_t j = 0; l > 0 && net->norm && j < in; j++) {
+            for (size_t j = 0; l > 0 && gl_bn_layer(net, l - 1) && j < in; j++) {
                 double slope;
                 gl_bn_eval1(net, l - 1, j, 0.0, &slope);
                 nxt[j] *= slope;

@@ -38,10 +38,14 @@ typedef enum { GL_MLP_EVAL, GL_MLP_TRAIN, GL_MLP_BATCH } gl_mlp_mode;
 
 /* Options of gl_mlp_alloc_opts, set by field name on gl_mlp_opts_default():
  *   norm    1: batch normalisation of every hidden layer's pre-activation
- *           (not of the output layer), gamma and beta learned (default 0)
+ *           (not of the output layer; not of the first norm_skip hidden
+ *           layers), gamma and beta learned (default 0)
  *   outact  the output layer's activation: linear (the default) or tanh */
 typedef struct {
     int norm;
+    size_t norm_skip; /* with norm: the first norm_skip hidden layers are not normalised
+                       * (1 for a discriminator, whose first layer reads the input:
+                       * the DCGAN guideline; default 0) */
     gl_act outact;
 } gl_mlp_opts;
 
@@ -65,6 +69,7 @@ typedef struct {
     /* batch normalisation (bn.h), if norm: hidden layer l < nlayers-1 maps
      * z = W h + b to gamma * (z - mu) / sqrt(var + eps) + beta before act */
     int norm;
+    size_t bn_skip;                       /* hidden layers l < bn_skip are not normalised */
     gl_mlp_mode mode;                     /* default GL_MLP_EVAL */
     size_t groups;                        /* TRAIN/BATCH: the batch is normalised in this
                                            * many consecutive groups (1..GL_MLP_MAXGROUPS) */

@@ -26,7 +26,7 @@ void gl_model_meta_clear(gl_model_meta *meta)
 static size_t bn_units(const gl_mlp *net)
 {
     size_t k = 0;
-    for (size_t l = 0; l + 1 < net->nlayers; l++)
+    for (size_t l = net->bn_skip; l + 1 < net->nlayers; l++)
         k += net->sizes[l + 1];
     return k;
 }
@@ -41,8 +41,11 @@ static void put_net(FILE *f, char which, const gl_mlp *net)
         fprintf(f, "%c.out: %s\n", which, gl_act_name(net->outact));
     if (!net->norm)
         return;
-    fprintf(f, "%c.norm: batch %zu\n", which, bn_units(net));
-    for (size_t l = 0; l + 1 < net->nlayers; l++)
+    fprintf(f, "%c.norm: batch %zu", which, bn_units(net));
+    if (net->bn_skip)
+        fprintf(f, " skip %zu", net->bn_skip);
+    fputc('\n', f);
+    for (size_t l = net->bn_skip; l + 1 < net->nlayers; l++)
         for (size_t r = 0; r < net->sizes[l + 1]; r++)
             fprintf(f, "%.17g %.17g\n", net->run_mean[l][r], net->run_var[l][r]);
 }
@@ -79,10 +82,10 @@ int gl_model_save(const char *path, const gl_mlp *G, const gl_mlp *D, const gl_m
         return gl_err_set(err, GL_EINVAL, "gl_model_save: the data spec contains a newline");
     if (!all_finite(G->params, G->nparams) || !all_finite(D->params, D->nparams))
         return gl_err_set(err, GL_EINVAL, "gl_model_save: the parameters are not all finite");
-    for (size_t l = 0; l + 1 < G->nlayers && G->norm; l++)
+    for (size_t l = G->bn_skip; l + 1 < G->nlayers && G->norm; l++)
         if (!all_finite(G->run_mean[l], G->sizes[l + 1]) || !all_finite(G->run_var[l], G->sizes[l + 1]))
             return gl_err_set(err, GL_EINVAL, "gl_model_save: G's running statistics are not all finite");
-    for (size_t l = 0; l + 1 < D->nlayers && D->norm; l++)
+    for (size_t l = D->bn_skip; l + 1 < D->nlayers && D->norm; l++)
         if (!all_finite(D->run_mean[l], D->sizes[l + 1]) || !all_finite(D->run_var[l], D->sizes[l + 1]))
             return gl_err_set(err, GL_EINVAL, "gl_model_save: D's running statistics are not all finite");
 
@@ -222,8 +225,16 @@ static int get_opts(reader *r, char which, gl_mlp_opts *o, size_t *units)
     snprintf(key, sizeof key, "%c.norm", which);
     if (!opt_key(r, key, &v))
         return GL_OK;
-    if (strncmp(v, "batch ", 6) != 0 || parse_size(r, key, v + 6, units))
-        return bad(r, "%s: expected \"batch K\" (K hidden units), got \"%.60s\"", key, v);
+    char *end;
+    const char *sk = strstr(v, " skip ");
+    unsigned long k = strncmp(v, "batch ", 6) == 0 && v[6] >= '0' && v[6] <= '9'
+                          ? strtoul(v + 6, &end, 10) : 0;
+    if (!k || (*end != '\0' && end != sk) ||
+        (sk && (!(sk[6] >= '0' && sk[6] <= '9') || (o->norm_skip = strtoul(sk + 6, &end, 10)) > 8 ||
+                *end != '\0')))
+        return bad(r, "%s: expected \"batch K\" or \"batch K skip S\" (K normalised hidden "
+                   "units), got \"%.60s\"", key, v);
+    *units = k;
     o->norm = 1;
     return GL_OK;
 }
@@ -237,7 +248,7 @@ static int get_running(reader *r, char which, gl_mlp *net, size_t units)
                  bn_units(net), which, units);
         return bad(r, "wrong unit count: %s%s", msg, "");
     }
-    for (size_t l = 0; l + 1 < net->nlayers; l++)
+    for (size_t l = net->bn_skip; l + 1 < net->nlayers; l++)
         for (size_t k = 0; k < net->sizes[l + 1]; k++) {
             char *line = next_line(r), *end;
             if (!line) {
@@ -302,7 +313,7 @@ static int get_net(reader *r, char which, size_t maxbatch, gl_mlp **net)
      * for 8 layers of 4096 units, 1.6 GB a network). */
     size_t np = 0;
     for (size_t l = 0; l + 1 < n; l++)
-        np += sizes[l + 1] * (sizes[l] + 1 + (o.norm && l + 2 < n ? 2 : 0)); /* no overflow */
+        np += sizes[l + 1] * (sizes[l] + 1 + (o.norm && l >= o.norm_skip && l + 2 < n ? 2 : 0));
     if (np > (size_t)(r->end - r->next) / 2) {
         char msg[112];
         snprintf(msg, sizeof msg, "%c.sizes give %zu parameters, more than the rest of the file "

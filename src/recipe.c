@@ -234,8 +234,8 @@ const char gl_recipe_help[] =
     "                      (their biases; 0: all biases 0)\n"
     "  --real-noise X      instance noise on the real samples, X data sd at first,\n"
     "                      falling linearly to 0 at --real-noise-until F of training\n"
-    "  --norm none|batch   batch normalisation of G's and D's hidden layers (not of\n"
-    "                      G's output nor D's input); D normalises its real and fake\n"
-    "                      rows separately; G is used in evaluation mode (running\n"
-    "                      averages) for samples, plots and the exact p_g; not with\n"
-    "                      --r1 or --pack\n";
+    "  --norm none|batch   batch normalisation of G's hidden layers and of D's but\n"
+    "                      its first (not G's output layer nor D's input layer, as\n"
+    "                      in DCGAN); D normalises its real and fake rows separately;\n"
+    "                      G is used in evaluation mode (running averages) for\n"
+    "                      samples, plots and the exact p_g; not with --r1 or --pack\n";

@@ -76,6 +76,7 @@ int gl_rig_alloc(gl_rig *g, const gl_rig_arch *a, const gl_gan_cfg *cfg, size_t 
     go.norm = a->gnorm;
     go.outact = a->gout;
     dopt.norm = a->dnorm;
+    dopt.norm_skip = 1; /* D's first layer reads the input: not normalised (DCGAN) */
     if ((s = gl_mlp_alloc_hidden_opts(&g->G, cfg->zdim, &a->g, data_dim, a->gact, a->leak, gb, &go,
                                       err)) ||
         (s = gl_mlp_alloc_hidden_opts(&g->D, pack_of(cfg) * data_dim, &a->d, 1, a->dact, a->leak,

@@ -276,15 +276,16 @@ END_TEST
  * function in evaluation mode. */
 START_TEST(test_roundtrip_norm)
 {
-    const size_t gs[] = {1, 6, 5, 1}, ds[] = {1, 7, 1};
+    const size_t gs[] = {1, 6, 5, 1}, ds[] = {1, 7, 5, 1};
     gl_mlp *G, *D, *G2, *D2;
     gl_err err;
     gl_mlp_opts go = gl_mlp_opts_default(), dopt = gl_mlp_opts_default();
     go.norm = 1;
     go.outact = GL_ACT_TANH;
     dopt.norm = 1;
+    dopt.norm_skip = 1;
     ck_assert_int_eq(gl_mlp_alloc_opts(&G, 3, gs, GL_ACT_RELU, 0, 4, &go, &err), 0);
-    ck_assert_int_eq(gl_mlp_alloc_opts(&D, 2, ds, GL_ACT_LEAKY, 0.2, 4, &dopt, &err), 0);
+    ck_assert_int_eq(gl_mlp_alloc_opts(&D, 3, ds, GL_ACT_LEAKY, 0.2, 4, &dopt, &err), 0);
     for (size_t i = 0; i < G->nparams; i++)
         G->params[i] = (double)i / 3.0 - 1e-300 * (double)(i % 7);
     for (size_t i = 0; i < D->nparams; i++)
@@ -294,8 +295,8 @@ START_TEST(test_roundtrip_norm)
             G->run_mean[l][k] = (double)k / 7.0 - 0.3;
             G->run_var[l][k] = 1.0 / 3.0 + (double)k;
         }
-    D->run_mean[0][3] = 0.1;
-    D->run_var[0][3] = 2.0 / 3.0;
+    D->run_mean[1][3] = 0.1;
+    D->run_var[1][3] = 2.0 / 3.0;
     gl_model_meta meta = {"N(0,1)", GL_NOISE_NORMAL, 1}, back;
     ck_assert_msg(gl_model_save(path, G, D, &meta, &err) == 0, "%s", err.msg);
     ck_assert_msg(gl_model_load(path, 8, &G2, &D2, &back, &err) == 0, "%s", err.msg);
@@ -306,7 +307,8 @@ START_TEST(test_roundtrip_norm)
         ck_assert(memcmp(G->run_mean[l], G2->run_mean[l], gs[l + 1] * sizeof(double)) == 0);
         ck_assert(memcmp(G->run_var[l], G2->run_var[l], gs[l + 1] * sizeof(double)) == 0);
     }
-    ck_assert(memcmp(D->run_var[0], D2->run_var[0], 7 * sizeof(double)) == 0);
+    ck_assert(memcmp(D->run_var[1], D2->run_var[1], 5 * sizeof(double)) == 0);
+    ck_assert(D2->bn_skip == 1 && G2->bn_skip == 0);
     double x = 0.3, y, y2;
     gl_mlp_forward(G, &x, 1, &y);
     gl_mlp_forward(G2, &x, 1, &y2);
@@ -338,6 +340,8 @@ START_TEST(test_load_v2_keys)
         {"G.leak: 0\nG.norm: batch 3\n0.5 2\n-1 0.25\n0 1\nD.sizes", "wrong unit count",
          GL_EINVAL},
         {"G.leak: 0\nG.norm: layer 2\nD.sizes", "line 8: G.norm: expected \"batch K\"", GL_EINVAL},
+        {"G.leak: 0\nG.norm: batch 2 skip x\nD.sizes", "line 8: G.norm: expected", GL_EINVAL},
+        {"G.leak: 0\nG.norm: batch 2 skip 1\nD.sizes", "wrong unit count", GL_EINVAL},
         {"G.leak: 0\nG.norm: batch 2\n0.5 -2\n-1 0.25\nD.sizes", "line 9: expected \"mean "
          "variance\"", GL_EINVAL},
         {"G.leak: 0\nG.norm: batch 2\n0.5\n-1 0.25\nD.sizes", "line 9", GL_EINVAL},

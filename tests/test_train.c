@@ -1131,7 +1131,8 @@ START_TEST(test_bn_train)
     ck_assert(memcmp(a.G->params, b.G->params, a.G->nparams * sizeof(double)) == 0);
     ck_assert(memcmp(a.D->run_var[1], b.D->run_var[1], 8 * sizeof(double)) == 0);
     ck_assert(a.G->mode == GL_MLP_EVAL && a.D->mode == GL_MLP_EVAL);
-    ck_assert(a.G->run_var[0][0] != 1.0 && a.D->run_mean[0][0] != 0.0);
+    ck_assert(a.G->run_var[0][0] != 1.0 && a.D->run_mean[1][0] != 0.0);
+    ck_assert(a.D->bn_skip == 1 && a.G->bn_skip == 0); /* D's first layer reads x: plain */
     gl_rig_free(&b);
     gl_mix_free(Q);
     cfg.freeze_g = 1;
