@@ -8,7 +8,7 @@
 # and dir/samples.tsv (mode x y; index = the row of table.tsv).
 load "plots/style.gp"
 
-bname(b) = word("ring(8,2,0.02) grid(5,2,0.05) 1-D:0.35N(-1.5,0.3)+0.65N(1.8,0.6)", b + 1)
+bname(b) = b == 0 ? "ring(8,2,0.02)" : (b == 1 ? "grid(5,2,0.05)" : "0.35 N(-1.5,0.3) + 0.65 N(1.8,0.6)")
 unit(b) = b < 2 ? "modes covered (more is better)" : "JSD decrease (exact; more is better)"
 
 # (a) effects: a point per factor and design, error bars 3 s.e. (the claims'
@@ -18,7 +18,7 @@ set terminal pngcairo enhanced size 1500,520 font "DejaVu Sans,11"
 set multiplot layout 1,3 title "Each DCGAN guideline's effect (10 seeds; bars: ±3 s.e.). Filled: left out of the full recipe; open: added to the plain one" font ",13"
 set xrange [-0.6:3.6]
 set xtics ("batch norm" 0, "ReLU G, tanh out" 1, "leaky D" 2, "Adam β_1 0.5" 3) font ",9"
-set key top left font ",9"
+set key below horizontal font ",10"
 do for [b = 0:2] {
     set title bname(b)
     set ylabel unit(b)
@@ -37,7 +37,9 @@ set xtics ("full" 0, "-bn" 1, "-g" 2, "-leaky" 3, "-β_1" 4, "plain" 5, "+bn" 6,
 unset key
 do for [b = 0:2] {
     set title bname(b)
-    set ylabel b < 2 ? "modes covered" : "exact JSD of the evaluation-mode p_g"
+    YMAX = b == 0 ? 8.5 : (b == 1 ? 25.5 : 0.35)
+    set yrange [0:YMAX]
+    set ylabel b < 2 ? "modes covered (of 8, of 25)" : "exact JSD of the evaluation-mode p_g"
     plot dir."/table.tsv" using ($16 >= b*10 && $16 < b*10 + 10 ? $16 - b*10 : 1/0):8:10 w yerrorbars ls 2 pt 7 ps 1.3
 }
 unset multiplot
@@ -49,6 +51,7 @@ set terminal pngcairo enhanced size 1500,1000 font "DejaVu Sans,11"
 set multiplot layout 2,3 title "500 samples of G (first seed): evaluation mode (running averages), batch mode (batches of 64), the plain recipe" font ",13"
 set size ratio -1
 set xtics auto font ",9"
+unset ylabel
 do for [b = 0:1] {
     L = b == 0 ? 2.5 : 5.2
     set xrange [-L:L]
