@@ -29,3 +29,5 @@ GL_EXPERIMENT("bce-mse", bce_mse,
               "the sigmoid MLP of the EE698R notes as a discriminator: MSE and BCE both land on D* = p/(p+g); from a saturated start MSE's gradient vanishes and BCE's does not")
 GL_EXPERIMENT("activations", activations,
               "dying ReLU: at a high learning rate ReLU units die (zero on every input) in D and G, leaky slopes 0.01-0.2 keep them alive, and the generator's gradient through dead units")
+GL_EXPERIMENT("dcgan", dcgan,
+              "the DCGAN guidelines at MLP scale (batch norm, ReLU/tanh G, leaky D, Adam b1 0.5), ablated on the ring, the grid and a 1-D mixture with exact JSD; the eval-mode p_g against the batch-mode samples")

@@ -321,6 +321,10 @@ int gl_pushforward_alloc(gl_pushforward **out, gl_mlp *G, gl_noise noise, size_t
     if (G->sizes[0] != 1 || G->sizes[G->nlayers] != 1)
         return gl_err_set(err, GL_EINVAL, "a 1-D pushforward needs G: R -> R, got %zu "
                           "input(s) and %zu output(s)", G->sizes[0], G->sizes[G->nlayers]);
+    if (G->outact != GL_ACT_LINEAR)
+        return gl_err_set(err, GL_EINVAL, "a pushforward needs G's output layer linear, got %s "
+                          "(push through the linear network, then map by the output activation)",
+                          gl_act_name(G->outact));
     if (noise != GL_NOISE_NORMAL && noise != GL_NOISE_UNIFORM)
         return gl_err_set(err, GL_EINVAL, "unknown noise code %d (GL_NOISE_NORMAL or "
                           "GL_NOISE_UNIFORM)", (int)noise);

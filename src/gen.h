@@ -71,7 +71,8 @@
 
 typedef struct gl_pushforward gl_pushforward; /* opaque */
 
-/* A pushforward of noise through G, which must map 1 input to 1 output, on a
+/* A pushforward of noise through G, which must map 1 input to 1 output with a
+ * linear output layer (a batch-normalised G is taken in evaluation mode), on a
  * grid of 64 <= ngrid <= 2^20 z points; computes the pieces for G's current
  * parameters (gl_pushforward_update), so it fails like update does. One block
  * for the grid, pieces and breakpoints (~300 bytes a grid point), plus GSL's

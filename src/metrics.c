@@ -3,9 +3,11 @@
 #include "metrics.h"
 
 #include <math.h>
+#include <gsl/gsl_cdf.h>
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "bn.h"
 #include "num.h"
 #include "quad.h"
 
@@ -115,23 +117,88 @@ void gl_metrics_d_max(const gl_mix *P, const gl_mix *G, const double *x, const d
 typedef struct {
     const gl_mix *P;
     gl_pushforward *pf;
+    int tanh_out; /* p_g is that of tanh(u), pf the pushforward of u */
 } pf_ctx;
 
-static double jsd_pf_h(double x, void *p)
+/* log(1 - tanh^2 u) = 2 log(2 / (e^u + e^-u)), without overflow */
+static double log_sech2(double u)
+{
+    double a = fabs(u);
+    return 2.0 * (log(2.0) - a - log1p(exp(-2.0 * a)));
+}
+
+/* The js integrand at t: in x (t = x) against p_g = the pushforward's
+ * density; for x = tanh(u) in u (t = u), where JSD is the same (tanh is a
+ * bijection onto (-1, 1)): the data's density there is
+ * p(tanh u) (1 - tanh^2 u), G's the pushforward's p_u(u) */
+static double jsd_pf_h(double t, void *p)
 {
     const pf_ctx *c = p;
-    return gl_fdiv_get(GL_F_JS)->integrand(gl_mix_logpdf(c->P, &x), gl_pushforward_logpdf(c->pf, x));
+    double x = c->tanh_out ? tanh(t) : t, lp = gl_mix_logpdf(c->P, &x);
+    if (c->tanh_out)
+        lp += log_sech2(t);
+    return gl_fdiv_get(GL_F_JS)->integrand(lp, gl_pushforward_logpdf(c->pf, t));
 }
 
 /* log p_data has near-corners where its dominant component changes */
-static double jsd_pf_split(double x, void *p)
+static double jsd_pf_split(double t, void *p)
 {
     const pf_ctx *c = p;
+    double x = c->tanh_out ? tanh(t) : t;
     return (double)gl_mix_top(c->P, &x);
+}
+
+/* P's mass outside (-1, 1), where a tanh G has no mass: there the js
+ * integrand is p log 2 / 2 */
+static double mass_outside1(const gl_mix *P)
+{
+    double m = 0;
+    for (size_t j = 0; j < P->n; j++) {
+        const gl_comp *c = &P->comp[j];
+        if (c->kind == GL_COMP_N)
+            m += c->w * (gsl_cdf_gaussian_P(-1.0 - c->mu[0], c->sd[0]) +
+                         gsl_cdf_gaussian_Q(1.0 - c->mu[0], c->sd[0]));
+        else
+            m += c->w * (fmax(0.0, fmin(c->hi[0], -1.0) - c->lo[0]) +
+                         fmax(0.0, c->hi[0] - fmax(c->lo[0], 1.0))) / (c->hi[0] - c->lo[0]);
+    }
+    return m;
+}
+
+static int jsd_pf(const gl_mix *P, gl_pushforward *pf, int tanh_out, gl_quad_workspace *ws,
+                  double *jsd, double *abserr, gl_err *err);
+
+static double pf_density(double u, void *p)
+{
+    return exp(gl_pushforward_logpdf(p, u));
+}
+
+/* The mass of p_g's atoms (a ReLU G constant on an interval of z): 1 minus
+ * the integral of its density, on the pushforward's breakpoints (the kinks'
+ * images among them). An atom of mass a where P has none adds a log 2 / 2 to
+ * the JSD: there M = (P + Q)/2 has the atom a/2, so KL(Q || M) gains
+ * a log(a / (a/2)) and KL(P || M) nothing. */
+static int atom_mass(gl_pushforward *pf, gl_quad_workspace *ws, double *a, gl_err *err)
+{
+    size_t n = gl_pushforward_breakpoints(pf, NULL, 0);
+    double *bp = gl_quad_workspace_points(ws, n, err), mass, ae;
+    if (!bp)
+        return GL_ENOMEM;
+    gl_pushforward_breakpoints(pf, bp, n);
+    int s = n >= 2 ? gl_quad_line(pf_density, pf, bp, n, ws, &mass, &ae, err)
+                   : gl_err_set(err, GL_EINVAL, "fewer than 2 breakpoints");
+    *a = fmax(0.0, 1.0 - mass);
+    return s;
 }
 
 int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws, double *jsd,
                       double *abserr, gl_err *err)
+{
+    return jsd_pf(P, pf, 0, ws, jsd, abserr, err);
+}
+
+static int jsd_pf(const gl_mix *P, gl_pushforward *pf, int tanh_out, gl_quad_workspace *ws,
+                  double *jsd, double *abserr, gl_err *err)
 {
     if (!P || !pf)
         return gl_err_set(err, GL_EINVAL, "gl_metrics_jsd_pf: NULL argument");
@@ -148,12 +215,18 @@ int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws
         gl_quad_workspace_free(tmp);
         return GL_ENOMEM;
     }
-    size_t np = gl_mix_breakpoints(P, 0, bp, mp);
+    size_t np = gl_mix_breakpoints(P, 0, bp, mp), k = 0;
+    for (size_t i = 0; tanh_out && i < np; i++) /* P's breakpoints in u */
+        if (fabs(bp[i]) < 1)
+            bp[k++] = atanh(bp[i]);
+    np = tanh_out ? k : np;
     gl_pushforward_breakpoints(pf, bp + np, ng);
     size_t n = gl_num_sort_unique(bp, np + ng);
-    pf_ctx c = {P, pf};
+    pf_ctx c = {P, pf, tanh_out};
     s = n >= 2 ? gl_quad_line_split(jsd_pf_h, jsd_pf_split, &c, bp, n, ws, jsd, abserr, err)
                : gl_err_set(err, GL_EINVAL, "fewer than 2 breakpoints");
+    if (tanh_out && isfinite(*jsd))
+        *jsd += 0.5 * log(2.0) * mass_outside1(P);
     gl_quad_workspace_free(tmp);
     /* A JSD compared with tolerances of ~1e-2 (claims, logs) needs ~1e-5
      * relative, not the integrator's 1e-12: accept a round-off stop whose
@@ -170,6 +243,7 @@ int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws
 struct gl_metrics_gen {
     gl_pushforward *pf, *fine;
     gl_quad_workspace *ws;
+    gl_mlp *G, *plain; /* plain: G before its tanh output (gl_bn_fold), else NULL */
 };
 
 void gl_metrics_gen_free(gl_metrics_gen *m)
@@ -179,6 +253,7 @@ void gl_metrics_gen_free(gl_metrics_gen *m)
     gl_pushforward_free(m->pf);
     gl_pushforward_free(m->fine);
     gl_quad_workspace_free(m->ws);
+    gl_mlp_free(m->plain);
     free(m);
 }
 
@@ -186,8 +261,16 @@ int gl_metrics_gen_alloc(gl_metrics_gen **out, gl_mlp *G, gl_noise noise, gl_err
 {
     gl_metrics_gen *m = calloc(1, sizeof *m);
     int s = m ? GL_OK : gl_err_set(err, GL_ENOMEM, "out of memory");
-    if (!s && !(s = gl_pushforward_alloc(&m->pf, G, noise, GL_PUSHFORWARD_NGRID, err)) &&
-        !(s = gl_pushforward_alloc(&m->fine, G, noise, 8 * GL_PUSHFORWARD_NGRID, err)))
+    gl_mlp *net = G;
+    if (!s && G->outact != GL_ACT_LINEAR) { /* push u through, then x = tanh u */
+        s = gl_mlp_alloc(&m->plain, G->nlayers, G->sizes, G->act, G->leak, 1, err);
+        if (!s && !(s = gl_bn_fold(G, m->plain, err)))
+            net = m->plain;
+    }
+    if (!s)
+        m->G = G;
+    if (!s && !(s = gl_pushforward_alloc(&m->pf, net, noise, GL_PUSHFORWARD_NGRID, err)) &&
+        !(s = gl_pushforward_alloc(&m->fine, net, noise, 8 * GL_PUSHFORWARD_NGRID, err)))
         s = gl_quad_workspace_alloc(&m->ws, err);
     if (s) {
         gl_metrics_gen_free(m);
@@ -212,16 +295,21 @@ int gl_metrics_gen_jsd(gl_metrics_gen *m, const gl_mix *P, double *jsd, double *
 {
     if (retried)
         *retried = 0;
-    int s = gl_pushforward_update(m->pf, err);
-    if (s)
+    int s = m->plain ? gl_bn_fold(m->G, m->plain, err) : GL_OK, t = m->plain != NULL;
+    gl_pushforward *pf = m->pf;
+    if (s || (s = gl_pushforward_update(m->pf, err)))
         return s;
-    if ((s = gl_metrics_jsd_pf(P, m->pf, m->ws, jsd, abserr, err)) != GL_ENOCONV)
-        return s;
-    if (retried)
-        *retried = 1;
-    if ((s = gl_pushforward_update(m->fine, err)))
-        return s;
-    return gl_metrics_jsd_pf(P, m->fine, m->ws, jsd, abserr, err);
+    if ((s = jsd_pf(P, m->pf, t, m->ws, jsd, abserr, err)) == GL_ENOCONV) {
+        if (retried)
+            *retried = 1;
+        if ((s = gl_pushforward_update(m->fine, err)))
+            return s;
+        s = jsd_pf(P, pf = m->fine, t, m->ws, jsd, abserr, err);
+    }
+    double a = 0;
+    if (!s && m->G->act == GL_ACT_RELU && !(s = atom_mass(pf, m->ws, &a, err)))
+        *jsd += 0.5 * a * log(2.0);
+    return s;
 }
 
 /* cell index of x, or ncells - 1 (the outside cell) */

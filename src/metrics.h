@@ -53,19 +53,29 @@ int gl_metrics_jsd_pf(const gl_mix *P, gl_pushforward *pf, gl_quad_workspace *ws
 /* The exact side of a 1-D generator during training (the gl_metrics_gen
  * type): G's pushforward, a second one on an 8 times finer fold search for
  * retries, and a quadrature workspace, allocated once, so that evaluating G
- * at every logged step allocates nothing. It holds a pointer to G. */
+ * at every logged step allocates nothing. It holds a pointer to G. A
+ * batch-normalised G is taken in evaluation mode (an ordinary function). For
+ * a G with a tanh output, x = tanh(u), the pushforward is that of u (G folded
+ * into a plain network, gl_bn_fold, at every gl_metrics_gen_jsd) and
+ * p_g(x) = p_u(atanh x) / (1 - x^2) on (-1, 1), 0 elsewhere; the JSD is
+ * integrated in u, where it is the same (tanh is a bijection onto (-1, 1))
+ * and p_g keeps its breakpoints, plus log 2 / 2 times P's mass outside
+ * (-1, 1). */
 typedef struct gl_metrics_gen gl_metrics_gen;
 int gl_metrics_gen_alloc(gl_metrics_gen **out, gl_mlp *G, gl_noise noise, gl_err *err);
 void gl_metrics_gen_free(gl_metrics_gen *m); /* NULL is a no-op */
-/* JSD(P || p_g) for G's current parameters (gl_metrics_jsd_pf). QUADPACK
+/* JSD(P || p_g) for G's current parameters (gl_metrics_jsd_pf; for a ReLU G,
+ * plus a log 2 / 2 for the mass a of p_g's atoms, 1 minus the integral of
+ * its density: P has none). QUADPACK
  * occasionally gives up on p_g's steep flanks (GL_ENOCONV); the same integral
  * on the breakpoints of the finer fold search usually converges, and is then
  * returned with *retried = 1 (retried may be NULL). A failure of both is
  * returned as the finer one's status. */
 int gl_metrics_gen_jsd(gl_metrics_gen *m, const gl_mix *P, double *jsd, double *abserr,
                        int *retried, gl_err *err);
-/* G's pushforward (the one on the default grid), as the last gl_metrics_gen_jsd
- * updated it; and the workspace, for other integrals of the same loop. */
+/* G's pushforward (the one on the default grid; of u for a tanh output), as
+ * the last gl_metrics_gen_jsd updated it; and the workspace, for other
+ * integrals of the same loop. */
 gl_pushforward *gl_metrics_gen_pf(gl_metrics_gen *m);
 gl_quad_workspace *gl_metrics_gen_ws(gl_metrics_gen *m);
 

@@ -30,6 +30,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "bn.h"
 #include "kern.h"
 #include "num.h"
 
@@ -106,6 +107,13 @@ void gl_mlp_hidden_text(size_t in, const gl_mlp_hidden *h, size_t out, char *buf
 int gl_mlp_alloc_hidden(gl_mlp **net, size_t in, const gl_mlp_hidden *h, size_t out, gl_act act,
                         double leak, size_t maxbatch, gl_err *err)
 {
+    return gl_mlp_alloc_hidden_opts(net, in, h, out, act, leak, maxbatch, NULL, err);
+}
+
+int gl_mlp_alloc_hidden_opts(gl_mlp **net, size_t in, const gl_mlp_hidden *h, size_t out,
+                             gl_act act, double leak, size_t maxbatch, const gl_mlp_opts *opts,
+                             gl_err *err)
+{
     size_t sizes[GL_MLP_MAXLAYERS + 1];
     if (h->n > GL_MLP_MAXHIDDEN) {
         *net = NULL;
@@ -115,7 +123,7 @@ int gl_mlp_alloc_hidden(gl_mlp **net, size_t in, const gl_mlp_hidden *h, size_t 
     for (size_t l = 0; l < h->n; l++)
         sizes[l + 1] = h->v[l];
     sizes[h->n + 1] = out;
-    return gl_mlp_alloc(net, h->n + 1, sizes, act, leak, maxbatch, err);
+    return gl_mlp_alloc_opts(net, h->n + 1, sizes, act, leak, maxbatch, opts, err);
 }
 
 /* a*b and a+b in size_t, failing instead of wrapping. */
@@ -145,9 +153,25 @@ static int round8(size_t a, size_t *res)
     return 1;
 }
 
+gl_mlp_opts gl_mlp_opts_default(void)
+{
+    gl_mlp_opts o;
+    memset(&o, 0, sizeof o);
+    o.norm = 0;
+    o.outact = GL_ACT_LINEAR;
+    return o;
+}
+
 int gl_mlp_alloc(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
                  double leak, size_t maxbatch, gl_err *err)
 {
+    return gl_mlp_alloc_opts(out, nlayers, sizes, act, leak, maxbatch, NULL, err);
+}
+
+int gl_mlp_alloc_opts(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
+                      double leak, size_t maxbatch, const gl_mlp_opts *opts, gl_err *err)
+{
+    gl_mlp_opts o = opts ? *opts : gl_mlp_opts_default();
     if (!out)
         return gl_err_set(err, GL_EINVAL, "gl_mlp_alloc: out is NULL");
     *out = NULL;
@@ -167,14 +191,20 @@ int gl_mlp_alloc(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
         return gl_err_set(err, GL_EINVAL, "unknown activation code %d", (int)act);
     if (!isfinite(leak) || leak < 0 || leak >= 1)
         return gl_err_set(err, GL_EINVAL, "leak %g must be finite and in [0, 1)", leak);
+    if (o.outact != GL_ACT_LINEAR && o.outact != GL_ACT_TANH)
+        return gl_err_set(err, GL_EINVAL, "output activation %s: only linear or tanh",
+                          gl_act_name(o.outact));
 
     /* Block: the struct, then params, grads, h[0..L], delta[0..1], kws, each a whole
      * number of 64-byte lines. */
-    size_t nparams = 0, maxw = 0, total = 0, t;
+    size_t nparams = 0, maxw = 0, total = 0, t, dense, bnp = 0, bnd = 0;
     size_t len_h[GL_MLP_MAXLAYERS + 1], len_p, len_d;
     int ok = 1;
     for (size_t l = 0; l < nlayers && ok; l++)
         ok = mul_size(sizes[l + 1], sizes[l] + 1, &t) && add_size(nparams, t, &nparams);
+    dense = nparams; /* then gamma_l, beta_l, and the BN buffers after delta */
+    ok = ok && (!o.norm || gl_bn_sizes(nlayers, sizes, o.norm_skip, maxbatch, &bnp, &bnd)) &&
+         add_size(nparams, bnp, &nparams);
     for (size_t l = 0; l <= nlayers; l++)
         if (sizes[l] > maxw)
             maxw = sizes[l];
@@ -187,9 +217,10 @@ int gl_mlp_alloc(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
     /* the kernels' scratch: the largest product of a layer, forward (out x in
      * by in x n), input gradient (in x out by out x n) or weight gradient
      * (out x n by n x in), bounded by maxw x max(maxw, maxbatch) by either */
-    size_t kk = maxw > maxbatch ? maxw : maxbatch, len_k;
+    size_t kk = maxw > maxbatch ? maxw : maxbatch, len_k = 0;
     ok = ok && mul_size(maxw, kk, &t) && t <= SIZE_MAX / 4
-         && round8(gl_kern_wsize(maxw, kk, kk), &len_k) && add_size(total, len_k, &total);
+         && round8(gl_kern_wsize(maxw, kk, kk), &len_k) && add_size(total, len_k, &total)
+         && add_size(total, bnd, &total);
     size_t head = (sizeof(gl_mlp) + 63) & ~(size_t)63, bytes;
     ok = ok && mul_size(total, sizeof(double), &bytes) && add_size(bytes, head + 64, &bytes);
     if (!ok)
@@ -210,7 +241,11 @@ int gl_mlp_alloc(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
     net->act = act;
     net->leak = act == GL_ACT_LEAKY ? leak : 0.0; /* relu: the leaky code, slope 0 */
     net->nparams = nparams;
+    net->nparams_dense = dense;
     net->maxbatch = maxbatch;
+    net->outact = o.outact;
+    net->norm = o.norm != 0;
+    net->bn_skip = o.norm ? o.norm_skip : 0;
     size_t off = 0;
     for (size_t l = 0; l < nlayers; l++) {
         net->woff[l] = off;
@@ -229,6 +264,8 @@ int gl_mlp_alloc(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
     net->delta[0] = p;
     net->delta[1] = p + len_d;
     net->kws = p + 2 * len_d;
+    if (net->norm)
+        gl_bn_carve(net, p + 2 * len_d + len_k);
     net->n = 0;
     *out = net;
     return GL_OK;
@@ -268,6 +305,7 @@ void gl_mlp_init(gl_mlp *net, const gsl_rng *r)
         }
         memset(net->params + net->boff[l], 0, out * sizeof(double));
     }
+    gl_bn_init(net);
     gl_mlp_zero_grad(net);
 }
 
@@ -493,7 +531,14 @@ void gl_mlp_forward(gl_mlp *net, const double *x, size_t n, double *y)
     for (size_t l = 0; l < L; l++) {
         size_t in = net->sizes[l], out = net->sizes[l + 1];
         gl_kern_forward(out, in, n, net->params + net->woff[l], net->h[l], net->h[l + 1], net->kws);
-        act_forward(l + 1 < L ? net->act : GL_ACT_LINEAR, net->leak,
+        if (gl_bn_layer(net, l)) { /* act(gamma xhat + beta) of v = W h + b */
+            act_forward(GL_ACT_LINEAR, 0, net->params + net->boff[l], out, n, net->h[l + 1]);
+            gl_bn_forward(net, l, n, net->h[l + 1]);
+            act_forward(net->act, net->leak, net->params + net->goff[l] + out, out, n,
+                        net->h[l + 1]);
+            continue;
+        }
+        act_forward(l + 1 < L ? net->act : net->outact, net->leak,
                     net->params + net->boff[l], out, n, net->h[l + 1]);
     }
     transpose(net->sizes[L], n, net->h[L], y);
@@ -511,6 +556,7 @@ void gl_mlp_backward(gl_mlp *net, const double *dy, double *dx, int param_grads)
         return;
     double *cur = net->delta[0], *nxt = net->delta[1];
     transpose(n, net->sizes[L], dy, cur);
+    act_backward(net->outact, 0, cur, net->h[L], net->sizes[L] * n);
     for (size_t l = L; l-- > 0;) {
         size_t in = net->sizes[l], out = net->sizes[l + 1];
         const double *W = net->params + net->woff[l];
@@ -524,6 +570,8 @@ void gl_mlp_backward(gl_mlp *net, const double *dy, double *dx, int param_grads)
         gl_kern_backward_input(in, out, n, W, cur, nxt, net->kws);
         if (l > 0)
             act_backward(net->act, net->leak, nxt, net->h[l], in * n);
+        if (l > 0 && gl_bn_layer(net, l - 1))
+            gl_bn_backward(net, l - 1, n, nxt, param_grads);
         double *t = cur;
         cur = nxt;
         nxt = t;
@@ -547,20 +595,31 @@ double gl_mlp_eval1(gl_mlp *net, double x, double *dydx)
         size_t in = net->sizes[l], out = net->sizes[l + 1];
         const double *W = net->params + net->woff[l], *b = net->params + net->boff[l], *h = net->h[l];
         double *z = net->h[l + 1];
-        gl_act act = l + 1 < L ? net->act : GL_ACT_LINEAR;
+        gl_act act = l + 1 < L ? net->act : net->outact;
         gl_kern_forward(out, in, 1, W, h, z, net->kws);
-        act_span(act, net->leak, b, 1, out, z);
+        if (gl_bn_layer(net, l)) { /* EVAL mode, the operations of gl_mlp_forward there */
+            for (size_t r = 0; r < out; r++)
+                z[r] = gl_bn_eval1(net, l, r, z[r] + b[r], NULL);
+            act_span(act, net->leak, net->params + net->goff[l] + out, 1, out, z);
+        } else
+            act_span(act, net->leak, b, 1, out, z);
     }
     net->n = 1;
     if (dydx) {
         double *cur = net->delta[0], *nxt = net->delta[1];
         cur[0] = 1.0;
+        act_backward(net->outact, 0, cur, net->h[L], 1);
         for (size_t l = L; l-- > 0;) {
             size_t in = net->sizes[l], out = net->sizes[l + 1];
             const double *W = net->params + net->woff[l];
             gl_kern_backward_input(in, out, 1, W, cur, nxt, net->kws);
             if (l > 0)
                 act_backward(net->act, net->leak, nxt, net->h[l], in);
+            for (size_t j = 0; l > 0 && gl_bn_layer(net, l - 1) && j < in; j++) {
+                double slope;
+                gl_bn_eval1(net, l - 1, j, 0.0, &slope);
+                nxt[j] *= slope;
+            }
             double *t = cur;
             cur = nxt;
             nxt = t;
@@ -642,6 +701,8 @@ static void act_d12(gl_act act, double leak, const double *restrict y, size_t m,
 double gl_mlp_penalty(gl_mlp *net, size_t m, double scale, double *ws)
 {
     size_t L = net->nlayers, n = net->n, in0 = net->sizes[0];
+    if (net->norm || net->outact != GL_ACT_LINEAR)
+        return NAN;
     if (m == 0 || n == 0 || m > n || net->sizes[L] != 1)
         return 0.0;
     size_t maxw = 0;

@@ -28,6 +28,29 @@ typedef enum {
     GL_ACT_LINEAR, GL_ACT_TANH, GL_ACT_SIGMOID, GL_ACT_RELU, GL_ACT_LEAKY
 } gl_act;
 
+/* What batch normalisation (bn.h) does in a forward pass: EVAL normalises
+ * with the running averages (the net is then an ordinary function); TRAIN
+ * with the statistics of the batch, updating the running averages; BATCH
+ * with the batch's statistics, leaving the running averages alone. */
+typedef enum { GL_MLP_EVAL, GL_MLP_TRAIN, GL_MLP_BATCH } gl_mlp_mode;
+
+#define GL_MLP_MAXGROUPS 8
+
+/* Options of gl_mlp_alloc_opts, set by field name on gl_mlp_opts_default():
+ *   norm    1: batch normalisation of every hidden layer's pre-activation
+ *           (not of the output layer; not of the first norm_skip hidden
+ *           layers), gamma and beta learned (default 0)
+ *   outact  the output layer's activation: linear (the default) or tanh */
+typedef struct {
+    int norm;
+    size_t norm_skip; /* with norm: the first norm_skip hidden layers are not normalised
+                       * (1 for a discriminator, whose first layer reads the input:
+                       * the DCGAN guideline; default 0) */
+    gl_act outact;
+} gl_mlp_opts;
+
+gl_mlp_opts gl_mlp_opts_default(void);
+
 typedef struct {
     size_t nlayers;                       /* weight layers */
     size_t sizes[GL_MLP_MAXLAYERS + 1];   /* sizes[0] inputs ... sizes[nlayers] outputs */
@@ -43,6 +66,21 @@ typedef struct {
     double *delta[2];                     /* backward scratch, max width x maxbatch each */
     double *kws;                          /* the dense kernels' scratch (kern.h) */
     size_t n;                             /* batch size of the last forward */
+    gl_act outact;                        /* output activation (linear or tanh) */
+    /* batch normalisation (bn.h), if norm: hidden layer l < nlayers-1 maps
+     * z = W h + b to gamma * (z - mu) / sqrt(var + eps) + beta before act */
+    int norm;
+    size_t bn_skip;                       /* hidden layers l < bn_skip are not normalised */
+    gl_mlp_mode mode;                     /* default GL_MLP_EVAL */
+    size_t groups;                        /* TRAIN/BATCH: the batch is normalised in this
+                                           * many consecutive groups (1..GL_MLP_MAXGROUPS) */
+    double bn_eps, bn_momentum;           /* 1e-5 and 0.1, PyTorch's defaults */
+    size_t nparams_dense;                 /* the W_l, b_l; gamma_l, beta_l come after */
+    size_t goff[GL_MLP_MAXLAYERS];        /* offset of gamma_l in params; beta_l follows */
+    double *run_mean[GL_MLP_MAXLAYERS], *run_var[GL_MLP_MAXLAYERS];
+    double *xhat[GL_MLP_MAXLAYERS];       /* normalised pre-activations, out x maxbatch */
+    double *istd[GL_MLP_MAXLAYERS];       /* 1/sqrt(var + eps), out x GL_MLP_MAXGROUPS */
+    size_t bn_last_groups;                /* groups of the last forward, 0 for EVAL */
 } gl_mlp;
 
 /* A network with the given layer sizes (nlayers+1 entries), hidden activation
@@ -50,9 +88,14 @@ typedef struct {
 int gl_mlp_alloc(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
                  double leak, size_t maxbatch, gl_err *err);
 void gl_mlp_free(gl_mlp *net); /* NULL is a no-op */
+/* gl_mlp_alloc with options (NULL: the defaults); parameters gain gamma_l,
+ * beta_l (nparams counts them) with norm. */
+int gl_mlp_alloc_opts(gl_mlp **out, size_t nlayers, const size_t *sizes, gl_act act,
+                      double leak, size_t maxbatch, const gl_mlp_opts *opts, gl_err *err);
 
 /* Glorot-uniform weights for tanh/sigmoid/linear, He-normal (with the leaky
- * gain sqrt(2/(1+leak^2))) for relu/leaky; zero biases. */
+ * gain sqrt(2/(1+leak^2))) for relu/leaky; zero biases; with norm, gamma 1,
+ * beta 0 and the running averages at mean 0, variance 1. */
 void gl_mlp_init(gl_mlp *net, const gsl_rng *r);
 
 /* y[n x out] = net(x[n x in]); 1 <= n <= maxbatch. Keeps the activations for
@@ -69,7 +112,8 @@ void gl_mlp_zero_grad(gl_mlp *net);
 /* A network with one input and one output on one sample: returns y = net(x)
  * and, if dydx is not NULL, stores dy/dx there -- bit for bit the results of
  * gl_mlp_forward and of gl_mlp_backward with dy = 1 on a batch of 1, at a
- * fraction of their cost. Leaves the activations of that forward pass. */
+ * fraction of their cost (with norm: of those in GL_MLP_EVAL mode, whatever
+ * net->mode). Leaves the activations of that forward pass. */
 double gl_mlp_eval1(gl_mlp *net, double x, double *dydx);
 
 /* The input-gradient penalty of a network with one output y, on the first m
@@ -83,7 +127,9 @@ double gl_mlp_eval1(gl_mlp *net, double x, double *dydx);
  * the activations and their tangents, using act'' for tanh and sigmoid
  * (0 for linear and the (leaky) ReLU, away from the corner). The stored
  * activations are read, not changed, so gl_mlp_backward may come before or
- * after. ws: gl_mlp_penalty_wsize(net) doubles, allocated by the caller. */
+ * after. ws: gl_mlp_penalty_wsize(net) doubles, allocated by the caller.
+ * NaN for a batch-normalised network or one with an output activation (not
+ * supported: callers refuse the combination). */
 size_t gl_mlp_penalty_wsize(const gl_mlp *net);
 double gl_mlp_penalty(gl_mlp *net, size_t m, double scale, double *ws);
 
@@ -132,5 +178,8 @@ void gl_mlp_hidden_text(size_t in, const gl_mlp_hidden *h, size_t out, char *buf
 /* gl_mlp_alloc for in -> h -> out. */
 int gl_mlp_alloc_hidden(gl_mlp **net, size_t in, const gl_mlp_hidden *h, size_t out, gl_act act,
                         double leak, size_t maxbatch, gl_err *err);
+int gl_mlp_alloc_hidden_opts(gl_mlp **net, size_t in, const gl_mlp_hidden *h, size_t out,
+                             gl_act act, double leak, size_t maxbatch, const gl_mlp_opts *opts,
+                             gl_err *err);
 
 #endif

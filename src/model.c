@@ -22,12 +22,32 @@ void gl_model_meta_clear(gl_model_meta *meta)
 
 /* ---- save ---- */
 
+/* the hidden units a batch-normalised network normalises */
+static size_t bn_units(const gl_mlp *net)
+{
+    size_t k = 0;
+    for (size_t l = net->bn_skip; l + 1 < net->nlayers; l++)
+        k += net->sizes[l + 1];
+    return k;
+}
+
 static void put_net(FILE *f, char which, const gl_mlp *net)
 {
     fprintf(f, "%c.sizes: ", which);
     for (size_t l = 0; l <= net->nlayers; l++)
         fprintf(f, "%s%zu", l ? "," : "", net->sizes[l]);
     fprintf(f, "\n%c.act: %s\n%c.leak: %.17g\n", which, gl_act_name(net->act), which, net->leak);
+    if (net->outact != GL_ACT_LINEAR)
+        fprintf(f, "%c.out: %s\n", which, gl_act_name(net->outact));
+    if (!net->norm)
+        return;
+    fprintf(f, "%c.norm: batch %zu", which, bn_units(net));
+    if (net->bn_skip)
+        fprintf(f, " skip %zu", net->bn_skip);
+    fputc('\n', f);
+    for (size_t l = net->bn_skip; l + 1 < net->nlayers; l++)
+        for (size_t r = 0; r < net->sizes[l + 1]; r++)
+            fprintf(f, "%.17g %.17g\n", net->run_mean[l][r], net->run_var[l][r]);
 }
 
 static void put_params(FILE *f, char which, const gl_mlp *net)
@@ -62,6 +82,12 @@ int gl_model_save(const char *path, const gl_mlp *G, const gl_mlp *D, const gl_m
         return gl_err_set(err, GL_EINVAL, "gl_model_save: the data spec contains a newline");
     if (!all_finite(G->params, G->nparams) || !all_finite(D->params, D->nparams))
         return gl_err_set(err, GL_EINVAL, "gl_model_save: the parameters are not all finite");
+    for (size_t l = G->bn_skip; l + 1 < G->nlayers && G->norm; l++)
+        if (!all_finite(G->run_mean[l], G->sizes[l + 1]) || !all_finite(G->run_var[l], G->sizes[l + 1]))
+            return gl_err_set(err, GL_EINVAL, "gl_model_save: G's running statistics are not all finite");
+    for (size_t l = D->bn_skip; l + 1 < D->nlayers && D->norm; l++)
+        if (!all_finite(D->run_mean[l], D->sizes[l + 1]) || !all_finite(D->run_var[l], D->sizes[l + 1]))
+            return gl_err_set(err, GL_EINVAL, "gl_model_save: D's running statistics are not all finite");
 
     int cs = gl_rec_check_target(path, err);
     if (cs)
@@ -113,6 +139,7 @@ typedef struct {
     char *end;
     size_t lineno;
     gl_err *err;
+    int version;
 } reader;
 
 /* The next line (without its '\n'), or NULL at the end of the file. */
@@ -169,7 +196,81 @@ static int parse_double(reader *r, const char *what, const char *v, double *out)
     return GL_OK;
 }
 
-/* "which.sizes", ".act", ".leak" into a newly allocated network. */
+/* 1 if the next line starts "key:" (then *val is its value, the line
+ * consumed); 0 and nothing consumed otherwise: the optional keys of v2. */
+static int opt_key(reader *r, const char *key, const char **val)
+{
+    char *save = r->next;
+    size_t n = strlen(key), lineno = r->lineno;
+    char *nl = r->next < r->end ? memchr(r->next, '\n', (size_t)(r->end - r->next)) : NULL;
+    size_t len = nl ? (size_t)(nl - r->next) : (size_t)(r->end - r->next);
+    if (r->version < 2 || len <= n || strncmp(r->next, key, n) != 0 || r->next[n] != ':')
+        return 0;
+    int s = get_key(r, key, val);
+    if (s) { /* cannot happen after the test above; restore anyway */
+        r->next = save;
+        r->lineno = lineno;
+        return 0;
+    }
+    return 1;
+}
+
+/* v2's optional "which.out: tanh" and "which.norm: batch K" into *o */
+static int get_opts(reader *r, char which, gl_mlp_opts *o, size_t *units)
+{
+    char key[16];
+    const char *v;
+    snprintf(key, sizeof key, "%c.out", which);
+    if (opt_key(r, key, &v) && (gl_act_parse(v, &o->outact, NULL) ||
+                                (o->outact != GL_ACT_LINEAR && o->outact != GL_ACT_TANH)))
+        return bad(r, "%s: expected linear or tanh, got \"%.60s\"", key, v);
+    snprintf(key, sizeof key, "%c.norm", which);
+    if (!opt_key(r, key, &v))
+        return GL_OK;
+    char *end;
+    const char *sk = strstr(v, " skip ");
+    unsigned long k = strncmp(v, "batch ", 6) == 0 && v[6] >= '0' && v[6] <= '9'
+                          ? strtoul(v + 6, &end, 10) : 0;
+    if (!k || (*end != '\0' && end != sk) ||
+        (sk && (!(sk[6] >= '0' && sk[6] <= '9') || (o->norm_skip = strtoul(sk + 6, &end, 10)) > 8 ||
+                *end != '\0')))
+        return bad(r, "%s: expected \"batch K\" or \"batch K skip S\" (K normalised hidden "
+                   "units), got \"%.60s\"", key, v);
+    *units = k;
+    o->norm = 1;
+    return GL_OK;
+}
+
+/* K lines "mean var" into the running averages of a batch-normalised net */
+static int get_running(reader *r, char which, gl_mlp *net, size_t units)
+{
+    if (units != bn_units(net)) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%c.sizes give %zu hidden units, %c.norm says %zu", which,
+                 bn_units(net), which, units);
+        return bad(r, "wrong unit count: %s%s", msg, "");
+    }
+    for (size_t l = net->bn_skip; l + 1 < net->nlayers; l++)
+        for (size_t k = 0; k < net->sizes[l + 1]; k++) {
+            char *line = next_line(r), *end;
+            if (!line) {
+                char msg[80];
+                snprintf(msg, sizeof msg, "%c.norm: the running statistics end early", which);
+                r->lineno++;
+                return bad(r, "truncated file: %s%s", msg, "");
+            }
+            double m = strtod(line, &end), v = *end == ' ' ? strtod(end + 1, &end) : NAN;
+            if (*end != '\0' || !isfinite(m) || !(v >= 0) || !isfinite(v))
+                return bad(r, "expected \"mean variance\" (finite, variance >= 0), got "
+                           "\"%.60s\"%s", line, "");
+            net->run_mean[l][k] = m;
+            net->run_var[l][k] = v;
+        }
+    return GL_OK;
+}
+
+/* "which.sizes", ".act", ".leak" (and v2's optional ".out", ".norm" with the
+ * running averages) into a newly allocated network. */
 static int get_net(reader *r, char which, size_t maxbatch, gl_mlp **net)
 {
     char key[16];
@@ -205,12 +306,16 @@ static int get_net(reader *r, char which, size_t maxbatch, gl_mlp **net)
     snprintf(key, sizeof key, "%c.leak", which);
     if ((s = get_key(r, key, &v)) || (s = parse_double(r, key, v, &leak)))
         return s;
+    gl_mlp_opts o = gl_mlp_opts_default();
+    size_t units = 0;
+    if ((s = get_opts(r, which, &o, &units)))
+        return s;
     /* Each parameter takes a line of at least 2 bytes: a file too short for
      * its sizes is refused before they are allocated (a 300-byte file asked
      * for 8 layers of 4096 units, 1.6 GB a network). */
     size_t np = 0;
     for (size_t l = 0; l + 1 < n; l++)
-        np += sizes[l + 1] * (sizes[l] + 1); /* <= 8 * 4096 * 4097: no overflow */
+        np += sizes[l + 1] * (sizes[l] + 1 + (o.norm && l >= o.norm_skip && l + 2 < n ? 2 : 0));
     if (np > (size_t)(r->end - r->next) / 2) {
         char msg[112];
         snprintf(msg, sizeof msg, "%c.sizes give %zu parameters, more than the rest of the file "
@@ -218,10 +323,10 @@ static int get_net(reader *r, char which, size_t maxbatch, gl_mlp **net)
         return bad(r, "truncated file: %s%s", msg, "");
     }
     gl_err e;
-    if (gl_mlp_alloc(net, n - 1, sizes, act, leak, maxbatch, &e))
+    if (gl_mlp_alloc_opts(net, n - 1, sizes, act, leak, maxbatch, &o, &e))
         return gl_err_set(r->err, e.status, "model %s line %zu: %c: %s", r->path, r->lineno, which,
                           e.msg);
-    return GL_OK;
+    return o.norm ? get_running(r, which, *net, units) : GL_OK;
 }
 
 static int get_params(reader *r, char which, gl_mlp *net)
@@ -287,6 +392,7 @@ static int load(reader *r, size_t maxbatch, gl_mlp **G, gl_mlp **D, gl_model_met
     if (version != 1 && version != GL_MODEL_VERSION)
         return bad(r, "unsupported model format version (this ganlab reads %s): \"%.60s\"",
                    "1 and 2", line);
+    r->version = version;
     int s = get_key(r, "data", &v);
     if (s)
         return s;
@@ -361,7 +467,7 @@ int gl_model_load(const char *path, size_t maxbatch, gl_mlp **G, gl_mlp **D, gl_
                        path);
     if (!s) {
         buf[len] = '\0';
-        reader r = {path, buf, buf, buf + len, 0, err};
+        reader r = {path, buf, buf, buf + len, 0, err, 0};
         s = load(&r, maxbatch, G, D, meta);
     }
     free(buf);

@@ -14,11 +14,16 @@
  *   G.sizes: 1,16,16,1         layer sizes, inputs first
  *   G.act: tanh                hidden activation (mlp.h names)
  *   G.leak: 0.20000000000000001   %.17g
- *   D.sizes: ...               the same three keys for D
+ *   G.out: tanh                optional: the output activation (absent: linear)
+ *   G.norm: batch K            optional: batch normalisation (bn.h) of G's K hidden
+ *   M V                        units (absent: none), then K lines, one per unit in
+ *   ...                        layer order: its running mean and variance, %.17g
+ *   D.sizes: ...               the same keys for D
  *   D.act: ...
  *   D.leak: ...
  *   G.params: N                N = G->nparams, then N lines, one %.17g each
- *   ...                        (mlp.h's layout: W_l row-major, then b_l)
+ *   ...                        (mlp.h's layout: W_l row-major, then b_l; with
+ *                              norm, then gamma_l, beta_l of each hidden layer)
  *   D.params: M                then M lines
  *   ...
  *   end

@@ -99,6 +99,16 @@ static int p_acts(const char *t, void *dst, gl_err *err)
     return GL_OK;
 }
 
+/* --norm none|batch: batch normalisation of both nets' hidden layers */
+static int p_norm(const char *t, void *dst, gl_err *err)
+{
+    gl_rig_arch *a = dst;
+    if (strcmp(t, "none") != 0 && strcmp(t, "batch") != 0)
+        return gl_err_set(err, GL_EINVAL, "expected none or batch, got \"%s\"", t);
+    a->gnorm = a->dnorm = strcmp(t, "batch") == 0;
+    return GL_OK;
+}
+
 size_t gl_recipe_argspecs(gl_recipe *r, gl_recipe_opts *o, gl_argspec *specs)
 {
     memset(o, 0, sizeof *o);
@@ -133,6 +143,7 @@ size_t gl_recipe_argspecs(gl_recipe *r, gl_recipe_opts *o, gl_argspec *specs)
         {.name = "real-noise", .type = GL_ARG_DOUBLE, .dst = &r->real_noise_sd, .min = 0, .max = 10},
         {.name = "real-noise-until", .type = GL_ARG_DOUBLE, .dst = &c->real_noise_until, .min = 0,
          .max = 1, .open_min = 1},
+        {.name = "norm", .type = GL_ARG_FN, .dst = a, .parse = p_norm},
     };
     size_t n = sizeof t / sizeof t[0];
     (void)sizeof(char[sizeof t / sizeof t[0] <= GL_RECIPE_NSPECS ? 1 : -1]); /* room for all */
@@ -161,6 +172,11 @@ int gl_recipe_finish(gl_recipe *r, const gl_recipe_opts *o, const gl_mix *P, gl_
     if (c->pack > 1 && c->batch % c->pack)
         return gl_err_set(err, GL_EINVAL, "--batch %zu is not a multiple of --pack %zu", c->batch,
                           c->pack);
+    if (r->arch.dnorm && c->r1 > 0)
+        return gl_err_set(err, GL_EINVAL, "--norm batch with --r1 is not supported (the penalty's "
+                          "double backpropagation does not go through batch statistics)");
+    if (r->arch.dnorm && c->pack > 1)
+        return gl_err_set(err, GL_EINVAL, "--norm batch with --pack is not supported");
     if (r->arch.leak >= 1)
         return gl_err_set(err, GL_EINVAL, "--leak must be < 1, got %g", r->arch.leak);
     return GL_OK;
@@ -180,7 +196,7 @@ void gl_recipe_text(const gl_recipe *r, size_t data_dim, char *buf, size_t n)
     gl_mlp_hidden_text(c->zdim, &a->g, data_dim, gs, sizeof gs);
     gl_mlp_hidden_text(pack * data_dim, &a->d, 1, ds, sizeof ds);
     gl_sched_text(&c->sched, sch, sizeof sch);
-    snprintf(buf, n, "G %s %s%s%g, D %s %s (leak %g); %s loss, k %zu, %s; %s/%s betas %g/%g, lr %g "
+    int k = snprintf(buf, n, "G %s %s%s%g, D %s %s (leak %g); %s loss, k %zu, %s; %s/%s betas %g/%g, lr %g "
              "(D) %g (G) %s; batch %zu; %zu steps; noise %s; r1 %g; pack %zu; instance noise %g "
              "data sd until %g of training", gs, gl_act_name(a->gact), a->gspread > 0 ?
              " spread " : "", a->gspread > 0 ? a->gspread : 0, ds, gl_act_name(a->dact), a->leak,
@@ -188,6 +204,9 @@ void gl_recipe_text(const gl_recipe *r, size_t data_dim, char *buf, size_t n)
              opt_name(a->gopt), opt_name(a->dopt), a->beta1, a->beta2, c->lr_d, c->lr_g, sch,
              c->batch, c->steps, gl_noise_name(c->noise), c->r1, pack, r->real_noise_sd,
              c->real_noise_until);
+    if ((a->gnorm || a->dnorm) && k >= 0 && (size_t)k < n)
+        snprintf(buf + k, n - (size_t)k, "; batch norm in%s%s", a->gnorm ? " G" : "",
+                 a->dnorm ? " D" : "");
 }
 
 const char gl_recipe_help[] =
@@ -214,4 +233,9 @@ const char gl_recipe_help[] =
     "  --g-spread S        centres of G's first-layer units uniform on [-S, S]^zdim\n"
     "                      (their biases; 0: all biases 0)\n"
     "  --real-noise X      instance noise on the real samples, X data sd at first,\n"
-    "                      falling linearly to 0 at --real-noise-until F of training\n";
+    "                      falling linearly to 0 at --real-noise-until F of training\n"
+    "  --norm none|batch   batch normalisation of G's hidden layers and of D's but\n"
+    "                      its first (not G's output layer nor D's input layer, as\n"
+    "                      in DCGAN); D normalises its real and fake rows separately;\n"
+    "                      G is used in evaluation mode (running averages) for\n"
+    "                      samples, plots and the exact p_g; not with --r1 or --pack\n";

@@ -58,7 +58,7 @@ typedef struct {
 /* Fills specs (room for GL_RECIPE_NSPECS) with the options that set r's
  * fields -- --loss --k --update --r1 --pack --steps --batch --lr --lr-d
  * --lr-g --schedule --warmup --g --d --act --leak --zdim --noise --beta1
- * --beta2 --g-spread --real-noise --real-noise-until -- and returns how
+ * --beta2 --g-spread --real-noise --real-noise-until --norm -- and returns how
  * many; clears *o. */
 size_t gl_recipe_argspecs(gl_recipe *r, gl_recipe_opts *o, gl_argspec *specs);
 

@@ -22,6 +22,8 @@ gl_rig_arch gl_rig_arch_default(void)
     a.gmaxbatch = 0;
     a.dmaxbatch = 0;
     a.gspread = 0;
+    a.gnorm = a.dnorm = 0;
+    a.gout = GL_ACT_LINEAR;
     return a;
 }
 
@@ -70,10 +72,15 @@ int gl_rig_alloc(gl_rig *g, const gl_rig_arch *a, const gl_gan_cfg *cfg, size_t 
     size_t db = 2 * cfg->batch / pack_of(cfg), dneed = db;
     db = dneed > a->dmaxbatch ? dneed : a->dmaxbatch;
     int s;
-    if ((s = gl_mlp_alloc_hidden(&g->G, cfg->zdim + cfg->ncond, &a->g, data_dim, a->gact, a->leak,
-                                 gb, err)) ||
-        (s = gl_mlp_alloc_hidden(&g->D, pack_of(cfg) * data_dim + cfg->ncond, &a->d, 1, a->dact,
-                                 a->leak, db, err)))
+    gl_mlp_opts go = gl_mlp_opts_default(), dopt = gl_mlp_opts_default();
+    go.norm = a->gnorm;
+    go.outact = a->gout;
+    dopt.norm = a->dnorm;
+    dopt.norm_skip = 1; /* D's first layer reads the input: not normalised (DCGAN) */
+    if ((s = gl_mlp_alloc_hidden_opts(&g->G, cfg->zdim + cfg->ncond, &a->g, data_dim, a->gact,
+                                      a->leak, gb, &go, err)) ||
+        (s = gl_mlp_alloc_hidden_opts(&g->D, pack_of(cfg) * data_dim + cfg->ncond, &a->d, 1,
+                                      a->dact, a->leak, db, &dopt, err)))
         goto fail;
     gl_mlp_init(g->G, r);
     gl_mlp_init(g->D, r);

@@ -35,6 +35,11 @@ typedef struct {
      * mode at the centre of a symmetric mixture (default 0: biases 0) */
     double gspread;
     size_t dmaxbatch;       /* D's batch capacity if more than the 2 batch / pack rows training needs */
+    /* batch normalisation (bn.h) of G's hidden layers and of D's hidden
+     * layers but its first: never of G's output layer nor of D's input layer,
+     * the layer that reads x, as in DCGAN (default 0, 0) */
+    int gnorm, dnorm;
+    gl_act gout;            /* G's output activation: linear (default) or tanh */
 } gl_rig_arch;
 
 gl_rig_arch gl_rig_arch_default(void);

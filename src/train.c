@@ -11,6 +11,7 @@
 #include <gsl/gsl_randist.h>
 
 
+#include "bn.h"
 #include "data.h"
 #include "loss.h"
 #include "num.h"
@@ -79,6 +80,7 @@ int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
     size_t *comp = L ? (size_t *)(void *)(xc + 2 * B * (dim + L)) : NULL;
     double loss = NAN;
     for (size_t t = 0; t < cfg->steps; t++) {
+        gl_bn_set(D, GL_MLP_TRAIN, 2); /* batch norm: each half by its own statistics */
         if (L) {
             gl_mix_sample_comp(P, r, B, x, comp);
             gl_mix_sample_comp(G, r, B, x + B * dim, comp + B);
@@ -89,6 +91,7 @@ int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
             gl_mix_sample(G, r, B, x + B * dim); /* rows B..2B-1: fake, label 0 */
             gl_mlp_forward(D, x, 2 * B, a);
         }
+        gl_bn_set(D, GL_MLP_EVAL, 1);
         if (cfg->mse)
             loss = gl_loss_mse_sigmoid(a, B, 1.0, 1.0, da) +
                    gl_loss_mse_sigmoid(a + B, B, 0.0, 1.0, da + B);
@@ -257,6 +260,16 @@ static int check_nets(const gl_mlp *G, const gl_mlp *D, const gl_optim *og, cons
         return gl_err_set(err, GL_EINVAL,
                           "discriminator optimiser has %zu parameters, the discriminator %zu",
                           od->n, D->nparams);
+    if (D->norm && cfg->r1 > 0)
+        return gl_err_set(err, GL_EINVAL, "the R1 penalty is not supported with a batch-"
+                          "normalised discriminator (its gradient through the batch statistics "
+                          "couples the samples)");
+    if (D->norm && m > 1)
+        return gl_err_set(err, GL_EINVAL, "packing (pack %zu) is not supported with a batch-"
+                          "normalised discriminator", m);
+    if (D->outact != GL_ACT_LINEAR)
+        return gl_err_set(err, GL_EINVAL, "the discriminator's output must be linear (a logit "
+                          "or a score), got %s", gl_act_name(D->outact));
     return GL_OK;
 }
 
@@ -368,8 +381,6 @@ static int all_finite(const double *p, size_t n)
     return c[0] + c[1] + c[2] + c[3] + c[4] + c[5] + c[6] + c[7] + t == 0;
 }
 
-/* The D-step's forward pass: real rows, z, fake rows G(z), D's outputs on
- * all 2B rows. */
 /* the instance noise's standard deviation at step t (0-based) */
 static double real_noise_at(const gl_gan_cfg *c, size_t t)
 {
@@ -385,6 +396,24 @@ static void add_real_noise(gl_gan *w, const gsl_rng *r)
             w->xd[i] += gsl_ran_gaussian_ziggurat(r, s);
 }
 
+/* Batch norm (bn.h): the forward passes of training use batch statistics (G
+ * frozen: without updating its running averages, so that it stays as
+ * initialised), D's with dgroups groups (2 in the D-step: its real and fake
+ * rows each by their own statistics); everything else (hooks, callers) sees
+ * the networks in evaluation mode (dgroups 0). */
+static void nets_mode(gl_gan *w, size_t dgroups)
+{
+    if (!dgroups) {
+        gl_bn_set(w->G, GL_MLP_EVAL, 1);
+        gl_bn_set(w->D, GL_MLP_EVAL, 1);
+        return;
+    }
+    gl_bn_set(w->G, w->cfg.freeze_g ? GL_MLP_BATCH : GL_MLP_TRAIN, 1);
+    gl_bn_set(w->D, GL_MLP_TRAIN, dgroups);
+}
+
+/* The D-step's forward pass: real rows, z, fake rows G(z), D's outputs on
+ * all 2B rows. */
 static void d_forward(gl_gan *w, const gl_mix *data, const gsl_rng *r)
 {
     size_t B = w->cfg.batch, dim = w->dim;
@@ -394,8 +423,10 @@ static void d_forward(gl_gan *w, const gl_mix *data, const gsl_rng *r)
         gl_mix_sample(data, r, B, w->xd);
     add_real_noise(w, r);
     draw_noise(w, r, w->z);
+    nets_mode(w, 2);
     gl_mlp_forward(w->G, w->z, B, w->xd + B * dim);
     gl_mlp_forward(w->D, w->xd, 2 * w->rows, w->ad); /* [2B x dim] read as [2B/m x m dim] */
+    nets_mode(w, 0);
 }
 
 /* ---- conditioning: rows (v, onehot(y)) of width d + L ---- */
@@ -433,6 +464,7 @@ static void d_forward_cond(gl_gan *w, const gl_mix *data, const gsl_rng *r)
     gl_mix_sample_comp(data, r, B, w->xd, w->comp);
     add_real_noise(w, r);
     draw_labelled_noise(w, data, r);
+    nets_mode(w, 2);
     gl_mlp_forward(w->G, w->zc, B, w->xd + B * dim);
     for (size_t i = 0; i < B; i++) {
         put_row(w->xc + i * (dim + L), w->xd + i * dim, dim, w->comp[i] / g, L);
@@ -440,6 +472,7 @@ static void d_forward_cond(gl_gan *w, const gl_mix *data, const gsl_rng *r)
                     w->zc + i * (zdim + L) + zdim, L);
     }
     gl_mlp_forward(w->D, w->xc, 2 * B, w->ad);
+    nets_mode(w, 0);
 }
 
 /* dL_D/da, then D->grads = dL_D/dtheta_D. Returns L_D if value, else 0 (the
@@ -463,14 +496,17 @@ static double d_backward(gl_gan *w, int value)
 static void g_forward(gl_gan *w, const double *z)
 {
     size_t B = w->cfg.batch, L = w->cfg.ncond, dim = w->dim, zin = w->cfg.zdim + L;
+    nets_mode(w, 1);
     gl_mlp_forward(w->G, z, B, w->xg);
-    if (!L) {
+    if (!L)
         gl_mlp_forward(w->D, w->xg, w->rows, w->ag);
-        return;
+    else {
+        for (size_t i = 0; i < B; i++) /* D reads the label G was given */
+            put_row_lab(w->xgc + i * (dim + L), w->xg + i * dim, dim, z + i * zin + w->cfg.zdim,
+                        L);
+        gl_mlp_forward(w->D, w->xgc, B, w->ag);
     }
-    for (size_t i = 0; i < B; i++) /* D reads the label G was given */
-        put_row_lab(w->xgc + i * (dim + L), w->xg + i * dim, dim, z + i * zin + w->cfg.zdim, L);
-    gl_mlp_forward(w->D, w->xgc, B, w->ag);
+    nets_mode(w, 0);
 }
 
 /* dL_G/da -> (through D, its gradients untouched) dL_G/dx -> (through G)

@@ -71,6 +71,13 @@ int gl_train_d(gl_mlp *D, gl_optim *opt, const gl_mix *P, const gl_mix *G,
  * The draws are the same in both modes (real rows, D-step z, G-step z, in that
  * order), so ALT and SIM differ only in the order of the updates.
  *
+ * Batch-normalised networks (bn.h) run their training passes with batch
+ * statistics: the D-step's 2*batch rows as two groups (real and fake each by
+ * its own statistics, as two calls of a DCGAN implementation), the G-step's
+ * fake rows as one; a frozen G (freeze_g) leaves its running averages alone.
+ * Between steps (hooks) and after gl_gan_train both are in evaluation mode.
+ * R1 and packing are refused with a normalised D.
+ *
  * The workspace holds every buffer; gl_gan_train allocates nothing. One seed
  * reproduces a run bit for bit. */
 

@@ -51,6 +51,9 @@ static const control CONTROLS[] = {
      * untrained G covers few modes), the plain GAN's spread does not */
     {"mode-collapse", {"pack2_ring_mean_modes", "pack2_ring_mean_hq", "pack2_grid_mean_modes",
                        "gan_ring_share_collapsed"}},
+    /* every G as initialised (0 steps): the exact CDF and the batch-mode gap
+     * hold for it too (an untrained BN G's gap is the largest) */
+    {"dcgan", {"plain_1d_jsd_max"}},
     {"dynamics", {"B_R1_pooled_final_jsd_ratio", "B_R1_worst_final_jsd", "C_linear_scale_collapses",
                   "C_linear_centre_at_argmax_D", "C_linear_jsd_increase", "C_net_mass_near_argmax_D"}},
 };

@@ -2,6 +2,8 @@
 /* tests for src/metrics.c: trained-side quantities against exact ones. */
 #include <check.h>
 #include <math.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_integration.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
@@ -73,6 +75,94 @@ START_TEST(test_jsd_pf_affine)
         gl_pushforward_free(pf);
         gl_mlp_free(G);
     }
+    gl_mix_free(P);
+}
+END_TEST
+
+/* JS integrand in the u variable of x = tanh(u), for data P (in x) against
+ * u ~ N(b, |a|): p~(u) = p(tanh u) (1 - tanh^2 u) against phi(u) */
+typedef struct {
+    const gl_mix *P;
+    double a, b;
+} tanh_ctx;
+
+static double js_u(double u, void *v)
+{
+    const tanh_ctx *c = v;
+    double x = tanh(u), p = gl_mix_pdf(c->P, &x) / (cosh(u) * cosh(u));
+    double q = gsl_ran_gaussian_pdf(u - c->b, fabs(c->a)), m = 0.5 * (p + q);
+    return 0.5 * (p > 0 ? p * log(p / m) : 0) + 0.5 * (q > 0 ? q * log(q / m) : 0);
+}
+
+/* A G with a tanh output, x = tanh(a z + b): the exact JSD (fold, pushforward
+ * of u, density p_u(atanh x)/(1 - x^2) in x) against an independent
+ * integral in u over the real line (JSD is invariant under the bijection
+ * tanh), plus the data's mass outside (-1, 1), where p_g = 0 and the
+ * integrand is p log 2 / 2. */
+START_TEST(test_jsd_gen_tanh_output)
+{
+    gl_mix *P = parse("0.4*N(-0.5,0.2)+0.6*N(0.6,0.3)");
+    const double ab[][2] = {{0.8, 0.1}, {-1.5, 0.4}};
+    gsl_integration_workspace *iw = gsl_integration_workspace_alloc(1000);
+    for (size_t k = 0; k < 2; k++) {
+        gl_mlp *G;
+        gl_err e;
+        gl_mlp_opts o = gl_mlp_opts_default();
+        o.outact = GL_ACT_TANH;
+        ck_assert_int_eq(gl_mlp_alloc_opts(&G, 1, (size_t[]){1, 1}, GL_ACT_LINEAR, 0, 4, &o, &e), 0);
+        G->params[G->woff[0]] = ab[k][0];
+        G->params[G->boff[0]] = ab[k][1];
+        gl_metrics_gen *m;
+        ck_assert_msg(gl_metrics_gen_alloc(&m, G, GL_NOISE_NORMAL, &e) == 0, "%s", e.msg);
+        double j, ae, ref, rerr;
+        ck_assert_msg(gl_metrics_gen_jsd(m, P, &j, &ae, NULL, &e) == 0, "%s", e.msg);
+        tanh_ctx c = {P, ab[k][0], ab[k][1]};
+        gsl_function f = {js_u, &c};
+        ck_assert_int_eq(gsl_integration_qagi(&f, 1e-13, 1e-11, 1000, iw, &ref, &rerr), 0);
+        double out = 0.4 * (gsl_cdf_gaussian_P(-0.5 / 0.2, 1) + gsl_cdf_gaussian_Q(1.5 / 0.2, 1)) +
+                     0.6 * (gsl_cdf_gaussian_P(-1.6 / 0.3, 1) + gsl_cdf_gaussian_Q(0.4 / 0.3, 1));
+        ref += 0.5 * log(2.0) * out;
+        ck_assert(ref > 0.02 && out > 1e-3); /* far from equal; the outside term matters */
+        ASSERT_ABS(j, ref, 1e-9);
+        gl_metrics_gen_free(m);
+        gl_mlp_free(G);
+    }
+    gsl_integration_workspace_free(iw);
+    gl_mix_free(P);
+}
+END_TEST
+
+/* JS integrand for P = N(1,1) against the density of relu(z) on x > 0 */
+static double js_relu(double x, void *v)
+{
+    (void)v;
+    double p = gsl_ran_gaussian_pdf(x - 1, 1), q = gsl_ran_gaussian_pdf(x, 1), m = 0.5 * (p + q);
+    return 0.5 * (p > 0 ? p * log(p / m) : 0) + 0.5 * (q > 0 ? q * log(q / m) : 0);
+}
+
+/* G(z) = relu(z) puts an atom of mass 1/2 at 0: the exact JSD counts it
+ * (log 2 / 4) besides the density's integral, against an independent
+ * integral over x > 0 and P's mass below 0 (where p_g is 0) */
+START_TEST(test_jsd_gen_atom)
+{
+    gl_mix *P = parse("N(1,1)");
+    gl_mlp *G;
+    gl_err e;
+    ck_assert_int_eq(gl_mlp_alloc(&G, 2, (size_t[]){1, 1, 1}, GL_ACT_RELU, 0, 4, &e), 0);
+    G->params[G->woff[0]] = 1;
+    G->params[G->woff[1]] = 1;
+    gl_metrics_gen *m;
+    ck_assert_msg(gl_metrics_gen_alloc(&m, G, GL_NOISE_NORMAL, &e) == 0, "%s", e.msg);
+    double j, ae, ref, rerr;
+    ck_assert_msg(gl_metrics_gen_jsd(m, P, &j, &ae, NULL, &e) == 0, "%s", e.msg);
+    gsl_integration_workspace *iw = gsl_integration_workspace_alloc(1000);
+    gsl_function f = {js_relu, NULL};
+    ck_assert_int_eq(gsl_integration_qagiu(&f, 0, 1e-13, 1e-11, 1000, iw, &ref, &rerr), 0);
+    ref += 0.5 * log(2.0) * gsl_cdf_gaussian_P(-1, 1) + 0.25 * log(2.0);
+    ASSERT_ABS(j, ref, 1e-9);
+    gsl_integration_workspace_free(iw);
+    gl_metrics_gen_free(m);
+    gl_mlp_free(G);
     gl_mix_free(P);
 }
 END_TEST
@@ -242,6 +332,8 @@ Suite *metrics_suite(void)
     TCase *c = tcase_create("core");
     tcase_add_test(c, test_jsd_pf_affine);
     tcase_add_test(c, test_jsd_pf_workspace_reused);
+    tcase_add_test(c, test_jsd_gen_tanh_output);
+    tcase_add_test(c, test_jsd_gen_atom);
     tcase_add_test(c, test_d_l1_limits);
     tcase_add_test(c, test_d_max);
     tcase_add_test(c, test_jsd_hist);

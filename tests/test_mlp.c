@@ -12,6 +12,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "bn.h"
 #include "mlp.h"
 
 #define MAXN 4096 /* scratch capacity: batch x width */
@@ -123,7 +124,14 @@ static double rel_err(const double *a, const double *f, size_t n, double *amax)
 #define FD_H 1e-5
 #define FD_TOL 1e-6
 
+static double fd_check_h(gl_mlp *net, size_t n, unsigned long seed, double xscale, double H);
+
 static double fd_check(gl_mlp *net, size_t n, unsigned long seed, double xscale)
+{
+    return fd_check_h(net, n, seed, xscale, FD_H);
+}
+
+static double fd_check_h(gl_mlp *net, size_t n, unsigned long seed, double xscale, double H)
 {
     size_t in = net->sizes[0], out = net->sizes[net->nlayers], np = net->nparams;
     double x[MAXN], c[MAXN], yref[MAXN], dx[MAXN], fdx[MAXN];
@@ -144,21 +152,21 @@ static double fd_check(gl_mlp *net, size_t n, unsigned long seed, double xscale)
 
     for (size_t k = 0; k < np; k++) {
         double p = net->params[k];
-        net->params[k] = p + FD_H;
+        net->params[k] = p + H;
         double lp = loss_at(net, x, n, c);
-        net->params[k] = p - FD_H;
+        net->params[k] = p - H;
         double lm = loss_at(net, x, n, c);
         net->params[k] = p;
-        fg[k] = (lp - lm) / (2 * FD_H);
+        fg[k] = (lp - lm) / (2 * H);
     }
     for (size_t k = 0; k < n * in; k++) {
         double v = x[k];
-        x[k] = v + FD_H;
+        x[k] = v + H;
         double lp = loss_at(net, x, n, c);
-        x[k] = v - FD_H;
+        x[k] = v - H;
         double lm = loss_at(net, x, n, c);
         x[k] = v;
-        fdx[k] = (lp - lm) / (2 * FD_H);
+        fdx[k] = (lp - lm) / (2 * H);
     }
 
     double gmax, xmax;
@@ -851,6 +859,262 @@ START_TEST(test_dead_units)
 }
 END_TEST
 
+/* ---------------------------------------------------------- batch norm */
+
+/* A batch-normalised net (bn.h) with gamma, beta, biases and running
+ * statistics away from their initial values, so that every path is used. */
+static gl_mlp *make_bn_skip(size_t nlayers, const size_t *sizes, gl_act act, gl_act outact,
+                            size_t maxbatch, unsigned long seed, size_t skip)
+{
+    gl_mlp *net = NULL;
+    gl_err err;
+    gl_mlp_opts o = gl_mlp_opts_default();
+    o.norm = 1;
+    o.norm_skip = skip;
+    o.outact = outact;
+    ck_assert_msg(gl_mlp_alloc_opts(&net, nlayers, sizes, act, 0.2, maxbatch, &o, &err) == 0,
+                  "%s", err.msg);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    gl_mlp_init(net, r);
+    for (size_t l = skip; l + 1 < nlayers; l++) {
+        size_t out = sizes[l + 1];
+        ck_assert_double_eq(net->params[net->goff[l]], 1.0); /* init: gamma 1, beta 0 */
+        ck_assert_double_eq(net->params[net->goff[l] + out], 0.0);
+        ck_assert_double_eq(net->run_var[l][0], 1.0);
+        for (size_t k = 0; k < out; k++) {
+            net->params[net->boff[l] + k] = 0.3 * gsl_ran_gaussian(r, 1.0);
+            net->params[net->goff[l] + k] = 0.6 + 0.8 * gsl_rng_uniform(r);
+            net->params[net->goff[l] + out + k] = 0.4 * gsl_ran_gaussian(r, 1.0);
+            net->run_mean[l][k] = 0.5 * gsl_ran_gaussian(r, 1.0);
+            net->run_var[l][k] = 0.3 + gsl_rng_uniform(r);
+        }
+    }
+    gsl_rng_free(r);
+    return net;
+}
+
+static gl_mlp *make_bn_net(size_t nlayers, const size_t *sizes, gl_act act, gl_act outact,
+                           size_t maxbatch, unsigned long seed)
+{
+    return make_bn_skip(nlayers, sizes, act, outact, maxbatch, seed, 0);
+}
+
+/* Gradients of values and parameters (W, b, gamma, beta) against central
+ * differences, in each mode: the batch statistics in TRAIN and BATCH mode
+ * (one group, and two groups of unequal size: 6 and 7 of 13 samples), the
+ * running averages in EVAL mode; tanh and sigmoid hidden units (smooth, so
+ * that fd_check's error analysis holds), linear and tanh outputs. A TRAIN
+ * forward changes only the running averages, which TRAIN outputs do not
+ * read, so the differences see the same function at every point. */
+START_TEST(test_bn_grad)
+{
+    static const size_t s[] = {3, 7, 6, 2};
+    static const struct {
+        gl_mlp_mode mode;
+        size_t groups;
+        gl_act act, out;
+        size_t skip;
+    } cases[] = {
+        {GL_MLP_TRAIN, 1, GL_ACT_TANH, GL_ACT_LINEAR, 0},
+        {GL_MLP_TRAIN, 2, GL_ACT_TANH, GL_ACT_LINEAR, 0},
+        {GL_MLP_BATCH, 2, GL_ACT_SIGMOID, GL_ACT_TANH, 0},
+        {GL_MLP_TRAIN, 3, GL_ACT_SIGMOID, GL_ACT_LINEAR, 0},
+        {GL_MLP_EVAL, 1, GL_ACT_TANH, GL_ACT_LINEAR, 0},
+        {GL_MLP_EVAL, 1, GL_ACT_SIGMOID, GL_ACT_TANH, 0},
+        {GL_MLP_TRAIN, 2, GL_ACT_TANH, GL_ACT_LINEAR, 1}, /* a D: the first layer plain */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        gl_mlp *net = make_bn_skip(3, s, cases[k].act, cases[k].out, 13, 300 + k, cases[k].skip);
+        gl_bn_set(net, cases[k].mode, cases[k].groups);
+        /* a smaller step: the statistics of 6-7 samples give third derivatives
+         * ~100 times fd_check's O(1) (its truncation error, H^2/6 |L'''|,
+         * measured 3e-6 relative at H = 1e-5 and 100 times that at 1e-4); at
+         * H = 2e-6 it is 25 times smaller and the rounding error,
+         * ~(10 eps |L|)/(2H) ~ 6e-10, stays below 1e-7 of the smallest
+         * component compared */
+        double e = fd_check_h(net, 13, 310 + k, 1.5, 2e-6);
+        ck_assert_msg(e < FD_TOL, "case %zu: rel err %g", k, e);
+        /* gamma and beta have gradients of their own */
+        double m = 0;
+        for (size_t i = net->nparams_dense; i < net->nparams; i++)
+            m = fmax(m, fabs(net->grads[i]));
+        ck_assert_msg(m > 1e-3, "case %zu: gamma/beta gradient ~0 (max %g)", k, m);
+        gl_mlp_free(net);
+    }
+}
+END_TEST
+
+/* A tanh output without normalisation: the output layer's derivative. */
+START_TEST(test_grad_tanh_output)
+{
+    static const size_t s[] = {2, 9, 3};
+    gl_mlp *net = NULL;
+    gl_err err;
+    gl_mlp_opts o = gl_mlp_opts_default();
+    o.outact = GL_ACT_TANH;
+    ck_assert(gl_mlp_alloc_opts(&net, 2, s, GL_ACT_TANH, 0, 11, &o, &err) == 0);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    gl_mlp_init(net, r);
+    gsl_rng_free(r);
+    fd_check(net, 11, 12, 1.5);
+    double x[2] = {3, -3}, y[3];
+    gl_mlp_forward(net, x, 1, y);
+    for (int k = 0; k < 3; k++)
+        ck_assert(fabs(y[k]) < 1);
+    gl_mlp_free(net);
+    o.outact = GL_ACT_RELU;
+    ck_assert_int_eq(gl_mlp_alloc_opts(&net, 2, s, GL_ACT_TANH, 0, 11, &o, &err), GL_EINVAL);
+    ck_assert_ptr_null(net);
+    ck_assert_ptr_nonnull(strstr(err.msg, "only linear or tanh"));
+}
+END_TEST
+
+/* The forward pass against a naive reference of the batch statistics, and
+ * the running averages after one TRAIN pass against their formula. */
+START_TEST(test_bn_forward_reference)
+{
+    static const size_t s[] = {2, 5, 1};
+    enum { N = 11 };
+    gl_mlp *net = make_bn_net(2, s, GL_ACT_LINEAR, GL_ACT_LINEAR, N, 41);
+    double x[2 * N], y[N], rm[5], rv[5];
+    uniform_fill(x, 2 * N, 2.0, 42);
+    memcpy(rm, net->run_mean[0], sizeof rm);
+    memcpy(rv, net->run_var[0], sizeof rv);
+    gl_bn_set(net, GL_MLP_TRAIN, 2);
+    gl_mlp_forward(net, x, N, y);
+    const double *W0 = net->params + net->woff[0], *b0 = net->params + net->boff[0];
+    const double *g = net->params + net->goff[0], *be = g + 5;
+    const double *W1 = net->params + net->woff[1], *b1 = net->params + net->boff[1];
+    size_t lo[2] = {0, N / 2}, hi[2] = {N / 2, N};
+    for (int grp = 0; grp < 2; grp++) {
+        size_t m = hi[grp] - lo[grp];
+        double u[N][5];
+        for (size_t r = 0; r < 5; r++) {
+            double v[N], mu = 0, var = 0;
+            for (size_t i = lo[grp]; i < hi[grp]; i++) {
+                v[i] = b0[r] + W0[2 * r] * x[2 * i] + W0[2 * r + 1] * x[2 * i + 1];
+                mu += v[i] / (double)m;
+            }
+            for (size_t i = lo[grp]; i < hi[grp]; i++)
+                var += (v[i] - mu) * (v[i] - mu) / (double)m;
+            for (size_t i = lo[grp]; i < hi[grp]; i++)
+                u[i][r] = g[r] * (v[i] - mu) / sqrt(var + 1e-5) + be[r];
+            /* the running averages, updated group after group */
+            rm[r] = 0.9 * rm[r] + 0.1 * mu;
+            rv[r] = 0.9 * rv[r] + 0.1 * var * (double)m / (double)(m - 1);
+        }
+        for (size_t i = lo[grp]; i < hi[grp]; i++) {
+            double yr = b1[0];
+            for (size_t r = 0; r < 5; r++)
+                yr += W1[r] * u[i][r];
+            ck_assert_msg(fabs(y[i] - yr) < 1e-13 * (1 + fabs(yr)), "sample %zu: %.17g vs %.17g",
+                          i, y[i], yr);
+        }
+    }
+    for (size_t r = 0; r < 5; r++) {
+        ck_assert(fabs(net->run_mean[0][r] - rm[r]) < 1e-14);
+        ck_assert(fabs(net->run_var[0][r] - rv[r]) < 1e-14);
+    }
+    /* BATCH: the same outputs, the running averages untouched */
+    double y2[N];
+    memcpy(rm, net->run_mean[0], sizeof rm);
+    memcpy(rv, net->run_var[0], sizeof rv);
+    gl_bn_set(net, GL_MLP_BATCH, 2);
+    gl_mlp_forward(net, x, N, y2);
+    ck_assert(memcmp(y, y2, sizeof y) == 0);
+    ck_assert(memcmp(rm, net->run_mean[0], sizeof rm) == 0);
+    ck_assert(memcmp(rv, net->run_var[0], sizeof rv) == 0);
+    gl_mlp_free(net);
+}
+END_TEST
+
+/* In batch mode a sample's output depends on its own group only (D's real
+ * and fake rows: changing the fakes leaves the real rows' outputs as they
+ * were, bit for bit), and in EVAL mode on itself only. */
+START_TEST(test_bn_groups)
+{
+    static const size_t s[] = {2, 9, 10, 1};
+    gl_mlp *net = make_bn_net(3, s, GL_ACT_LEAKY, GL_ACT_LINEAR, 20, 51);
+    double x[40], y1[20], y2[20], e[20];
+    uniform_fill(x, 40, 1.0, 52);
+    gl_bn_set(net, GL_MLP_BATCH, 2);
+    gl_mlp_forward(net, x, 20, y1);
+    uniform_fill(x + 20, 20, 3.0, 53); /* new second half */
+    gl_mlp_forward(net, x, 20, y2);
+    ck_assert(memcmp(y1, y2, 10 * sizeof(double)) == 0);
+    ck_assert(memcmp(y1 + 10, y2 + 10, 10 * sizeof(double)) != 0);
+    /* two groups are bit for bit two batches of one group each */
+    double h[10];
+    gl_bn_set(net, GL_MLP_BATCH, 1);
+    gl_mlp_forward(net, x + 20, 10, h);
+    ck_assert(memcmp(h, y2 + 10, sizeof h) == 0);
+    gl_mlp_forward(net, x, 10, h);
+    ck_assert(memcmp(h, y2, sizeof h) == 0);
+    gl_bn_set(net, GL_MLP_BATCH, 1); /* one group: the first half moves too */
+    gl_mlp_forward(net, x, 20, y1);
+    ck_assert(memcmp(y1, y2, 10 * sizeof(double)) != 0);
+    gl_bn_set(net, GL_MLP_EVAL, 1);
+    gl_mlp_forward(net, x, 20, e);
+    for (size_t i = 0; i < 20; i++) {
+        double yi;
+        gl_mlp_forward(net, x + 2 * i, 1, &yi);
+        ck_assert(yi == e[i]);
+    }
+    gl_mlp_free(net);
+}
+END_TEST
+
+/* EVAL mode is an ordinary function: eval1 agrees bit for bit with the batch
+ * pass, and gl_bn_fold writes it as a plain network agreeing to rounding. */
+START_TEST(test_bn_eval_fold)
+{
+    static const size_t s[] = {1, 16, 7, 1};
+    static const gl_act acts[] = {GL_ACT_TANH, GL_ACT_RELU, GL_ACT_LEAKY};
+    for (size_t a = 0; a < 3; a++) {
+        gl_mlp *net = make_bn_net(3, s, acts[a], GL_ACT_TANH, 8, 60 + a), *plain = NULL;
+        gl_err err;
+        ck_assert(gl_mlp_alloc(&plain, 3, s, acts[a], 0.2, 8, &err) == 0);
+        ck_assert_int_eq(gl_bn_fold(net, plain, &err), 0);
+        double emax = 0;
+        for (int k = -30; k <= 30; k++) {
+            double x = 0.11 * k, y, d, one = 1.0, y1, d1, u;
+            gl_mlp_forward(net, &x, 1, &y);
+            gl_mlp_backward(net, &one, &d, 0);
+            y1 = gl_mlp_eval1(net, x, &d1);
+            ck_assert_msg(y1 == y && d1 == d, "%s at %g: eval1 %.17g %.17g, batch %.17g %.17g",
+                          gl_act_name(acts[a]), x, y1, d1, y, d);
+            gl_mlp_forward(plain, &x, 1, &u); /* the pre-activation of the tanh output */
+            emax = fmax(emax, fabs(tanh(u) - y));
+        }
+        ck_assert_msg(emax < 1e-14, "%s: fold differs by %g", gl_act_name(acts[a]), emax);
+        /* a mismatched target is refused */
+        gl_mlp *bad = NULL;
+        ck_assert(gl_mlp_alloc(&bad, 2, (size_t[]){1, 16, 1}, acts[a], 0.2, 8, &err) == 0);
+        ck_assert_int_eq(gl_bn_fold(net, bad, &err), GL_EINVAL);
+        gl_mlp_free(bad);
+        gl_mlp_free(plain);
+        gl_mlp_free(net);
+    }
+}
+END_TEST
+
+/* The R1 penalty's double backpropagation does not know batch statistics:
+ * it refuses (NaN) rather than give a wrong number. */
+START_TEST(test_bn_penalty_refused)
+{
+    static const size_t s[] = {2, 5, 1};
+    gl_mlp *net = make_bn_net(2, s, GL_ACT_TANH, GL_ACT_LINEAR, 4, 71);
+    double x[8] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8}, y[4];
+    double *ws = malloc(gl_mlp_penalty_wsize(net) * sizeof(double));
+    gl_mlp_forward(net, x, 4, y);
+    ck_assert(isnan(gl_mlp_penalty(net, 2, 1.0, ws)));
+    free(ws);
+    gl_mlp_free(net);
+}
+END_TEST
+
 Suite *mlp_suite(void)
 {
     Suite *s = suite_create("mlp");
@@ -865,6 +1129,12 @@ Suite *mlp_suite(void)
     tcase_add_test(core, test_backward_no_param_grads);
     tcase_add_test(core, test_backward_accumulates);
     tcase_add_test(core, test_forward_reference);
+    tcase_add_test(core, test_bn_grad);
+    tcase_add_test(core, test_grad_tanh_output);
+    tcase_add_test(core, test_bn_forward_reference);
+    tcase_add_test(core, test_bn_groups);
+    tcase_add_test(core, test_bn_eval_fold);
+    tcase_add_test(core, test_bn_penalty_refused);
     tcase_add_test(core, test_reproducible);
     tcase_add_test(core, test_batch_independent);
     tcase_add_test(core, test_eval1_matches_batch);

@@ -209,6 +209,8 @@ START_TEST(test_load_errors)
         {"ganlab-model 1", "ganlab-modle 1", "line 1: not a ganlab model"},
         {"ganlab-model 1", "ganlab-model 3", "unsupported model format version"},
         {"zdim: 1\n", "zdim: 1\ncond: 2\n", "line 5: \"cond\" is a version-2 key"},
+        /* version 1 has no optional keys: a G.norm there is an unexpected line */
+        {"G.leak: 0\n", "G.leak: 0\nG.norm: batch 2\n1 1\n1 1\n", "line 8: expected \"D.sizes: ...\""},
         {"ganlab-model 1", "ganlab-model 1x", "line 1: not a ganlab model"},
         {"noise: normal", "noise: cauchy", "line 3: noise"},
         {"zdim: 1", "zdim: one", "line 4: zdim: expected a non-negative integer"},
@@ -357,6 +359,104 @@ START_TEST(test_noise_names)
 }
 END_TEST
 
+/* Version 2: a batch-normalised G with a tanh output and a normalised D
+ * reload bit for bit, running statistics included, and compute the same
+ * function in evaluation mode. */
+START_TEST(test_roundtrip_norm)
+{
+    const size_t gs[] = {1, 6, 5, 1}, ds[] = {1, 7, 5, 1};
+    gl_mlp *G, *D, *G2, *D2;
+    gl_err err;
+    gl_mlp_opts go = gl_mlp_opts_default(), dopt = gl_mlp_opts_default();
+    go.norm = 1;
+    go.outact = GL_ACT_TANH;
+    dopt.norm = 1;
+    dopt.norm_skip = 1;
+    ck_assert_int_eq(gl_mlp_alloc_opts(&G, 3, gs, GL_ACT_RELU, 0, 4, &go, &err), 0);
+    ck_assert_int_eq(gl_mlp_alloc_opts(&D, 3, ds, GL_ACT_LEAKY, 0.2, 4, &dopt, &err), 0);
+    for (size_t i = 0; i < G->nparams; i++)
+        G->params[i] = (double)i / 3.0 - 1e-300 * (double)(i % 7);
+    for (size_t i = 0; i < D->nparams; i++)
+        D->params[i] = 0.1 * (double)i - 1.0 / 7.0;
+    for (size_t l = 0; l < 2; l++)
+        for (size_t k = 0; k < gs[l + 1]; k++) {
+            G->run_mean[l][k] = (double)k / 7.0 - 0.3;
+            G->run_var[l][k] = 1.0 / 3.0 + (double)k;
+        }
+    D->run_mean[1][3] = 0.1;
+    D->run_var[1][3] = 2.0 / 3.0;
+    gl_model_meta meta = {"N(0,1)", GL_NOISE_NORMAL, 1, 0}, back;
+    ck_assert_msg(gl_model_save(path, G, D, &meta, &err) == 0, "%s", err.msg);
+    ck_assert_msg(gl_model_load(path, 8, &G2, &D2, &back, &err) == 0, "%s", err.msg);
+    same_net(G, G2);
+    same_net(D, D2);
+    ck_assert(G2->norm && D2->norm && G2->outact == GL_ACT_TANH && D2->outact == GL_ACT_LINEAR);
+    for (size_t l = 0; l < 2; l++) {
+        ck_assert(memcmp(G->run_mean[l], G2->run_mean[l], gs[l + 1] * sizeof(double)) == 0);
+        ck_assert(memcmp(G->run_var[l], G2->run_var[l], gs[l + 1] * sizeof(double)) == 0);
+    }
+    ck_assert(memcmp(D->run_var[1], D2->run_var[1], 5 * sizeof(double)) == 0);
+    ck_assert(D2->bn_skip == 1 && G2->bn_skip == 0);
+    double x = 0.3, y, y2;
+    gl_mlp_forward(G, &x, 1, &y);
+    gl_mlp_forward(G2, &x, 1, &y2);
+    ck_assert(y == y2 && fabs(y) <= 1);
+    FILE *f = fopen(path, "r");
+    char line[64];
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    fclose(f);
+    ck_assert_str_eq(line, "ganlab-model 2\n");
+    gl_model_meta_clear(&back);
+    gl_mlp_free(G);
+    gl_mlp_free(D);
+    gl_mlp_free(G2);
+    gl_mlp_free(D2);
+}
+END_TEST
+
+/* The optional keys of version 2, and their errors */
+START_TEST(test_load_v2_keys)
+{
+    /* the version-1 text as version 2: no optional key, the same model */
+    ck_assert_int_eq(load_edit("ganlab-model 1", "ganlab-model 2", ""), 0);
+    static const struct {
+        const char *to, *hint;
+        int status;
+    } cases[] = {
+        {"G.leak: 0\nG.out: tanh\nG.norm: batch 2\n0.5 2\n-1 0.25\nD.sizes", "", 0},
+        {"G.leak: 0\nG.out: relu\nD.sizes", "line 8: G.out: expected linear or tanh", GL_EINVAL},
+        {"G.leak: 0\nG.norm: batch 3\n0.5 2\n-1 0.25\n0 1\nD.sizes", "wrong unit count",
+         GL_EINVAL},
+        {"G.leak: 0\nG.norm: layer 2\nD.sizes", "line 8: G.norm: expected \"batch K\"", GL_EINVAL},
+        {"G.leak: 0\nG.norm: batch 2 skip x\nD.sizes", "line 8: G.norm: expected", GL_EINVAL},
+        {"G.leak: 0\nG.norm: batch 2 skip 1\nD.sizes", "wrong unit count", GL_EINVAL},
+        {"G.leak: 0\nG.norm: batch 2\n0.5 -2\n-1 0.25\nD.sizes", "line 9: expected \"mean "
+         "variance\"", GL_EINVAL},
+        {"G.leak: 0\nG.norm: batch 2\n0.5\n-1 0.25\nD.sizes", "line 9", GL_EINVAL},
+        {"G.leak: 0\nG.norm: batch 2\n0.5 2\nD.sizes", "line 10: expected \"mean variance\"",
+         GL_EINVAL},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char text[2048], *at;
+        snprintf(text, sizeof text, "%s", good);
+        at = strstr(text, "ganlab-model 1");
+        at[13] = '2';
+        char *g = strstr(text, "G.leak: 0\nD.sizes");
+        char rest[1024];
+        snprintf(rest, sizeof rest, "%s", g + strlen("G.leak: 0\nD.sizes"));
+        snprintf(g, sizeof text - (size_t)(g - text), "%s%s", cases[k].to, rest);
+        if (cases[k].status == 0) { /* norm adds gamma, beta: 11 parameters for G */
+            char *p = strstr(text, "G.params: 7\n1\n2\n3\n4\n5\n6\n7\n");
+            ck_assert_ptr_nonnull(p);
+            snprintf(rest, sizeof rest, "%s", p + strlen("G.params: 7\n1\n2\n3\n4\n5\n6\n7\n"));
+            snprintf(p, sizeof text - (size_t)(p - text), "G.params: 11\n1\n2\n3\n4\n5\n6\n7\n"
+                     "1.5\n0.5\n0.25\n-0.25\n%s", rest);
+        }
+        ck_assert_int_eq(load_edit(NULL, text, cases[k].hint), cases[k].status);
+    }
+}
+END_TEST
+
 Suite *model_suite(void)
 {
     Suite *s = suite_create("model");
@@ -365,6 +465,7 @@ Suite *model_suite(void)
     tcase_add_test(c, test_roundtrip_1d);
     tcase_add_test(c, test_roundtrip_2d_uniform);
     tcase_add_test(c, test_roundtrip_cond);
+    tcase_add_test(c, test_roundtrip_norm);
     tcase_add_test(c, test_noise_names);
     suite_add_tcase(s, c);
     TCase *e = tcase_create("errors");
@@ -373,6 +474,7 @@ Suite *model_suite(void)
     tcase_add_test(e, test_load_good_text);
     tcase_add_test(e, test_load_errors);
     tcase_add_test(e, test_load_cond_text);
+    tcase_add_test(e, test_load_v2_keys);
     suite_add_tcase(s, e);
     return s;
 }

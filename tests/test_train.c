@@ -319,6 +319,26 @@ END_TEST
  * gradient of max-norm >= 1e-3 (asserted): the max-norm relative error
  * bound 1e-6 leaves a margin of 10. D's parameters and gradients must not
  * move. */
+/* max |grad_j - central difference of L_G in G's parameter j| over j, and
+ * (*gmax) max |grad_j|: the G-step's gradient grad (G->grads after
+ * gl_gan_grad_g(w, z)) against finite differences of the loss it returns */
+static double fd_g_err(gl_gan *w, gl_mlp *G, const double *z, const double *grad, double *gmax)
+{
+    double emax = 0;
+    *gmax = 0;
+    for (size_t j = 0; j < G->nparams; j++) {
+        double p = G->params[j], h = 1e-6 * (1 + fabs(p));
+        G->params[j] = p + h;
+        double lp = gl_gan_grad_g(w, z);
+        G->params[j] = p - h;
+        double lm = gl_gan_grad_g(w, z);
+        G->params[j] = p;
+        *gmax = fmax(*gmax, fabs(grad[j]));
+        emax = fmax(emax, fabs(grad[j] - (lp - lm) / (2 * h)));
+    }
+    return emax;
+}
+
 START_TEST(test_grad_g_fd)
 {
     const arch a = {"N2(0,0,1,1)", 3, {3, 8, 8, 2}, GL_ACT_TANH,
@@ -349,18 +369,7 @@ START_TEST(test_grad_g_fd)
         double L = gl_gan_grad_g(g.w, z);
         ck_assert(isfinite(L));
         memcpy(grad, G->grads, np * sizeof *grad);
-        double gmax = 0, emax = 0;
-        for (size_t j = 0; j < np; j++) {
-            double p = G->params[j], h = 1e-6 * (1 + fabs(p));
-            G->params[j] = p + h;
-            double lp = gl_gan_grad_g(g.w, z);
-            G->params[j] = p - h;
-            double lm = gl_gan_grad_g(g.w, z);
-            G->params[j] = p;
-            double fd = (lp - lm) / (2 * h);
-            gmax = fmax(gmax, fabs(grad[j]));
-            emax = fmax(emax, fabs(grad[j] - fd));
-        }
+        double gmax, emax = fd_g_err(g.w, G, z, grad, &gmax);
         ck_assert_msg(gmax > 1e-3, "%s: gradient ~0 (max %g), test vacuous",
                       gl_loss_name(LOSSES[k]), gmax);
         ck_assert_msg(emax <= 1e-6 * gmax, "%s: max |grad - fd| = %g, max |grad| = %g",
@@ -1094,17 +1103,7 @@ START_TEST(test_pack_grad_fd)
         double *grad = malloc(np * sizeof *grad);
         ck_assert(grad != NULL);
         memcpy(grad, G->grads, np * sizeof *grad);
-        double gmax = 0, emax = 0;
-        for (size_t j = 0; j < np; j++) {
-            double p = G->params[j], h = 1e-6 * (1 + fabs(p));
-            G->params[j] = p + h;
-            double lp = gl_gan_grad_g(g.w, z);
-            G->params[j] = p - h;
-            double lm = gl_gan_grad_g(g.w, z);
-            G->params[j] = p;
-            gmax = fmax(gmax, fabs(grad[j]));
-            emax = fmax(emax, fabs(grad[j] - (lp - lm) / (2 * h)));
-        }
+        double gmax, emax = fd_g_err(g.w, G, z, grad, &gmax);
         ck_assert_msg(gmax > 1e-3, "%s: gradient ~0 (max %g), test vacuous",
                       gl_loss_name(LOSSES[k]), gmax);
         ck_assert_msg(emax <= 1e-6 * gmax, "%s: max |grad - fd| = %g, max |grad| = %g",
@@ -1304,10 +1303,136 @@ START_TEST(test_push_fd)
 }
 END_TEST
 
+/* ------------------------------------------------------------ batch norm */
+
+/* a gl_rig with batch norm in both nets (and G's tanh output) on 1-D data */
+static void bn_rig(gl_rig *g, gl_mix **P, const gl_gan_cfg *cfg, unsigned long seed)
+{
+    gl_err err;
+    gl_rig_arch a = gl_rig_arch_default();
+    a.g.v[0] = a.g.v[1] = 8;
+    a.d.v[0] = a.d.v[1] = 8;
+    a.gact = GL_ACT_TANH;
+    a.gnorm = a.dnorm = 1;
+    a.gout = GL_ACT_TANH;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    ck_assert_msg(gl_mix_parse("0.5*N(-0.5,0.1)+0.5*N(0.5,0.1)", P, &err) == 0, "%s", err.msg);
+    ck_assert_msg(gl_rig_alloc(g, &a, cfg, 1, r, &err) == 0, "%s", err.msg);
+    gsl_rng_free(r);
+}
+
+/* The G-step's gradient through a batch-normalised G and D (both in batch
+ * mode: D sees the fake batch as one group) against central differences of
+ * L_G: the statistics' own gradient is part of it. */
+START_TEST(test_bn_grad_g_fd)
+{
+    gl_gan_cfg cfg = base_cfg(1);
+    cfg.batch = 12;
+    gl_rig g;
+    gl_mix *P;
+    bn_rig(&g, &P, &cfg, 3);
+    gl_mlp *G = g.G;
+    double z[12];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 4);
+    for (size_t i = 0; i < G->nparams; i++)
+        G->params[i] += gsl_ran_gaussian(r, 0.2);
+    for (size_t i = 0; i < g.D->nparams; i++)
+        g.D->params[i] += gsl_ran_gaussian(r, 0.2);
+    for (size_t i = 0; i < 12; i++)
+        z[i] = gsl_ran_gaussian(r, 1.0);
+    gsl_rng_free(r);
+    size_t np = G->nparams;
+    double *grad = malloc(np * sizeof *grad), gmax, bnmax = 0;
+    gl_gan_grad_g(g.w, z);
+    memcpy(grad, G->grads, np * sizeof *grad);
+    for (size_t j = G->nparams_dense; j < np; j++)
+        bnmax = fmax(bnmax, fabs(grad[j]));
+    double emax = fd_g_err(g.w, G, z, grad, &gmax);
+    ck_assert_msg(gmax > 1e-3 && bnmax > 1e-4, "gradient ~0 (max %g, gamma/beta %g)", gmax, bnmax);
+    ck_assert_msg(emax <= 1e-6 * gmax, "max |grad - fd| = %g, max |grad| = %g", emax, gmax);
+    ck_assert(G->mode == GL_MLP_EVAL && g.D->mode == GL_MLP_EVAL);
+    free(grad);
+    gl_rig_free(&g);
+    gl_mix_free(P);
+}
+END_TEST
+
+/* Training updates the running averages, leaves both nets in evaluation mode
+ * for whoever reads them next, and one seed reproduces the run bit for bit;
+ * a frozen G's running averages stay as initialised. */
+START_TEST(test_bn_train)
+{
+    gl_gan_cfg cfg = base_cfg(200);
+    gl_rig a, b;
+    gl_mix *P, *Q;
+    bn_rig(&a, &P, &cfg, 9);
+    bn_rig(&b, &Q, &cfg, 9);
+    gl_err err;
+    gsl_rng *r1 = gsl_rng_alloc(gsl_rng_mt19937), *r2 = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r1, 10);
+    gsl_rng_set(r2, 10);
+    ck_assert_msg(gl_gan_train(a.w, P, r1, &err) == 0, "%s", err.msg);
+    ck_assert_msg(gl_gan_train(b.w, Q, r2, &err) == 0, "%s", err.msg);
+    ck_assert(memcmp(a.G->params, b.G->params, a.G->nparams * sizeof(double)) == 0);
+    ck_assert(memcmp(a.D->run_var[1], b.D->run_var[1], 8 * sizeof(double)) == 0);
+    ck_assert(a.G->mode == GL_MLP_EVAL && a.D->mode == GL_MLP_EVAL);
+    ck_assert(a.G->run_var[0][0] != 1.0 && a.D->run_mean[1][0] != 0.0);
+    ck_assert(a.D->bn_skip == 1 && a.G->bn_skip == 0); /* D's first layer reads x: plain */
+    gl_rig_free(&b);
+    gl_mix_free(Q);
+    cfg.freeze_g = 1;
+    bn_rig(&b, &Q, &cfg, 9);
+    ck_assert_msg(gl_gan_train(b.w, Q, r2, &err) == 0, "%s", err.msg);
+    for (size_t k = 0; k < 8; k++)
+        ck_assert(b.G->run_mean[0][k] == 0.0 && b.G->run_var[1][k] == 1.0);
+    gsl_rng_free(r1);
+    gsl_rng_free(r2);
+    gl_rig_free(&a);
+    gl_rig_free(&b);
+    gl_mix_free(P);
+    gl_mix_free(Q);
+}
+END_TEST
+
+/* R1 and packing with a batch-normalised D are refused with a message */
+START_TEST(test_bn_errors)
+{
+    gl_gan_cfg cfg = base_cfg(10);
+    gl_rig g;
+    gl_mix *P;
+    bn_rig(&g, &P, &cfg, 1);
+    gl_err err;
+    gl_gan *w = NULL;
+    gl_gan_cfg c = cfg;
+    c.r1 = 1;
+    ck_assert_int_eq(gl_gan_alloc(&w, g.G, g.D, g.og, g.od, &c, 1, &err), GL_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.msg, "R1 penalty is not supported with a batch-normalised"));
+    c = cfg;
+    c.pack = 2;
+    gl_mlp *D2;
+    gl_mlp_opts o = gl_mlp_opts_default();
+    o.norm = 1;
+    ck_assert(gl_mlp_alloc_opts(&D2, 2, (size_t[]){2, 4, 1}, GL_ACT_LEAKY, 0.2, 64, &o, &err) == 0);
+    gl_optim *od2;
+    ck_assert(gl_optim_alloc(&od2, GL_OPT_ADAM, D2->nparams, 1e-3, &err) == 0);
+    ck_assert_int_eq(gl_gan_alloc(&w, g.G, D2, g.og, od2, &c, 1, &err), GL_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.msg, "packing (pack 2) is not supported"));
+    ck_assert_ptr_null(w);
+    gl_optim_free(od2);
+    gl_mlp_free(D2);
+    gl_rig_free(&g);
+    gl_mix_free(P);
+}
+END_TEST
+
 Suite *train_suite(void)
 {
     Suite *s = suite_create("train");
     TCase *core = tcase_create("core");
+    tcase_add_test(core, test_bn_grad_g_fd);
+    tcase_add_test(core, test_bn_train);
     tcase_add_test(core, test_loss_values);
     tcase_add_test(core, test_real_noise);
     tcase_add_test(core, test_loss_bitwise);
@@ -1346,6 +1471,7 @@ Suite *train_suite(void)
     tcase_add_test(errors, test_loss_parse_errors);
     tcase_add_test(errors, test_pack_errors);
     tcase_add_test(errors, test_cond_errors);
+    tcase_add_test(errors, test_bn_errors);
     suite_add_tcase(s, errors);
     return s;
 }
