@@ -37,6 +37,8 @@ const char gl_exp_mode_collapse_overrides[] =
     "  --only LIST   run only the configurations METHOD/BENCH matching one of the\n"
     "                comma-separated fnmatch patterns (pilots; claims on the\n"
     "                others read NaN and fail), e.g. --only 'gan/grid,pack2/*'\n"
+    "                (default: all; --quick: the five its claims read, without\n"
+    "                the context rows pack3, pack4, lsgan and the 1-D pair)\n"
     "  --batch N     packed rows of D per class and step: G draws N*m samples for\n"
     "                PacGAN-m, as in Lin et al. 2018 (default 64)\n"
     "  --lr X        Adam learning rate of both nets (b1 0.5), decayed linearly to\n"
@@ -110,6 +112,8 @@ static const char *const CONFIG[] = {
     "gan/1d4",  "pack2/1d4",
 };
 #define NCONFIG (sizeof CONFIG / sizeof CONFIG[0])
+/* those --quick runs (without --only): the ones its claims read */
+static const char QUICK_CONFIGS[] = "gan/ring,pack2/ring,gan_slow_d/ring,gan/grid,pack2/grid";
 
 typedef struct {
     unsigned long seeds, steps, grid_steps, batch, hidden;
@@ -366,8 +370,11 @@ static int parse_overrides(const gl_exp_opts *o, settings *c, gl_err *err)
         s = gl_err_set(err, GL_EINVAL, "--%s must be a positive multiple of %d, got %lu",
                        c->steps % NT ? "steps" : "grid-steps", NT,
                        c->steps % NT ? c->steps : c->grid_steps);
+    /* --quick runs the configurations its claims read, not the context rows
+     * (pack3, pack4, lsgan, the 1-D pair) */
+    const char *only = c->only ? c->only : o->quick ? QUICK_CONFIGS : NULL;
     for (size_t i = 0; i < NCONFIG && !s; i++)
-        if (!c->only || gl_sweep_matches(c->only, CONFIG[i]))
+        if (!only || gl_sweep_matches(only, CONFIG[i]))
             c->sel[c->nsel++] = CONFIG[i];
     if (!s && !c->nsel)
         s = gl_err_set(err, GL_EINVAL, "--only: \"%s\" matches no configuration", c->only);
@@ -389,6 +396,19 @@ static void write_meta(const gl_exp_opts *o, const settings *c, gl_rec *rec)
                 "data samples, biased up by ~(occupied cells)/(4n)", NEVAL, HBINS, HBINS, NEVAL);
     gl_rec_meta(rec, "slots", "gnuplot index s of curves.tsv and occupancy.tsv, and s*%d + i of "
                 "frames.tsv: the rows of table.tsv in order", NT + 1);
+}
+
+/* 1 if configuration name was run (--only, --quick), else 0: the files
+ * indexed by configuration (table.tsv's rows, the gnuplot indices of
+ * curves, timeline, occupancy and frames) keep a slot for every one of
+ * CONFIG, NaN where it was not run, so that the figures find each row where
+ * plots/mode-collapse.gp expects it */
+static int was_run(const settings *cs, const char *name)
+{
+    for (size_t i = 0; i < cs->nsel; i++)
+        if (cs->sel[i] == name)
+            return 1;
+    return 0;
 }
 
 /* runs.tsv: every run's final metrics */
@@ -456,12 +476,23 @@ static int write_table(gl_rec *rec, const gl_sweep *s, const settings *cs, gl_mi
         "jsd_exact_mean", "K", "paper_modes", "paper_modes_se", "paper_hq", "paper_hq_se",
         "paper_rkl", "paper_rkl_se"});
     gl_tsv_digits(t, 4);
-    for (size_t i = 0; i < cs->nsel; i++) {
+    for (size_t i = 0; i < NCONFIG; i++) {
         size_t b, m;
-        if ((st = config_of(cs->sel[i], &b, &m, err)))
+        if ((st = config_of(CONFIG[i], &b, &m, err)))
             return st;
-        const char *c = cs->sel[i];
+        const char *c = CONFIG[i];
         const published *pp = paper_of(c);
+        if (!was_run(cs, c)) { /* a slot: not run */
+            gl_tsv_cells(t, 23, (gl_tsv_cell[]){
+                {.text = BENCH[b].name}, {.text = METHOD[m].name}, {.num = 0},
+                {.num = (double)steps_of(cs, b)}, {.num = NAN}, {.num = NAN}, {.num = NAN},
+                {.num = NAN}, {.num = NAN}, {.num = NAN}, {.num = NAN}, {.num = NAN},
+                {.num = NAN}, {.num = NAN}, {.num = NAN}, {.num = NAN}, {.num = (double)mix[b]->n},
+                {.num = pp ? pp->modes[0] : NAN}, {.num = pp ? pp->modes[1] : NAN},
+                {.num = pp ? pp->hq[0] : NAN}, {.num = pp ? pp->hq[1] : NAN},
+                {.num = pp ? pp->rkl[0] : NAN}, {.num = pp ? pp->rkl[1] : NAN}});
+            continue;
+        }
         gl_tsv_cells(t, 23, (gl_tsv_cell[]){
             {.text = BENCH[b].name}, {.text = METHOD[m].name},
             {.num = (double)gl_sweep_nseeds(s)}, {.num = (double)steps_of(cs, b)},
@@ -492,13 +523,17 @@ static int write_curves(gl_rec *rec, const gl_sweep *s, const settings *cs, gl_e
     gl_tsv_meta(t, "columns", "means over seeds; rkl over the seeds where it is defined; one gnuplot "
                 "index per row of table.tsv");
     gl_tsv_header(t, 4, (const char *const[]){"step", "modes", "hq_frac", "rkl"});
-    for (size_t i = 0; i < cs->nsel; i++) {
+    for (size_t i = 0; i < NCONFIG; i++) {
         double modes[NT + 1], hq[NT + 1], rkl[NT + 1];
         size_t b, m;
-        if ((st = config_of(cs->sel[i], &b, &m, err)) ||
-            (st = gl_sweep_curve(s, cs->sel[i], "modes_curve_fmean", modes, NT + 1, err)) ||
-            (st = gl_sweep_curve(s, cs->sel[i], "hq_frac_curve_fmean", hq, NT + 1, err)) ||
-            (st = gl_sweep_curve(s, cs->sel[i], "rkl_curve_fmean", rkl, NT + 1, err)))
+        if ((st = config_of(CONFIG[i], &b, &m, err)))
+            return st;
+        if (!was_run(cs, CONFIG[i]))
+            for (size_t p = 0; p <= NT; p++)
+                modes[p] = hq[p] = rkl[p] = NAN;
+        else if ((st = gl_sweep_curve(s, CONFIG[i], "modes_curve_fmean", modes, NT + 1, err)) ||
+                 (st = gl_sweep_curve(s, CONFIG[i], "hq_frac_curve_fmean", hq, NT + 1, err)) ||
+                 (st = gl_sweep_curve(s, CONFIG[i], "rkl_curve_fmean", rkl, NT + 1, err)))
             return st;
         for (size_t p = 0; p <= NT; p++)
             gl_tsv_row(t, 4, (double[]){(double)(p * steps_of(cs, b) / NT), modes[p], hq[p], rkl[p]});
@@ -519,17 +554,22 @@ static int write_timeline(gl_rec *rec, const gl_sweep *s, const settings *cs, gl
                 "measurement; one gnuplot index per row of table.tsv, one block of %d rows per "
                 "seed", NT + 1);
     gl_tsv_header(t, 5, (const char *const[]){"seed", "step", "modes", "hq_frac", "rkl"});
-    for (size_t i = 0; i < cs->nsel; i++) {
+    for (size_t i = 0; i < NCONFIG; i++) {
         size_t b, m;
-        if ((st = config_of(cs->sel[i], &b, &m, err)))
+        if ((st = config_of(CONFIG[i], &b, &m, err)))
             return st;
+        if (!was_run(cs, CONFIG[i])) { /* a slot: one row of NaN */
+            gl_tsv_row(t, 5, (double[]){NAN, NAN, NAN, NAN, NAN});
+            gl_tsv_block(t);
+            continue;
+        }
         for (size_t q = 0; q < gl_sweep_nseeds(s); q++) {
             size_t n1, n2, n3;
-            const double *mo = gl_sweep_array(s, cs->sel[i], q, "modes_curve", &n1),
-                         *hq = gl_sweep_array(s, cs->sel[i], q, "hq_frac_curve", &n2),
-                         *rk = gl_sweep_array(s, cs->sel[i], q, "rkl_curve", &n3);
+            const double *mo = gl_sweep_array(s, CONFIG[i], q, "modes_curve", &n1),
+                         *hq = gl_sweep_array(s, CONFIG[i], q, "hq_frac_curve", &n2),
+                         *rk = gl_sweep_array(s, CONFIG[i], q, "rkl_curve", &n3);
             if (!mo || !hq || !rk || n1 != NT + 1 || n2 != NT + 1 || n3 != NT + 1)
-                return gl_err_set(err, GL_EINVAL, "%s: no timeline", cs->sel[i]);
+                return gl_err_set(err, GL_EINVAL, "%s: no timeline", CONFIG[i]);
             for (size_t p = 0; p <= NT; p++)
                 gl_tsv_row(t, 5, (double[]){(double)(gl_sweep_seed0(s) + q),
                                             (double)(p * steps_of(cs, b) / NT), mo[p], hq[p], rk[p]});
@@ -565,18 +605,19 @@ static int write_occupancy(const gl_exp_opts *o, gl_rec *rec, const gl_sweep *s,
     gl_tsv_meta(t, "columns", "seed %lu; fraction of the %d samples that are HQ at the mode; one "
                 "index per row of table.tsv", o->seed, NEVAL);
     gl_tsv_header(t, 3, (const char *const[]){"step", "mode", "frac"});
-    for (size_t i = 0; i < cs->nsel; i++) {
+    for (size_t i = 0; i < NCONFIG; i++) {
         size_t b, m;
-        if ((st = config_of(cs->sel[i], &b, &m, err)))
+        if ((st = config_of(CONFIG[i], &b, &m, err)))
             return st;
         size_t K = mix[b]->n;
-        const double *oc = trace(s, cs->sel[i], "occupancy", (NT + 1) * K, err);
-        if (!oc)
+        int ran = was_run(cs, CONFIG[i]);
+        const double *oc = ran ? trace(s, CONFIG[i], "occupancy", (NT + 1) * K, err) : NULL;
+        if (ran && !oc)
             return GL_EINVAL;
         for (size_t p = 0; p <= NT; p++) {
             for (size_t j = 0; j < K; j++)
                 gl_tsv_row(t, 3, (double[]){(double)(p * steps_of(cs, b) / NT), (double)j,
-                                            oc[p * K + j] / NEVAL});
+                                            oc ? oc[p * K + j] / NEVAL : NAN});
             gl_tsv_scan(t);
         }
         gl_tsv_scan(t);
@@ -599,9 +640,9 @@ static int write_frames(const gl_exp_opts *o, gl_rec *rec, const gl_sweep *s, co
     gl_tsv_header(t, 2, (const char *const[]){"x", "y"});
     gl_tsv_digits(t, 5); /* 22,550 rows: the figures need no more */
     int past = 0; /* past the 2-D configurations */
-    for (size_t i = 0; i < cs->nsel; i++) {
+    for (size_t i = 0; i < NCONFIG; i++) {
         size_t b, m;
-        if ((st = config_of(cs->sel[i], &b, &m, err)))
+        if ((st = config_of(CONFIG[i], &b, &m, err)))
             return st;
         if (mix[b]->dim != 2) {
             past = 1;
@@ -609,13 +650,14 @@ static int write_frames(const gl_exp_opts *o, gl_rec *rec, const gl_sweep *s, co
         }
         if (past) /* index s*(NT+1) + i would not be row s of table.tsv */
             return gl_err_set(err, GL_EINVAL, "%s: the 2-D configurations must come first",
-                              cs->sel[i]);
-        const double *x = trace(s, cs->sel[i], "frames", (NT + 1) * NSHOW * 2, err);
-        if (!x)
+                              CONFIG[i]);
+        int ran = was_run(cs, CONFIG[i]);
+        const double *x = ran ? trace(s, CONFIG[i], "frames", (NT + 1) * NSHOW * 2, err) : NULL;
+        if (ran && !x)
             return GL_EINVAL;
         for (size_t k = 0; k <= NT; k++) {
-            for (size_t j = 0; j < NSHOW; j++)
-                gl_tsv_row(t, 2, x + (k * NSHOW + j) * 2);
+            for (size_t j = 0; j < (x ? NSHOW : 1); j++) /* a slot not run: one NaN row */
+                gl_tsv_row(t, 2, x ? x + (k * NSHOW + j) * 2 : (double[]){NAN, NAN});
             gl_tsv_block(t);
         }
     }
