@@ -346,34 +346,49 @@ static long pixels(const char *png, const char *rgb)
     return n;
 }
 
-START_TEST(test_window)
+/* 1 if the window tests' tools are here; else says which is missing */
+static int have_x_tools(const char *test)
 {
     const char *tools[] = {"Xvfb", "xdotool", "xwd", "convert", "python3"};
     for (int i = 0; i < 5; i++)
         if (!have(tools[i])) {
-            fprintf(stderr, "classroom: test_window skipped: no %s (make deps installs xvfb, "
-                    "xdotool, x11-apps, imagemagick)\n", tools[i]);
-            return;
+            fprintf(stderr, "classroom: %s skipped: no %s (make deps installs xvfb, "
+                    "xdotool, x11-apps, imagemagick)\n", test, tools[i]);
+            return 0;
         }
-    pid_t x = start_xvfb();
-    const char *bin = getenv("GL_BIN");
-    char cmd[2048], dir[256], shot[300];
-    snprintf(dir, sizeof dir, "%s/w", gl_test_dir);
-    snprintf(cmd, sizeof cmd, "exec timeout -s INT 90 %s train " DATA1 " --steps 400000 --live "
-             "--out %s >%s/stdout.txt 2>%s/stderr.txt", bin, dir, gl_test_dir, gl_test_dir);
+    return 1;
+}
+
+/* sh -c of the printf-style command, in a child, its stdin the read end
+ * of the pipe in (none: -1); its pid */
+static pid_t start_sh(const int *in, const char *fmt, ...)
+{
+    static char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
     pid_t pid = fork();
     ck_assert(pid >= 0);
     if (pid == 0) {
+        if (in)
+            dup2(in[0], STDIN_FILENO), close(in[0]), close(in[1]);
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
-    /* the window, once gnuplot has mapped it (at most 30 s) */
-    FILE *p = NULL;
+    return pid;
+}
+
+/* the live view's window, once gnuplot has mapped it (at most 30 s); on
+ * none, ends the run pid and Xvfb x and fails with the run's stderr */
+static unsigned long wait_window(pid_t pid, pid_t x)
+{
     unsigned long win = 0;
     int found = 0;
     for (int i = 0; i < 150 && !found; i++) {
         nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
-        p = popen("xdotool search --onlyvisible --name 'ganlab train --live' 2>&1 | tail -1", "r");
+        FILE *p = popen("xdotool search --onlyvisible --name 'ganlab train --live' 2>&1 | tail -1",
+                        "r");
         found = p && fscanf(p, "%lu", &win) == 1;
         if (p)
             pclose(p);
@@ -383,8 +398,23 @@ START_TEST(test_window)
         char path[300];
         snprintf(path, sizeof path, "%s/stderr.txt", gl_test_dir);
         slurp(path, err, sizeof err);
-        ck_abort_msg("no window 'ganlab train --live' on %s in 30 s; stderr: %s", getenv("DISPLAY"), err);
+        ck_abort_msg("no window 'ganlab train --live' on %s in 30 s; stderr: %s", getenv("DISPLAY"),
+                     err);
     }
+    return win;
+}
+
+START_TEST(test_window)
+{
+    if (!have_x_tools("test_window"))
+        return;
+    pid_t x = start_xvfb();
+    char cmd[2048], dir[256], shot[300];
+    snprintf(dir, sizeof dir, "%s/w", gl_test_dir);
+    pid_t pid = start_sh(NULL, "exec timeout -s INT 90 %s train " DATA1 " --steps 400000 --live "
+                         "--out %s >%s/stdout.txt 2>%s/stderr.txt", getenv("GL_BIN"), dir,
+                         gl_test_dir, gl_test_dir);
+    unsigned long win = wait_window(pid, x);
     /* the exact p_g (#cc3311) and D (#228833) on screen, once the first
      * frames are drawn (screenshots for at most 20 s) */
     snprintf(shot, sizeof shot, "%s/window.png", gl_test_dir);
@@ -439,6 +469,47 @@ START_TEST(test_window)
 }
 END_TEST
 
+/* step mode's keys in the window: g, g, Enter, 1 (10 steps), d (a D-step:
+ * the step stays), q; stdin stays open and silent, so every command came
+ * from the window */
+START_TEST(test_window_keys)
+{
+    if (!have_x_tools("test_window_keys"))
+        return;
+    pid_t x = start_xvfb();
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s/k", gl_test_dir);
+    int in[2];
+    ck_assert_int_eq(pipe(in), 0);
+    pid_t pid = start_sh(in, "exec timeout -s INT 60 %s train " DATA1 " --steps 100000 --step "
+                         "--live --out %s >%s/stdout.txt 2>%s/stderr.txt", getenv("GL_BIN"), dir,
+                         gl_test_dir, gl_test_dir);
+    close(in[0]); /* in[1] stays open, silent, until the end */
+    unsigned long win = wait_window(pid, x);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "xdotool windowfocus --sync %lu && xdotool key --delay 300 g g "
+             "Return 1 d q", win);
+    ck_assert_int_eq(system(cmd), 0);
+    int st = 0;
+    pid_t w = 0;
+    for (int i = 0; i < 1500 && (w = waitpid(pid, &st, WNOHANG)) == 0; i++)
+        nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+    if (w == 0)
+        kill(pid, SIGKILL), waitpid(pid, &st, 0);
+    kill(x, SIGTERM);
+    waitpid(x, NULL, 0);
+    close(in[1]);
+    ck_assert_msg(w == pid, "the keys g g Return 1 d q did not end the run in 30 s");
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
+    char path[300];
+    static char log[1 << 20];
+    snprintf(path, sizeof path, "%s/log.tsv", dir);
+    slurp(path, log, sizeof log);
+    ck_assert_msg(strstr(log, "# status: stopped at step 13 in step mode") != NULL, "log: %s",
+                  strstr(log, "# status") ? strstr(log, "# status") : "(no status)");
+}
+END_TEST
+
 Suite *classroom_suite(void)
 {
     Suite *s = suite_create("classroom");
@@ -450,6 +521,7 @@ Suite *classroom_suite(void)
     tcase_add_test(core, test_exp_movie);
     tcase_add_test(core, test_live_sigint);
     tcase_add_test(core, test_window);
+    tcase_add_test(core, test_window_keys);
     tcase_set_timeout(core, 120);
     suite_add_tcase(s, core);
     return s;

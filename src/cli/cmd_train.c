@@ -80,7 +80,9 @@ static const char train_tail[] =
     "  --step              step mode (implies --live): after each frame, read a line\n"
     "                      from stdin: d = one D-step, g = one G-step, Enter = one\n"
     "                      step (k D-steps and a G-step), a number N = N steps, q = quit\n"
-    "                      (as at the end of the input; the log is written, exit 0)\n"
+    "                      (as at the end of the input; the log is written, exit 0);\n"
+    "                      in a window also as keys: d, g, Enter, 1/2/3 = 10/100/1000\n"
+    "                      steps, q\n"
     "  --movie FILE.gif    write the frames as an animated GIF (10 frames a second),\n"
     "                      with or without --live; the same seed gives the same movie\n";
 

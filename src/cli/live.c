@@ -64,6 +64,8 @@ struct cli_live {
     char png[2][4096]; /* a window's frames, in turn, in a directory of its own */
     size_t nwin;       /* window frames drawn */
     const char *note;
+    char keys[16][8]; /* step mode: commands typed in the window, not yet read */
+    size_t nkeys;
     char *mem;        /* FRAME_MAX bytes: a frame's commands */
     FILE *fbuf;       /* writing into mem */
 };
@@ -195,6 +197,32 @@ static int gp_expect(gp_proc *g, const char *want)
     }
 }
 
+/* A line of the window's gnuplot: "key CMD" (a key bound in step mode,
+ * open_view) goes into c's queue of commands (at most 16; more are
+ * dropped); 1 if it was one. */
+static int queue_key(cli_live *c, const char *line)
+{
+    if (strncmp(line, "key ", 4) != 0)
+        return 0;
+    size_t k = strlen(line + 4);
+    if (c->nkeys < sizeof c->keys / sizeof c->keys[0] && k < sizeof c->keys[0])
+        memcpy(c->keys[c->nkeys++], line + 4, k + 1);
+    return 1;
+}
+
+/* gp_expect for the window's gnuplot: keys typed meanwhile are queued */
+static int view_expect(cli_live *c, const char *want)
+{
+    char line[64];
+    for (;;) {
+        if (gp_answer(&c->view, line, sizeof line))
+            return -1;
+        if (!strcmp(line, want))
+            return 0;
+        queue_key(c, line);
+    }
+}
+
 /* s as a gnuplot single-quoted string (a quote inside is doubled) */
 static void gp_put_str(FILE *f, const char *s)
 {
@@ -291,6 +319,12 @@ static int open_view(cli_live *c)
         fflush(c->render.fp);
         fputs("bind 'Close' 'exit gnuplot'\nset print '-'\nunset border\nunset tics\nunset key\n"
               "set margins 0,0,0,0\nset xrange [0:959]\nset yrange [0:719]\n", c->view.fp);
+        /* step mode's commands as keys of the window (cli_live_command):
+         * each prints a line that ganlab reads back */
+        fputs("bind 'd' 'print \"key d\"'\nbind 'g' 'print \"key g\"'\nbind 'q' 'print \"key q\"'\n"
+              "bind 'Return' 'print \"key \"'\nbind 'n' 'print \"key \"'\n"
+              "bind '1' 'print \"key 10\"'\nbind '2' 'print \"key 100\"'\n"
+              "bind '3' 'print \"key 1000\"'\n", c->view.fp);
     } else if (isatty(STDOUT_FILENO)) { /* each frame from the top of a cleared screen */
         fputs("set print '-'\n", c->view.fp);
     }
@@ -429,7 +463,7 @@ static int send_window(cli_live *c, const gl_live *lv)
     fputs("plot ", c->fbuf);
     gp_put_str(c->fbuf, png);
     fputs(" binary filetype=png with rgbimage notitle\nprint 'shown'\n", c->fbuf);
-    return flush_to(c, &c->view) || gp_expect(&c->view, "shown") ? -1 : 0;
+    return flush_to(c, &c->view) || view_expect(c, "shown") ? -1 : 0;
 }
 
 /* one frame into the view; 1 if the window is gone */
@@ -502,22 +536,37 @@ int cli_live_close(cli_live *c, int keep_movie)
 
 /* ---- step mode ---- */
 
-/* a line from stdin, waiting in slices of 0.2 s so that a closed window or a
- * signal ends the wait; 0 at EOF or then */
+/* A command line: one typed in the window (queued, or arriving now from
+ * its gnuplot) or a line from stdin, waiting in slices of 0.2 s so that a
+ * closed window or a signal ends the wait; 0 at EOF or then */
 static int read_line(cli_live *c, char *buf, size_t n)
 {
-    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+    struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+                          {.fd = c->window ? c->view.out : -1, .events = POLLIN}};
     for (;;) {
+        if (c->nkeys) {
+            snprintf(buf, n, "%s\n", c->keys[0]);
+            memmove(c->keys[0], c->keys[1], --c->nkeys * sizeof c->keys[0]);
+            return 1;
+        }
         if (cli_signal)
             return 0;
         if (c->window && !gp_alive(&c->view)) {
             c->closed = 1;
             return 0;
         }
-        int r = poll(&p, 1, 200);
+        int r = poll(p, 2, 200);
         if (r < 0 && errno != EINTR)
             return 0;
-        if (r > 0)
+        if (r > 0 && (p[1].revents & POLLIN)) {
+            char line[64];
+            if (gp_answer(&c->view, line, sizeof line) == 0)
+                queue_key(c, line);
+            else
+                p[1].fd = -1; /* its end: the window is closing */
+            continue;
+        }
+        if (r > 0 && p[0].revents)
             return fgets(buf, (int)n, stdin) != NULL;
     }
 }
