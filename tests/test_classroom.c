@@ -486,10 +486,24 @@ START_TEST(test_window_keys)
                          gl_test_dir, gl_test_dir);
     close(in[0]); /* in[1] stays open, silent, until the end */
     unsigned long win = wait_window(pid, x);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "xdotool windowfocus --sync %lu && xdotool key --delay 300 g g "
-             "Return 1 d q", win);
-    ck_assert_int_eq(system(cmd), 0);
+    /* each key once the frame of the one before is drawn: after the k-th
+     * prompt "step N> " on stderr (gnuplot can drop a key pressed while it
+     * draws, docs/train.md) */
+    static const char *const keys[] = {"g", "g", "Return", "1", "d", "q"};
+    char cmd[256], path[300];
+    snprintf(path, sizeof path, "%s/stderr.txt", gl_test_dir);
+    for (size_t k = 0; k < 6; k++) {
+        for (int i = 0; i < 1000 && (slurp(path, err, sizeof err), count(err, "> ") < k + 1); i++)
+            nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+        ck_assert_msg(count(err, "> ") >= k + 1, "no prompt %zu in 20 s; stderr: %s", k + 1, err);
+        snprintf(cmd, sizeof cmd, "xdotool windowfocus --sync %lu && xdotool key %s", win, keys[k]);
+        ck_assert_int_eq(system(cmd), 0);
+    }
+    /* the keys echoed after their prompts */
+    for (int i = 0; i < 500 && (slurp(path, err, sizeof err), !strstr(err, "step 13> q")); i++)
+        nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+    ck_assert_msg(strstr(err, "step 0> g\nstep 1> g\nstep 2> (Enter)\nstep 3> 10\nstep 13> d\n"
+                             "step 13> q") != NULL, "stderr: %s", err);
     int st = 0;
     pid_t w = 0;
     for (int i = 0; i < 1500 && (w = waitpid(pid, &st, WNOHANG)) == 0; i++)
@@ -501,7 +515,6 @@ START_TEST(test_window_keys)
     close(in[1]);
     ck_assert_msg(w == pid, "the keys g g Return 1 d q did not end the run in 30 s");
     ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
-    char path[300];
     static char log[1 << 20];
     snprintf(path, sizeof path, "%s/log.tsv", dir);
     slurp(path, log, sizeof log);

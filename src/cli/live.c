@@ -537,10 +537,11 @@ int cli_live_close(cli_live *c, int keep_movie)
 /* ---- step mode ---- */
 
 /* A command line: one typed in the window (queued, or arriving now from
- * its gnuplot) or a line from stdin, waiting in slices of 0.2 s so that a
- * closed window or a signal ends the wait; 0 at EOF or then */
-static int read_line(cli_live *c, char *buf, size_t n)
+ * its gnuplot; *key 1) or a line from stdin (*key 0), waiting in slices of
+ * 0.2 s so that a closed window or a signal ends the wait; 0 at EOF or then */
+static int read_line(cli_live *c, char *buf, size_t n, int *key)
 {
+    *key = 1;
     struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
                           {.fd = c->window ? c->view.out : -1, .events = POLLIN}};
     for (;;) {
@@ -566,8 +567,10 @@ static int read_line(cli_live *c, char *buf, size_t n)
                 p[1].fd = -1; /* its end: the window is closing */
             continue;
         }
-        if (r > 0 && p[0].revents)
+        if (r > 0 && p[0].revents) {
+            *key = 0;
             return fgets(buf, (int)n, stdin) != NULL;
+        }
     }
 }
 
@@ -575,12 +578,20 @@ int cli_live_command(cli_live *c, size_t step, size_t *n)
 {
     char line[128];
     for (;;) {
-        if (isatty(STDIN_FILENO)) {
+        /* the prompt: once the frame is drawn, ready for the next command
+         * (typed, or a key of the window, which is then echoed) */
+        int prompt = isatty(STDIN_FILENO) || c->window, key;
+        if (prompt) {
             fprintf(stderr, "step %zu> ", step);
             fflush(stderr);
         }
-        if (!read_line(c, line, sizeof line))
+        if (!read_line(c, line, sizeof line, &key)) {
+            if (prompt)
+                fputc('\n', stderr);
             return 'q';
+        }
+        if (prompt && key)
+            fputs(line[0] == '\n' ? "(Enter)\n" : line, stderr);
         char *p = line + strspn(line, " \t"), *end;
         p[strcspn(p, " \t\r\n")] = '\0';
         if (!*p) {
