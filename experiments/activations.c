@@ -27,7 +27,8 @@ const char gl_exp_activations_overrides[] =
     "  --steps N      GAN steps (default 4000; --quick 1500)\n"
     "  --lr X         both Adam rates (default 0.01)\n"
     "  --seeds N      seeds per activation (default 10; --quick 2, and only relu and\n"
-    "                 leaky 0.2)\n";
+    "                 leaky 0.2)\n"
+    "--untrained: every GAN takes 0 steps and is measured once, as initialised.\n";
 
 #define AP "0.5*N(-2,0.5)+0.5*N(2,0.5)"
 #define NCHK 11   /* checkpoints: step 0 and every steps/10 */
@@ -50,6 +51,7 @@ static const actconf ACTS[] = {{"relu", GL_ACT_RELU, 0},
 typedef struct {
     const gl_mix *P;
     size_t steps, nact;
+    size_t nchk; /* NCHK; 1 (--untrained): step 0 only */
     double lr;
 } plan;
 
@@ -104,11 +106,12 @@ static int a_run(gl_run *run, const void *ctx, gl_err *err)
     gl_gan_cfg cfg = gl_gan_cfg_default();
     cfg.batch = BATCH;
     cfg.lr_d = cfg.lr_g = p->lr;
-    cfg.steps = p->steps / (NCHK - 1);
-    double *dd = gl_run_array(run, "dead_d", NCHK, err), *dg, *gn, *zs;
-    if (!dd || !(dg = gl_run_array(run, "dead_g", NCHK, err)) ||
-        !(gn = gl_run_array(run, "gnorm", NCHK, err)) ||
-        !(zs = gl_run_array(run, "zero_share", NCHK, err)))
+    cfg.steps = p->steps ? p->steps / (NCHK - 1) : 1; /* 0 (--untrained): never trained */
+    const size_t nk = p->nchk;
+    double *dd = gl_run_array(run, "dead_d", nk, err), *dg, *gn, *zs;
+    if (!dd || !(dg = gl_run_array(run, "dead_g", nk, err)) ||
+        !(gn = gl_run_array(run, "gnorm", nk, err)) ||
+        !(zs = gl_run_array(run, "zero_share", nk, err)))
         return err->status;
     gl_exp_gan g;
     int s = gl_exp_gan_alloc(&g, &a, &cfg, p->P, gl_run_seed(run), err);
@@ -127,7 +130,7 @@ static int a_run(gl_run *run, const void *ctx, gl_err *err)
             gsl_rng_free(r);
         }
     }
-    for (size_t k = 0; k < NCHK && !s; k++) {
+    for (size_t k = 0; k < nk && !s; k++) {
         if (k && (s = gl_gan_train(g.rig.w, p->P, g.r, err)))
             break;
         double out[4];
@@ -137,10 +140,10 @@ static int a_run(gl_run *run, const void *ctx, gl_err *err)
         gn[k] = out[2];
         zs[k] = out[3];
     }
-    if (!s && !(s = gl_run_put(run, "dead_d_final", dd[NCHK - 1], err)) &&
-        !(s = gl_run_put(run, "dead_g_final", dg[NCHK - 1], err)) &&
-        !(s = gl_run_put(run, "zero_share_max", vmax(zs, NCHK), err)))
-        s = gl_run_put(run, "gnorm_final", gn[NCHK - 1], err);
+    if (!s && !(s = gl_run_put(run, "dead_d_final", dd[nk - 1], err)) &&
+        !(s = gl_run_put(run, "dead_g_final", dg[nk - 1], err)) &&
+        !(s = gl_run_put(run, "zero_share_max", vmax(zs, nk), err)))
+        s = gl_run_put(run, "gnorm_final", gn[nk - 1], err);
     free(buf);
     gl_exp_gan_free(&g);
     return s;
@@ -172,7 +175,7 @@ static int write_curves(const gl_exp_opts *o, gl_rec *rec, const gl_sweep *sw, c
                          *dg = gl_sweep_array(sw, ACTS[q].name, k, "dead_g", &n),
                          *gn = gl_sweep_array(sw, ACTS[q].name, k, "gnorm", &n),
                          *zs = gl_sweep_array(sw, ACTS[q].name, k, "zero_share", &n);
-            for (size_t c = 0; dd && dg && gn && zs && c < NCHK; c++)
+            for (size_t c = 0; dd && dg && gn && zs && c < p->nchk; c++)
                 gl_tsv_row(t, 7, (double[]){(double)q, (double)(o->seed + k),
                                             (double)(c * (p->steps / (NCHK - 1))), dd[c], dg[c],
                                             gn[c], zs[c]});
@@ -226,12 +229,11 @@ int gl_exp_activations(const gl_exp_opts *o, gl_rec *rec, gl_claims *cl, gl_err 
     int s = gl_args_parse(o->argc, o->argv, specs, sizeof specs / sizeof specs[0], err);
     if (s)
         return s;
-    if (o->untrained)
-        return gl_err_set(err, GL_EINVAL, "activations has no --untrained control");
     gl_mix *P;
     if ((s = gl_mix_parse(AP, &P, err)))
         return s;
-    plan p = {.P = P, .steps = steps - steps % (NCHK - 1), .lr = lr, .nact = o->quick ? 2 : NACT};
+    plan p = {.P = P, .steps = o->untrained ? 0 : steps - steps % (NCHK - 1), .lr = lr,
+              .nact = o->quick ? 2 : NACT, .nchk = o->untrained ? 1 : NCHK};
     const char *names[NACT];
     for (size_t q = 0; q < NACT; q++)
         names[q] = ACTS[q].name;

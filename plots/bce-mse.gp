@@ -4,10 +4,13 @@
 load "plots/style.gp"
 
 f = dir."/d.tsv"
+# the control (--untrained): both D as initialised, part B at step 0 only
+ctl = int(system("grep -c '^# training: untrained (control run)' ".f)) > 0
 set output dir."/bce-mse.png"
 set terminal pngcairo enhanced size 1000,900 font "DejaVu Sans,12" linewidth 1.5
 set multiplot layout 2,1
-set title "BCE and MSE discriminators land on the same D* = p_{data}/(p_{data}+p_g)\np_{data} = 0.5 N(-2,0.5) + 0.5 N(2,0.5), p_g = N(0,1.5); D 1-32-1 sigmoid, same start"
+set title (ctl ? "The control (--untrained): both discriminators as initialised" : \
+    "BCE and MSE discriminators land on the same D* = p_{data}/(p_{data}+p_g)")."\np_{data} = 0.5 N(-2,0.5) + 0.5 N(2,0.5), p_g = N(0,1.5); D 1-32-1 sigmoid, same start"
 set xlabel "x"
 set ylabel "D(x)"
 set yrange [-0.02:1.02]
@@ -20,6 +23,7 @@ set title "From a saturated start (output bias -8, D ≈ 3e-4), plain gradient d
 set xlabel "SGD step (0 drawn at 1)"
 set ylabel "∫|D - D*| (p_{data}+p_g)/2 dx"
 set logscale x
+if (ctl) set xrange [0.5:2000]
 set yrange [0:0.55]
 set key top right
 plot f using ($1 > 0 ? $1 : 1):2 with linespoints ls 2 title "BCE", \

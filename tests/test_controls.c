@@ -56,6 +56,19 @@ static const control CONTROLS[] = {
     {"dcgan", {"plain_1d_jsd_max"}},
     {"dynamics", {"B_R1_pooled_final_jsd_ratio", "B_R1_worst_final_jsd", "C_linear_scale_collapses",
                   "C_linear_centre_at_argmax_D", "C_linear_jsd_increase", "C_net_mass_near_argmax_D"}},
+    /* D(x|y) and every G as initialised: an untrained G keeps 0-1 modes, so
+     * the GAN's "drops modes" holds, and "coarse labels no worse" (0-1 vs 0-1
+     * modes) held on seeds 1-11 without needing training */
+    {"conditional", {"A_label0_weighted_L1_err", "A_label1_weighted_L1_err", "B_cgan4_min_modes",
+                     "B_cgan4_min_worst_mass", "B_cgan4_median_worst_label_jsd"}},
+    /* part B at the saturated start only: its gradient ratio holds there, the
+     * steps to L1 0.3 are inf (the ratio inf/inf nan) */
+    {"bce-mse", {"A_bce_weighted_L1_err", "A_mse_weighted_L1_err", "B_bce_steps_to_L1_0.3_max",
+                 "B_steps_to_L1_0.3_mse_over_bce"}},
+    /* the GANs measured at He initialisation: units die in training, and a
+     * leaky slope passes a gradient whatever the weights */
+    {"activations", {"relu_median_final_dead_D", "relu_min_max_zero_grad_share",
+                     "relu_over_leaky0.2_median_final_dead_G", "relu_max_zero_grad_share"}},
 };
 #define NCONTROLS (sizeof CONTROLS / sizeof CONTROLS[0])
 
