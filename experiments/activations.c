@@ -190,28 +190,39 @@ static int write_curves(const gl_exp_opts *o, gl_rec *rec, const gl_sweep *sw, c
  * activations) and before the full run: ReLU's D ended 0.39-0.44 dead
  * (0.11-0.14 at He initialisation), leaky 0.2's 0.20-0.25; G 0.16-0.28
  * against 0.02-0.08; in two of three ReLU runs dD/dx was exactly 0 at 42-53 %
- * of the generated samples, in no leaky run at any. */
+ * of the generated samples, in no leaky run at any.
+ * The quick bounds were then fixed again from a quick pilot on seeds 2-11
+ * (the claim run is seed 1), against the control (--untrained, seeds 1-11):
+ * the trained quick D ended 0.24-0.42 dead, the untrained 0.08-0.16, so the
+ * quick bound is halfway, 0.2; in 6 of the 10 pilot seeds one of the two
+ * ReLU runs never met a zero gradient in 1,500 steps, as an untrained net,
+ * so "every ReLU run" is a full-run claim; "some ReLU run" met one in 9 of
+ * 10 (0.03-1; none in seed 4), the control in none. */
 static void claims(const gl_exp_opts *o, const gl_sweep *sw, gl_claims *cl)
 {
-    gl_claims_add(cl, "relu_median_final_dead_D", GL_CLAIM_GE, 0.3,
+    gl_claims_add(cl, "relu_median_final_dead_D", GL_CLAIM_GE, o->quick ? 0.2 : 0.3,
                   gl_sweep_get(sw, "relu", "dead_d_final_median"), 0,
-                  "ReLU units die: 0.11-0.14 dead at He init");
+                  o->quick ? "quick pilot seeds 2-11: 0.24-0.42; untrained 0.08-0.16: halfway"
+                           : "ReLU units die: 0.11-0.14 dead at He init");
     /* A first claim here, that leaky 0.2's D ends with 1.3 times fewer units
      * on the negative side than ReLU's, failed in the full run (ratio 1.07:
      * 0.46 against 0.43): leaky units go there as often, but they are not
      * dead. What separates the two is the gradient: in every full ReLU run
      * at least half of G's samples met dD/dx = 0 at some checkpoint (0.51-1),
      * in no leaky run any (the claim below). Bound set after that run. */
-    gl_claims_add(cl, "relu_min_max_zero_grad_share", GL_CLAIM_GE, 0.2,
-                  gl_sweep_get(sw, "relu", "zero_share_max_min"), 0,
-                  "every ReLU run: a fifth of G's samples get no gradient (full: 0.51-1)");
+    if (!o->quick)
+        gl_claims_add(cl, "relu_min_max_zero_grad_share", GL_CLAIM_GE, 0.2,
+                      gl_sweep_get(sw, "relu", "zero_share_max_min"), 0,
+                      "every ReLU run: a fifth of G's samples get no gradient (full: 0.51-1)");
     gl_claims_add(cl, "relu_over_leaky0.2_median_final_dead_G", GL_CLAIM_GE, 2,
                   gl_sweep_get(sw, "relu", "dead_g_final_median") /
                       gl_sweep_get(sw, "leaky0.2", "dead_g_final_median"),
-                  0, "G's ReLU units die too, leaky 0.2's rarely");
-    gl_claims_add(cl, "relu_max_zero_grad_share", GL_CLAIM_GE, 0.2,
+                  0, o->quick ? "quick pilot seeds 2-11: 5.5-21; untrained 1.1-1.8"
+                              : "G's ReLU units die too, leaky 0.2's rarely");
+    gl_claims_add(cl, "relu_max_zero_grad_share", GL_CLAIM_GE, o->quick ? 0.01 : 0.2,
                   gl_sweep_get(sw, "relu", "zero_share_max_max"), 0,
-                  "some ReLU run: a fifth of G's samples get no gradient");
+                  o->quick ? "quick pilot seeds 2-11: 9 of 10 >= 0.03 (seed 4: 0); untrained 0"
+                           : "some ReLU run: a fifth of G's samples get no gradient");
     gl_claims_add(cl, "leaky_max_zero_grad_share", GL_CLAIM_LE, 0,
                   gl_sweep_get(sw, o->quick ? "leaky0.2" : "leaky*", "zero_share_max_max"), 0,
                   "exact: a slope alpha > 0 never multiplies to 0");
