@@ -91,6 +91,7 @@ set xlabel "samples n"
 set ylabel "RMS error over replicates"
 set logscale xy
 set key top right
+set rmargin 5
 plot f using 1:2 with points ls 2 ps 1.2 title "mean: RMS(x̄ - μ_P)", \
      f using 1:3 with points pt 5 ps 1.0 lc rgb "#2c7bb6" title "sd: RMS(s - σ_P)", \
      sd/sqrt(x) with lines ls 1 title "σ_P / √n (exact for the mean)"
