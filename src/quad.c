@@ -214,6 +214,8 @@ struct gl_quad_workspace {
     size_t npts;
     double *rec;                     /* the replay record of line3 */
     size_t nrec;
+    double *cache;                   /* the callers' cache (gl_quad_workspace_cache) */
+    size_t ncache;
     size_t grows;
 };
 
@@ -250,6 +252,7 @@ void gl_quad_workspace_free(gl_quad_workspace *ws)
     free(ws->kink);
     free(ws->pts);
     free(ws->rec);
+    free(ws->cache);
     free(ws);
 }
 
@@ -277,6 +280,12 @@ static int reserve(gl_quad_workspace *ws, double **buf, size_t *cap, size_t n, g
 double *gl_quad_workspace_points(gl_quad_workspace *ws, size_t n, gl_err *err)
 {
     return reserve(ws, &ws->pts, &ws->npts, n, err) ? NULL : ws->pts;
+}
+
+void *gl_quad_workspace_cache(gl_quad_workspace *ws, size_t bytes, gl_err *err)
+{
+    size_t n = (bytes + sizeof(double) - 1) / sizeof(double);
+    return reserve(ws, &ws->cache, &ws->ncache, n, err) ? NULL : (void *)ws->cache;
 }
 
 gl_quad_workspace *gl_quad_workspace_use(gl_quad_workspace *ws, gl_quad_workspace **tmp,
