@@ -321,8 +321,8 @@ int gl_fdiv_infinite(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q,
 /* ---- quadrature drivers ---- */
 
 /* The densities of a 1-D pair at the abscissae of several integrals
- * (gl_fdiv_eval_many): log p, log q and the dominant components, each
- * computed once per abscissa and kept under the bits of x, in an
+ * (gl_fdiv_eval_many): log p, log q and the regime label of the kink search
+ * (split_at), each computed once per abscissa and kept under the bits of x, in an
  * open-addressing table filled to half its size at most (an abscissa beyond
  * that is computed every time). A value served is the one gl_mix_* gave. */
 enum { MEMO_BITS = 12, MEMO_N = 1 << MEMO_BITS };

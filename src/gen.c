@@ -16,7 +16,8 @@
  * values (G - x changes sign between two of them, monotone or not) gives a
  * bracket one cell wide, and safeguarded Newton on G(z) - x refines it (G and
  * G' from gl_mlp_eval1, started at the root of the cell's cubic Hermite
- * interpolant, G' at the root returned with it); the bracket ends
+ * interpolant, stepping to the root of the quadratic model with the cubic's
+ * and then the secant's G'', G' at the root returned with it); the bracket ends
  * are served from the grid values instead of re-running the net (a sample's
  * output does not depend on the batch it is in, bit for bit: mlp.c). */
 #include "gen.h"
