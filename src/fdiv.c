@@ -320,17 +320,76 @@ int gl_fdiv_infinite(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q,
 
 /* ---- quadrature drivers ---- */
 
+/* The densities of a 1-D pair at the abscissae of several integrals
+ * (gl_fdiv_eval_many): log p, log q and the regime label of the kink search
+ * (split_at), each computed once per abscissa and kept under the bits of x, in an
+ * open-addressing table filled to half its size at most (an abscissa beyond
+ * that is computed every time). A value served is the one gl_mix_* gave. */
+enum { MEMO_BITS = 12, MEMO_N = 1 << MEMO_BITS };
+enum { HAS_SLOT = 1, HAS_DENS = 2, HAS_LABEL = 4 };
+typedef struct {
+    uint64_t key;
+    double lp, lq;
+    double label; /* split_at's label without a caller's split */
+    int has;      /* HAS_* bits; 0: an empty slot */
+} dens_slot;
+
+typedef struct {
+    dens_slot *slot; /* MEMO_N */
+    size_t used;
+} dens_memo;
+
+/* x's slot (claimed if new), or NULL when x is NaN or the table is full */
+static dens_slot *memo_slot(dens_memo *m, double x)
+{
+    uint64_t k;
+    memcpy(&k, &x, sizeof k);
+    if (isnan(x))
+        return NULL;
+    for (size_t i = (k * 0x9E3779B97F4A7C15u) >> (64 - MEMO_BITS);; i = (i + 1) % MEMO_N) {
+        dens_slot *s = &m->slot[i];
+        if (s->has && s->key == k)
+            return s;
+        if (!s->has) {
+            if (m->used >= MEMO_N / 2)
+                return NULL;
+            m->used++;
+            s->key = k;
+            s->has = HAS_SLOT;
+            return s;
+        }
+    }
+}
+
 typedef struct {
     const gl_mix *P, *Q;
     gl_density_fn h, split;
     void *params;
+    dens_memo *memo; /* NULL: no memo (2-D, or a single integral) */
     int nan_seen;
     double nan_x[2];
 } integrand_ctx;
 
+static void dens(integrand_ctx *c, const double *x, double *lp, double *lq)
+{
+    dens_slot *s = c->memo ? memo_slot(c->memo, x[0]) : NULL;
+    if (s && (s->has & HAS_DENS)) {
+        *lp = s->lp, *lq = s->lq;
+        return;
+    }
+    *lp = gl_mix_logpdf(c->P, x);
+    *lq = gl_mix_logpdf(c->Q, x);
+    if (s) {
+        s->lp = *lp, s->lq = *lq;
+        s->has |= HAS_DENS;
+    }
+}
+
 static double eval_at(integrand_ctx *c, const double *x)
 {
-    double v = c->h(x, gl_mix_logpdf(c->P, x), gl_mix_logpdf(c->Q, x), c->params);
+    double lp, lq;
+    dens(c, x, &lp, &lq);
+    double v = c->h(x, lp, lq, c->params);
     if (isnan(v) && !c->nan_seen) {
         c->nan_seen = 1;
         c->nan_x[0] = x[0];
@@ -350,17 +409,34 @@ static double fn2(double x, double y, void *p)
  * have near-corners where that changes), and the caller's label, hashed
  * (FNV-1a) into an exactly representable double: any change in any part
  * changes the label, barring a 2^-52 collision. */
-static double split_at(integrand_ctx *c, const double *x)
+static double label_at(integrand_ctx *c, const double *x)
 {
     uint64_t h = GL_NUM_FNV_OFFSET, user = 0;
     h = gl_num_fnv1a(h, gl_mix_top(c->P, x));
     h = gl_num_fnv1a(h, gl_mix_top(c->Q, x));
     if (c->split) {
-        double u = c->split(x, gl_mix_logpdf(c->P, x), gl_mix_logpdf(c->Q, x), c->params);
+        double lp, lq;
+        dens(c, x, &lp, &lq);
+        double u = c->split(x, lp, lq, c->params);
         memcpy(&user, &u, sizeof u);
     }
     h = gl_num_fnv1a(h, user);
     return (double)(h >> 12);
+}
+
+/* the label, from the memo where it holds it (without a caller's split,
+ * the label is the same for every integral of the pair) */
+static double split_at(integrand_ctx *c, const double *x)
+{
+    dens_slot *s = c->memo && !c->split ? memo_slot(c->memo, x[0]) : NULL;
+    if (s && (s->has & HAS_LABEL))
+        return s->label;
+    double v = label_at(c, x);
+    if (s) {
+        s->label = v;
+        s->has |= HAS_LABEL;
+    }
+    return v;
 }
 static double split1(double x, void *p) { return split_at(p, &x); }
 static double split2(double x, double y, void *p)
@@ -379,9 +455,10 @@ static size_t joint_bp(const gl_mix *P, const gl_mix *Q, int axis, double *bp)
     return gl_num_sort_unique(bp, np + nq);
 }
 
-int gl_fdiv_integrate(const gl_mix *P, const gl_mix *Q, gl_density_fn h, gl_density_fn split,
-                      void *params, gl_quad_workspace *ws, double *value, double *abserr,
-                      gl_err *err)
+/* gl_fdiv_integrate, with the densities from memo (1-D only; NULL: none) */
+static int integrate(const gl_mix *P, const gl_mix *Q, gl_density_fn h, gl_density_fn split,
+                     void *params, dens_memo *memo, gl_quad_workspace *ws, double *value,
+                     double *abserr, gl_err *err)
 {
     if (!P || !Q || !h)
         return gl_err_set(err, GL_EINVAL, "gl_fdiv_integrate: NULL argument");
@@ -391,7 +468,7 @@ int gl_fdiv_integrate(const gl_mix *P, const gl_mix *Q, gl_density_fn h, gl_dens
     int s;
     if (!(ws = gl_quad_workspace_use(ws, &tmp, err)))
         return GL_ENOMEM;
-    integrand_ctx c = {P, Q, h, split, params, 0, {0, 0}};
+    integrand_ctx c = {P, Q, h, split, params, P->dim == 1 ? memo : NULL, 0, {0, 0}};
     /* room for both axes' lists: every axis has the same number of raw breakpoints */
     size_t nraw = gl_mix_breakpoints_max(P) + gl_mix_breakpoints_max(Q);
     double *bx = gl_quad_workspace_points(ws, 2 * nraw, err), *by = bx ? bx + nraw : NULL;
@@ -407,6 +484,13 @@ int gl_fdiv_integrate(const gl_mix *P, const gl_mix *Q, gl_density_fn h, gl_dens
     if (!s && c.nan_seen)
         s = gl_err_set(err, GL_ENOCONV, "integrand is NaN at x = (%g, %g)", c.nan_x[0], c.nan_x[1]);
     return s;
+}
+
+int gl_fdiv_integrate(const gl_mix *P, const gl_mix *Q, gl_density_fn h, gl_density_fn split,
+                      void *params, gl_quad_workspace *ws, double *value, double *abserr,
+                      gl_err *err)
+{
+    return integrate(P, Q, h, split, params, NULL, ws, value, abserr, err);
 }
 
 static double div_h(const double *x, double lp, double lq, void *params)
@@ -459,13 +543,17 @@ static double rounding_floor(const gl_mix *P, const gl_mix *Q, gl_quad_workspace
     return 4 * DBL_EPSILON * sum;
 }
 
-/* abserr += the rounding floor (inf if there is no room to estimate it) */
+/* abserr += the rounding floor (inf if there is no room to estimate it);
+ * *floor caches it (NAN: not computed yet) */
 static void add_rounding_floor(const gl_mix *P, const gl_mix *Q, gl_quad_workspace *ws,
-                               double *abserr, gl_err *err)
+                               double *floor, double *abserr, gl_err *err)
 {
     gl_quad_workspace *tmp;
-    if ((ws = gl_quad_workspace_use(ws, &tmp, err))) {
-        *abserr += rounding_floor(P, Q, ws);
+    if (!isnan(*floor)) {
+        *abserr += *floor;
+    } else if ((ws = gl_quad_workspace_use(ws, &tmp, err))) {
+        *floor = rounding_floor(P, Q, ws);
+        *abserr += *floor;
         gl_quad_workspace_free(tmp);
     } else {
         *abserr = INFINITY;
@@ -473,8 +561,10 @@ static void add_rounding_floor(const gl_mix *P, const gl_mix *Q, gl_quad_workspa
     }
 }
 
-int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q, gl_quad_workspace *ws,
-                 double *value, double *abserr, gl_err *err)
+/* gl_fdiv_eval with the densities from memo (NULL: none) and the rounding
+ * floor cached in *floor (NAN: not yet computed) */
+static int eval_one(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q, gl_quad_workspace *ws,
+                    dens_memo *memo, double *floor, double *value, double *abserr, gl_err *err)
 {
     int inf = 0, s = gl_fdiv_infinite(f, P, Q, &inf, err);
     if (s)
@@ -484,8 +574,8 @@ int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q, gl_quad_wor
         *abserr = 0;
         return GL_OK;
     }
-    s = gl_fdiv_integrate(P, Q, div_h, f->id == GL_F_TV ? tv_split : NULL, (void *)f, ws, value,
-                          abserr, err);
+    s = integrate(P, Q, div_h, f->id == GL_F_TV ? tv_split : NULL, (void *)f, memo, ws, value,
+                  abserr, err);
     if (s == GL_ENOCONV && *value == INFINITY) {
         /* finite (decided above) but beyond the largest double, e.g.
          * pearson(N(0,1)||N(40,1)) = e^1600 - 1: +inf, flagged by abserr = inf */
@@ -495,8 +585,41 @@ int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q, gl_quad_wor
     }
     if (s) /* name the divergence for the user */
         return gl_err_prefix(err, f->name);
-    add_rounding_floor(P, Q, ws, abserr, err);
+    add_rounding_floor(P, Q, ws, floor, abserr, err);
     return GL_OK;
+}
+
+int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q, gl_quad_workspace *ws,
+                 double *value, double *abserr, gl_err *err)
+{
+    double floor = NAN;
+    return eval_one(f, P, Q, ws, NULL, &floor, value, abserr, err);
+}
+
+int gl_fdiv_eval_many(const gl_fdiv *const *fs, size_t n, const gl_mix *P, const gl_mix *Q,
+                      gl_quad_workspace *ws, double *values, double *abserrs, gl_err *err)
+{
+    if (n > 0 && (!fs || !values || !abserrs))
+        return gl_err_set(err, GL_EINVAL, "gl_fdiv_eval_many: NULL argument");
+    if (!P || !Q)
+        return gl_err_set(err, GL_EINVAL, "gl_fdiv_eval_many: NULL mixture");
+    gl_quad_workspace *tmp;
+    if (!(ws = gl_quad_workspace_use(ws, &tmp, err)))
+        return GL_ENOMEM;
+    dens_memo memo = {NULL, 0};
+    int s = GL_OK;
+    if (P->dim == 1 && Q->dim == 1 && n > 1) {
+        if ((memo.slot = gl_quad_workspace_cache(ws, MEMO_N * sizeof *memo.slot, err)))
+            memset(memo.slot, 0, MEMO_N * sizeof *memo.slot);
+        else
+            s = GL_ENOMEM;
+    }
+    double floor = NAN;
+    for (size_t k = 0; k < n && !s; k++)
+        s = eval_one(fs[k], P, Q, ws, memo.slot ? &memo : NULL, &floor, &values[k], &abserrs[k],
+                     err);
+    gl_quad_workspace_free(tmp);
+    return s;
 }
 
 double gl_fdiv_dstar_logit(const gl_mix *P, const gl_mix *Q, const double *x)
@@ -543,8 +666,9 @@ int gl_fdiv_value_split(const gl_mix *P, const gl_mix *G, gl_logit_fn logit,
     logit_ctx c = {logit, regime, params};
     int s = gl_fdiv_integrate(P, G, value_h, regime ? value_split : NULL, &c, ws, value, abserr,
                               err);
+    double floor = NAN;
     if (!s) /* the same floor as a divergence's: the rounding of log p, log q */
-        add_rounding_floor(P, G, ws, abserr, err);
+        add_rounding_floor(P, G, ws, &floor, abserr, err);
     return s;
 }
 

@@ -60,6 +60,17 @@ int gl_fdiv_infinite(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q,
 int gl_fdiv_eval(const gl_fdiv *f, const gl_mix *P, const gl_mix *Q, gl_quad_workspace *ws,
                  double *value, double *abserr, gl_err *err);
 
+/* Several divergences of one pair: values[k], abserrs[k] as
+ * gl_fdiv_eval(fs[k], P, Q, ...) gives them, bit for bit, in less time for
+ * a 1-D pair (all nine: half the time of nine gl_fdiv_eval calls, make
+ * bench), since the n integrals share what does not depend on f: log p and
+ * log q at every abscissa (and which components dominate there) are
+ * computed once, and so is the rounding floor. Stops at the first f that
+ * fails and returns its status, err prefixed with its name as gl_fdiv_eval
+ * does (values and abserrs before it are set). */
+int gl_fdiv_eval_many(const gl_fdiv *const *fs, size_t n, const gl_mix *P, const gl_mix *Q,
+                      gl_quad_workspace *ws, double *values, double *abserrs, gl_err *err);
+
 /* The optimal discriminator D*(x) = p(x)/(p(x)+q(x)) and its logit
  * log p(x) - log q(x); NaN where both densities vanish. */
 double gl_fdiv_dstar(const gl_mix *P, const gl_mix *Q, const double *x);

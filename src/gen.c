@@ -16,7 +16,8 @@
  * values (G - x changes sign between two of them, monotone or not) gives a
  * bracket one cell wide, and safeguarded Newton on G(z) - x refines it (G and
  * G' from gl_mlp_eval1, started at the root of the cell's cubic Hermite
- * interpolant, G' at the root returned with it); the bracket ends
+ * interpolant, stepping to the root of the quadratic model with the cubic's
+ * and then the secant's G'', G' at the root returned with it); the bracket ends
  * are served from the grid values instead of re-running the net (a sample's
  * output does not depend on the batch it is in, bit for bit: mlp.c). */
 #include "gen.h"
@@ -165,17 +166,24 @@ static int brent(gsl_root_fsolver *s, root_ctx *c, double *root)
 }
 
 /* Safeguarded Newton on G(z) - x inside the bracket [c->a, c->b] (values of
- * opposite signs), from z: a Newton step that would leave the bracket, or
- * that shrinks slower than bisection would, is a bisection step instead.
- * Each evaluation gives G and G' in one pass (gl_mlp_eval1) and narrows the
- * bracket. The root is the evaluated point whose Newton step, f/G', is below
- * ROOT_EPSABS (its distance to the true root, quadratically fast), or the
- * last one when the bracket is that narrow; *dg gets G' there, exactly. */
-static int newton(root_ctx *c, double z, double *root, double *dg)
+ * opposite signs), from z: a step that would leave the bracket, or that
+ * shrinks slower than bisection would, is a bisection step instead. Each
+ * evaluation gives G and G' in one pass (gl_mlp_eval1) and narrows the
+ * bracket. For a smooth G the step is to the root of the quadratic model
+ * f + G' s + kappa s^2/2 (nearest 0), kappa the curvature G'': the start's
+ * (kappa, from the cubic that gave the start; NaN: none), then the secant of
+ * the last two G'. Where a Newton step from a start 1e-6 off leaves the
+ * iterate ~C 1e-12 off (C = G''/2G'), one more evaluation than the
+ * tolerance needs, the quadratic model leaves ~1e-3 C 1e-12. The root is the
+ * evaluated point whose Newton step, f/G', is below ROOT_EPSABS (its
+ * distance to the true root), or the last one when the bracket is that
+ * narrow; *dg gets G' there, exactly. */
+static int newton(root_ctx *c, double z, double kappa, double *root, double *dg)
 {
-    double a = c->a, b = c->b, fa = c->fa, dx = b - a, dxold = dx;
+    double a = c->a, b = c->b, fa = c->fa, dx = b - a, dxold = dx, zp = NAN, dp = NAN;
     /* below an ulp of x, the sign of G(z) - x is rounding */
     double floor = DBL_EPSILON * fabs(c->x);
+    int smooth = c->G->act != GL_ACT_RELU && c->G->act != GL_ACT_LEAKY;
     if (!(z > a && z < b))
         z = 0.5 * (a + b);
     for (int it = 0; it < ROOT_MAXITER; it++) {
@@ -185,6 +193,8 @@ static int newton(root_ctx *c, double z, double *root, double *dg)
             *dg = d;
             return GSL_SUCCESS;
         }
+        kappa = !smooth ? NAN : !isnan(zp) && z != zp ? (d - dp) / (z - zp) : kappa;
+        zp = z, dp = d;
         if ((f < 0) == (fa < 0))
             a = z, fa = f;
         else
@@ -196,33 +206,46 @@ static int newton(root_ctx *c, double z, double *root, double *dg)
         } else {
             dxold = dx;
             dx = f / d;
-            z -= dx;
+            /* the quadratic model's root, written without cancellation */
+            double disc = d * d - 2 * kappa * f;
+            double zq = disc >= 0 ? z - 2 * f / (d + copysign(sqrt(disc), d)) : NAN;
+            z = zq > a && zq < b ? zq : z - dx;
         }
     }
     return GSL_EMAXITER;
 }
 
-/* A start for Newton: the root of the cubic Hermite interpolant of G - x on
- * the bracket (values c->fa, c->fb, slopes da, db at its ends), by a few
- * Newton steps on the cubic from the secant; its error is O(h^4) of the
- * cell, so the network's Newton needs a step or two. */
-static double hermite_root(const root_ctx *c, double da, double db)
+/* A start for Newton: the root of the cubic Hermite interpolant H of G - x on
+ * the bracket (values c->fa, c->fb, slopes da, db at its ends), to rounding
+ * (Newton on the cubic, bisection where a step would leave [0, 1]: near a
+ * fold, where H is nearly flat at one end, a few unguarded steps stop far
+ * from its root); *kappa gets H'' there, for newton. The error is that of
+ * the interpolant, O(h^4) of the cell. */
+static double hermite_root(const root_ctx *c, double da, double db, double *kappa)
 {
     double h = c->b - c->a, f0 = c->fa, f1 = c->fb, m0 = h * da, m1 = h * db;
-    double t = f0 / (f0 - f1);
-    for (int k = 0; k < 4; k++) {
+    double lo = 0, hi = 1, t = f0 / (f0 - f1);
+    for (int k = 0; k < 100; k++) {
         double t2 = t * t, t3 = t2 * t;
         double H = (2 * t3 - 3 * t2 + 1) * f0 + (t3 - 2 * t2 + t) * m0 + (-2 * t3 + 3 * t2) * f1 +
                    (t3 - t2) * m1;
         double dH = (6 * t2 - 6 * t) * f0 + (3 * t2 - 4 * t + 1) * m0 + (-6 * t2 + 6 * t) * f1 +
                     (3 * t2 - 2 * t) * m1;
-        if (!(dH != 0))
+        if (H == 0)
             break;
-        double tn = t - H / dH;
-        if (!(tn > 0 && tn < 1))
-            break;
+        if ((H < 0) == (f0 < 0))
+            lo = t;
+        else
+            hi = t;
+        double tn = dH != 0 ? t - H / dH : NAN;
+        if (!(tn > lo && tn < hi))
+            tn = 0.5 * (lo + hi);
+        double step = fabs(tn - t);
         t = tn;
+        if (step <= 1e-15 || hi - lo <= 4 * DBL_EPSILON * hi)
+            break;
     }
+    *kappa = ((12 * t - 6) * f0 + (6 * t - 4) * m0 + (6 - 12 * t) * f1 + (6 * t - 2) * m1) / (h * h);
     return c->a + t * h;
 }
 
@@ -276,10 +299,10 @@ static int solve_piece(gl_pushforward *pf, const piece *p, double x, double *z, 
                   hi == m - 1 ? p->zb : zg[hi], (hi == m - 1 ? p->gb : gg[hi]) - x};
     /* G' at the bracket's ends: a grid node's is on the grid, a smooth G's
      * is 0 at a fold; there the start is the cubic's root, else the secant */
-    double da, db, z0 = c.a - c.fa * (c.b - c.a) / (c.fb - c.fa);
+    double da, db, z0 = c.a - c.fa * (c.b - c.a) / (c.fb - c.fa), kappa = NAN;
     if (end_slope(pf, p, lo, 0, &da) && end_slope(pf, p, hi, hi == m - 1, &db))
-        z0 = hermite_root(&c, da, db);
-    return newton(&c, z0, z, dg);
+        z0 = hermite_root(&c, da, db, &kappa);
+    return newton(&c, z0, kappa, z, dg);
 }
 
 /* log(p_z(z)/|G'(z)|) at the preimage z of x in piece p (not flat). */

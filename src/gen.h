@@ -9,7 +9,9 @@
  * extrema) into monotone pieces; on each piece whose image contains x the one
  * preimage is found by safeguarded Newton on G(z) - x (G and G' in one pass
  * of the net, from the root of the cubic through the grid's values and
- * slopes; bisection where a step would leave the bracket), and the terms are
+ * slopes, each step to the root of the local quadratic model with G'' from
+ * that cubic, then from the last two G'; bisection where a step would leave
+ * the bracket), and the terms are
  * summed in log space. The CDF, P(G(z) <= x), is computed from the same pieces
  * through the noise CDF at the preimages, without the density: integrating
  * the density and differentiating the CDF are independent checks of each

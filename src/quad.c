@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 
@@ -88,6 +89,43 @@ static size_t add_kinks(gsl_function *split, const double *bp, size_t nbp, int s
     return k;
 }
 
+/* The 21 Kronrod nodes the floor estimate of line3 takes on each interval
+ * are the first 21 abscissae of QAGS's first rule on it, in the same order
+ * (both are gsl_integration_qk21 on [a, b]). replay_fn records them, x and
+ * f(x) in xv[2 next], xv[2 next + 1], while record is set, and afterwards
+ * serves calls next .. n - 1 from the record while the abscissa is the
+ * recorded one, bit for bit (then the integrand itself: off the record). So
+ * each interval's first rule costs no evaluations, and every value is the
+ * one the integrand gives. */
+enum { REPLAY_N = 21 };
+typedef struct {
+    gsl_function *F;
+    double *xv;
+    size_t next, n;
+    int record;
+} replay;
+
+static double replay_fn(double x, void *p)
+{
+    replay *r = p;
+    double *e = r->xv + 2 * r->next;
+    if (r->record) {
+        double v = GSL_FN_EVAL(r->F, x);
+        if (r->next < r->n) {
+            e[0] = x;
+            e[1] = v;
+            r->next++;
+        }
+        return v;
+    }
+    if (r->next < r->n && memcmp(&e[0], &x, sizeof x) == 0) {
+        r->next++;
+        return e[1];
+    }
+    r->n = 0;
+    return GSL_FN_EVAL(r->F, x);
+}
+
 /* The whole line: (-inf, bp[0]] by QAGIL, [bp[0], bp[n-1]] with every
  * interior breakpoint, [bp[n-1], +inf) by QAGIU.
  *
@@ -100,18 +138,24 @@ static size_t add_kinks(gsl_function *split, const double *bp, size_t nbp, int s
  * estimate; interval by interval it cannot. separate = 0 (the 2-D rule, whose
  * integrands are mixture densities with their corners located): one QAGP,
  * three to four times faster there. pts is scratch for QAGP. */
-static int line3(gsl_function *F, const double *bp, size_t nbp, double *pts, int separate,
-                 double epsabs, double epsrel, gsl_integration_workspace *ws, double *result,
-                 double *abserr)
+static int line3(gsl_function *F, const double *bp, size_t nbp, double *pts, double *rec,
+                 int separate, double epsabs, double epsrel, gsl_integration_workspace *ws,
+                 double *result, double *abserr)
 {
     double r, e, floor = epsabs;
+    /* separate: rec holds REPLAY_N (nbp - 1) pairs x, f(x) (see replay_fn) */
+    replay rp = {F, rec, 0, 0, 1};
+    gsl_function FR = {replay_fn, &rp};
     if (separate) {
         double scale = 0, rabs, rasc;
         for (size_t i = 0; i + 1 < nbp; i++) {
-            gsl_integration_qk21(F, bp[i], bp[i + 1], &r, &e, &rabs, &rasc);
+            rp.next = REPLAY_N * i;
+            rp.n = rp.next + REPLAY_N;
+            gsl_integration_qk21(&FR, bp[i], bp[i + 1], &r, &e, &rabs, &rasc);
             scale += rabs;
         }
         floor = fmax(epsabs, epsrel * (isfinite(scale) ? scale : 0));
+        rp.record = 0;
     }
     int bad = GSL_SUCCESS;
     *result = 0;
@@ -125,7 +169,11 @@ static int line3(gsl_function *F, const double *bp, size_t nbp, double *pts, int
         } else if (k == npieces - 1) {
             st = gsl_integration_qagiu(F, bp[nbp - 1], floor, epsrel, QUAD_LIMIT, ws, &r, &e);
         } else if (separate) {
-            st = gsl_integration_qags(F, bp[k - 1], bp[k], floor, epsrel, QUAD_LIMIT, ws, &r, &e);
+            /* QAGS starts with the very Kronrod nodes the floor took on this
+             * interval: served from the record (the same values, bit for bit) */
+            rp.next = REPLAY_N * (k - 1);
+            rp.n = rp.next + REPLAY_N;
+            st = gsl_integration_qags(&FR, bp[k - 1], bp[k], floor, epsrel, QUAD_LIMIT, ws, &r, &e);
         } else {
             for (size_t i = 0; i < nbp; i++)
                 pts[i] = bp[i];
@@ -140,10 +188,12 @@ static int line3(gsl_function *F, const double *bp, size_t nbp, double *pts, int
 }
 
 #define KINKS(n) ((n) * GL_QUAD_SCAN * GL_QUAD_SCAN)
-/* line3 after adding the kinks of split (if any); buf holds 2 KINKS(nbp). */
+/* line3 after adding the kinks of split (if any); buf holds 2 KINKS(nbp),
+ * rec (separate only) 2 REPLAY_N (n - 1) for the n breakpoints with kinks. */
 static int line_kinks(gsl_function *F, gsl_function *split, int scan, int separate,
-                      const double *bp, size_t nbp, double *buf, double epsabs, double epsrel,
-                      gsl_integration_workspace *ws, double *result, double *abserr)
+                      const double *bp, size_t nbp, double *buf, double *rec, double epsabs,
+                      double epsrel, gsl_integration_workspace *ws, double *result,
+                      double *abserr)
 {
     double *all = buf, *pts = buf + KINKS(nbp);
     size_t n = nbp;
@@ -151,7 +201,7 @@ static int line_kinks(gsl_function *F, gsl_function *split, int scan, int separa
         n = add_kinks(split, bp, nbp, scan, all);
         bp = all;
     }
-    return line3(F, bp, n, pts, separate, epsabs, epsrel, ws, result, abserr);
+    return line3(F, bp, n, pts, rec, separate, epsabs, epsrel, ws, result, abserr);
 }
 
 /* The scratch grows (never shrinks) to the largest call it has served; a
@@ -162,6 +212,10 @@ struct gl_quad_workspace {
     size_t nkink;
     double *pts;                     /* the callers' breakpoints (gl_quad_workspace_points) */
     size_t npts;
+    double *rec;                     /* the replay record of line3 */
+    size_t nrec;
+    double *cache;                   /* the callers' cache (gl_quad_workspace_cache) */
+    size_t ncache;
     size_t grows;
 };
 
@@ -175,10 +229,12 @@ int gl_quad_workspace_alloc(gl_quad_workspace **out, gl_err *err)
         ws->w[1] = gsl_integration_workspace_alloc(QUAD_LIMIT);
         ws->nkink = 2 * KINKS(WS_BP);
         ws->npts = WS_PTS;
+        ws->nrec = 2 * REPLAY_N * WS_BP;
         ws->kink = malloc(ws->nkink * sizeof *ws->kink);
         ws->pts = malloc(ws->npts * sizeof *ws->pts);
+        ws->rec = malloc(ws->nrec * sizeof *ws->rec);
     }
-    if (!ws || !ws->w[0] || !ws->w[1] || !ws->kink || !ws->pts) {
+    if (!ws || !ws->w[0] || !ws->w[1] || !ws->kink || !ws->pts || !ws->rec) {
         gl_quad_workspace_free(ws);
         *out = NULL;
         return gl_err_set(err, GL_ENOMEM, "cannot allocate a quadrature workspace");
@@ -195,6 +251,8 @@ void gl_quad_workspace_free(gl_quad_workspace *ws)
     gsl_integration_workspace_free(ws->w[1]);
     free(ws->kink);
     free(ws->pts);
+    free(ws->rec);
+    free(ws->cache);
     free(ws);
 }
 
@@ -224,6 +282,12 @@ double *gl_quad_workspace_points(gl_quad_workspace *ws, size_t n, gl_err *err)
     return reserve(ws, &ws->pts, &ws->npts, n, err) ? NULL : ws->pts;
 }
 
+void *gl_quad_workspace_cache(gl_quad_workspace *ws, size_t bytes, gl_err *err)
+{
+    size_t n = (bytes + sizeof(double) - 1) / sizeof(double);
+    return reserve(ws, &ws->cache, &ws->ncache, n, err) ? NULL : (void *)ws->cache;
+}
+
 gl_quad_workspace *gl_quad_workspace_use(gl_quad_workspace *ws, gl_quad_workspace **tmp,
                                          gl_err *err)
 {
@@ -249,8 +313,14 @@ int gl_quad_line_split(gl_fn1 f, gl_fn1 split, void *params, const double *bp,
         return s;
     }
     gsl_function F = {f, params}, S = {split, params};
-    int st = line_kinks(&F, split ? &S : NULL, GL_QUAD_SCAN, 1, bp, nbp, ws->kink, LINE_EPSABS,
-                        LINE_EPSREL, ws->w[0], result, abserr);
+    /* the kinks first: the replay record needs room for every interval */
+    size_t n = split ? add_kinks(&S, bp, nbp, GL_QUAD_SCAN, ws->kink) : nbp;
+    if ((s = reserve(ws, &ws->rec, &ws->nrec, 2 * REPLAY_N * n, err))) {
+        gl_quad_workspace_free(tmp);
+        return s;
+    }
+    int st = line3(&F, split ? ws->kink : bp, n, NULL, ws->rec, 1, LINE_EPSABS, LINE_EPSREL,
+                   ws->w[0], result, abserr);
     gl_quad_workspace_free(tmp);
     if (st)
         return gl_err_set(err, GL_ENOCONV, "1-D quadrature did not converge (%s): value %.17g, abserr %.3g",
@@ -296,7 +366,7 @@ static double outer_fn(double x, void *p)
     gsl_function F = {inner_fn, c}, S = {inner_split, c};
     c->x = x;
     int st = line_kinks(&F, c->split ? &S : NULL, GL_QUAD_SCAN_2D, 0, c->bpy, c->ny, c->buf,
-                        INNER_EPSABS, INNER_EPSREL, c->ws, &r, &e);
+                        NULL, INNER_EPSABS, INNER_EPSREL, c->ws, &r, &e);
     if (st && !c->status)
         c->status = st;
     if (e > c->max_abserr)
@@ -317,7 +387,8 @@ int gl_quad_plane_split(gl_fn2 f, gl_fn2 split, void *params, const double *bpx,
     if (!(ws = gl_quad_workspace_use(ws, &tmp, err)))
         return GL_ENOMEM;
     /* scratch: inner (2 KINKS(ny)) then outer (2 KINKS(nx)), see line_kinks */
-    if ((s = reserve(ws, &ws->kink, &ws->nkink, 2 * KINKS(nx + ny), err))) {
+    if ((s = reserve(ws, &ws->kink, &ws->nkink, 2 * KINKS(nx + ny), err)) ||
+        (s = reserve(ws, &ws->rec, &ws->nrec, 2 * REPLAY_N * nx, err))) {
         gl_quad_workspace_free(tmp);
         return s;
     }
@@ -328,7 +399,7 @@ int gl_quad_plane_split(gl_fn2 f, gl_fn2 split, void *params, const double *bpx,
     /* outer kinks are not searched: a kink curve crosses each x-slice at
      * isolated points, which the inner search handles; the outer integrand
      * (the slice integral) is smooth except where the curve is tangent to a slice */
-    int st = line_kinks(&F, NULL, 0, 0, bpx, nx, buf + 2 * KINKS(ny), OUTER_EPSABS,
+    int st = line_kinks(&F, NULL, 0, 0, bpx, nx, buf + 2 * KINKS(ny), NULL, OUTER_EPSABS,
                         OUTER_EPSREL, wo, result, abserr);
     if (st && split) {
         /* A kink curve tangent to a slice leaves a square-root corner in the
@@ -339,8 +410,8 @@ int gl_quad_plane_split(gl_fn2 f, gl_fn2 split, void *params, const double *bpx,
          * as the second try. */
         c.status = GSL_SUCCESS;
         c.max_abserr = 0;
-        st = line_kinks(&F, NULL, 0, 1, bpx, nx, buf + 2 * KINKS(ny), OUTER_EPSABS, OUTER_EPSREL,
-                        wo, result, abserr);
+        st = line_kinks(&F, NULL, 0, 1, bpx, nx, buf + 2 * KINKS(ny), ws->rec, OUTER_EPSABS,
+                        OUTER_EPSREL, wo, result, abserr);
     }
     gl_quad_workspace_free(tmp);
     /* The outer estimate does not see the inner errors: add the worst inner

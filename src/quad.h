@@ -54,6 +54,11 @@ gl_quad_workspace *gl_quad_workspace_use(gl_quad_workspace *ws, gl_quad_workspac
 /* A scratch array of at least n doubles, for the caller's breakpoints; valid
  * until the next call on ws. NULL (and err set) when it cannot grow. */
 double *gl_quad_workspace_points(gl_quad_workspace *ws, size_t n, gl_err *err);
+/* Scratch of at least bytes bytes (aligned for any type, contents undefined),
+ * which the integrals on ws never touch: for a caller's cache that must
+ * outlive several integrals (gl_fdiv_eval_many's densities). Valid until the
+ * next call of this function on ws; NULL (and err set) when it cannot grow. */
+void *gl_quad_workspace_cache(gl_quad_workspace *ws, size_t bytes, gl_err *err);
 
 /* Integral of f over the real line. bp: nbp >= 2 sorted distinct breakpoints. */
 int gl_quad_line(gl_fn1 f, void *params, const double *bp, size_t nbp, gl_quad_workspace *ws,

@@ -929,6 +929,125 @@ START_TEST(test_lookup_errors)
 }
 END_TEST
 
+/* ---- gl_fdiv_eval_many: the nine at once, bit for bit ------------------- */
+
+/* Every divergence of P and Q by gl_fdiv_eval_many against gl_fdiv_eval one
+ * at a time: the same status, and the same value and abserr bit for bit
+ * (memcmp: inf and -0 included). ws may be shared with earlier pairs.
+ * Returns a mask of what the values were: 1 some finite, 2 some inf with
+ * abserr 0 (decided infinite), 4 some inf with abserr inf (overflow). */
+static int many_matches(const char *p, const char *q, gl_quad_workspace *ws)
+{
+    gl_mix *P = mk(p), *Q = mk(q);
+    const gl_fdiv *fs[GL_F_COUNT];
+    double v[GL_F_COUNT], ae[GL_F_COUNT], v1, ae1;
+    gl_err err;
+    int seen = 0;
+    for (int k = 0; k < GL_F_COUNT; k++) {
+        fs[k] = gl_fdiv_get(k);
+        v[k] = ae[k] = NAN;
+    }
+    ck_assert_msg(gl_fdiv_eval_many(fs, GL_F_COUNT, P, Q, ws, v, ae, &err) == GL_OK,
+                  "eval_many(%s || %s): %s", p, q, err.msg);
+    for (int k = 0; k < GL_F_COUNT; k++) {
+        ck_assert_msg(gl_fdiv_eval(fs[k], P, Q, NULL, &v1, &ae1, &err) == GL_OK, "%s", err.msg);
+        ck_assert_msg(memcmp(&v[k], &v1, sizeof v1) == 0 && memcmp(&ae[k], &ae1, sizeof ae1) == 0,
+                      "%s(%s || %s): eval_many %.17g (abserr %.17g), eval %.17g (abserr %.17g)",
+                      fs[k]->name, p, q, v[k], ae[k], v1, ae1);
+        seen |= isfinite(v1) ? 1 : ae1 == 0 ? 2 : 4;
+    }
+    gl_mix_free(P);
+    gl_mix_free(Q);
+    return seen;
+}
+
+/* The lab's hard cases: disjoint and nested supports, divergent tails,
+ * a value that overflows, far-apart modes, tiny and mixed scales, far from
+ * 0, uniforms with shared edges, 2-D; one workspace for all, so that each
+ * pair's cached densities must not leak into the next. */
+START_TEST(test_eval_many_same)
+{
+    static const char *const pairs[][2] = {
+        {"0.5*N(-1,1)+0.5*N(1,1)", "N(0,1.2)"},
+        {"N(0,1)", "N(1e-6,1)"},
+        {"N(0,1)", "N(40,1)"},
+        {"N(0,2)", "N(0,1)"},
+        {"U(0,1)", "U(2,3)"},
+        {"U(0,1)", "U(0.5,1.5)"},
+        {"U(0,1)", "N(0,1)"},
+        {"N(0,1)", "U(-1,1)"},
+        {"0.5*N(-30,1)+0.5*N(30,1)", "N(0,1)"},
+        {"0.5*N(-30,1)+0.5*N(30,1)", "0.5*N(-30,1.1)+0.5*N(30,0.9)"},
+        {"N(0,1e-6)", "N(0,1)"},
+        {"N(0,1e-6)", "N(1e-6,2e-6)"},
+        {"0.3*N(-2,0.1)+0.3*U(-1,1)+0.4*N(3,2)", "N(0,1.5)"},
+        {"N(1000,1)", "N(1000.5,1)"},
+        {"U(-1,1)", "0.5*U(-1,0)+0.5*U(0,1)"},
+        {"N2(0,0,1,1)", "N2(1,0,1,2,0.3)"},
+    };
+    gl_quad_workspace *ws = NULL;
+    gl_err err;
+    ck_assert_int_eq(gl_quad_workspace_alloc(&ws, &err), GL_OK);
+    int seen = 0;
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        seen |= many_matches(pairs[i][0], pairs[i][1], ws);
+    ck_assert_msg(seen == 7, "the cases did not cover finite, infinite and overflowing values (%d)",
+                  seen);
+    /* a workspace of its own (NULL: a temporary one) gives the same */
+    many_matches("0.5*N(-1,1)+0.5*N(1,1)", "N(0,1.2)", NULL);
+    gl_quad_workspace_free(ws);
+}
+END_TEST
+
+/* 40 narrow modes: more distinct abscissae than the density cache holds
+ * (half of its 4096 slots), so that some are computed every time; and a
+ * list with repeats, in any order. */
+START_TEST(test_eval_many_full_cache)
+{
+    char p[2048];
+    size_t n = 0;
+    for (int i = 0; i < 40; i++)
+        n += (size_t)snprintf(p + n, sizeof p - n, "%s0.025*N(%d,0.1)", i ? "+" : "", 3 * i - 60);
+    many_matches(p, "N(0,30)", NULL);
+
+    gl_mix *P = mk("N(0,1)"), *Q = mk("0.5*N(-1,0.5)+0.5*N(2,1)");
+    const gl_fdiv *fs[] = {fd("tv"), fd("kl"), fd("tv"), fd("js"), fd("kl")};
+    double v[5], ae[5], v1, ae1;
+    gl_err err;
+    ck_assert_int_eq(gl_fdiv_eval_many(fs, 5, P, Q, NULL, v, ae, &err), GL_OK);
+    for (int k = 0; k < 5; k++) {
+        ck_assert_int_eq(gl_fdiv_eval(fs[k], P, Q, NULL, &v1, &ae1, &err), GL_OK);
+        ck_assert_msg(memcmp(&v[k], &v1, sizeof v1) == 0 && memcmp(&ae[k], &ae1, sizeof ae1) == 0,
+                      "%s: %.17g against %.17g", fs[k]->name, v[k], v1);
+    }
+    gl_mix_free(P);
+    gl_mix_free(Q);
+}
+END_TEST
+
+START_TEST(test_eval_many_errors)
+{
+    gl_mix *P = mk("N(0,1)"), *Q = mk("N(1,2)"), *Q2 = mk("N2(0,0,1,1)");
+    const gl_fdiv *fs[] = {fd("kl"), NULL, fd("js")};
+    double v[3] = {NAN, NAN, NAN}, ae[3] = {NAN, NAN, NAN};
+    gl_err err;
+    /* a NULL entry: its status and message; the ones before it are set */
+    ck_assert_int_eq(gl_fdiv_eval_many(fs, 3, P, Q, NULL, v, ae, &err), GL_EINVAL);
+    ck_assert_msg(err.msg[0] != '\0', "no message");
+    ck_assert_msg(isfinite(v[0]) && isnan(v[2]), "kl %g, js %g", v[0], v[2]);
+    ck_assert_int_eq(gl_fdiv_eval_many(fs, 1, P, Q2, NULL, v, ae, &err), GL_EINVAL);
+    ck_assert_msg(strstr(err.msg, "1-D") != NULL, "message: %s", err.msg);
+    ck_assert_int_eq(gl_fdiv_eval_many(fs, 1, NULL, Q, NULL, v, ae, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_fdiv_eval_many(NULL, 1, P, Q, NULL, v, ae, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_fdiv_eval_many(fs, 1, P, Q, NULL, NULL, ae, &err), GL_EINVAL);
+    ck_assert_int_eq(gl_fdiv_eval_many(fs, 0, P, Q, NULL, NULL, NULL, &err), GL_OK);
+    ck_assert_int_eq(gl_fdiv_eval_many(fs, 1, P, Q, NULL, v, ae, NULL), GL_OK);
+    gl_mix_free(P);
+    gl_mix_free(Q);
+    gl_mix_free(Q2);
+}
+END_TEST
+
 /* 2-D tv where the p = q curve is tangent to x-slices (grid(3,2,0.3) against
  * a broad Gaussian): the outer integrand has square-root corners that one
  * QAGP across all intervals stalled on (roundoff at 1e-4); the fallback
@@ -1006,9 +1125,16 @@ Suite *fdiv_suite(void)
     tcase_add_test(limits, test_2d_tv_tangent_slices);
     suite_add_tcase(s, limits);
 
+    TCase *many = tcase_create("many");
+    tcase_set_timeout(many, 60);
+    tcase_add_test(many, test_eval_many_same);
+    tcase_add_test(many, test_eval_many_full_cache);
+    suite_add_tcase(s, many);
+
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, test_dimension_mismatch);
     tcase_add_test(errors, test_lookup_errors);
+    tcase_add_test(errors, test_eval_many_errors);
     suite_add_tcase(s, errors);
 
     return s;

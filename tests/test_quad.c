@@ -3,6 +3,7 @@
  * and the plane). Every expected value is a closed form, given beside it. */
 #include <check.h>
 #include <math.h>
+#include <stdlib.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
@@ -205,6 +206,47 @@ START_TEST(test_line_gauss)
     static const double bp2[] = { -1, 1 };
     double a = 3;
     ASSERT_REL(line(f_gauss_a, &a, bp2, LEN(bp2), NULL), sqrt(M_PI / 3), 1e-12);
+}
+END_TEST
+
+/* Each interval's first Kronrod rule is the one the floor estimate took
+ * (quad.c replays it): no abscissa between the breakpoints is evaluated
+ * twice, and every interval got its 21 nodes. */
+typedef struct {
+    double x[4096];
+    size_t n;
+} calls;
+
+static double f_gauss_logged(double x, void *p)
+{
+    calls *c = p;
+    if (c->n < LEN(c->x))
+        c->x[c->n++] = x;
+    return exp(-x * x);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double u = *(const double *)a, v = *(const double *)b;
+    return (u > v) - (u < v);
+}
+
+START_TEST(test_line_no_repeats)
+{
+    static const double bp[] = { -4, -3, -2, -1, 0, 1, 2, 3, 4 };
+    static calls c;
+    c.n = 0;
+    ASSERT_REL(line(f_gauss_logged, &c, bp, LEN(bp), NULL), M_SQRTPI, 1e-12);
+    ck_assert_uint_lt(c.n, LEN(c.x));
+    double mid[4096];
+    size_t m = 0;
+    for (size_t i = 0; i < c.n; i++)
+        if (c.x[i] > bp[0] && c.x[i] < bp[LEN(bp) - 1])
+            mid[m++] = c.x[i];
+    ck_assert_uint_ge(m, 21 * (LEN(bp) - 1));
+    qsort(mid, m, sizeof mid[0], cmp_double);
+    for (size_t i = 1; i < m; i++)
+        ck_assert_msg(mid[i] != mid[i - 1], "x = %.17g evaluated twice", mid[i]);
 }
 END_TEST
 
@@ -500,6 +542,7 @@ Suite *quad_suite(void)
     tcase_set_timeout(core, 20); /* the plane cases nest two adaptive rules */
     tcase_add_test(core, test_line_gauss);
     tcase_add_test(core, test_line_kink_jump);
+    tcase_add_test(core, test_line_no_repeats);
     tcase_add_test(core, test_line_tails);
     tcase_add_test(core, test_line_zero);
     tcase_add_test(core, test_plane_gauss);

@@ -115,9 +115,8 @@ int cmd_div(int argc, char **argv)
     gl_quad_workspace *ws = NULL;
     if (!rc && gl_quad_workspace_alloc(&ws, &err))
         rc = cli_fail_err("div", &err);
-    for (size_t k = 0; k < fl.n && !rc; k++)
-        if (gl_fdiv_eval(fl.fs[k], P, Q, ws, &val[k], &ae[k], &err))
-            rc = cli_fail_err("div", &err);
+    if (!rc && gl_fdiv_eval_many(fl.fs, fl.n, P, Q, ws, val, ae, &err))
+        rc = cli_fail_err("div", &err);
     if (!rc && fl.w1 && gl_wass_w1(P, Q, ws, &w1, &w1e, &err))
         rc = cli_fail_err("div", &err);
     if (!rc) {
