@@ -98,7 +98,7 @@ FUZZ_REPLAY    := $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/replay-%)
 # The experiments are the names in experiments/list.h, the one list.
 EXPERIMENTS := $(shell awk -F'"' '/^GL_EXPERIMENT/ {print $$2}' experiments/list.h)
 
-.PHONY: all check deps digests clean exps bench valgrind $(EXPERIMENTS:%=exp-%) $(EXPERIMENTS:%=exps-%)
+.PHONY: all check check-build deps digests clean exps bench valgrind $(EXPERIMENTS:%=exp-%) $(EXPERIMENTS:%=exps-%)
 .DELETE_ON_ERROR:
 
 all: $(GANLAB)
@@ -152,7 +152,13 @@ endif
 # function that long is split before it lands.
 # Then it replays the fuzz corpora (tests/fuzz/corpus/NAME/) through the
 # harnesses, linked with the plain driver tests/fuzz/replay.c.
-check: $(TESTBIN) $(GANLAB) $(FUZZ_REPLAY)
+# The build make check needs runs one job per core even without -j (a sub-make,
+# first of check's prerequisites): the sanitizer build is a sixth of that
+# run's 5-minute budget.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+check-build:
+	@$(MAKE) --no-print-directory -j$(NPROC) $(TESTBIN) $(GANLAB) $(FUZZ_REPLAY)
+check: check-build $(TESTBIN) $(GANLAB) $(FUZZ_REPLAY)
 	@awk -f tests/funclen.awk $(wildcard src/*.c src/cli/*.c experiments/*.c) || \
 	  { echo "make check: split the functions above (tests/funclen.awk)"; exit 1; }
 	@for h in $(FUZZ_HARNESSES); do $(BUILD)/fuzz/replay-$$h tests/fuzz/corpus/$$h || \

@@ -25,6 +25,7 @@
 #include "kern.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #if defined(__AVX512F__) || defined(__FMA__)
@@ -32,6 +33,46 @@
 #endif
 #ifdef GL_BLAS
 #include <gsl/gsl_cblas.h>
+#endif
+
+/* Under AddressSanitizer (make check SANITIZE=1) each vector load of the
+ * micro-kernels became a call into the runtime, and the kernels ran ~10x
+ * slower, most of the sanitizer run's time (exp dynamics --quick: 68 s of CPU,
+ * 28 s with this file uninstrumented). So the functions of this file are not
+ * instrumented access by access (GL_NO_ASAN); instead every entry point
+ * checks, once per call, that the whole span each operand may touch is
+ * addressable (check_span: from its first to its last element, so any
+ * element in between too), and reports as ASan does if not. What this gives
+ * up: an access outside those spans, a kernel computing an address its
+ * arguments do not allow, would go unseen; the spans are the operands'
+ * documented extents (kern.h), and tests/test_kern.c checks every output
+ * against a naive product on edge shapes, and that a short operand is
+ * reported. */
+#if defined(__SANITIZE_ADDRESS__)
+#define GL_KERN_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GL_KERN_ASAN 1
+#endif
+#endif
+#ifdef GL_KERN_ASAN
+#include <sanitizer/asan_interface.h>
+#define GL_NO_ASAN __attribute__((no_sanitize_address))
+/* n doubles from p, read (or written if w), must be addressable */
+__attribute__((noinline)) static void check_span(const double *p, size_t n, int w)
+{
+    void *bad = n ? __asan_region_is_poisoned((void *)(uintptr_t)p, n * sizeof *p) : NULL;
+    if (bad)
+        __asan_report_error(__builtin_return_address(0), __builtin_frame_address(0),
+                            __builtin_frame_address(0), bad, w, n * sizeof *p);
+}
+/* the span of an R x C operand with strides (rs, cs): rs + (C-1) cs + 1 */
+static size_t span(size_t R, size_t C, size_t rs, size_t cs)
+{
+    return R && C ? (R - 1) * rs + (C - 1) * cs + 1 : 0;
+}
+#else
+#define GL_NO_ASAN
 #endif
 
 /* GNU C vector types of the widest width the target has: 8 doubles with
@@ -86,7 +127,7 @@ static inline vd mac(vd s, double a, vd x)
 #define MAC(s, a, x) ((s) = mac((s), (a), (x)))
 #endif
 
-static inline vd vload(const double *p)
+GL_NO_ASAN static inline vd vload(const double *p)
 {
     vd v;
     memcpy(&v, p, sizeof v);
@@ -94,7 +135,7 @@ static inline vd vload(const double *p)
 }
 
 /* *p = v, or *p += v */
-static inline void vput(double *p, vd v, int add)
+GL_NO_ASAN static inline void vput(double *p, vd v, int add)
 {
     if (add)
         v += vload(p);
@@ -104,7 +145,7 @@ static inline void vput(double *p, vd v, int add)
 /* Over kc inner indices: the MR x NRB block (1 x NRB for kern_1) starts from
  * 0 or, if src, from src (row stride ld); at the end it is stored to dst
  * (row stride ld), or added to it if add. */
-static void kern_4(size_t kc, const double *restrict A, size_t ar, size_t aj,
+GL_NO_ASAN static void kern_4(size_t kc, const double *restrict A, size_t ar, size_t aj,
                    const double *restrict Xp, const double *src, double *dst, size_t ld, int add)
 {
     const double *a0 = A, *a1 = a0 + ar, *a2 = a1 + ar, *a3 = a2 + ar;
@@ -133,7 +174,7 @@ static void kern_4(size_t kc, const double *restrict A, size_t ar, size_t aj,
             vput(dst + i * ld + v * VW, s[i][v], add);
 }
 
-static void kern_1(size_t kc, const double *restrict A, size_t aj, const double *restrict Xp,
+GL_NO_ASAN static void kern_1(size_t kc, const double *restrict A, size_t aj, const double *restrict Xp,
                    const double *src, double *dst, int add)
 {
     vd s[NVB];
@@ -159,7 +200,7 @@ size_t gl_kern_wsize(size_t R, size_t K, size_t C)
 }
 
 /* Xp[j*NRB + c] = X(k0 + j, c0 + c) for j < kc, c < nc; 0 for nc <= c < NRB */
-static void pack_x(size_t kc, size_t nc, const double *restrict X, size_t xj, size_t xc,
+GL_NO_ASAN static void pack_x(size_t kc, size_t nc, const double *restrict X, size_t xj, size_t xc,
                    size_t k0, size_t c0, double *restrict Xp)
 {
     if (xc == 1) {
@@ -202,7 +243,7 @@ static void pack_x(size_t kc, size_t nc, const double *restrict X, size_t xj, si
 /* Fewer columns than a vector (a batch of one: gl_mlp_eval1, a logit at a
  * quadrature node): the same sums, eight rows at a time, each in a register
  * of its own, so that the eight chains of dependent FMAs overlap. */
-static void mm_narrow(size_t R, size_t K, size_t C, const double *restrict A, size_t ar,
+GL_NO_ASAN static void mm_narrow(size_t R, size_t K, size_t C, const double *restrict A, size_t ar,
                       size_t aj, const double *restrict X, size_t xj, size_t xc,
                       double *restrict Z, int acc)
 {
@@ -238,7 +279,7 @@ static void mm_narrow(size_t R, size_t K, size_t C, const double *restrict A, si
  * is whole and needs one inner block is written straight into Z; otherwise
  * the block sums go to the tile T (R x NRB), which is copied (or added)
  * into Z at the end. */
-static void mm_panel(size_t R, size_t K, size_t C, const double *A, size_t ar, size_t aj,
+GL_NO_ASAN static void mm_panel(size_t R, size_t K, size_t C, const double *A, size_t ar, size_t aj,
                      const double *restrict X,
                      size_t xj, size_t xc, size_t c0, size_t nc, double *restrict Z, int acc,
                      double *restrict Xp, double *restrict T)
@@ -271,9 +312,16 @@ static void mm_panel(size_t R, size_t K, size_t C, const double *A, size_t ar, s
             Z[r * C + c0 + c] = acc ? Z[r * C + c0 + c] + T[r * NRB + c] : T[r * NRB + c];
 }
 
-void gl_kern_mm(size_t R, size_t K, size_t C, const double *A, size_t ar, size_t aj,
-                const double *X, size_t xj, size_t xc, double *Z, int acc, double *ws)
+GL_NO_ASAN void gl_kern_mm(size_t R, size_t K, size_t C, const double *A, size_t ar, size_t aj,
+                           const double *X, size_t xj, size_t xc, double *Z, int acc, double *ws)
 {
+#ifdef GL_KERN_ASAN
+    check_span(A, span(R, K, ar, aj), 0);
+    check_span(X, span(K, C, xj, xc), 0);
+    check_span(Z, R * C, 1);
+    if (C >= VW)
+        check_span(ws, gl_kern_wsize(R, K, C), 1);
+#endif
     if (C < VW) {
         mm_narrow(R, K, C, A, ar, aj, X, xj, xc, Z, acc);
         return;
@@ -316,12 +364,12 @@ void gl_kern_backward_input(size_t in, size_t out, size_t n, const double *W, co
  * the adds vectorise without licence to reassociate) combined pairwise,
  * then the scalar tail; formed first and added to gW once, so that calling
  * backward twice doubles gW exactly. */
-static double sum8(const double *c, double tail)
+GL_NO_ASAN static double sum8(const double *c, double tail)
 {
     return (((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]))) + tail;
 }
 
-static double dot8(size_t n, const double *restrict d, const double *restrict h)
+GL_NO_ASAN static double dot8(size_t n, const double *restrict d, const double *restrict h)
 {
     double c[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t = 0;
     size_t s = 0;
@@ -333,9 +381,14 @@ static double dot8(size_t n, const double *restrict d, const double *restrict h)
     return sum8(c, t);
 }
 
-void gl_kern_wgrad_dot(size_t out, size_t in, size_t n, const double *dZ, const double *H,
-                       double *gW)
+GL_NO_ASAN void gl_kern_wgrad_dot(size_t out, size_t in, size_t n, const double *dZ,
+                                  const double *H, double *gW)
 {
+#ifdef GL_KERN_ASAN
+    check_span(dZ, out * n, 0);
+    check_span(H, in * n, 0);
+    check_span(gW, out * in, 1);
+#endif
     for (size_t o = 0; o < out; o++)
         for (size_t i = 0; i < in; i++)
             gW[o * in + i] += dot8(n, dZ + o * n, H + i * n);
@@ -356,8 +409,12 @@ void gl_kern_backward_weight(size_t out, size_t in, size_t n, const double *dZ,
 #endif
 }
 
-void gl_kern_backward_bias(size_t out, size_t n, const double *dZ, double *gb)
+GL_NO_ASAN void gl_kern_backward_bias(size_t out, size_t n, const double *dZ, double *gb)
 {
+#ifdef GL_KERN_ASAN
+    check_span(dZ, out * n, 0);
+    check_span(gb, out, 1);
+#endif
     for (size_t o = 0; o < out; o++) {
         const double *restrict d = dZ + o * n;
         double c[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t = 0;

@@ -10,6 +10,11 @@
 #include "suites.h"
 #undef GL_SUITE
 
+/* test_experiments.c: the quick runs of every experiment, started here so
+ * that they run while the other suites do (a no-op when the run selects
+ * other suites or cases) */
+void gl_test_quick_start(void);
+
 int main(void)
 {
     gl_init();
@@ -17,6 +22,7 @@ int main(void)
 #define GL_SUITE(name) srunner_add_suite(sr, name##_suite());
 #include "suites.h"
 #undef GL_SUITE
+    gl_test_quick_start();
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -221,6 +221,8 @@ static void quick_child(size_t i)
 
 static void quick_start(void)
 {
+    if (quick_sched > 0)
+        return; /* started already, by the runner (gl_test_quick_start) */
     strcpy(quick_dir, "/tmp/ganlab-quick-XXXXXX");
     if (!mkdtemp(quick_dir))
         return; /* the tests then find no results and say so */
@@ -246,6 +248,18 @@ static void quick_start(void)
     snprintf(done, sizeof done, "%s/.done", quick_dir);
     FILE *f = fopen(done, "w");
     _exit(f && fclose(f) == 0 ? 0 : 1);
+}
+
+/* Starts the quick runs from the test runner, before any suite, so that
+ * they overlap the other suites (mostly one core, or waiting on gnuplot and
+ * Xvfb): unless Check's CK_RUN_SUITE / CK_RUN_CASE select something else
+ * (then the "quick" case's fixture starts them, or nothing does). */
+void gl_test_quick_start(void)
+{
+    const char *suite = getenv("CK_RUN_SUITE"), *tcase = getenv("CK_RUN_CASE");
+    if ((suite && *suite && strcmp(suite, "experiments")) || (tcase && *tcase && strcmp(tcase, "quick")))
+        return;
+    quick_start();
 }
 
 static void quick_stop(void)
