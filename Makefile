@@ -142,11 +142,8 @@ $(BUILD)/fuzz/replay-%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(L
 # Check's summary line is the last thing printed.
 # Under the sanitizers everything runs several times slower: Check's
 # per-test timeouts are scaled to match.
-# The control runs of every experiment (test_controls, tag "controls": the
-# claims logic, which the release build checks) are left out there, for the
-# 5-minute budget of the sanitizer run; the quick runs themselves stay in.
 ifeq ($(SANITIZE),1)
-  CHECK_ENV := CK_TIMEOUT_MULTIPLIER=4 CK_EXCLUDE_TAGS=controls
+  CHECK_ENV := CK_TIMEOUT_MULTIPLIER=4
 endif
 # make check first lists any function over 100 lines (tests/funclen.awk): a
 # function that long is split before it lands.
