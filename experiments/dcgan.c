@@ -275,8 +275,8 @@ static void pair_of(size_t f, size_t de, size_t b, char *with, char *without, si
              BENCH[b].name);
 }
 
-/* the finite values of metric over the seeds of configuration c, sorted,
- * into v (room for every seed); returns their number */
+/* the finite values of metric over the seeds of configuration c into v
+ * (room for every seed); returns their number */
 static size_t finite_values(const gl_sweep *s, const char *c, const char *metric, double *v)
 {
     size_t n = 0;
@@ -285,13 +285,7 @@ static size_t finite_values(const gl_sweep *s, const char *c, const char *metric
         if (isfinite(x))
             v[n++] = x;
     }
-    qsort(v, n, sizeof *v, cmp_double);
     return n;
-}
-
-static double median_sorted(const double *v, size_t n)
-{
-    return n == 0 ? NAN : n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /* The effect of factor f on benchmark b in design de (0: leave-one-out, the
@@ -319,7 +313,8 @@ static double effect(const gl_sweep *s, size_t f, size_t de, size_t b, double *s
             return NAN;
         n[0] = finite_values(s, cf[0], METRIC[b], v);
         n[1] = finite_values(s, cf[1], METRIC[b], v + ns);
-        double e = SIGN[b] * (median_sorted(v, n[0]) - median_sorted(v + ns, n[1]));
+        snprintf(k, sizeof k, "%s_fmedian", METRIC[b]); /* over the finite values */
+        double e = SIGN[b] * (gl_sweep_get(s, cf[0], k) - gl_sweep_get(s, cf[1], k));
         for (size_t i = 0; i < n[0]; i++)
             for (size_t j = 0; j < n[1]; j++) {
                 double d = SIGN[b] * (v[i] - v[ns + j]);
