@@ -360,6 +360,137 @@ void gl_kern_backward_input(size_t in, size_t out, size_t n, const double *W, co
 #endif
 }
 
+/* One sample (n = 1), the products of gl_mlp_eval1: the sums of
+ * gl_kern_forward and gl_kern_backward_input with n = 1, term for term, without
+ * the general engine's strides (which spill its pointers to the stack). The
+ * forward product's eight rows sit eight values of K apart, so they are eight
+ * scalar chains of fused terms in registers (a gather would cost more than it
+ * saves); the input gradient's outputs are contiguous along W's rows, so they
+ * are vector lanes, up to four vectors of independent chains at a time. */
+#ifndef GL_BLAS
+GL_NO_ASAN static void mv_rows(size_t R, size_t K, const double *restrict W,
+                               const double *restrict h, double *restrict z)
+{
+    size_t r = 0;
+#if VW == 8
+    if (K > 1) {
+        const __m512i idx = _mm512_mullo_epi64(_mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0),
+                                               _mm512_set1_epi64((long long)K));
+        for (; r + 8 <= R; r += 8) {
+            __m512d s = _mm512_setzero_pd();
+            const double *w = W + r * K;
+            for (size_t j = 0; j < K; j++)
+                s = _mm512_fmadd_pd(_mm512_i64gather_pd(idx, w + j, 8), _mm512_set1_pd(h[j]), s);
+            _mm512_storeu_pd(z + r, s);
+        }
+    }
+#endif
+    for (; r + 8 <= R; r += 8) {
+        const double *w0 = W + r * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K, *w4 = w3 + K,
+                     *w5 = w4 + K, *w6 = w5 + K, *w7 = w6 + K;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        for (size_t j = 0; j < K; j++) {
+            double x = h[j];
+            s0 = fma(w0[j], x, s0);
+            s1 = fma(w1[j], x, s1);
+            s2 = fma(w2[j], x, s2);
+            s3 = fma(w3[j], x, s3);
+            s4 = fma(w4[j], x, s4);
+            s5 = fma(w5[j], x, s5);
+            s6 = fma(w6[j], x, s6);
+            s7 = fma(w7[j], x, s7);
+        }
+        z[r] = s0, z[r + 1] = s1, z[r + 2] = s2, z[r + 3] = s3;
+        z[r + 4] = s4, z[r + 5] = s5, z[r + 6] = s6, z[r + 7] = s7;
+    }
+    for (; r + 2 <= R; r += 2) {
+        const double *w0 = W + r * K, *w1 = w0 + K;
+        double s0 = 0, s1 = 0;
+        for (size_t j = 0; j < K; j++) {
+            s0 = fma(w0[j], h[j], s0);
+            s1 = fma(w1[j], h[j], s1);
+        }
+        z[r] = s0, z[r + 1] = s1;
+    }
+    for (; r < R; r++) {
+        const double *w0 = W + r * K;
+        double s0 = 0;
+        for (size_t j = 0; j < K; j++)
+            s0 = fma(w0[j], h[j], s0);
+        z[r] = s0;
+    }
+}
+
+GL_NO_ASAN static void mtv_cols(size_t in, size_t out, const double *restrict W,
+                                const double *restrict d, double *restrict h)
+{
+    size_t j = 0;
+    for (; j + 4 * VW <= in; j += 4 * VW) {
+        vd s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
+        const double *w = W + j;
+        for (size_t r = 0; r < out; r++, w += in) {
+            MAC(s0, d[r], vload(w));
+            MAC(s1, d[r], vload(w + VW));
+            MAC(s2, d[r], vload(w + 2 * VW));
+            MAC(s3, d[r], vload(w + 3 * VW));
+        }
+        vput(h + j, s0, 0);
+        vput(h + j + VW, s1, 0);
+        vput(h + j + 2 * VW, s2, 0);
+        vput(h + j + 3 * VW, s3, 0);
+    }
+    for (; j + VW <= in; j += VW) {
+        vd s0 = {0};
+        const double *w = W + j;
+        for (size_t r = 0; r < out; r++, w += in)
+            MAC(s0, d[r], vload(w));
+        vput(h + j, s0, 0);
+    }
+    if (j < in) { /* fewer than VW outputs left: scalar chains side by side */
+        size_t m = in - j;
+        double s[VW] = {0};
+        const double *w = W + j;
+        for (size_t r = 0; r < out; r++, w += in)
+            for (size_t k = 0; k < m; k++)
+                s[k] = fma(w[k], d[r], s[k]);
+        for (size_t k = 0; k < m; k++)
+            h[j + k] = s[k];
+    }
+}
+#endif
+
+/* z[out] = W[out x in] h[in] and dh[in] = W^T dz[out]: gl_kern_forward and
+ * gl_kern_backward_input for n = 1, the same bits */
+GL_NO_ASAN void gl_kern_forward1(size_t out, size_t in, const double *W, const double *h,
+                                 double *z)
+{
+#ifdef GL_BLAS
+    gl_kern_forward(out, in, 1, W, h, z, NULL);
+#else
+#ifdef GL_KERN_ASAN
+    check_span(W, out * in, 0);
+    check_span(h, in, 0);
+    check_span(z, out, 1);
+#endif
+    mv_rows(out, in, W, h, z);
+#endif
+}
+
+GL_NO_ASAN void gl_kern_backward_input1(size_t in, size_t out, const double *W, const double *dz,
+                                        double *dh)
+{
+#ifdef GL_BLAS
+    gl_kern_backward_input(in, out, 1, W, dz, dh, NULL);
+#else
+#ifdef GL_KERN_ASAN
+    check_span(W, out * in, 0);
+    check_span(dz, out, 0);
+    check_span(dh, in, 1);
+#endif
+    mtv_cols(in, out, W, dz, dh);
+#endif
+}
+
 /* Dot products over the batch with eight independent partial sums (so that
  * the adds vectorise without licence to reassociate) combined pairwise,
  * then the scalar tail; formed first and added to gW once, so that calling

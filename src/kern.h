@@ -49,6 +49,11 @@ void gl_kern_forward(size_t out, size_t in, size_t n, const double *W, const dou
 /* dH[in x n] = W^T dZ,  W: out x in, dZ: out x n */
 void gl_kern_backward_input(size_t in, size_t out, size_t n, const double *W, const double *dZ,
                             double *dH, double *ws);
+/* The same two products for one sample (n = 1: gl_mlp_eval1), bit for bit
+ * the values of the two above with n = 1; no scratch */
+void gl_kern_forward1(size_t out, size_t in, const double *W, const double *h, double *z);
+void gl_kern_backward_input1(size_t in, size_t out, const double *W, const double *dz,
+                             double *dh);
 /* gW[out x in] += dZ[out x n] H[in x n]^T */
 void gl_kern_backward_weight(size_t out, size_t in, size_t n, const double *dZ,
                              const double *H, double *gW, double *ws);

@@ -596,7 +596,7 @@ double gl_mlp_eval1(gl_mlp *net, double x, double *dydx)
         const double *W = net->params + net->woff[l], *b = net->params + net->boff[l], *h = net->h[l];
         double *z = net->h[l + 1];
         gl_act act = l + 1 < L ? net->act : net->outact;
-        gl_kern_forward(out, in, 1, W, h, z, net->kws);
+        gl_kern_forward1(out, in, W, h, z);
         if (gl_bn_layer(net, l)) { /* EVAL mode, the operations of gl_mlp_forward there */
             for (size_t r = 0; r < out; r++)
                 z[r] = gl_bn_eval1(net, l, r, z[r] + b[r], NULL);
@@ -612,7 +612,7 @@ double gl_mlp_eval1(gl_mlp *net, double x, double *dydx)
         for (size_t l = L; l-- > 0;) {
             size_t in = net->sizes[l], out = net->sizes[l + 1];
             const double *W = net->params + net->woff[l];
-            gl_kern_backward_input(in, out, 1, W, cur, nxt, net->kws);
+            gl_kern_backward_input1(in, out, W, cur, nxt);
             if (l > 0)
                 act_backward(net->act, net->leak, nxt, net->h[l], in);
             for (size_t j = 0; l > 0 && gl_bn_layer(net, l - 1) && j < in; j++) {

@@ -96,6 +96,42 @@ START_TEST(test_forward_input)
 }
 END_TEST
 
+/* the one-sample products (gl_mlp_eval1's): the same bits as the reference
+ * and as the batch products with n = 1, for every row count around the
+ * vector and gather blocks (1..40: 8-row blocks, the 2- and 1-row tails; the
+ * input gradient's 4-vector, 1-vector and scalar-tail paths) */
+START_TEST(test_one_sample)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    for (size_t out = 1; out <= 40; out++)
+        for (size_t in = 1; in <= 40; in += out % 3 + 1) {
+            double *W = filled(out * in, r), *h = filled(in, r), *dz = filled(out, r);
+            double *z = filled(out, r), *dh = filled(in, r), *zb = filled(out, r),
+                   *dhb = filled(in, r);
+            double *zr = malloc(out * sizeof(double)), *dhr = malloc(in * sizeof(double));
+            double *ws = malloc(gl_kern_wsize(40, 40, 1) * sizeof(double));
+            for (size_t o = 0; o < out; o++)
+                zr[o] = ref_dot(in, W, in, 1, o, h, 1, 1, 0);
+            for (size_t i = 0; i < in; i++)
+                dhr[i] = ref_dot(out, W, 1, in, i, dz, 1, 1, 0);
+            gl_kern_forward1(out, in, W, h, z);
+            gl_kern_backward_input1(in, out, W, dz, dh);
+            gl_kern_forward(out, in, 1, W, h, zb, ws);
+            gl_kern_backward_input(in, out, 1, W, dz, dhb, ws);
+            ck_assert_msg(memcmp(z, zr, out * sizeof(double)) == 0 &&
+                              memcmp(z, zb, out * sizeof(double)) == 0,
+                          "forward1 %zux%zu differs", out, in);
+            ck_assert_msg(memcmp(dh, dhr, in * sizeof(double)) == 0 &&
+                              memcmp(dh, dhb, in * sizeof(double)) == 0,
+                          "input gradient1 %zux%zu differs", out, in);
+            free(W), free(h), free(dz), free(z), free(dh), free(zb), free(dhb), free(zr),
+                free(dhr), free(ws);
+        }
+    gsl_rng_free(r);
+}
+END_TEST
+
 START_TEST(test_weight_bias)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -202,6 +238,7 @@ Suite *kern_suite(void)
     TCase *core = tcase_create("core");
     tcase_add_test(core, test_forward_input);
     tcase_add_test(core, test_weight_bias);
+    tcase_add_test(core, test_one_sample);
     tcase_add_test(core, test_position);
 #ifdef GL_TEST_ASAN
     tcase_add_loop_exit_test(core, test_asan_short_operand, 1, 0, 3);
