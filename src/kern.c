@@ -439,6 +439,16 @@ GL_NO_ASAN static void mtv_cols(size_t in, size_t out, const double *restrict W,
         vput(h + j + 2 * VW, s2, 0);
         vput(h + j + 3 * VW, s3, 0);
     }
+    for (; j + 2 * VW <= in; j += 2 * VW) {
+        vd s0 = {0}, s1 = {0};
+        const double *w = W + j;
+        for (size_t r = 0; r < out; r++, w += in) {
+            MAC(s0, d[r], vload(w));
+            MAC(s1, d[r], vload(w + VW));
+        }
+        vput(h + j, s0, 0);
+        vput(h + j + VW, s1, 0);
+    }
     for (; j + VW <= in; j += VW) {
         vd s0 = {0};
         const double *w = W + j;
@@ -446,7 +456,13 @@ GL_NO_ASAN static void mtv_cols(size_t in, size_t out, const double *restrict W,
             MAC(s0, d[r], vload(w));
         vput(h + j, s0, 0);
     }
-    if (j < in) { /* fewer than VW outputs left: scalar chains side by side */
+    if (j + 1 == in) { /* one output left (a net's single input): one chain */
+        double s0 = 0;
+        const double *w = W + j;
+        for (size_t r = 0; r < out; r++, w += in)
+            s0 = fma(*w, d[r], s0);
+        h[j] = s0;
+    } else if (j < in) { /* fewer than VW outputs left: scalar chains side by side */
         size_t m = in - j;
         double s[VW] = {0};
         const double *w = W + j;

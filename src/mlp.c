@@ -597,7 +597,7 @@ double gl_mlp_eval1(gl_mlp *net, double x, double *dydx)
         double *z = net->h[l + 1];
         gl_act act = l + 1 < L ? net->act : net->outact;
         gl_kern_forward1(out, in, W, h, z);
-        if (gl_bn_layer(net, l)) { /* EVAL mode, the operations of gl_mlp_forward there */
+        if (net->norm && gl_bn_layer(net, l)) { /* EVAL mode, as gl_mlp_forward there */
             for (size_t r = 0; r < out; r++)
                 z[r] = gl_bn_eval1(net, l, r, z[r] + b[r], NULL);
             act_span(act, net->leak, net->params + net->goff[l] + out, 1, out, z);
@@ -615,7 +615,7 @@ double gl_mlp_eval1(gl_mlp *net, double x, double *dydx)
             gl_kern_backward_input1(in, out, W, cur, nxt);
             if (l > 0)
                 act_backward(net->act, net->leak, nxt, net->h[l], in);
-            for (size_t j = 0; l > 0 && gl_bn_layer(net, l - 1) && j < in; j++) {
+            for (size_t j = 0; l > 0 && net->norm && gl_bn_layer(net, l - 1) && j < in; j++) {
                 double slope;
                 gl_bn_eval1(net, l - 1, j, 0.0, &slope);
                 nxt[j] *= slope;
