@@ -199,6 +199,38 @@ size_t gl_kern_wsize(size_t R, size_t K, size_t C)
     return KC * NRB + R * NRB;
 }
 
+#if VW == 8
+/* c[j] = column j of the 8 x 8 block at a (row stride ld): three rounds of
+ * shuffles, values moved, not computed */
+GL_NO_ASAN static inline void tr8x8(const double *a, size_t ld, __m512d c[8])
+{
+    __m512d r0 = _mm512_loadu_pd(a), r1 = _mm512_loadu_pd(a + ld),
+            r2 = _mm512_loadu_pd(a + 2 * ld), r3 = _mm512_loadu_pd(a + 3 * ld),
+            r4 = _mm512_loadu_pd(a + 4 * ld), r5 = _mm512_loadu_pd(a + 5 * ld),
+            r6 = _mm512_loadu_pd(a + 6 * ld), r7 = _mm512_loadu_pd(a + 7 * ld);
+    __m512d t0 = _mm512_unpacklo_pd(r0, r1), t1 = _mm512_unpackhi_pd(r0, r1),
+            t2 = _mm512_unpacklo_pd(r2, r3), t3 = _mm512_unpackhi_pd(r2, r3),
+            t4 = _mm512_unpacklo_pd(r4, r5), t5 = _mm512_unpackhi_pd(r4, r5),
+            t6 = _mm512_unpacklo_pd(r6, r7), t7 = _mm512_unpackhi_pd(r6, r7);
+    const __m512i i0 = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0),
+                  i1 = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2),
+                  k0 = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0),
+                  k1 = _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4);
+    __m512d u0 = _mm512_permutex2var_pd(t0, i0, t2), u1 = _mm512_permutex2var_pd(t1, i0, t3),
+            u2 = _mm512_permutex2var_pd(t0, i1, t2), u3 = _mm512_permutex2var_pd(t1, i1, t3),
+            u4 = _mm512_permutex2var_pd(t4, i0, t6), u5 = _mm512_permutex2var_pd(t5, i0, t7),
+            u6 = _mm512_permutex2var_pd(t4, i1, t6), u7 = _mm512_permutex2var_pd(t5, i1, t7);
+    c[0] = _mm512_permutex2var_pd(u0, k0, u4);
+    c[1] = _mm512_permutex2var_pd(u1, k0, u5);
+    c[2] = _mm512_permutex2var_pd(u2, k0, u6);
+    c[3] = _mm512_permutex2var_pd(u3, k0, u7);
+    c[4] = _mm512_permutex2var_pd(u0, k1, u4);
+    c[5] = _mm512_permutex2var_pd(u1, k1, u5);
+    c[6] = _mm512_permutex2var_pd(u2, k1, u6);
+    c[7] = _mm512_permutex2var_pd(u3, k1, u7);
+}
+#endif
+
 /* Xp[j*NRB + c] = X(k0 + j, c0 + c) for j < kc, c < nc; 0 for nc <= c < NRB */
 GL_NO_ASAN static void pack_x(size_t kc, size_t nc, const double *restrict X, size_t xj, size_t xc,
                    size_t k0, size_t c0, double *restrict Xp)
@@ -224,6 +256,16 @@ GL_NO_ASAN static void pack_x(size_t kc, size_t nc, const double *restrict X, si
     size_t c = 0;
     for (; c + 8 <= nc; c += 8) {
         size_t j = 0;
+#if VW == 8
+        if (xj == 1) /* H's rows contiguous: transposed in registers */
+            for (; j + 8 <= kc; j += 8) {
+                __m512d t[8];
+                tr8x8(x + c * xc + j, xc, t);
+#pragma GCC unroll 8
+                for (int jj = 0; jj < 8; jj++)
+                    _mm512_storeu_pd(Xp + (j + jj) * NRB + c, t[jj]);
+            }
+#endif
         for (; j + 8 <= kc; j += 8)
             for (size_t jj = 0; jj < 8; jj++)
 #pragma GCC unroll 8
@@ -275,6 +317,93 @@ GL_NO_ASAN static void mm_narrow(size_t R, size_t K, size_t C, const double *res
     }
 }
 
+/* Thin products, X's rows contiguous (xc = 1: the forward and input-gradient
+ * products), read in place instead of packed: a panel copied for a few rows,
+ * or for an inner dimension of one or two, costs more than it saves.
+ * K <= 2 (a first layer, or the input gradient of a one-output layer): each
+ * output is one or two fused terms, eight vectors along a row of Z at a time.
+ * R <= 2 (a last layer, or the input gradient of a first layer): the rows run
+ * over the inner index together, NT vectors of columns at a time (eight
+ * chains of fused terms in flight), each vector of X loaded once for both.
+ * The same sums as the panels give, term for term. */
+#define NT (16 / VW > 2 ? 16 / VW : 2)
+GL_NO_ASAN static void mm_thin_k(size_t R, size_t K, size_t C, const double *restrict A,
+                                 size_t ar, size_t aj, const double *restrict X, size_t xj,
+                                 double *restrict Z, int acc)
+{
+    for (size_t r = 0; r < R; r++) {
+        double a0 = A[r * ar], a1 = K > 1 ? A[r * ar + aj] : 0;
+        const double *x0 = X, *x1 = X + xj;
+        double *z = Z + r * C;
+        size_t c = 0;
+        for (; c + NT * VW <= C; c += NT * VW) {
+            vd t[NT];
+#pragma GCC unroll 16
+            for (int v = 0; v < NT; v++) {
+                t[v] = (vd){0};
+                MAC(t[v], a0, vload(x0 + c + v * VW));
+            }
+            if (K > 1)
+#pragma GCC unroll 16
+                for (int v = 0; v < NT; v++)
+                    MAC(t[v], a1, vload(x1 + c + v * VW));
+#pragma GCC unroll 16
+            for (int v = 0; v < NT; v++)
+                vput(z + c + v * VW, t[v], acc);
+        }
+        for (; c < C; c++) {
+            double t = fma(a0, x0[c], 0);
+            if (K > 1)
+                t = fma(a1, x1[c], t);
+            z[c] = acc ? z[c] + t : t;
+        }
+    }
+}
+
+GL_NO_ASAN static void mm_few_rows(size_t R, size_t K, size_t C, const double *restrict A,
+                                   size_t ar, size_t aj, const double *restrict X, size_t xj,
+                                   double *restrict Z, int acc)
+{
+    size_t c = 0;
+    for (; c + NT * VW <= C; c += NT * VW) {
+        vd t0[NT], t1[NT];
+#pragma GCC unroll 16
+        for (int v = 0; v < NT; v++)
+            t0[v] = t1[v] = (vd){0};
+        const double *x = X + c;
+        if (R == 2)
+            for (size_t j = 0; j < K; j++, x += xj) {
+                double a0 = A[j * aj], a1 = A[ar + j * aj];
+#pragma GCC unroll 16
+                for (int v = 0; v < NT; v++) {
+                    vd xv = vload(x + v * VW);
+                    MAC(t0[v], a0, xv);
+                    MAC(t1[v], a1, xv);
+                }
+            }
+        else
+            for (size_t j = 0; j < K; j++, x += xj) {
+                double a0 = A[j * aj];
+#pragma GCC unroll 16
+                for (int v = 0; v < NT; v++)
+                    MAC(t0[v], a0, vload(x + v * VW));
+            }
+#pragma GCC unroll 16
+        for (int v = 0; v < NT; v++) {
+            vput(Z + c + v * VW, t0[v], acc);
+            if (R == 2)
+                vput(Z + C + c + v * VW, t1[v], acc);
+        }
+    }
+    for (; c < C; c++) /* the last columns, one chain each */
+        for (size_t r = 0; r < R; r++) {
+            double t = 0;
+            for (size_t j = 0; j < K; j++)
+                t = fma(A[r * ar + j * aj], X[j * xj + c], t);
+            Z[r * C + c] = acc ? Z[r * C + c] + t : t;
+        }
+}
+
 /* One panel of columns c0..c0+nc-1 (nc <= NRB) over all rows. A panel that
  * is whole and needs one inner block is written straight into Z; otherwise
  * the block sums go to the tile T (R x NRB), which is copied (or added)
@@ -324,6 +453,14 @@ GL_NO_ASAN void gl_kern_mm(size_t R, size_t K, size_t C, const double *A, size_t
 #endif
     if (C < VW) {
         mm_narrow(R, K, C, A, ar, aj, X, xj, xc, Z, acc);
+        return;
+    }
+    if (xc == 1 && K <= 2) {
+        mm_thin_k(R, K, C, A, ar, aj, X, xj, Z, acc);
+        return;
+    }
+    if (xc == 1 && R <= 2) {
+        mm_few_rows(R, K, C, A, ar, aj, X, xj, Z, acc);
         return;
     }
     double *Xp = ws, *T = Xp + KC * NRB;
@@ -536,9 +673,28 @@ GL_NO_ASAN void gl_kern_wgrad_dot(size_t out, size_t in, size_t n, const double 
     check_span(H, in * n, 0);
     check_span(gW, out * in, 1);
 #endif
-    for (size_t o = 0; o < out; o++)
-        for (size_t i = 0; i < in; i++)
-            gW[o * in + i] += dot8(n, dZ + o * n, H + i * n);
+    /* four dots at a time: each is dot8's sum, but four chains overlap */
+    size_t m = out * in, k = 0;
+    for (; k + 4 <= m; k += 4) {
+        const double *d[4], *h[4];
+        for (int q = 0; q < 4; q++)
+            d[q] = dZ + (k + q) / in * n, h[q] = H + (k + q) % in * n;
+        double c[4][8] = {{0}}, t[4] = {0, 0, 0, 0};
+        size_t s = 0;
+        for (; s + 8 <= n; s += 8)
+#pragma GCC unroll 4
+            for (int q = 0; q < 4; q++)
+#pragma GCC unroll 8
+                for (int e = 0; e < 8; e++)
+                    c[q][e] = fma(d[q][s + e], h[q][s + e], c[q][e]);
+        for (; s < n; s++)
+            for (int q = 0; q < 4; q++)
+                t[q] = fma(d[q][s], h[q][s], t[q]);
+        for (int q = 0; q < 4; q++)
+            gW[k + q] += sum8(c[q], t[q]);
+    }
+    for (; k < m; k++)
+        gW[k] += dot8(n, dZ + k / in * n, H + k % in * n);
 }
 
 void gl_kern_backward_weight(size_t out, size_t in, size_t n, const double *dZ,

@@ -62,10 +62,12 @@ static size_t mismatches(const double *got, const double *want, size_t n)
 
 /* (out, in, n) triples: blocks of 4 rows and ragged rows, one row, K = 1,
  * n below a vector, n not a multiple of a panel, K across the 128-wide
- * inner block (n = 300 for the weight gradient), wide and narrow inputs */
+ * inner block (n = 300 for the weight gradient), wide and narrow inputs,
+ * and the thin paths (K <= 2 or R <= 2) with ragged columns */
 static const size_t shapes[][3] = {
     {1, 1, 1}, {3, 1, 7}, {32, 1, 256}, {1, 32, 256}, {16, 16, 128}, {5, 7, 33},
     {2, 128, 256}, {128, 2, 512}, {130, 129, 300}, {17, 16, 9}, {4, 15, 77}, {64, 33, 31},
+    {2, 40, 37}, {1, 3, 29}, {3, 2, 21}, {40, 1, 19},
 };
 
 START_TEST(test_forward_input)
