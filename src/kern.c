@@ -192,6 +192,59 @@ GL_NO_ASAN static void kern_1(size_t kc, const double *restrict A, size_t aj, co
         vput(dst + v * VW, s[v], add);
 }
 
+/* Half panels (nc <= NRB/2: a weight gradient of a layer 16 wide with
+ * AVX-512, whose panel would be half padding): 8 rows x NVH vectors, and
+ * 1 x NVH, on the first NRB/2 columns of Xp; the same sums. */
+#define NVH (NVB / 2)
+#define MR8 8
+GL_NO_ASAN static void kern_8h(size_t kc, const double *restrict A, size_t ar, size_t aj,
+                               const double *restrict Xp, const double *src, size_t sld,
+                               double *dst, size_t ld, int add)
+{
+    vd s[MR8][NVH];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR8; i++)
+#pragma GCC unroll 16
+        for (int v = 0; v < NVH; v++)
+            s[i][v] = src ? vload(src + i * sld + v * VW) : (vd){0};
+    for (size_t j = 0; j < kc; j++) {
+        vd x[NVH];
+#pragma GCC unroll 16
+        for (int v = 0; v < NVH; v++)
+            x[v] = vload(Xp + j * NRB + v * VW);
+#pragma GCC unroll 16
+        for (int i = 0; i < MR8; i++) {
+            double a = A[i * ar + j * aj];
+#pragma GCC unroll 16
+            for (int v = 0; v < NVH; v++)
+                MAC(s[i][v], a, x[v]);
+        }
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < MR8; i++)
+#pragma GCC unroll 16
+        for (int v = 0; v < NVH; v++)
+            vput(dst + i * ld + v * VW, s[i][v], add);
+}
+
+GL_NO_ASAN static void kern_1h(size_t kc, const double *restrict A, size_t aj,
+                               const double *restrict Xp, const double *src, double *dst, int add)
+{
+    vd s[NVH];
+#pragma GCC unroll 16
+    for (int v = 0; v < NVH; v++)
+        s[v] = src ? vload(src + v * VW) : (vd){0};
+    for (size_t j = 0; j < kc; j++) {
+        double a = A[j * aj];
+#pragma GCC unroll 16
+        for (int v = 0; v < NVH; v++)
+            MAC(s[v], a, vload(Xp + j * NRB + v * VW));
+    }
+#pragma GCC unroll 16
+    for (int v = 0; v < NVH; v++)
+        vput(dst + v * VW, s[v], add);
+}
+
 size_t gl_kern_wsize(size_t R, size_t K, size_t C)
 {
     (void)C;
@@ -231,9 +284,10 @@ GL_NO_ASAN static inline void tr8x8(const double *a, size_t ld, __m512d c[8])
 }
 #endif
 
-/* Xp[j*NRB + c] = X(k0 + j, c0 + c) for j < kc, c < nc; 0 for nc <= c < NRB */
-GL_NO_ASAN static void pack_x(size_t kc, size_t nc, const double *restrict X, size_t xj, size_t xc,
-                   size_t k0, size_t c0, double *restrict Xp)
+/* Xp[j*NRB + c] = X(k0 + j, c0 + c) for j < kc, c < nc; 0 for nc <= c < w
+ * (w = NRB, or NRB/2 for a half panel) */
+GL_NO_ASAN static void pack_x(size_t kc, size_t nc, size_t w, const double *restrict X, size_t xj,
+                   size_t xc, size_t k0, size_t c0, double *restrict Xp)
 {
     if (xc == 1) {
         for (size_t j = 0; j < kc; j++) {
@@ -245,7 +299,8 @@ GL_NO_ASAN static void pack_x(size_t kc, size_t nc, const double *restrict X, si
                 continue;
             }
             memcpy(Xp + j * NRB, x, nc * sizeof(double));
-            memset(Xp + j * NRB + nc, 0, (NRB - nc) * sizeof(double));
+            if (nc < w)
+                memset(Xp + j * NRB + nc, 0, (w - nc) * sizeof(double));
         }
         return;
     }
@@ -278,8 +333,8 @@ GL_NO_ASAN static void pack_x(size_t kc, size_t nc, const double *restrict X, si
     for (; c < nc; c++)
         for (size_t j = 0; j < kc; j++)
             Xp[j * NRB + c] = x[c * xc + j * xj];
-    for (size_t j = 0; j < kc && nc < NRB; j++)
-        memset(Xp + j * NRB + nc, 0, (NRB - nc) * sizeof(double));
+    for (size_t j = 0; j < kc && nc < w; j++)
+        memset(Xp + j * NRB + nc, 0, (w - nc) * sizeof(double));
 }
 
 /* Fewer columns than a vector (a batch of one: gl_mlp_eval1, a logit at a
@@ -414,11 +469,31 @@ GL_NO_ASAN static void mm_panel(size_t R, size_t K, size_t C, const double *A, s
                      double *restrict Xp, double *restrict T)
 {
     size_t R4 = R - R % MR;
-    int direct = nc == NRB && K <= KC;
+    int half = nc <= NRB / 2;
+    int direct = nc == (half ? NRB / 2 : NRB) && K <= KC;
     for (size_t k0 = 0; k0 < K; k0 += KC) {
         size_t kc = K - k0 < KC ? K - k0 : KC;
-        pack_x(kc, nc, X, xj, xc, k0, c0, Xp);
+        pack_x(kc, nc, half ? NRB / 2 : NRB, X, xj, xc, k0, c0, Xp);
         const double *src = k0 ? T : NULL;
+        if (half) {
+            size_t R8 = R - R % MR8, r = 0;
+            for (; r < R8; r += MR8) {
+                const double *a = A + r * ar + k0 * aj;
+                if (direct)
+                    kern_8h(kc, a, ar, aj, Xp, NULL, 0, Z + r * C + c0, C, acc);
+                else
+                    kern_8h(kc, a, ar, aj, Xp, src ? src + r * NRB : NULL, NRB, T + r * NRB,
+                            NRB, 0);
+            }
+            for (; r < R; r++) {
+                const double *a = A + r * ar + k0 * aj;
+                if (direct)
+                    kern_1h(kc, a, aj, Xp, NULL, Z + r * C + c0, acc);
+                else
+                    kern_1h(kc, a, aj, Xp, src ? src + r * NRB : NULL, T + r * NRB, 0);
+            }
+            continue;
+        }
         for (size_t r = 0; r < R4; r += MR) {
             const double *a = A + r * ar + k0 * aj;
             if (direct)
