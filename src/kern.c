@@ -143,10 +143,11 @@ GL_NO_ASAN static inline void vput(double *p, vd v, int add)
 }
 
 /* Over kc inner indices: the MR x NRB block (1 x NRB for kern_1) starts from
- * 0 or, if src, from src (row stride ld); at the end it is stored to dst
+ * 0 or, if src, from src (row stride sld); at the end it is stored to dst
  * (row stride ld), or added to it if add. */
 GL_NO_ASAN static void kern_4(size_t kc, const double *restrict A, size_t ar, size_t aj,
-                   const double *restrict Xp, const double *src, double *dst, size_t ld, int add)
+                   const double *restrict Xp, const double *src, size_t sld, double *dst,
+                   size_t ld, int add)
 {
     const double *a0 = A, *a1 = a0 + ar, *a2 = a1 + ar, *a3 = a2 + ar;
     vd s[MR][NVB];
@@ -154,7 +155,7 @@ GL_NO_ASAN static void kern_4(size_t kc, const double *restrict A, size_t ar, si
     for (int i = 0; i < MR; i++)
 #pragma GCC unroll 16
         for (int v = 0; v < NVB; v++)
-            s[i][v] = src ? vload(src + i * ld + v * VW) : (vd){0};
+            s[i][v] = src ? vload(src + i * sld + v * VW) : (vd){0};
     for (size_t j = 0; j < kc; j++) {
         vd x[NVB];
 #pragma GCC unroll 16
@@ -459,10 +460,10 @@ GL_NO_ASAN static void mm_few_rows(size_t R, size_t K, size_t C, const double *r
         }
 }
 
-/* One panel of columns c0..c0+nc-1 (nc <= NRB) over all rows. A panel that
- * is whole and needs one inner block is written straight into Z; otherwise
- * the block sums go to the tile T (R x NRB), which is copied (or added)
- * into Z at the end. */
+/* One panel of columns c0..c0+nc-1 (nc <= NRB) over all rows. The sums of
+ * all inner blocks but the last go to the tile T (R x NRB); a whole panel's
+ * last block continues them and writes (or adds) Z itself, a ragged panel's
+ * stays in T, which is copied (or added) into Z at the end. */
 GL_NO_ASAN static void mm_panel(size_t R, size_t K, size_t C, const double *A, size_t ar, size_t aj,
                      const double *restrict X,
                      size_t xj, size_t xc, size_t c0, size_t nc, double *restrict Z, int acc,
@@ -470,46 +471,35 @@ GL_NO_ASAN static void mm_panel(size_t R, size_t K, size_t C, const double *A, s
 {
     size_t R4 = R - R % MR;
     int half = nc <= NRB / 2;
-    int direct = nc == (half ? NRB / 2 : NRB) && K <= KC;
+    /* a whole panel's last inner block goes straight to Z (from the tile's
+     * partial sums, if any): only a ragged panel is copied out of T */
+    int whole = nc == (half ? NRB / 2 : NRB);
     for (size_t k0 = 0; k0 < K; k0 += KC) {
         size_t kc = K - k0 < KC ? K - k0 : KC;
+        int out = whole && k0 + kc == K;
+        double *dst = out ? Z + c0 : T;
+        size_t ld = out ? C : NRB;
+        int add = out && acc;
         pack_x(kc, nc, half ? NRB / 2 : NRB, X, xj, xc, k0, c0, Xp);
         const double *src = k0 ? T : NULL;
         if (half) {
             size_t R8 = R - R % MR8, r = 0;
-            for (; r < R8; r += MR8) {
-                const double *a = A + r * ar + k0 * aj;
-                if (direct)
-                    kern_8h(kc, a, ar, aj, Xp, NULL, 0, Z + r * C + c0, C, acc);
-                else
-                    kern_8h(kc, a, ar, aj, Xp, src ? src + r * NRB : NULL, NRB, T + r * NRB,
-                            NRB, 0);
-            }
-            for (; r < R; r++) {
-                const double *a = A + r * ar + k0 * aj;
-                if (direct)
-                    kern_1h(kc, a, aj, Xp, NULL, Z + r * C + c0, acc);
-                else
-                    kern_1h(kc, a, aj, Xp, src ? src + r * NRB : NULL, T + r * NRB, 0);
-            }
+            for (; r < R8; r += MR8)
+                kern_8h(kc, A + r * ar + k0 * aj, ar, aj, Xp, src ? src + r * NRB : NULL, NRB,
+                        dst + r * ld, ld, add);
+            for (; r < R; r++)
+                kern_1h(kc, A + r * ar + k0 * aj, aj, Xp, src ? src + r * NRB : NULL,
+                        dst + r * ld, add);
             continue;
         }
-        for (size_t r = 0; r < R4; r += MR) {
-            const double *a = A + r * ar + k0 * aj;
-            if (direct)
-                kern_4(kc, a, ar, aj, Xp, NULL, Z + r * C + c0, C, acc);
-            else
-                kern_4(kc, a, ar, aj, Xp, src ? src + r * NRB : NULL, T + r * NRB, NRB, 0);
-        }
-        for (size_t r = R4; r < R; r++) {
-            const double *a = A + r * ar + k0 * aj;
-            if (direct)
-                kern_1(kc, a, aj, Xp, NULL, Z + r * C + c0, acc);
-            else
-                kern_1(kc, a, aj, Xp, src ? src + r * NRB : NULL, T + r * NRB, 0);
-        }
+        for (size_t r = 0; r < R4; r += MR)
+            kern_4(kc, A + r * ar + k0 * aj, ar, aj, Xp, src ? src + r * NRB : NULL, NRB,
+                   dst + r * ld, ld, add);
+        for (size_t r = R4; r < R; r++)
+            kern_1(kc, A + r * ar + k0 * aj, aj, Xp, src ? src + r * NRB : NULL, dst + r * ld,
+                   add);
     }
-    if (direct)
+    if (whole)
         return;
     for (size_t r = 0; r < R; r++)
         for (size_t c = 0; c < nc; c++)
