@@ -76,7 +76,7 @@ double bench_peak_gflops(int *width)
 {
 #ifdef PV_W
     const long n = 4000000;
-    double best = 0;
+    static double best = 0; /* the best of every measurement so far */
     *width = PV_W;
     for (int rep = 0; rep < 5; rep++) {
         pv a[12], b = PV_SET(0.999999), c = PV_SET(1e-7);
@@ -184,6 +184,13 @@ void bench_gan_report(const bench_gan *b, size_t steps, int torch, double peak)
 {
     double tsps = torch ? bench_run_torch(b->script, steps) : -2, sps = b->sps;
     double gf = 2 * b->macs * sps / 1e9;
+    /* the peak again, right after the timed runs: on a shared machine a
+     * measurement made while another job held the core would understate it
+     * and overstate the share; the best of all measurements counts */
+    if (peak > 0) {
+        int w;
+        peak = fmax(peak, bench_peak_gflops(&w));
+    }
     printf("%s: ganlab %.0f steps/s, %.1f GFLOP/s", b->name, sps, gf);
     if (peak > 0)
         printf(", achieved %.1f%% of the measured peak %.1f GFLOP/s", 100 * gf / peak, peak);

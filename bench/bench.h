@@ -16,7 +16,8 @@
 double bench_now(void);
 
 /* One core's double-precision peak in GFLOP/s, measured with the widest FMA
- * the build targets (0 without FMA); *width gets the vector width. */
+ * the build targets (0 without FMA): the best of this and every earlier
+ * call; *width gets the vector width. */
 double bench_peak_gflops(int *width);
 
 /* Multiply-accumulates of one GAN step of batch B and k D-steps, every dense
