@@ -142,108 +142,75 @@ GL_NO_ASAN static inline void vput(double *p, vd v, int add)
     memcpy(p, &v, sizeof v);
 }
 
-/* Over kc inner indices: the MR x NRB block (1 x NRB for kern_1) starts from
- * 0 or, if src, from src (row stride sld); at the end it is stored to dst
- * (row stride ld), or added to it if add. */
-GL_NO_ASAN static void kern_4(size_t kc, const double *restrict A, size_t ar, size_t aj,
-                   const double *restrict Xp, const double *src, size_t sld, double *dst,
-                   size_t ld, int add)
+/* Over kc inner indices: a block of mr rows x nv vectors of Z (MR x NVB in a
+ * whole panel; 8 x NVH in a half panel, 1 row for the rows past the last
+ * block) starts from 0 or, if src, from src (row stride sld); at the end it
+ * is stored to dst (row stride ld), or added to it if add. Inlined with mr
+ * and nv constants, the block lives in registers. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+GL_NO_ASAN static inline void kern_blk(size_t kc, const double *restrict A, size_t ar, size_t aj,
+                                       const double *restrict Xp, const double *src, size_t sld,
+                                       double *dst, size_t ld, int add, const int mr,
+                                       const int nv)
 {
-    const double *a0 = A, *a1 = a0 + ar, *a2 = a1 + ar, *a3 = a2 + ar;
-    vd s[MR][NVB];
+    vd s[8][NVB];
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; i++)
+    for (int i = 0; i < mr; i++)
 #pragma GCC unroll 16
-        for (int v = 0; v < NVB; v++)
+        for (int v = 0; v < nv; v++)
             s[i][v] = src ? vload(src + i * sld + v * VW) : (vd){0};
     for (size_t j = 0; j < kc; j++) {
         vd x[NVB];
 #pragma GCC unroll 16
-        for (int v = 0; v < NVB; v++)
-            x[v] = vload(Xp + j * NRB + v * VW);
-        double a[MR] = {a0[j * aj], a1[j * aj], a2[j * aj], a3[j * aj]};
-#pragma GCC unroll 16
-        for (int i = 0; i < MR; i++)
-#pragma GCC unroll 16
-            for (int v = 0; v < NVB; v++)
-                MAC(s[i][v], a[i], x[v]);
-    }
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; i++)
-#pragma GCC unroll 16
-        for (int v = 0; v < NVB; v++)
-            vput(dst + i * ld + v * VW, s[i][v], add);
-}
-
-GL_NO_ASAN static void kern_1(size_t kc, const double *restrict A, size_t aj, const double *restrict Xp,
-                   const double *src, double *dst, int add)
-{
-    vd s[NVB];
-#pragma GCC unroll 16
-    for (int v = 0; v < NVB; v++)
-        s[v] = src ? vload(src + v * VW) : (vd){0};
-    for (size_t j = 0; j < kc; j++) {
-        double a = A[j * aj];
-#pragma GCC unroll 16
-        for (int v = 0; v < NVB; v++)
-            MAC(s[v], a, vload(Xp + j * NRB + v * VW));
-    }
-#pragma GCC unroll 16
-    for (int v = 0; v < NVB; v++)
-        vput(dst + v * VW, s[v], add);
-}
-
-/* Half panels (nc <= NRB/2: a weight gradient of a layer 16 wide with
- * AVX-512, whose panel would be half padding): 8 rows x NVH vectors, and
- * 1 x NVH, on the first NRB/2 columns of Xp; the same sums. */
-#define NVH (NVB / 2)
-#define MR8 8
-GL_NO_ASAN static void kern_8h(size_t kc, const double *restrict A, size_t ar, size_t aj,
-                               const double *restrict Xp, const double *src, size_t sld,
-                               double *dst, size_t ld, int add)
-{
-    vd s[MR8][NVH];
-#pragma GCC unroll 16
-    for (int i = 0; i < MR8; i++)
-#pragma GCC unroll 16
-        for (int v = 0; v < NVH; v++)
-            s[i][v] = src ? vload(src + i * sld + v * VW) : (vd){0};
-    for (size_t j = 0; j < kc; j++) {
-        vd x[NVH];
-#pragma GCC unroll 16
-        for (int v = 0; v < NVH; v++)
+        for (int v = 0; v < nv; v++)
             x[v] = vload(Xp + j * NRB + v * VW);
 #pragma GCC unroll 16
-        for (int i = 0; i < MR8; i++) {
+        for (int i = 0; i < mr; i++) {
             double a = A[i * ar + j * aj];
 #pragma GCC unroll 16
-            for (int v = 0; v < NVH; v++)
+            for (int v = 0; v < nv; v++)
                 MAC(s[i][v], a, x[v]);
         }
     }
 #pragma GCC unroll 16
-    for (int i = 0; i < MR8; i++)
+    for (int i = 0; i < mr; i++)
 #pragma GCC unroll 16
-        for (int v = 0; v < NVH; v++)
+        for (int v = 0; v < nv; v++)
             vput(dst + i * ld + v * VW, s[i][v], add);
+}
+
+/* Half panels (nc <= NRB/2: a weight gradient of a layer 16 wide with
+ * AVX-512, whose panel would be half padding) take 8 rows x NVH vectors on
+ * the first NRB/2 columns of Xp; the same sums. */
+#define NVH (NVB / 2)
+#define MR8 8
+
+GL_NO_ASAN static void kern_4(size_t kc, const double *restrict A, size_t ar, size_t aj,
+                              const double *restrict Xp, const double *src, size_t sld,
+                              double *dst, size_t ld, int add)
+{
+    kern_blk(kc, A, ar, aj, Xp, src, sld, dst, ld, add, MR, NVB);
+}
+
+GL_NO_ASAN static void kern_1(size_t kc, const double *restrict A, size_t aj,
+                              const double *restrict Xp, const double *src, double *dst, int add)
+{
+    kern_blk(kc, A, 0, aj, Xp, src, 0, dst, 0, add, 1, NVB);
+}
+
+GL_NO_ASAN static void kern_8h(size_t kc, const double *restrict A, size_t ar, size_t aj,
+                               const double *restrict Xp, const double *src, size_t sld,
+                               double *dst, size_t ld, int add)
+{
+    kern_blk(kc, A, ar, aj, Xp, src, sld, dst, ld, add, MR8, NVH);
 }
 
 GL_NO_ASAN static void kern_1h(size_t kc, const double *restrict A, size_t aj,
                                const double *restrict Xp, const double *src, double *dst, int add)
 {
-    vd s[NVH];
-#pragma GCC unroll 16
-    for (int v = 0; v < NVH; v++)
-        s[v] = src ? vload(src + v * VW) : (vd){0};
-    for (size_t j = 0; j < kc; j++) {
-        double a = A[j * aj];
-#pragma GCC unroll 16
-        for (int v = 0; v < NVH; v++)
-            MAC(s[v], a, vload(Xp + j * NRB + v * VW));
-    }
-#pragma GCC unroll 16
-    for (int v = 0; v < NVH; v++)
-        vput(dst + v * VW, s[v], add);
+    kern_blk(kc, A, 0, aj, Xp, src, 0, dst, 0, add, 1, NVH);
 }
 
 size_t gl_kern_wsize(size_t R, size_t K, size_t C)
