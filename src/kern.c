@@ -532,10 +532,12 @@ void gl_kern_backward_input(size_t in, size_t out, size_t n, const double *W, co
 /* One sample (n = 1), the products of gl_mlp_eval1: the sums of
  * gl_kern_forward and gl_kern_backward_input with n = 1, term for term, without
  * the general engine's strides (which spill its pointers to the stack). The
- * forward product's eight rows sit eight values of K apart, so they are eight
- * scalar chains of fused terms in registers (a gather would cost more than it
- * saves); the input gradient's outputs are contiguous along W's rows, so they
- * are vector lanes, up to four vectors of independent chains at a time. */
+ * forward product's eight rows sit K values apart: with AVX-512 one gather
+ * per inner index feeds one vector chain of the eight rows' sums (the
+ * compiler's own eight loads and inserts cost more; an in-register transpose
+ * of 8 x 8 blocks was no faster); otherwise eight scalar chains. The input
+ * gradient's outputs are contiguous along W's rows, so they are vector
+ * lanes, up to four vectors of independent chains at a time. */
 #ifndef GL_BLAS
 GL_NO_ASAN static void mv_rows(size_t R, size_t K, const double *restrict W,
                                const double *restrict h, double *restrict z)
@@ -543,8 +545,8 @@ GL_NO_ASAN static void mv_rows(size_t R, size_t K, const double *restrict W,
     size_t r = 0;
 #if VW == 8
     if (K > 1) {
-        const __m512i idx = _mm512_mullo_epi64(_mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0),
-                                               _mm512_set1_epi64((long long)K));
+        const long long k = (long long)K;
+        const __m512i idx = _mm512_set_epi64(7 * k, 6 * k, 5 * k, 4 * k, 3 * k, 2 * k, k, 0);
         for (; r + 8 <= R; r += 8) {
             __m512d s = _mm512_setzero_pd();
             const double *w = W + r * K;
